@@ -1,0 +1,112 @@
+//! Walks the paths a user gave (gitignore-aware, in parallel) and classifies what it finds.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::{WalkBuilder, WalkState};
+
+/// What a scan will read.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// YAML files to parse as Kubernetes manifests, sorted.
+    pub yaml_files: Vec<PathBuf>,
+    /// Helm chart directories (they hold a `Chart.yaml`), sorted; their templates are not raw YAML.
+    pub charts: Vec<PathBuf>,
+}
+
+/// A path the user named that does not exist or cannot be walked.
+#[derive(Debug)]
+pub struct DiscoverError(pub String);
+
+/// Directories never descended into: VCS metadata and downloaded Terraform modules.
+const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+fn is_chart_dir(dir: &Path) -> bool {
+    dir.join("Chart.yaml").is_file()
+}
+
+/// Finds the files under `roots`. Files named explicitly are taken whatever their extension;
+/// symbolic links are never followed, so nothing outside the roots is read.
+pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
+    let mut found = Discovered::default();
+    let mut dirs = Vec::new();
+    for root in roots {
+        let meta = std::fs::symlink_metadata(root)
+            .map_err(|e| DiscoverError(format!("{}: {e}", root.display())))?;
+        if meta.is_dir() {
+            dirs.push(root.clone());
+        } else if meta.is_file() {
+            found.yaml_files.push(root.clone());
+        } else if meta.file_type().is_symlink() {
+            // A link the user named explicitly is theirs to point at.
+            match std::fs::metadata(root) {
+                Ok(m) if m.is_file() => found.yaml_files.push(root.clone()),
+                Ok(m) if m.is_dir() => dirs.push(root.clone()),
+                _ => return Err(DiscoverError(format!("{}: not a file", root.display()))),
+            }
+        }
+    }
+    if let Some((first, rest)) = dirs.split_first() {
+        let mut builder = WalkBuilder::new(first);
+        for dir in rest {
+            builder.add(dir);
+        }
+        builder
+            .hidden(false)
+            .follow_links(false)
+            .require_git(false)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+            });
+        let files = Mutex::new(Vec::new());
+        let charts = Mutex::new(Vec::new());
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                let Ok(entry) = entry else {
+                    return WalkState::Continue;
+                };
+                let Some(ft) = entry.file_type() else {
+                    return WalkState::Continue;
+                };
+                let path = entry.path();
+                if ft.is_dir() && is_chart_dir(path) {
+                    lock(&charts).push(path.to_path_buf());
+                    return WalkState::Skip;
+                }
+                if ft.is_file() && is_yaml(path) {
+                    lock(&files).push(path.to_path_buf());
+                }
+                WalkState::Continue
+            })
+        });
+        found.yaml_files.extend(files.into_inner().unwrap_or_default());
+        found.charts = charts.into_inner().unwrap_or_default();
+    }
+    found.yaml_files.sort();
+    found.yaml_files.dedup();
+    found.charts.sort();
+    found.charts.dedup();
+    Ok(found)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A path as shown to users: forward slashes, no leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    let mut s = s.as_str();
+    while let Some(rest) = s.strip_prefix("./") {
+        s = rest;
+    }
+    s.to_string()
+}

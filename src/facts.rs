@@ -1,0 +1,685 @@
+//! Facts: cross-resource knowledge derived once per scan and shared by every rule.
+//!
+//! Which HPA drives a workload and its effective replica count, which PDBs cover it, whether it
+//! spreads over zones, what role it plays (application, data store, ingress controller, ...),
+//! and which layers the scanned system has at all.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::finding::{Label, Layer, count};
+use crate::model::{Model, Resource, ResourceId, Span, Val};
+
+pub const ZONE_KEYS: &[&str] = &[
+    "topology.kubernetes.io/zone",
+    "failure-domain.beta.kubernetes.io/zone",
+];
+pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkloadKind {
+    Deployment,
+    StatefulSet,
+    ReplicaSet,
+    DaemonSet,
+    Pod,
+}
+
+impl WorkloadKind {
+    fn of(r: &Resource) -> Option<WorkloadKind> {
+        let core_or_apps = matches!(r.group(), "" | "apps" | "extensions");
+        match r.kind.as_str() {
+            "Deployment" if core_or_apps => Some(WorkloadKind::Deployment),
+            "StatefulSet" if core_or_apps => Some(WorkloadKind::StatefulSet),
+            "ReplicaSet" if core_or_apps => Some(WorkloadKind::ReplicaSet),
+            "DaemonSet" if core_or_apps => Some(WorkloadKind::DaemonSet),
+            "Pod" if r.group().is_empty() => Some(WorkloadKind::Pod),
+            _ => None,
+        }
+    }
+
+    /// Kinds whose replica count is set by the user (and judged by replica rules).
+    pub fn is_replicated(self) -> bool {
+        matches!(
+            self,
+            WorkloadKind::Deployment | WorkloadKind::StatefulSet | WorkloadKind::ReplicaSet
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Engine {
+    ArgoCd,
+    Flux,
+}
+
+impl Engine {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Engine::ArgoCd => "Argo CD",
+            Engine::Flux => "Flux",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ControlComponent {
+    ApiServer,
+    Etcd,
+    Scheduler,
+    ControllerManager,
+}
+
+impl ControlComponent {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ControlComponent::ApiServer => "kube-apiserver",
+            ControlComponent::Etcd => "etcd",
+            ControlComponent::Scheduler => "kube-scheduler",
+            ControlComponent::ControllerManager => "kube-controller-manager",
+        }
+    }
+}
+
+/// What a workload is for; each role's replica count is judged by the layer that owns it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    Application,
+    /// A database, queue or coordination service (StatefulSets only), by image name.
+    DataStore(String),
+    IngressController,
+    GitOps { engine: Engine, component: String },
+    RunnerPool,
+    /// external-secrets, cert-manager, Vault: by image name.
+    SecurityService(String),
+    ControlPlane(ControlComponent),
+}
+
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub name: String,
+    pub image: String,
+    /// Last path segment of the image repository, tag and digest stripped.
+    pub image_name: String,
+    /// `command` then `args`, each with its span.
+    pub argv: Vec<(String, Span)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReplicaSource {
+    /// `minReplicas` of the HPA at this index in [`Facts::hpas`].
+    Hpa(usize),
+    /// `spec.replicas` as written.
+    Field,
+    /// `spec.replicas` absent: Kubernetes defaults it to 1.
+    Default,
+    /// Pods (one) and DaemonSets (one per node).
+    Fixed,
+}
+
+#[derive(Clone, Debug)]
+pub struct Workload {
+    pub res: ResourceId,
+    pub kind: WorkloadKind,
+    pub pod_labels: BTreeMap<String, String>,
+    pub containers: Vec<Container>,
+    pub role: Role,
+    /// Effective replicas; `None` when unknown (DaemonSets, non-integer values).
+    pub replicas: Option<i64>,
+    pub replica_source: ReplicaSource,
+    pub zone_spread: bool,
+    /// Indices into [`Facts::pdbs`] whose selector matches the pods.
+    pub pdbs: Vec<usize>,
+}
+
+impl Workload {
+    /// Where to point when the pods are not spread over zones: an ineffective
+    /// `topologySpreadConstraints` if there is one, else the resource.
+    pub fn spread_label(&self, model: &Model) -> Label {
+        let r = model.resource(self.res);
+        let existing = pod_spec(r, self.kind).and_then(|s| s.get("topologySpreadConstraints"));
+        match existing {
+            Some(v) => Label::new(
+                r.source,
+                v.field_span(),
+                "no constraint here spreads these pods over a zone key with a selector matching their labels",
+            ),
+            None => r.header_label("no zone topologySpreadConstraints or podAntiAffinity"),
+        }
+    }
+
+    /// A ready-to-paste `topologySpreadConstraints` entry for this workload's pods.
+    pub fn spread_help(&self) -> String {
+        let labels: String = self
+            .pod_labels
+            .iter()
+            .map(|(k, v)| format!("\n          {k}: {v}"))
+            .collect();
+        format!(
+            "add under spec.template.spec:\n  topologySpreadConstraints:\n    - maxSkew: 1\n      topologyKey: topology.kubernetes.io/zone\n      whenUnsatisfiable: ScheduleAnyway\n      labelSelector:\n        matchLabels:{labels}"
+        )
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Hpa {
+    pub res: ResourceId,
+    pub target_kind: String,
+    pub target_name: String,
+    pub min_replicas: i64,
+    pub max_replicas: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum IntOrPercent {
+    Int(i64),
+    Percent(f64),
+    Invalid(String),
+}
+
+impl IntOrPercent {
+    fn parse(v: &Val<'_>) -> IntOrPercent {
+        if let Some(i) = v.as_i64() {
+            return IntOrPercent::Int(i);
+        }
+        let text = v.scalar_text().unwrap_or_default();
+        text.strip_suffix('%')
+            .and_then(|p| p.trim().parse().ok())
+            .map_or(IntOrPercent::Invalid(text), IntOrPercent::Percent)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Pdb {
+    pub res: ResourceId,
+    pub min_available: Option<IntOrPercent>,
+    pub max_unavailable: Option<IntOrPercent>,
+    /// Indices into [`Facts::workloads`] whose pods the PDB selects.
+    pub workloads: Vec<usize>,
+}
+
+/// Label selector (`matchLabels` + `matchExpressions`) or a Service's plain selector.
+#[derive(Clone, Debug, Default)]
+pub struct Selector {
+    labels: BTreeMap<String, String>,
+    exprs: Vec<(String, String, Vec<String>)>,
+}
+
+impl Selector {
+    pub fn from_label_selector(v: &Val<'_>) -> Selector {
+        let labels = v.get("matchLabels").map(|m| m.string_map()).unwrap_or_default();
+        let exprs = v
+            .get("matchExpressions")
+            .map(|e| {
+                e.items()
+                    .map(|x| {
+                        let text = |k: &str| x.get(k).and_then(|v| v.scalar_text()).unwrap_or_default();
+                        let values = x
+                            .get("values")
+                            .map(|vs| vs.items().filter_map(|v| v.scalar_text()).collect())
+                            .unwrap_or_default();
+                        (text("key"), text("operator"), values)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Selector { labels, exprs }
+    }
+
+    pub fn from_map(v: &Val<'_>) -> Selector {
+        Selector {
+            labels: v.string_map(),
+            exprs: Vec::new(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty() && self.exprs.is_empty()
+    }
+
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.labels.iter().all(|(k, v)| labels.get(k) == Some(v))
+            && self.exprs.iter().all(|(key, op, values)| {
+                let have = labels.get(key);
+                match op.as_str() {
+                    "In" => have.is_some_and(|h| values.contains(h)),
+                    "NotIn" => have.is_none_or(|h| !values.contains(h)),
+                    "Exists" => have.is_some(),
+                    "DoesNotExist" => have.is_none(),
+                    _ => false,
+                }
+            })
+    }
+}
+
+/// Everything rules share.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub workloads: Vec<Workload>,
+    pub hpas: Vec<Hpa>,
+    pub pdbs: Vec<Pdb>,
+    /// GitOps engines present, with the resources that show each (in model order).
+    pub gitops_engines: BTreeMap<Engine, Vec<ResourceId>>,
+    /// Layers the scanned system has resources for.
+    pub present: BTreeSet<Layer>,
+}
+
+/// Last path segment of an image reference, without tag or digest.
+pub fn image_name(image: &str) -> &str {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    last.split(':').next().unwrap_or(last)
+}
+
+/// The pod spec of a workload (`spec.template.spec`, or `spec` for a Pod).
+pub fn pod_spec<'a>(r: &'a Resource, kind: WorkloadKind) -> Option<Val<'a>> {
+    match kind {
+        WorkloadKind::Pod => r.root().get("spec"),
+        _ => r.root().path(&["spec", "template", "spec"]),
+    }
+}
+
+fn containers(spec: Option<Val<'_>>) -> Vec<Container> {
+    let Some(list) = spec.and_then(|s| s.get("containers")) else {
+        return Vec::new();
+    };
+    list.items()
+        .map(|c| {
+            let text = |k: &str| c.get(k).and_then(|v| v.scalar_text()).unwrap_or_default();
+            let image = text("image");
+            let argv = ["command", "args"]
+                .iter()
+                .filter_map(|k| c.get(k))
+                .flat_map(|seq| seq.items())
+                .filter_map(|a| a.scalar_text().map(|t| (t, a.span())))
+                .collect();
+            Container {
+                name: text("name"),
+                image_name: image_name(&image).to_string(),
+                image,
+                argv,
+            }
+        })
+        .collect()
+}
+
+const DATA_STORES: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "postgis",
+    "mysql",
+    "mariadb",
+    "percona-server",
+    "redis",
+    "valkey",
+    "keydb",
+    "kafka",
+    "cp-kafka",
+    "etcd",
+    "zookeeper",
+    "cp-zookeeper",
+    "mongo",
+    "mongodb",
+    "elasticsearch",
+    "opensearch",
+];
+const INGRESS_CONTROLLERS: &[&str] = &[
+    "nginx-ingress",
+    "traefik",
+    "kubernetes-ingress",
+    "haproxy-ingress",
+    "kubernetes-ingress-controller",
+    "contour",
+    "aws-load-balancer-controller",
+];
+const FLUX_CONTROLLERS: &[&str] = &[
+    "source-controller",
+    "kustomize-controller",
+    "helm-controller",
+    "notification-controller",
+    "image-reflector-controller",
+    "image-automation-controller",
+];
+const SECURITY_SERVICES: &[&str] = &[
+    "external-secrets",
+    "cert-manager-controller",
+    "cert-manager-webhook",
+    "cert-manager-cainjector",
+    "vault",
+    "vault-k8s",
+];
+const ARGOCD_COMPONENTS: &[&str] = &[
+    "application-controller",
+    "applicationset-controller",
+    "repo-server",
+    "notifications-controller",
+    "dex-server",
+    "server",
+];
+
+fn control_component(name: &str) -> Option<ControlComponent> {
+    match name {
+        "kube-apiserver" => Some(ControlComponent::ApiServer),
+        "etcd" => Some(ControlComponent::Etcd),
+        "kube-scheduler" => Some(ControlComponent::Scheduler),
+        "kube-controller-manager" => Some(ControlComponent::ControllerManager),
+        _ => None,
+    }
+}
+
+fn argocd_component(r: &Resource) -> String {
+    if let Some(c) = r.labels.get("app.kubernetes.io/component") {
+        return c.clone();
+    }
+    let name = r
+        .labels
+        .get("app.kubernetes.io/name")
+        .unwrap_or(&r.name)
+        .as_str();
+    let bare = name.strip_prefix("argocd-").unwrap_or(name);
+    ARGOCD_COMPONENTS
+        .iter()
+        .find(|c| bare.starts_with(*c))
+        .map_or(bare, |c| c)
+        .to_string()
+}
+
+fn classify(r: &Resource, kind: WorkloadKind, containers: &[Container]) -> Role {
+    for c in containers {
+        let cmd = c.argv.first().map(|(a, _)| image_name(a)).unwrap_or("");
+        if let Some(cc) = control_component(&c.image_name).or_else(|| control_component(cmd)) {
+            let in_control_plane = kind == WorkloadKind::Pod || r.namespace == "kube-system";
+            if cc != ControlComponent::Etcd || in_control_plane {
+                return Role::ControlPlane(cc);
+            }
+        }
+    }
+    if r.name.starts_with("argocd-redis") {
+        return Role::GitOps {
+            engine: Engine::ArgoCd,
+            component: "redis".to_string(),
+        };
+    }
+    for c in containers {
+        let n = c.image_name.as_str();
+        if c.image.contains("ingress-nginx/controller") || INGRESS_CONTROLLERS.contains(&n) {
+            return Role::IngressController;
+        }
+        if n == "argocd" {
+            return Role::GitOps {
+                engine: Engine::ArgoCd,
+                component: argocd_component(r),
+            };
+        }
+        if FLUX_CONTROLLERS.contains(&n) {
+            return Role::GitOps {
+                engine: Engine::Flux,
+                component: n.to_string(),
+            };
+        }
+        if n == "gitlab-runner" {
+            return Role::RunnerPool;
+        }
+        if SECURITY_SERVICES.contains(&n) {
+            return Role::SecurityService(n.to_string());
+        }
+    }
+    if kind == WorkloadKind::StatefulSet {
+        if let Some(c) = containers
+            .iter()
+            .find(|c| DATA_STORES.contains(&c.image_name.as_str()))
+        {
+            return Role::DataStore(c.image_name.clone());
+        }
+    }
+    Role::Application
+}
+
+/// Whether the pod spec spreads the pods (with these labels) over zones, or at least hosts.
+fn has_zone_spread(spec: Option<Val<'_>>, labels: &BTreeMap<String, String>) -> bool {
+    let Some(spec) = spec else {
+        return false;
+    };
+    let selects_self = |term: &Val<'_>| {
+        term.get("labelSelector")
+            .is_some_and(|s| Selector::from_label_selector(&s).matches(labels))
+    };
+    let key_is = |term: &Val<'_>, keys: &[&str]| {
+        term.get("topologyKey")
+            .and_then(|k| k.as_str())
+            .is_some_and(|k| keys.contains(&k))
+    };
+    let spread = spec.get("topologySpreadConstraints").is_some_and(|list| {
+        list.items()
+            .any(|t| key_is(&t, ZONE_KEYS) && selects_self(&t))
+    });
+    if spread {
+        return true;
+    }
+    let Some(anti) = spec.path(&["affinity", "podAntiAffinity"]) else {
+        return false;
+    };
+    let zone_or_host: Vec<&str> = ZONE_KEYS.iter().copied().chain([HOSTNAME_KEY]).collect();
+    let required = anti
+        .get("requiredDuringSchedulingIgnoredDuringExecution")
+        .into_iter()
+        .flat_map(|l| l.items());
+    let preferred = anti
+        .get("preferredDuringSchedulingIgnoredDuringExecution")
+        .into_iter()
+        .flat_map(|l| l.items())
+        .filter_map(|p| p.get("podAffinityTerm"));
+    required
+        .chain(preferred)
+        .any(|t| key_is(&t, &zone_or_host) && selects_self(&t))
+}
+
+fn engine_of_group(group: &str) -> Option<Engine> {
+    if group == "argoproj.io" {
+        Some(Engine::ArgoCd)
+    } else if group.ends_with(".toolkit.fluxcd.io") {
+        Some(Engine::Flux)
+    } else {
+        None
+    }
+}
+
+impl Facts {
+    pub fn derive(model: &Model) -> Facts {
+        let mut facts = Facts::default();
+        for (id, r) in model.iter() {
+            if r.kind == "HorizontalPodAutoscaler" && r.group() == "autoscaling" {
+                let spec = r.root().get("spec");
+                let get = |path: &[&str]| spec.and_then(|s| s.path(path));
+                let text = |path: &[&str]| get(path).and_then(|v| v.scalar_text()).unwrap_or_default();
+                facts.hpas.push(Hpa {
+                    res: id,
+                    target_kind: text(&["scaleTargetRef", "kind"]),
+                    target_name: text(&["scaleTargetRef", "name"]),
+                    min_replicas: get(&["minReplicas"]).and_then(|v| v.as_i64()).unwrap_or(1),
+                    max_replicas: get(&["maxReplicas"]).and_then(|v| v.as_i64()),
+                });
+            }
+        }
+        for (id, r) in model.iter() {
+            let Some(kind) = WorkloadKind::of(r) else {
+                continue;
+            };
+            let spec = pod_spec(r, kind);
+            let pod_labels = match kind {
+                WorkloadKind::Pod => r.labels.clone(),
+                _ => r
+                    .root()
+                    .path(&["spec", "template", "metadata", "labels"])
+                    .map(|l| l.string_map())
+                    .unwrap_or_default(),
+            };
+            let containers = containers(spec);
+            let role = classify(r, kind, &containers);
+            let hpa = facts.hpas.iter().position(|h| {
+                model.resource(h.res).namespace == r.namespace
+                    && h.target_kind == r.kind
+                    && h.target_name == r.name
+            });
+            let (replicas, replica_source) = match (kind, hpa) {
+                (WorkloadKind::Pod, _) => (Some(1), ReplicaSource::Fixed),
+                (WorkloadKind::DaemonSet, _) => (None, ReplicaSource::Fixed),
+                (_, Some(h)) => (Some(facts.hpas[h].min_replicas), ReplicaSource::Hpa(h)),
+                (_, None) => match r.root().path(&["spec", "replicas"]) {
+                    None => (Some(1), ReplicaSource::Default),
+                    Some(v) if v.is_null() => (Some(1), ReplicaSource::Default),
+                    Some(v) => (v.as_i64(), ReplicaSource::Field),
+                },
+            };
+            facts.workloads.push(Workload {
+                res: id,
+                kind,
+                zone_spread: has_zone_spread(spec, &pod_labels),
+                pod_labels,
+                containers,
+                role,
+                replicas,
+                replica_source,
+                pdbs: Vec::new(),
+            });
+        }
+        for (id, r) in model.iter() {
+            if r.kind != "PodDisruptionBudget" || r.group() != "policy" {
+                continue;
+            }
+            let spec = r.root().get("spec");
+            let field = |k: &str| spec.and_then(|s| s.get(k)).map(|v| IntOrPercent::parse(&v));
+            let selector = spec.and_then(|s| s.get("selector"));
+            let pdb_index = facts.pdbs.len();
+            let mut workloads = Vec::new();
+            if let Some(sel) = selector.filter(|s| !s.is_null()) {
+                let sel = Selector::from_label_selector(&sel);
+                for (wi, w) in facts.workloads.iter_mut().enumerate() {
+                    if model.resource(w.res).namespace == r.namespace && sel.matches(&w.pod_labels) {
+                        w.pdbs.push(pdb_index);
+                        workloads.push(wi);
+                    }
+                }
+            }
+            facts.pdbs.push(Pdb {
+                res: id,
+                min_available: field("minAvailable"),
+                max_unavailable: field("maxUnavailable"),
+                workloads,
+            });
+        }
+        for (id, r) in model.iter() {
+            if let Some(engine) = engine_of_group(r.group()) {
+                facts.gitops_engines.entry(engine).or_default().push(id);
+            }
+        }
+        for w in &facts.workloads {
+            if let Role::GitOps { engine, .. } = w.role {
+                facts.gitops_engines.entry(engine).or_default().push(w.res);
+            }
+        }
+        for ids in facts.gitops_engines.values_mut() {
+            ids.sort();
+            ids.dedup();
+        }
+        facts.present = facts.layers_present(model);
+        facts
+    }
+
+    fn layers_present(&self, model: &Model) -> BTreeSet<Layer> {
+        let mut present = BTreeSet::new();
+        for w in &self.workloads {
+            present.insert(match &w.role {
+                Role::Application => Layer::Compute,
+                Role::DataStore(_) => Layer::Data,
+                Role::IngressController => Layer::Network,
+                Role::GitOps { .. } => Layer::Gitops,
+                Role::RunnerPool => Layer::Cicd,
+                Role::SecurityService(_) => Layer::Security,
+                Role::ControlPlane(_) => Layer::Control,
+            });
+            if w.kind != WorkloadKind::Pod {
+                present.insert(Layer::Compute);
+            }
+        }
+        if !self.gitops_engines.is_empty() {
+            present.insert(Layer::Gitops);
+        }
+        for (_, r) in model.iter() {
+            let is_lb = r.kind == "Service"
+                && r.root().path(&["spec", "type"]).and_then(|t| t.as_str()) == Some("LoadBalancer");
+            if is_lb || (r.kind == "Ingress" && r.group().starts_with("networking.k8s.io"))
+                || r.kind == "Ingress" && r.group() == "extensions"
+            {
+                present.insert(Layer::Network);
+            }
+            if matches!(r.group(), "actions.summerwind.dev" | "actions.github.com") {
+                present.insert(Layer::Cicd);
+            }
+        }
+        present
+    }
+
+    /// Workloads selected by a Service selector in `namespace`.
+    pub fn selected_by<'a>(
+        &'a self,
+        model: &'a Model,
+        namespace: &'a str,
+        selector: &'a Selector,
+    ) -> impl Iterator<Item = &'a Workload> + 'a {
+        self.workloads.iter().filter(move |w| {
+            !selector.is_empty()
+                && model.resource(w.res).namespace == namespace
+                && selector.matches(&w.pod_labels)
+        })
+    }
+
+    /// Where a workload's effective replica count comes from: the HPA's `minReplicas`, the
+    /// `spec.replicas` field, or the resource itself when the field is absent.
+    pub fn replicas_label(&self, model: &Model, w: &Workload) -> Label {
+        let r = model.resource(w.res);
+        let n = w
+            .replicas
+            .map_or("an unknown number of replicas".to_string(), |n| count(n, "replica"));
+        match w.replica_source {
+            ReplicaSource::Hpa(h) => {
+                let hpa = model.resource(self.hpas[h].res);
+                let field = hpa.root().path(&["spec", "minReplicas"]);
+                Label::new(
+                    hpa.source,
+                    field.map_or(hpa.header, |f| f.field_span()),
+                    format!(
+                        "HorizontalPodAutoscaler {} keeps at least {n}{}",
+                        hpa.name,
+                        if field.is_none() { " (minReplicas defaults to 1)" } else { "" }
+                    ),
+                )
+            }
+            ReplicaSource::Field => Label::new(
+                r.source,
+                r.root()
+                    .path(&["spec", "replicas"])
+                    .map_or(r.header, |f| f.field_span()),
+                n,
+            ),
+            ReplicaSource::Default => Label::new(
+                r.source,
+                r.header,
+                "spec.replicas is not set, so Kubernetes runs 1 replica",
+            ),
+            ReplicaSource::Fixed => Label::new(r.source, r.header, format!("{} {}", r.kind, r.name)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_names() {
+        assert_eq!(image_name("postgres:16"), "postgres");
+        assert_eq!(image_name("docker.io/bitnami/postgresql:16@sha256:ab"), "postgresql");
+        assert_eq!(image_name("registry:5000/x/redis"), "redis");
+        assert_eq!(image_name("prometheuscommunity/postgres-exporter:v0.15"), "postgres-exporter");
+    }
+}

@@ -1,0 +1,148 @@
+//! Findings: what a rule reports, format-independent.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::{Model, ResourceId, SourceId, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The eight layers of a zero-SPOF architecture, plus `input` for problems with the files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layer {
+    Network,
+    Compute,
+    Control,
+    Data,
+    Dns,
+    Cicd,
+    Gitops,
+    Security,
+    Input,
+}
+
+impl Layer {
+    /// The eight architecture layers, in the order reports show them.
+    pub const ARCHITECTURE: [Layer; 8] = [
+        Layer::Network,
+        Layer::Compute,
+        Layer::Control,
+        Layer::Data,
+        Layer::Dns,
+        Layer::Cicd,
+        Layer::Gitops,
+        Layer::Security,
+    ];
+
+    pub fn parse(s: &str) -> Option<Layer> {
+        Layer::ARCHITECTURE
+            .into_iter()
+            .chain([Layer::Input])
+            .find(|l| l.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layer::Network => "network",
+            Layer::Compute => "compute",
+            Layer::Control => "control",
+            Layer::Data => "data",
+            Layer::Dns => "dns",
+            Layer::Cicd => "cicd",
+            Layer::Gitops => "gitops",
+            Layer::Security => "security",
+            Layer::Input => "input",
+        }
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A span in a file with a short caption.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub source: SourceId,
+    pub span: Span,
+    pub text: String,
+}
+
+impl Label {
+    pub fn new(source: SourceId, span: Span, text: impl Into<String>) -> Self {
+        Label {
+            source,
+            span,
+            text: text.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub layer: Layer,
+    pub severity: Severity,
+    pub title: &'static str,
+    pub message: String,
+    pub help: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub resource: Option<ResourceId>,
+}
+
+impl Finding {
+    /// Deterministic report order: file, position, rule, message.
+    pub fn sort(findings: &mut [Finding], model: &Model) {
+        findings.sort_by(|a, b| {
+            let pa = &model.sources.get(a.primary.source).path;
+            let pb = &model.sources.get(b.primary.source).path;
+            (pa, a.primary.span.start, a.rule, &a.message).cmp(&(
+                pb,
+                b.primary.span.start,
+                b.rule,
+                &b.message,
+            ))
+        });
+    }
+}
+
+/// `1 replica`, `2 replicas`: a count with its noun.
+pub fn count(n: i64, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}

@@ -1,0 +1,148 @@
+//! Ingestion: read every discovered file once, in parallel, and turn it into resources.
+
+pub mod kubernetes;
+pub mod yaml;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::discover::{Discovered, display_path};
+use crate::model::{Model, Resource, SourceFile, SourceId, Span};
+
+/// Largest file read, in bytes.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A problem with the input itself, reported under one of the `INPUT` rules.
+#[derive(Debug)]
+pub struct InputIssue {
+    pub rule: &'static str,
+    pub source: SourceId,
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+}
+
+struct FileResult {
+    file: SourceFile,
+    resources: Vec<Resource>,
+    issues: Vec<(&'static str, Span, String, String)>,
+}
+
+fn read_yaml_file(path: &PathBuf) -> FileResult {
+    let display = display_path(path);
+    let fail = |text: &str, span: Span, msg: String, help: &str| FileResult {
+        file: SourceFile::new(display.clone(), Arc::from(text)),
+        resources: Vec::new(),
+        issues: vec![("INPUT001", span, msg, help.to_string())],
+    };
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FILE_BYTES {
+        return fail(
+            "",
+            Span::default(),
+            format!("file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; skipped"),
+            "split the file, or exclude it from the scan",
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(
+                "",
+                Span::default(),
+                format!("cannot read file: {e}"),
+                "check the file's permissions",
+            );
+        }
+    };
+    if let Some(nul) = bytes.iter().take(8192).position(|&b| b == 0) {
+        return fail(
+            "",
+            Span::default(),
+            format!("binary content (NUL byte at offset {nul}); this is not a YAML file"),
+            "remove the file or rename it so it does not end in .yaml/.yml",
+        );
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return fail(
+                &lossy,
+                Span::new(at, at),
+                format!("file is not valid UTF-8 (invalid byte at offset {at})"),
+                "YAML must be UTF-8: re-encode the file, e.g. `iconv -f latin1 -t utf-8`",
+            );
+        }
+    };
+    let file = SourceFile::new(display, Arc::from(text));
+    let parsed = yaml::parse(&file);
+    let mut issues = Vec::new();
+    if let Some(err) = parsed.error {
+        issues.push((
+            "INPUT001",
+            err.span,
+            err.message,
+            "fix the YAML at this location; the other files were still scanned".to_string(),
+        ));
+    } else if parsed.documents.iter().all(|d| d.tree.val(d.root).is_null()) {
+        issues.push((
+            "INPUT002",
+            Span::default(),
+            "file contains no YAML documents".to_string(),
+            "delete the empty file, or add the manifests it was meant to hold".to_string(),
+        ));
+    }
+    let resources = kubernetes::resources(&parsed.documents, SourceId(0));
+    FileResult {
+        file,
+        resources,
+        issues,
+    }
+}
+
+/// Reads and parses every discovered file (in parallel), then numbers them in path order.
+pub fn ingest(found: &Discovered) -> (Model, Vec<InputIssue>) {
+    let results: Vec<FileResult> = found.yaml_files.par_iter().map(read_yaml_file).collect();
+    let mut model = Model::default();
+    let mut issues = Vec::new();
+    for r in results {
+        let source = model.sources.add(r.file);
+        model
+            .resources
+            .extend(r.resources.into_iter().map(|res| Resource { source, ..res }));
+        issues.extend(
+            r.issues
+                .into_iter()
+                .map(|(rule, span, message, help)| InputIssue {
+                    rule,
+                    source,
+                    span,
+                    message,
+                    help,
+                }),
+        );
+    }
+    for chart in &found.charts {
+        let chart_yaml = chart.join("Chart.yaml");
+        let text = std::fs::read_to_string(&chart_yaml).unwrap_or_default();
+        let first_line = text.lines().next().map_or(0, str::len);
+        let source = model
+            .sources
+            .add(SourceFile::new(display_path(&chart_yaml), Arc::from(text)));
+        issues.push(InputIssue {
+            rule: "INPUT003",
+            source,
+            span: Span::new(0, first_line),
+            message: format!(
+                "Helm chart `{}` skipped: rendering charts is not supported yet",
+                display_path(chart)
+            ),
+            help: "render it with `helm template` and scan the output meanwhile".to_string(),
+        });
+    }
+    (model, issues)
+}

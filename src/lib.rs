@@ -1,0 +1,43 @@
+//! spoflint: finds single points of failure in infrastructure manifests.
+//!
+//! The module tree follows the data flow:
+//! [`discover`] → [`ingest`] → [`model`] → [`facts`] → [`rules`] → [`report`].
+
+pub mod discover;
+pub mod facts;
+pub mod finding;
+pub mod ingest;
+pub mod model;
+pub mod report;
+pub mod rules;
+
+use std::path::PathBuf;
+
+use facts::Facts;
+use finding::Finding;
+use model::Model;
+
+/// The result of one scan.
+pub struct Scan {
+    pub model: Model,
+    pub facts: Facts,
+    pub findings: Vec<Finding>,
+    /// Files (and charts) read.
+    pub files: usize,
+}
+
+/// Scans `paths`: discovers files, parses them in parallel, derives facts and runs every rule.
+/// `Err` only for usage problems (a path that does not exist) or a broken rule catalogue;
+/// problems with the scanned files are findings.
+pub fn scan(paths: &[PathBuf]) -> Result<Scan, String> {
+    let found = discover::discover(paths).map_err(|e| e.0)?;
+    let (model, input) = ingest::ingest(&found);
+    let facts = Facts::derive(&model);
+    let findings = rules::run(&model, &facts, &input)?;
+    Ok(Scan {
+        files: found.yaml_files.len() + found.charts.len(),
+        model,
+        facts,
+        findings,
+    })
+}

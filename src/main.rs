@@ -1,0 +1,197 @@
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use spoflint::finding::Severity;
+use spoflint::report::{self, Summary};
+use spoflint::rules;
+
+/// Finds single points of failure in infrastructure manifests.
+#[derive(Parser)]
+#[command(name = "spoflint", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan files and directories for single points of failure.
+    Check(CheckArgs),
+    /// List the rule catalogue.
+    Rules {
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Print a rule's documentation.
+    Explain {
+        /// Rule id, e.g. COMPUTE001 (case-insensitive).
+        id: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// When to colour human output (NO_COLOR is honoured by `auto`).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Exit with 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+fn use_color(choice: Color) -> bool {
+    match choice {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn print(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`spoflint check | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(&format!("cannot write output: {e}")),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("spoflint: error: {message}");
+    ExitCode::from(2)
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let scan = match spoflint::scan(&args.paths) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let summary = Summary::of(&scan);
+    let text = match args.format {
+        Format::Human => report::human::render(&scan, &summary, use_color(args.color)),
+        Format::Json => report::json::render(&scan, &summary),
+    };
+    let printed = print(&text);
+    if printed != ExitCode::SUCCESS {
+        return printed;
+    }
+    let failing = args
+        .fail_on
+        .threshold()
+        .is_some_and(|t| scan.findings.iter().any(|f| f.severity >= t));
+    if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn list_rules(format: Format) -> ExitCode {
+    let catalog = match rules::catalog() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    let text = match format {
+        Format::Human => {
+            let mut s = format!("{:<12} {:<9} {:<8} TITLE\n", "ID", "LAYER", "SEVERITY");
+            for r in &catalog.rules {
+                s.push_str(&format!(
+                    "{:<12} {:<9} {:<8} {}\n",
+                    r.id,
+                    r.layer.as_str(),
+                    r.severity.as_str(),
+                    r.title
+                ));
+            }
+            s
+        }
+        Format::Json => {
+            let rules: Vec<_> = catalog
+                .rules
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.id,
+                        "layer": r.layer.as_str(),
+                        "severity": r.severity.as_str(),
+                        "title": r.title,
+                        "parameters": r.parameters.iter().map(|p| serde_json::json!({
+                            "name": p.name, "default": p.default, "description": p.description,
+                        })).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&rules).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    print(&text)
+}
+
+fn explain(id: &str) -> ExitCode {
+    let catalog = match rules::catalog() {
+        Ok(c) => c,
+        Err(e) => return fail(&e),
+    };
+    match catalog.get(id) {
+        Some(r) => print(&rules::render_doc(r)),
+        None => fail(&format!(
+            "unknown rule `{id}`; `spoflint rules` lists the catalogue"
+        )),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match &cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { format } => list_rules(*format),
+        Command::Explain { id } => explain(id),
+    }
+}

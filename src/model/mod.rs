@@ -1,0 +1,9 @@
+//! The format-independent resource model.
+
+pub mod resource;
+pub mod source;
+pub mod tree;
+
+pub use resource::{Model, Resource, ResourceId};
+pub use source::{LineCol, SourceFile, SourceId, Sources, Span};
+pub use tree::{NodeId, NodeKind, Tree, Val};

@@ -1,0 +1,130 @@
+//! Source files: the bytes we scanned, and byte-offset ↔ line/column mapping.
+
+use std::sync::Arc;
+
+/// Index of a file in [`Sources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SourceId(pub u32);
+
+/// A half-open byte range `[start, end)` in one source file.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    pub fn join(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A position in a source file, 1-based line and column (column counted in characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub col: usize,
+}
+
+/// One scanned file. `text` is empty when the file could not be read as UTF-8.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path as displayed to the user (forward slashes, relative as given).
+    pub path: String,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: String, text: Arc<str>) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        SourceFile {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// Byte offset of a 1-based `line` and 0-based character column, clamped to the text.
+    pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let rest = &self.text[start..];
+        let line_text = rest.split('\n').next().unwrap_or("");
+        match line_text.char_indices().nth(col_chars) {
+            Some((i, _)) => start + i,
+            None => start + line_text.len().min(rest.len()),
+        }
+    }
+
+    /// 1-based line and column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
+        LineCol {
+            line: line_idx + 1,
+            col: col + 1,
+        }
+    }
+}
+
+/// All files of one scan, addressed by [`SourceId`].
+#[derive(Debug, Default)]
+pub struct Sources {
+    files: Vec<SourceFile>,
+}
+
+impl Sources {
+    pub fn add(&mut self, file: SourceFile) -> SourceId {
+        self.files.push(file);
+        SourceId((self.files.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: SourceId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_round_trip_with_multibyte() {
+        let f = SourceFile::new("a".into(), Arc::from("ab\nçé: x\n"));
+        let off = f.offset_of(2, 2);
+        assert_eq!(&f.text[off..off + 1], ":");
+        assert_eq!(f.line_col(off), LineCol { line: 2, col: 3 });
+        assert_eq!(f.line_col(0), LineCol { line: 1, col: 1 });
+    }
+}

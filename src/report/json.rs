@@ -1,0 +1,167 @@
+//! `--format json`: one stable, versioned JSON object (documented in README.md).
+
+use serde::Serialize;
+
+use super::Summary;
+use crate::Scan;
+use crate::finding::{Finding, Label};
+
+/// Bumped on any incompatible change to the JSON shape.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Position {
+    line: usize,
+    column: usize,
+}
+
+#[derive(Serialize)]
+struct Location {
+    file: String,
+    start: Position,
+    end: Position,
+}
+
+#[derive(Serialize)]
+struct ResourceRef<'a> {
+    #[serde(rename = "apiVersion")]
+    api_version: &'a str,
+    kind: &'a str,
+    name: &'a str,
+    namespace: &'a str,
+}
+
+#[derive(Serialize)]
+struct Related {
+    #[serde(flatten)]
+    location: Location,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    layer: &'a str,
+    severity: &'a str,
+    title: &'a str,
+    message: &'a str,
+    help: &'a str,
+    #[serde(flatten)]
+    location: Location,
+    label: &'a str,
+    resource: Option<ResourceRef<'a>>,
+    related: Vec<Related>,
+}
+
+#[derive(Serialize)]
+struct JsonSummary {
+    files: usize,
+    resources: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    info: usize,
+}
+
+#[derive(Serialize)]
+struct JsonLayer {
+    status: &'static str,
+    findings: usize,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<JsonFinding<'a>>,
+    summary: JsonSummary,
+    layers: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+fn location(scan: &Scan, label: &Label) -> Location {
+    let file = scan.model.sources.get(label.source);
+    let start = file.line_col(label.span.start);
+    let end = file.line_col(label.span.end);
+    Location {
+        file: file.path.clone(),
+        start: Position {
+            line: start.line,
+            column: start.col,
+        },
+        end: Position {
+            line: end.line,
+            column: end.col,
+        },
+    }
+}
+
+fn finding<'a>(scan: &'a Scan, f: &'a Finding) -> JsonFinding<'a> {
+    JsonFinding {
+        rule: f.rule,
+        layer: f.layer.as_str(),
+        severity: f.severity.as_str(),
+        title: f.title,
+        message: &f.message,
+        help: &f.help,
+        location: location(scan, &f.primary),
+        label: &f.primary.text,
+        resource: f.resource.map(|id| {
+            let r = scan.model.resource(id);
+            ResourceRef {
+                api_version: &r.api_version,
+                kind: &r.kind,
+                name: &r.name,
+                namespace: &r.namespace,
+            }
+        }),
+        related: f
+            .secondary
+            .iter()
+            .map(|l| Related {
+                location: location(scan, l),
+                message: l.text.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub fn render(scan: &Scan, summary: &Summary) -> String {
+    let layers = summary
+        .layers
+        .iter()
+        .map(|v| {
+            let value = serde_json::to_value(JsonLayer {
+                status: v.status.as_str(),
+                findings: v.findings,
+            })
+            .unwrap_or_default();
+            (v.layer.as_str().to_string(), value)
+        })
+        .collect();
+    let report = Report {
+        version: FORMAT_VERSION,
+        tool: Tool {
+            name: "spoflint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        findings: scan.findings.iter().map(|f| finding(scan, f)).collect(),
+        summary: JsonSummary {
+            files: summary.files,
+            resources: summary.resources,
+            findings: scan.findings.len(),
+            errors: summary.count(crate::finding::Severity::Error),
+            warnings: summary.count(crate::finding::Severity::Warning),
+            info: summary.count(crate::finding::Severity::Info),
+        },
+        layers,
+    };
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+    out.push('\n');
+    out
+}

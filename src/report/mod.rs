@@ -1,0 +1,88 @@
+//! Reports: the per-layer verdict and summary (computed once), and one renderer per format.
+
+pub mod human;
+pub mod json;
+
+use std::collections::BTreeMap;
+
+use crate::Scan;
+use crate::finding::{Layer, Severity};
+
+/// A layer's verdict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayerStatus {
+    /// Resources of the layer were found and none has a warning or error.
+    Pass,
+    /// At least one warning or error finding in the layer.
+    Fail,
+    /// The scanned files hold nothing of this layer.
+    NotPresent,
+}
+
+impl LayerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LayerStatus::Pass => "pass",
+            LayerStatus::Fail => "fail",
+            LayerStatus::NotPresent => "not present",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct LayerVerdict {
+    pub layer: Layer,
+    pub status: LayerStatus,
+    pub findings: usize,
+}
+
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub files: usize,
+    pub resources: usize,
+    pub by_severity: BTreeMap<Severity, usize>,
+    pub layers: Vec<LayerVerdict>,
+}
+
+impl Summary {
+    pub fn of(scan: &Scan) -> Summary {
+        let mut by_severity: BTreeMap<Severity, usize> =
+            [Severity::Error, Severity::Warning, Severity::Info]
+                .into_iter()
+                .map(|s| (s, 0))
+                .collect();
+        for f in &scan.findings {
+            *by_severity.entry(f.severity).or_default() += 1;
+        }
+        let layers = Layer::ARCHITECTURE
+            .iter()
+            .map(|&layer| {
+                let of_layer = scan.findings.iter().filter(|f| f.layer == layer);
+                let findings = of_layer.clone().count();
+                let failing = of_layer.clone().any(|f| f.severity >= Severity::Warning);
+                let status = if failing {
+                    LayerStatus::Fail
+                } else if scan.facts.present.contains(&layer) || findings > 0 {
+                    LayerStatus::Pass
+                } else {
+                    LayerStatus::NotPresent
+                };
+                LayerVerdict {
+                    layer,
+                    status,
+                    findings,
+                }
+            })
+            .collect();
+        Summary {
+            files: scan.files,
+            resources: scan.model.resources.len(),
+            by_severity,
+            layers,
+        }
+    }
+
+    pub fn count(&self, s: Severity) -> usize {
+        self.by_severity.get(&s).copied().unwrap_or(0)
+    }
+}

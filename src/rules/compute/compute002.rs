@@ -1,0 +1,34 @@
+//! COMPUTE002: an application workload runs at least `min_replicas` but fewer than
+//! `target_replicas` replicas, so losing one zone can still take it below what it needs.
+
+use crate::facts::ReplicaSource;
+use crate::rules::prelude::*;
+
+pub fn check(cx: &mut RuleCx) {
+    let min = cx.param("min_replicas");
+    let target = cx.param("target_replicas");
+    let (model, facts) = (cx.model, cx.facts);
+    for w in &facts.workloads {
+        if !w.kind.is_replicated() || w.role != Role::Application {
+            continue;
+        }
+        let Some(n) = w.replicas.filter(|&n| n >= min && n < target) else {
+            continue;
+        };
+        let r = model.resource(w.res);
+        let field = match w.replica_source {
+            ReplicaSource::Hpa(_) => "the HorizontalPodAutoscaler's spec.minReplicas",
+            _ => "spec.replicas",
+        };
+        cx.report(
+            facts.replicas_label(model, w),
+            format!(
+                "{} runs {n} replicas, below the target of {target}: with one replica per zone, losing a zone halves capacity",
+                r.display()
+            ),
+        )
+        .help(format!("set {field} to {target} or more, one replica per availability zone"))
+        .also(r.header_label(format!("{} {}", r.kind, r.name)))
+        .on(w.res);
+    }
+}

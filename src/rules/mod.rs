@@ -1,0 +1,267 @@
+//! The rule engine and catalogue.
+//!
+//! Each rule is one file `src/rules/<layer>/<id>.rs` exposing `pub fn check(cx: &mut RuleCx)`,
+//! and one document `rules/<layer>/<ID>.md` whose front matter holds its metadata (layer,
+//! severity, title, parameters with defaults). `build.rs` registers both; nothing else lists rules.
+
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+
+use crate::facts::Facts;
+use crate::finding::{Finding, Label, Layer, Severity};
+use crate::ingest::InputIssue;
+use crate::ingest::yaml;
+use crate::model::{Model, ResourceId, SourceFile};
+
+/// A rule's `check` function, registered by `build.rs`.
+pub struct RuleImpl {
+    pub id: &'static str,
+    pub layer_dir: &'static str,
+    pub check: fn(&mut RuleCx<'_>),
+}
+
+include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
+
+/// Prelude for rule files.
+pub mod prelude {
+    pub use super::RuleCx;
+    pub use crate::facts::{Role, Workload, WorkloadKind};
+    pub use crate::finding::Label;
+}
+
+#[derive(Debug, Clone)]
+pub struct Param {
+    pub name: String,
+    pub default: i64,
+    pub description: String,
+}
+
+/// A rule's metadata and documentation, from its `rules/<layer>/<ID>.md`.
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub layer: Layer,
+    pub severity: Severity,
+    pub title: String,
+    pub parameters: Vec<Param>,
+    /// The document without its front matter (markdown).
+    pub body: &'static str,
+    /// Path of the document inside the `rules/` directory.
+    pub doc_path: &'static str,
+}
+
+/// Parses a rule document's front matter.
+pub fn parse_doc(path: &'static str, text: &'static str) -> Result<RuleMeta, String> {
+    let err = |m: &str| format!("rules/{path}: {m}");
+    let rest = text
+        .strip_prefix("---\n")
+        .ok_or_else(|| err("missing `---` front matter"))?;
+    let end = rest
+        .find("\n---\n")
+        .ok_or_else(|| err("unterminated front matter"))?;
+    let (front, body) = (&rest[..end + 1], rest[end + 5..].trim_start_matches('\n'));
+    let file = SourceFile::new(path.to_string(), Arc::from(front));
+    let parsed = yaml::parse(&file);
+    if let Some(e) = parsed.error {
+        return Err(err(&e.message));
+    }
+    let doc = parsed.documents.first().ok_or_else(|| err("empty front matter"))?;
+    let root = doc.tree.val(doc.root);
+    let text_of = |k: &str| {
+        root.get(k)
+            .and_then(|v| v.scalar_text())
+            .ok_or_else(|| err(&format!("front matter lacks `{k}`")))
+    };
+    let id: &'static str = path
+        .rsplit('/')
+        .next()
+        .and_then(|f| f.strip_suffix(".md"))
+        .unwrap_or("");
+    if text_of("id")? != id {
+        return Err(err("front matter `id` does not match the file name"));
+    }
+    let layer_name = text_of("layer")?;
+    let layer = Layer::parse(&layer_name).ok_or_else(|| err(&format!("unknown layer `{layer_name}`")))?;
+    if !path.starts_with(&format!("{layer_name}/")) {
+        return Err(err("layer does not match the directory"));
+    }
+    let sev = text_of("severity")?;
+    let severity = Severity::parse(&sev).ok_or_else(|| err(&format!("unknown severity `{sev}`")))?;
+    let mut parameters = Vec::new();
+    if let Some(params) = root.get("parameters") {
+        for (name, p) in params.entries() {
+            let default = p
+                .get("default")
+                .and_then(|d| d.as_i64())
+                .ok_or_else(|| err(&format!("parameter `{name}` needs an integer `default`")))?;
+            parameters.push(Param {
+                name: name.to_string(),
+                default,
+                description: p
+                    .get("description")
+                    .and_then(|d| d.scalar_text())
+                    .unwrap_or_default(),
+            });
+        }
+    }
+    Ok(RuleMeta {
+        id,
+        layer,
+        severity,
+        title: text_of("title")?,
+        parameters,
+        body,
+        doc_path: path,
+    })
+}
+
+/// The rule catalogue: every documented rule, in id order.
+pub struct Catalog {
+    pub rules: Vec<RuleMeta>,
+}
+
+impl Catalog {
+    pub fn get(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.id.eq_ignore_ascii_case(id))
+    }
+}
+
+static CATALOG: OnceLock<Result<Catalog, String>> = OnceLock::new();
+
+/// The catalogue embedded in the binary, parsed once.
+pub fn catalog() -> Result<&'static Catalog, String> {
+    CATALOG
+        .get_or_init(|| {
+            let mut rules = RULE_DOCS
+                .iter()
+                .map(|(path, text)| parse_doc(path, text))
+                .collect::<Result<Vec<_>, _>>()?;
+            rules.sort_by(|a, b| (a.layer, a.id).cmp(&(b.layer, b.id)));
+            Ok(Catalog { rules })
+        })
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// What a rule's `check` sees, and where its findings go.
+pub struct RuleCx<'a> {
+    pub model: &'a Model,
+    pub facts: &'a Facts,
+    pub input: &'a [InputIssue],
+    meta: &'static RuleMeta,
+    findings: Vec<Finding>,
+}
+
+impl<'a> RuleCx<'a> {
+    /// A parameter's value (today: its documented default).
+    pub fn param(&self, name: &str) -> i64 {
+        let p = self.meta.parameters.iter().find(|p| p.name == name);
+        debug_assert!(p.is_some(), "{} uses undocumented parameter {name}", self.meta.id);
+        p.map_or(0, |p| p.default)
+    }
+
+    pub fn id(&self) -> &'static str {
+        self.meta.id
+    }
+
+    /// Reports a finding at `primary`; chain `.help(..)`, `.also(..)`, `.on(..)` on the result.
+    pub fn report(&mut self, primary: Label, message: impl Into<String>) -> &mut Finding {
+        self.findings.push(Finding {
+            rule: self.meta.id,
+            layer: self.meta.layer,
+            severity: self.meta.severity,
+            title: self.meta.title.as_str(),
+            message: message.into(),
+            help: String::new(),
+            primary,
+            secondary: Vec::new(),
+            resource: None,
+        });
+        self.findings.last_mut().expect("just pushed")
+    }
+}
+
+impl Finding {
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = help.into();
+        self
+    }
+
+    pub fn also(&mut self, label: Label) -> &mut Self {
+        let same_place = |l: &Label| l.source == label.source && l.span == label.span;
+        if !same_place(&self.primary) && !self.secondary.iter().any(same_place) {
+            self.secondary.push(label);
+        }
+        self
+    }
+
+    pub fn on(&mut self, resource: ResourceId) -> &mut Self {
+        self.resource = Some(resource);
+        self
+    }
+}
+
+/// Runs every rule over the model and facts.
+pub fn run(model: &Model, facts: &Facts, input: &[InputIssue]) -> Result<Vec<Finding>, String> {
+    let catalog = catalog()?;
+    let mut findings: Vec<Finding> = RULE_IMPLS
+        .par_iter()
+        .map(|imp| -> Result<Vec<Finding>, String> {
+            let meta = catalog
+                .get(imp.id)
+                .ok_or_else(|| format!("rule {} has no document rules/{}/{}.md", imp.id, imp.layer_dir, imp.id))?;
+            let mut cx = RuleCx {
+                model,
+                facts,
+                input,
+                meta,
+                findings: Vec::new(),
+            };
+            (imp.check)(&mut cx);
+            Ok(cx.findings)
+        })
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    Finding::sort(&mut findings, model);
+    Ok(findings)
+}
+
+/// A rule's documentation as `spoflint explain` prints it: a header with its metadata and
+/// parameters, then the document body.
+pub fn render_doc(r: &RuleMeta) -> String {
+    let mut s = format!(
+        "{}  layer: {}  severity: {}\n",
+        r.id,
+        r.layer.as_str(),
+        r.severity.as_str()
+    );
+    if !r.parameters.is_empty() {
+        s.push_str("parameters:\n");
+        for p in &r.parameters {
+            s.push_str(&format!("  {} = {}  {}\n", p.name, p.default, p.description));
+        }
+    }
+    s.push('\n');
+    s.push_str(r.body);
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
+impl RuleCx<'_> {
+    /// Reports the input problems found during ingestion under this rule's id.
+    pub fn report_input_issues(&mut self) {
+        let input = self.input;
+        for issue in input.iter().filter(|i| i.rule == self.meta.id) {
+            self.report(
+                Label::new(issue.source, issue.span, issue.message.clone()),
+                issue.message.clone(),
+            )
+            .help(issue.help.clone());
+        }
+    }
+}
