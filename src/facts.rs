@@ -619,6 +619,20 @@ impl Facts {
         present
     }
 
+    /// The workloads (static pods, Deployments, ...) running a control-plane component.
+    pub fn control_plane(&self, component: ControlComponent) -> Vec<&Workload> {
+        self.workloads
+            .iter()
+            .filter(|w| w.role == Role::ControlPlane(component))
+            .collect()
+    }
+
+    /// Instances of a component: one per Pod, the effective replicas of other workloads.
+    /// `None` when a DaemonSet (one per node) or an unknown replica count is involved.
+    pub fn instance_count(workloads: &[&Workload]) -> Option<i64> {
+        workloads.iter().map(|w| w.replicas).sum()
+    }
+
     /// Workloads selected by a Service selector in `namespace`.
     pub fn selected_by<'a>(
         &'a self,

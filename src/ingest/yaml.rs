@@ -201,9 +201,14 @@ pub fn parse(file: &SourceFile) -> ParsedYaml {
             Err(e) => {
                 let b = Builder::new(file, ascii);
                 let at = b.offset(e.marker());
+                let message = if e.info().contains("recursion limit") {
+                    format!("nesting deeper than the parser's limit ({})", e.info())
+                } else {
+                    format!("invalid YAML: {}", e.info())
+                };
                 out.error = Some(YamlError {
                     span: Span::new(at, at),
-                    message: format!("invalid YAML: {}", e.info()),
+                    message,
                 });
                 break;
             }

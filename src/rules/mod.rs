@@ -258,7 +258,7 @@ impl RuleCx<'_> {
         let input = self.input;
         for issue in input.iter().filter(|i| i.rule == self.meta.id) {
             self.report(
-                Label::new(issue.source, issue.span, issue.message.clone()),
+                Label::new(issue.source, issue.span, ""),
                 issue.message.clone(),
             )
             .help(issue.help.clone());
