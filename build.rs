@@ -22,7 +22,10 @@ fn main() {
 
     let mut code = String::new();
     let mut impls = String::new();
-    for layer_dir in sorted_entries(&src_rules).into_iter().filter(|p| p.is_dir()) {
+    for layer_dir in sorted_entries(&src_rules)
+        .into_iter()
+        .filter(|p| p.is_dir())
+    {
         let layer = layer_dir.file_name().unwrap().to_string_lossy().to_string();
         writeln!(code, "pub mod {layer} {{").unwrap();
         for file in sorted_entries(&layer_dir) {
@@ -30,7 +33,12 @@ fn main() {
                 continue;
             }
             let stem = file.file_stem().unwrap().to_string_lossy().to_string();
-            writeln!(code, "    #[path = {:?}]\n    pub mod {stem};", file.display().to_string()).unwrap();
+            writeln!(
+                code,
+                "    #[path = {:?}]\n    pub mod {stem};",
+                file.display().to_string()
+            )
+            .unwrap();
             writeln!(
                 impls,
                 "    RuleImpl {{ id: {:?}, layer_dir: {layer:?}, check: {layer}::{stem}::check }},",
@@ -40,11 +48,18 @@ fn main() {
         }
         writeln!(code, "}}").unwrap();
     }
-    writeln!(code, "/// Every rule implementation, by layer directory and id.").unwrap();
+    writeln!(
+        code,
+        "/// Every rule implementation, by layer directory and id."
+    )
+    .unwrap();
     writeln!(code, "pub static RULE_IMPLS: &[RuleImpl] = &[\n{impls}];").unwrap();
 
     let mut docs = String::new();
-    for layer_dir in sorted_entries(&doc_rules).into_iter().filter(|p| p.is_dir()) {
+    for layer_dir in sorted_entries(&doc_rules)
+        .into_iter()
+        .filter(|p| p.is_dir())
+    {
         let layer = layer_dir.file_name().unwrap().to_string_lossy().to_string();
         for file in sorted_entries(&layer_dir) {
             if file.extension().and_then(|e| e.to_str()) != Some("md") {
@@ -60,7 +75,11 @@ fn main() {
             .unwrap();
         }
     }
-    writeln!(code, "/// Every rule document, as `(\"<layer>/<ID>.md\", text)`.").unwrap();
+    writeln!(
+        code,
+        "/// Every rule document, as `(\"<layer>/<ID>.md\", text)`."
+    )
+    .unwrap();
     writeln!(code, "pub static RULE_DOCS: &[(&str, &str)] = &[\n{docs}];").unwrap();
 
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("rule_registry.rs");

@@ -87,7 +87,9 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
                 WalkState::Continue
             })
         });
-        found.yaml_files.extend(files.into_inner().unwrap_or_default());
+        found
+            .yaml_files
+            .extend(files.into_inner().unwrap_or_default());
         found.charts = charts.into_inner().unwrap_or_default();
     }
     found.yaml_files.sort();

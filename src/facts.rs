@@ -87,7 +87,10 @@ pub enum Role {
     /// A database, queue or coordination service (StatefulSets only), by image name.
     DataStore(String),
     IngressController,
-    GitOps { engine: Engine, component: String },
+    GitOps {
+        engine: Engine,
+        component: String,
+    },
     RunnerPool,
     /// external-secrets, cert-manager, Vault: by image name.
     SecurityService(String),
@@ -206,13 +209,17 @@ pub struct Selector {
 
 impl Selector {
     pub fn from_label_selector(v: &Val<'_>) -> Selector {
-        let labels = v.get("matchLabels").map(|m| m.string_map()).unwrap_or_default();
+        let labels = v
+            .get("matchLabels")
+            .map(|m| m.string_map())
+            .unwrap_or_default();
         let exprs = v
             .get("matchExpressions")
             .map(|e| {
                 e.items()
                     .map(|x| {
-                        let text = |k: &str| x.get(k).and_then(|v| v.scalar_text()).unwrap_or_default();
+                        let text =
+                            |k: &str| x.get(k).and_then(|v| v.scalar_text()).unwrap_or_default();
                         let values = x
                             .get("values")
                             .map(|vs| vs.items().filter_map(|v| v.scalar_text()).collect())
@@ -423,13 +430,12 @@ fn classify(r: &Resource, kind: WorkloadKind, containers: &[Container]) -> Role 
             return Role::SecurityService(n.to_string());
         }
     }
-    if kind == WorkloadKind::StatefulSet {
-        if let Some(c) = containers
+    if kind == WorkloadKind::StatefulSet
+        && let Some(c) = containers
             .iter()
             .find(|c| DATA_STORES.contains(&c.image_name.as_str()))
-        {
-            return Role::DataStore(c.image_name.clone());
-        }
+    {
+        return Role::DataStore(c.image_name.clone());
     }
     Role::Application
 }
@@ -490,7 +496,8 @@ impl Facts {
             if r.kind == "HorizontalPodAutoscaler" && r.group() == "autoscaling" {
                 let spec = r.root().get("spec");
                 let get = |path: &[&str]| spec.and_then(|s| s.path(path));
-                let text = |path: &[&str]| get(path).and_then(|v| v.scalar_text()).unwrap_or_default();
+                let text =
+                    |path: &[&str]| get(path).and_then(|v| v.scalar_text()).unwrap_or_default();
                 facts.hpas.push(Hpa {
                     res: id,
                     target_kind: text(&["scaleTargetRef", "kind"]),
@@ -554,7 +561,8 @@ impl Facts {
             if let Some(sel) = selector.filter(|s| !s.is_null()) {
                 let sel = Selector::from_label_selector(&sel);
                 for (wi, w) in facts.workloads.iter_mut().enumerate() {
-                    if model.resource(w.res).namespace == r.namespace && sel.matches(&w.pod_labels) {
+                    if model.resource(w.res).namespace == r.namespace && sel.matches(&w.pod_labels)
+                    {
                         w.pdbs.push(pdb_index);
                         workloads.push(wi);
                     }
@@ -606,8 +614,10 @@ impl Facts {
         }
         for (_, r) in model.iter() {
             let is_lb = r.kind == "Service"
-                && r.root().path(&["spec", "type"]).and_then(|t| t.as_str()) == Some("LoadBalancer");
-            if is_lb || (r.kind == "Ingress" && r.group().starts_with("networking.k8s.io"))
+                && r.root().path(&["spec", "type"]).and_then(|t| t.as_str())
+                    == Some("LoadBalancer");
+            if is_lb
+                || (r.kind == "Ingress" && r.group().starts_with("networking.k8s.io"))
                 || r.kind == "Ingress" && r.group() == "extensions"
             {
                 present.insert(Layer::Network);
@@ -653,7 +663,9 @@ impl Facts {
         let r = model.resource(w.res);
         let n = w
             .replicas
-            .map_or("an unknown number of replicas".to_string(), |n| count(n, "replica"));
+            .map_or("an unknown number of replicas".to_string(), |n| {
+                count(n, "replica")
+            });
         match w.replica_source {
             ReplicaSource::Hpa(h) => {
                 let hpa = model.resource(self.hpas[h].res);
@@ -664,7 +676,11 @@ impl Facts {
                     format!(
                         "HorizontalPodAutoscaler {} keeps at least {n}{}",
                         hpa.name,
-                        if field.is_none() { " (minReplicas defaults to 1)" } else { "" }
+                        if field.is_none() {
+                            " (minReplicas defaults to 1)"
+                        } else {
+                            ""
+                        }
                     ),
                 )
             }
@@ -680,7 +696,9 @@ impl Facts {
                 r.header,
                 "spec.replicas is not set, so Kubernetes runs 1 replica",
             ),
-            ReplicaSource::Fixed => Label::new(r.source, r.header, format!("{} {}", r.kind, r.name)),
+            ReplicaSource::Fixed => {
+                Label::new(r.source, r.header, format!("{} {}", r.kind, r.name))
+            }
         }
     }
 }
@@ -692,8 +710,14 @@ mod tests {
     #[test]
     fn image_names() {
         assert_eq!(image_name("postgres:16"), "postgres");
-        assert_eq!(image_name("docker.io/bitnami/postgresql:16@sha256:ab"), "postgresql");
+        assert_eq!(
+            image_name("docker.io/bitnami/postgresql:16@sha256:ab"),
+            "postgresql"
+        );
         assert_eq!(image_name("registry:5000/x/redis"), "redis");
-        assert_eq!(image_name("prometheuscommunity/postgres-exporter:v0.15"), "postgres-exporter");
+        assert_eq!(
+            image_name("prometheuscommunity/postgres-exporter:v0.15"),
+            "postgres-exporter"
+        );
     }
 }

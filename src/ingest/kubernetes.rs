@@ -63,4 +63,3 @@ fn push(out: &mut Vec<Resource>, tree: &Arc<Tree>, v: Val<'_>, source: SourceId)
         header,
     });
 }
-

@@ -88,7 +88,11 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
             err.message,
             "fix the YAML at this location; the other files were still scanned".to_string(),
         ));
-    } else if parsed.documents.iter().all(|d| d.tree.val(d.root).is_null()) {
+    } else if parsed
+        .documents
+        .iter()
+        .all(|d| d.tree.val(d.root).is_null())
+    {
         issues.push((
             "INPUT002",
             Span::default(),
@@ -111,9 +115,11 @@ pub fn ingest(found: &Discovered) -> (Model, Vec<InputIssue>) {
     let mut issues = Vec::new();
     for r in results {
         let source = model.sources.add(r.file);
-        model
-            .resources
-            .extend(r.resources.into_iter().map(|res| Resource { source, ..res }));
+        model.resources.extend(
+            r.resources
+                .into_iter()
+                .map(|res| Resource { source, ..res }),
+        );
         issues.extend(
             r.issues
                 .into_iter()

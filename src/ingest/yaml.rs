@@ -192,10 +192,7 @@ pub fn parse(file: &SourceFile) -> ParsedYaml {
     let mut out = ParsedYaml::default();
     let mut parser = Parser::new_from_str(text);
     let mut builder: Option<Builder> = None;
-    loop {
-        let Some(next) = parser.next_event() else {
-            break;
-        };
+    while let Some(next) = parser.next_event() {
         let (event, raw_span) = match next {
             Ok(ev) => ev,
             Err(e) => {
@@ -321,10 +318,8 @@ fn plain_scalar(v: &str) -> NodeKind {
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
         && v.bytes().any(|b| b.is_ascii_digit());
-    if looks_numeric {
-        if let Ok(f) = v.parse::<f64>() {
-            return NodeKind::Float(f);
-        }
+    if looks_numeric && let Ok(f) = v.parse::<f64>() {
+        return NodeKind::Float(f);
     }
     NodeKind::Str(v.to_string())
 }
@@ -346,7 +341,10 @@ mod tests {
         let root = d.tree.val(d.root);
         let c = root.path(&["b", "c"]).unwrap();
         assert_eq!(c.as_str(), Some("x"));
-        assert_eq!(&f.text[c.field_span().start..c.field_span().end], "c: \"x\"");
+        assert_eq!(
+            &f.text[c.field_span().start..c.field_span().end],
+            "c: \"x\""
+        );
         let a = root.get("a").unwrap();
         assert_eq!(a.as_i64(), Some(1));
         assert_eq!(&f.text[a.field_span().start..a.field_span().end], "a: 1");
@@ -371,7 +369,13 @@ mod tests {
         assert_eq!(root.path(&["m", "x"]).unwrap().as_i64(), Some(1));
         assert_eq!(root.path(&["m", "y"]).unwrap().as_i64(), Some(3));
         assert_eq!(root.path(&["ref", "y"]).unwrap().as_i64(), Some(2));
-        let keys: Vec<_> = root.get("m").unwrap().entries().into_iter().map(|(k, _)| k).collect();
+        let keys: Vec<_> = root
+            .get("m")
+            .unwrap()
+            .entries()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
         assert_eq!(keys, ["y", "x"]);
     }
 

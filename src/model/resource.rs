@@ -50,7 +50,10 @@ impl Resource {
 
     /// A label on the field at `path`, or on the resource header when the field is absent.
     pub fn field_label(&self, path: &[&str], text: impl Into<String>) -> crate::finding::Label {
-        let span = self.root().path(path).map_or(self.header, |v| v.field_span());
+        let span = self
+            .root()
+            .path(path)
+            .map_or(self.header, |v| v.field_span());
         crate::finding::Label::new(self.source, span, text)
     }
 }

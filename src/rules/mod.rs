@@ -66,7 +66,10 @@ pub fn parse_doc(path: &'static str, text: &'static str) -> Result<RuleMeta, Str
     if let Some(e) = parsed.error {
         return Err(err(&e.message));
     }
-    let doc = parsed.documents.first().ok_or_else(|| err("empty front matter"))?;
+    let doc = parsed
+        .documents
+        .first()
+        .ok_or_else(|| err("empty front matter"))?;
     let root = doc.tree.val(doc.root);
     let text_of = |k: &str| {
         root.get(k)
@@ -82,12 +85,14 @@ pub fn parse_doc(path: &'static str, text: &'static str) -> Result<RuleMeta, Str
         return Err(err("front matter `id` does not match the file name"));
     }
     let layer_name = text_of("layer")?;
-    let layer = Layer::parse(&layer_name).ok_or_else(|| err(&format!("unknown layer `{layer_name}`")))?;
+    let layer =
+        Layer::parse(&layer_name).ok_or_else(|| err(&format!("unknown layer `{layer_name}`")))?;
     if !path.starts_with(&format!("{layer_name}/")) {
         return Err(err("layer does not match the directory"));
     }
     let sev = text_of("severity")?;
-    let severity = Severity::parse(&sev).ok_or_else(|| err(&format!("unknown severity `{sev}`")))?;
+    let severity =
+        Severity::parse(&sev).ok_or_else(|| err(&format!("unknown severity `{sev}`")))?;
     let mut parameters = Vec::new();
     if let Some(params) = root.get("parameters") {
         for (name, p) in params.entries() {
@@ -157,7 +162,11 @@ impl<'a> RuleCx<'a> {
     /// A parameter's value (today: its documented default).
     pub fn param(&self, name: &str) -> i64 {
         let p = self.meta.parameters.iter().find(|p| p.name == name);
-        debug_assert!(p.is_some(), "{} uses undocumented parameter {name}", self.meta.id);
+        debug_assert!(
+            p.is_some(),
+            "{} uses undocumented parameter {name}",
+            self.meta.id
+        );
         p.map_or(0, |p| p.default)
     }
 
@@ -208,9 +217,12 @@ pub fn run(model: &Model, facts: &Facts, input: &[InputIssue]) -> Result<Vec<Fin
     let mut findings: Vec<Finding> = RULE_IMPLS
         .par_iter()
         .map(|imp| -> Result<Vec<Finding>, String> {
-            let meta = catalog
-                .get(imp.id)
-                .ok_or_else(|| format!("rule {} has no document rules/{}/{}.md", imp.id, imp.layer_dir, imp.id))?;
+            let meta = catalog.get(imp.id).ok_or_else(|| {
+                format!(
+                    "rule {} has no document rules/{}/{}.md",
+                    imp.id, imp.layer_dir, imp.id
+                )
+            })?;
             let mut cx = RuleCx {
                 model,
                 facts,
@@ -241,7 +253,10 @@ pub fn render_doc(r: &RuleMeta) -> String {
     if !r.parameters.is_empty() {
         s.push_str("parameters:\n");
         for p in &r.parameters {
-            s.push_str(&format!("  {} = {}  {}\n", p.name, p.default, p.description));
+            s.push_str(&format!(
+                "  {} = {}  {}\n",
+                p.name, p.default, p.description
+            ));
         }
     }
     s.push('\n');

@@ -13,7 +13,10 @@ fn capacity(cx: &RuleCx, r: &Resource) -> Option<(i64, Label)> {
                 h.group() == "actions.summerwind.dev"
                     && h.kind == "HorizontalRunnerAutoscaler"
                     && h.namespace == r.namespace
-                    && h.root().path(&["spec", "scaleTargetRef", "name"]).and_then(|n| n.as_str()) == Some(&r.name)
+                    && h.root()
+                        .path(&["spec", "scaleTargetRef", "name"])
+                        .and_then(|n| n.as_str())
+                        == Some(&r.name)
                     && h.root()
                         .path(&["spec", "scaleTargetRef", "kind"])
                         .and_then(|k| k.as_str())
@@ -22,17 +25,33 @@ fn capacity(cx: &RuleCx, r: &Resource) -> Option<(i64, Label)> {
             if let Some(h) = hra {
                 let max = h.root().path(&["spec", "maxReplicas"])?;
                 let n = max.as_i64()?;
-                return Some((n, Label::new(h.source, max.field_span(), format!("autoscaler allows at most {}", count(n, "runner")))));
+                return Some((
+                    n,
+                    Label::new(
+                        h.source,
+                        max.field_span(),
+                        format!("autoscaler allows at most {}", count(n, "runner")),
+                    ),
+                ));
             }
             match root.path(&["spec", "replicas"]) {
-                Some(v) => v.as_i64().map(|n| (n, Label::new(r.source, v.field_span(), count(n, "runner")))),
+                Some(v) => v
+                    .as_i64()
+                    .map(|n| (n, Label::new(r.source, v.field_span(), count(n, "runner")))),
                 None => Some((1, r.header_label("spec.replicas is not set: 1 runner"))),
             }
         }
         ("actions.github.com", "AutoscalingRunnerSet") => {
             let max = root.path(&["spec", "maxRunners"])?;
             let n = max.as_i64()?;
-            Some((n, Label::new(r.source, max.field_span(), format!("at most {}", count(n, "runner")))))
+            Some((
+                n,
+                Label::new(
+                    r.source,
+                    max.field_span(),
+                    format!("at most {}", count(n, "runner")),
+                ),
+            ))
         }
         _ => None,
     }
@@ -46,10 +65,11 @@ pub fn check(cx: &mut RuleCx) {
         .filter_map(|(id, r)| capacity(cx, r).map(|(n, l)| (id, n, l)))
         .collect();
     for w in &facts.workloads {
-        if w.role == Role::RunnerPool && w.kind.is_replicated() {
-            if let Some(n) = w.replicas {
-                pools.push((w.res, n, facts.replicas_label(model, w)));
-            }
+        if w.role == Role::RunnerPool
+            && w.kind.is_replicated()
+            && let Some(n) = w.replicas
+        {
+            pools.push((w.res, n, facts.replicas_label(model, w)));
         }
     }
     for (id, n, label) in pools {

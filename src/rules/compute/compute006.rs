@@ -10,7 +10,9 @@ pub fn check(cx: &mut RuleCx) {
     for pdb in &facts.pdbs {
         let r = model.resource(pdb.res);
         let blocked = match (&pdb.max_unavailable, &pdb.min_available) {
-            (Some(IntOrPercent::Int(0)), _) => Some(("maxUnavailable", "maxUnavailable is 0".to_string(), None)),
+            (Some(IntOrPercent::Int(0)), _) => {
+                Some(("maxUnavailable", "maxUnavailable is 0".to_string(), None))
+            }
             (Some(IntOrPercent::Percent(p)), _) if *p <= 0.0 => {
                 Some(("maxUnavailable", "maxUnavailable is 0%".to_string(), None))
             }

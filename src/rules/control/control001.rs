@@ -13,25 +13,32 @@ pub fn members(model: &Model, etcd: &[&Workload]) -> Option<(i64, Label)> {
         for c in &w.containers {
             let mut args = c.argv.iter();
             while let Some((arg, span)) = args.next() {
-                let (list, at): (String, Span) = if let Some(v) = arg.strip_prefix("--initial-cluster=") {
-                    (v.to_string(), *span)
-                } else if arg == "--initial-cluster" {
-                    match args.next() {
-                        Some((v, s)) => (v.clone(), span.join(*s)),
-                        None => continue,
-                    }
-                } else {
-                    continue;
-                };
+                let (list, at): (String, Span) =
+                    if let Some(v) = arg.strip_prefix("--initial-cluster=") {
+                        (v.to_string(), *span)
+                    } else if arg == "--initial-cluster" {
+                        match args.next() {
+                            Some((v, s)) => (v.clone(), span.join(*s)),
+                            None => continue,
+                        }
+                    } else {
+                        continue;
+                    };
                 let n = list.split(',').filter(|m| !m.trim().is_empty()).count() as i64;
                 let source = model.resource(w.res).source;
-                return Some((n, Label::new(source, at, format!("{} listed", count(n, "member")))));
+                return Some((
+                    n,
+                    Label::new(source, at, format!("{} listed", count(n, "member"))),
+                ));
             }
         }
     }
     let n = Facts::instance_count(etcd)?;
     let first = model.resource(etcd.first()?.res);
-    Some((n, first.header_label(format!("{} found", count(n, "etcd instance")))))
+    Some((
+        n,
+        first.header_label(format!("{} found", count(n, "etcd instance"))),
+    ))
 }
 
 pub fn check(cx: &mut RuleCx) {

@@ -7,7 +7,10 @@ use crate::rules::prelude::*;
 pub fn check(cx: &mut RuleCx) {
     let min = cx.param("min_instances");
     let (model, facts) = (cx.model, cx.facts);
-    for component in [ControlComponent::Scheduler, ControlComponent::ControllerManager] {
+    for component in [
+        ControlComponent::Scheduler,
+        ControlComponent::ControllerManager,
+    ] {
         let instances = facts.control_plane(component);
         let Some(n) = Facts::instance_count(&instances) else {
             continue;

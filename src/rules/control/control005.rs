@@ -12,7 +12,10 @@ fn is_false(v: &str) -> bool {
 pub fn check(cx: &mut RuleCx) {
     let model = cx.model;
     for w in &cx.facts.workloads {
-        let Role::ControlPlane(c @ (ControlComponent::Scheduler | ControlComponent::ControllerManager)) = w.role else {
+        let Role::ControlPlane(
+            c @ (ControlComponent::Scheduler | ControlComponent::ControllerManager),
+        ) = w.role
+        else {
             continue;
         };
         let r = model.resource(w.res);
@@ -24,12 +27,11 @@ pub fn check(cx: &mut RuleCx) {
                     if is_false(v) {
                         found = Some(*span);
                     }
-                } else if arg == "--leader-elect" {
-                    if let Some((v, s)) = args.peek() {
-                        if is_false(v) {
-                            found = Some(span.join(*s));
-                        }
-                    }
+                } else if arg == "--leader-elect"
+                    && let Some((v, s)) = args.peek()
+                    && is_false(v)
+                {
+                    found = Some(span.join(*s));
                 }
             }
             if let Some(span) = found {

@@ -17,7 +17,10 @@ fn ha_evidence(model: &Model, engine: Engine, components: &[&Workload]) -> Optio
             return Some(r.header_label("HA declared: Argo CD's redis-ha is installed"));
         }
         if w.kind.is_replicated() && w.replicas.is_some_and(|n| n >= 2) {
-            return Some(r.field_label(&["spec", "replicas"], "HA declared: this component is replicated"));
+            return Some(r.field_label(
+                &["spec", "replicas"],
+                "HA declared: this component is replicated",
+            ));
         }
         if engine == Engine::ArgoCd {
             let env = r
@@ -27,11 +30,20 @@ fn ha_evidence(model: &Model, engine: Engine, components: &[&Workload]) -> Optio
                 .flat_map(|c| c.items())
                 .filter_map(|c| c.get("env"))
                 .flat_map(|e| e.items())
-                .find(|e| e.get("name").and_then(|n| n.as_str()) == Some("ARGOCD_CONTROLLER_REPLICAS"));
+                .find(|e| {
+                    e.get("name").and_then(|n| n.as_str()) == Some("ARGOCD_CONTROLLER_REPLICAS")
+                });
             if let Some(e) = env {
-                let value = e.get("value").and_then(|v| v.scalar_text()).unwrap_or_default();
+                let value = e
+                    .get("value")
+                    .and_then(|v| v.scalar_text())
+                    .unwrap_or_default();
                 if value.trim().parse::<i64>().is_ok_and(|n| n > 1) {
-                    return Some(Label::new(r.source, e.span(), "HA declared: sharded application controller"));
+                    return Some(Label::new(
+                        r.source,
+                        e.span(),
+                        "HA declared: sharded application controller",
+                    ));
                 }
             }
         }

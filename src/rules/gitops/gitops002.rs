@@ -78,7 +78,11 @@ pub fn check(cx: &mut RuleCx) {
         ))
         .on(*id);
     for (_, r, v, _) in found.iter().skip(1).take(MAX_SHOWN) {
-        finding.also(Label::new(r.source, v.field_span(), format!("{} is on {host} too", r.display())));
+        finding.also(Label::new(
+            r.source,
+            v.field_span(),
+            format!("{} is on {host} too", r.display()),
+        ));
     }
 }
 
@@ -88,10 +92,22 @@ mod tests {
 
     #[test]
     fn hosts() {
-        assert_eq!(git_host("https://github.com/org/repo.git").as_deref(), Some("github.com"));
-        assert_eq!(git_host("ssh://git@gitlab.example.com:2222/org/r").as_deref(), Some("gitlab.example.com"));
-        assert_eq!(git_host("git@GitHub.com:org/repo.git").as_deref(), Some("github.com"));
-        assert_eq!(git_host("https://user:pw@bitbucket.org/x").as_deref(), Some("bitbucket.org"));
+        assert_eq!(
+            git_host("https://github.com/org/repo.git").as_deref(),
+            Some("github.com")
+        );
+        assert_eq!(
+            git_host("ssh://git@gitlab.example.com:2222/org/r").as_deref(),
+            Some("gitlab.example.com")
+        );
+        assert_eq!(
+            git_host("git@GitHub.com:org/repo.git").as_deref(),
+            Some("github.com")
+        );
+        assert_eq!(
+            git_host("https://user:pw@bitbucket.org/x").as_deref(),
+            Some("bitbucket.org")
+        );
         assert_eq!(git_host("./local"), None);
     }
 }

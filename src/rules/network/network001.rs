@@ -18,7 +18,11 @@ pub fn check(cx: &mut RuleCx) {
         if ty.as_str() != Some("LoadBalancer") {
             continue;
         }
-        let Some(selector) = r.root().path(&["spec", "selector"]).map(|s| Selector::from_map(&s)) else {
+        let Some(selector) = r
+            .root()
+            .path(&["spec", "selector"])
+            .map(|s| Selector::from_map(&s))
+        else {
             continue;
         };
         let backends: Vec<&Workload> = facts.selected_by(model, &r.namespace, &selector).collect();

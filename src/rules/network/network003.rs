@@ -19,9 +19,9 @@ pub fn check(cx: &mut RuleCx) {
         })
         .map(|(id, r)| {
             let by_field = r.root().path(&["spec", "ingressClassName"]);
-            let by_annotation = r
-                .root()
-                .path(&["metadata", "annotations", "kubernetes.io/ingress.class"]);
+            let by_annotation =
+                r.root()
+                    .path(&["metadata", "annotations", "kubernetes.io/ingress.class"]);
             let (class, span) = match by_field.or(by_annotation) {
                 Some(v) => (v.scalar_text().unwrap_or_default(), v.field_span()),
                 None => ("(cluster default class)".to_string(), r.header),
@@ -49,6 +49,10 @@ pub fn check(cx: &mut RuleCx) {
         ))
         .on(id);
     for (_, r, _, span) in ingresses.iter().skip(1).take(MAX_SHOWN) {
-        finding.also(Label::new(r.source, *span, format!("{} uses it too", r.display())));
+        finding.also(Label::new(
+            r.source,
+            *span,
+            format!("{} uses it too", r.display()),
+        ));
     }
 }

@@ -1,0 +1,95 @@
+//! Broken files get a located diagnostic each, and the rest of the scan goes on.
+
+use std::path::PathBuf;
+
+use spoflint::report::{self, Summary};
+
+fn scan() -> spoflint::Scan {
+    spoflint::scan(&[PathBuf::from("fixtures/bad-input")]).unwrap()
+}
+
+fn finding_for<'a>(scan: &'a spoflint::Scan, file: &str) -> Vec<&'a spoflint::finding::Finding> {
+    scan.findings
+        .iter()
+        .filter(|f| {
+            scan.model
+                .sources
+                .get(f.primary.source)
+                .path
+                .ends_with(file)
+        })
+        .collect()
+}
+
+#[test]
+fn each_bad_file_gets_its_diagnostic() {
+    let scan = scan();
+    let cases = [
+        ("invalid.yaml", "INPUT001", "invalid YAML"),
+        ("alias-bomb.yaml", "INPUT001", "alias expansion"),
+        ("deep-nesting.yaml", "INPUT001", "nesting deeper"),
+        ("binary.yaml", "INPUT001", "binary content"),
+        ("latin1.yaml", "INPUT001", "not valid UTF-8"),
+        ("empty.yaml", "INPUT002", "no YAML documents"),
+        ("only-comments.yml", "INPUT002", "no YAML documents"),
+        ("second-doc-broken.yaml", "INPUT001", "quoted scalar"),
+    ];
+    for (file, rule, text) in cases {
+        let found = finding_for(&scan, file);
+        assert!(
+            found
+                .iter()
+                .any(|f| f.rule == rule && f.message.contains(text)),
+            "{file}: expected {rule} mentioning {text:?}, got {:?}",
+            found
+                .iter()
+                .map(|f| (f.rule, &f.message))
+                .collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn parse_errors_carry_their_location() {
+    let scan = scan();
+    let f = finding_for(&scan, "invalid.yaml")[0];
+    let file = scan.model.sources.get(f.primary.source);
+    let at = file.line_col(f.primary.span.start);
+    assert_eq!((at.line, at.col), (8, 11));
+    let f = finding_for(&scan, "latin1.yaml")[0];
+    let at = scan
+        .model
+        .sources
+        .get(f.primary.source)
+        .line_col(f.primary.span.start);
+    assert_eq!(at.line, 5);
+}
+
+#[test]
+fn good_files_and_documents_are_still_scanned() {
+    let scan = scan();
+    let names: Vec<&str> = scan
+        .model
+        .resources
+        .iter()
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(names, ["still-scanned", "first-doc"]);
+    assert!(
+        finding_for(&scan, "good.yaml")
+            .iter()
+            .any(|f| f.rule == "COMPUTE001")
+    );
+    assert!(
+        finding_for(&scan, "second-doc-broken.yaml")
+            .iter()
+            .any(|f| f.rule == "COMPUTE001")
+    );
+}
+
+#[test]
+fn snapshot() {
+    let scan = scan();
+    let summary = Summary::of(&scan);
+    insta::assert_snapshot!(report::human::render(&scan, &summary, false));
+}

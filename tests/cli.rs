@@ -1,0 +1,257 @@
+//! The built binary: exit codes, output formats, colour handling, subcommands.
+
+use assert_cmd::Command;
+
+fn spoflint() -> Command {
+    let mut cmd = Command::cargo_bin("spoflint").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+const FIRING: &str = "fixtures/k8s/compute001/fire-single-replica";
+const WARNING_ONLY: &str = "fixtures/k8s/compute003/fire-no-spread";
+const CLEAN: &str = "fixtures/k8s/ha-good";
+
+#[test]
+fn exit_0_when_clean() {
+    spoflint().args(["check", CLEAN]).assert().code(0);
+}
+
+#[test]
+fn exit_1_on_findings_at_or_above_fail_on() {
+    spoflint().args(["check", FIRING]).assert().code(1);
+    spoflint().args(["check", WARNING_ONLY]).assert().code(1);
+    spoflint()
+        .args(["check", "--fail-on", "error", WARNING_ONLY])
+        .assert()
+        .code(0);
+    spoflint()
+        .args(["check", "--fail-on", "never", FIRING])
+        .assert()
+        .code(0);
+    spoflint()
+        .args([
+            "check",
+            "--fail-on",
+            "info",
+            "fixtures/bad-input/empty.yaml",
+        ])
+        .assert()
+        .code(1);
+    spoflint()
+        .args(["check", "fixtures/bad-input/empty.yaml"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn exit_2_on_usage_errors() {
+    let out = spoflint().args(["check", "no/such/path"]).assert().code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(stderr.contains("no/such/path"), "{stderr}");
+    spoflint()
+        .args(["check", "--format", "xml", CLEAN])
+        .assert()
+        .code(2);
+    spoflint().args(["explain", "NOPE999"]).assert().code(2);
+    spoflint().assert().code(2);
+}
+
+#[test]
+fn parse_errors_do_not_stop_the_scan() {
+    let out = spoflint()
+        .args(["check", "--format", "json", "fixtures/bad-input"])
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"INPUT001") && rules.contains(&"COMPUTE001"),
+        "{rules:?}"
+    );
+}
+
+#[test]
+fn json_format_is_documented_shape() {
+    let out = spoflint()
+        .args(["check", "--format", "json", FIRING])
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["tool"]["name"], "spoflint");
+    let f = &v["findings"][0];
+    for key in [
+        "rule", "layer", "severity", "title", "message", "help", "file", "label",
+    ] {
+        assert!(f[key].is_string(), "finding.{key} missing: {f}");
+    }
+    assert_eq!(f["rule"], "COMPUTE001");
+    assert!(f["start"]["line"].as_u64().unwrap() >= 1);
+    assert!(f["end"]["column"].as_u64().is_some());
+    assert_eq!(f["resource"]["kind"], "Deployment");
+    assert!(f["related"].is_array());
+    assert_eq!(v["summary"]["errors"], 1);
+    let layers: Vec<&String> = v["layers"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        layers,
+        [
+            "network", "compute", "control", "data", "dns", "cicd", "gitops", "security"
+        ]
+    );
+    assert_eq!(v["layers"]["compute"]["status"], "fail");
+    assert_eq!(v["layers"]["dns"]["status"], "not present");
+}
+
+#[test]
+fn human_output_has_snippet_help_and_layer_table() {
+    let out = spoflint().args(["check", FIRING]).assert().code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("COMPUTE001 [compute]"), "{text}");
+    assert!(text.contains("replicas: 1"), "{text}");
+    assert!(text.contains("help: set spec.replicas"), "{text}");
+    assert!(text.contains("spoflint explain COMPUTE001"), "{text}");
+    assert!(text.contains("Zero-SPOF validation"), "{text}");
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when stdout is not a terminal"
+    );
+}
+
+#[test]
+fn colour_flags() {
+    let out = spoflint()
+        .args(["check", "--color", "always", FIRING])
+        .assert()
+        .code(1);
+    assert!(out.get_output().stdout.contains(&b'\x1b'));
+    let out = spoflint()
+        .env("NO_COLOR", "1")
+        .args(["check", "--color", "auto", FIRING])
+        .assert()
+        .code(1);
+    assert!(!out.get_output().stdout.contains(&b'\x1b'));
+    let out = spoflint()
+        .args(["check", "--color", "never", FIRING])
+        .assert()
+        .code(1);
+    assert!(!out.get_output().stdout.contains(&b'\x1b'));
+}
+
+#[test]
+fn rules_lists_the_catalogue() {
+    let out = spoflint().arg("rules").assert().code(0);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for id in [
+        "NETWORK001",
+        "COMPUTE007",
+        "CONTROL005",
+        "DATA002",
+        "GITOPS003",
+        "CICD001",
+        "SECURITY001",
+        "INPUT001",
+    ] {
+        assert!(text.contains(id), "{id} missing from `spoflint rules`");
+    }
+    let out = spoflint()
+        .args(["rules", "--format", "json"])
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let compute001 = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "COMPUTE001")
+        .unwrap();
+    assert_eq!(compute001["parameters"][0]["name"], "min_replicas");
+    assert_eq!(compute001["parameters"][0]["default"], 2);
+}
+
+#[test]
+fn explain_prints_the_rule_document() {
+    let out = spoflint().args(["explain", "compute001"]).assert().code(0);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let doc = std::fs::read_to_string("rules/compute/COMPUTE001.md").unwrap();
+    let body = doc.splitn(3, "---\n").nth(2).unwrap().trim_start();
+    assert!(
+        text.starts_with("COMPUTE001  layer: compute  severity: error"),
+        "{text}"
+    );
+    assert!(
+        text.contains(body),
+        "explain must print the document body verbatim"
+    );
+}
+
+#[test]
+fn respects_gitignore_and_skips_non_manifest_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let single = std::fs::read_to_string(format!("{FIRING}/deployment.yaml")).unwrap();
+    std::fs::write(dir.path().join(".gitignore"), "ignored/\n").unwrap();
+    std::fs::create_dir(dir.path().join("ignored")).unwrap();
+    std::fs::write(dir.path().join("ignored/app.yaml"), &single).unwrap();
+    std::fs::write(
+        dir.path().join("values.yaml"),
+        "replicaCount: 1\nimage: nginx\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join(".github.yml"), "on: push\njobs: {}\n").unwrap();
+    spoflint().arg("check").arg(dir.path()).assert().code(0);
+    std::fs::write(dir.path().join("app.yaml"), &single).unwrap();
+    spoflint().arg("check").arg(dir.path()).assert().code(1);
+}
+
+#[test]
+fn symlinks_are_not_followed_out_of_the_tree() {
+    let outside = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "fixtures/bad-input/good.yaml",
+        outside.path().join("app.yaml"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
+        std::os::unix::fs::symlink(outside.path().join("app.yaml"), dir.path().join("app.yaml"))
+            .unwrap();
+        spoflint().arg("check").arg(dir.path()).assert().code(0);
+    }
+}
+
+#[test]
+fn helm_charts_are_detected_not_parsed_as_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("mychart");
+    std::fs::create_dir_all(chart.join("templates")).unwrap();
+    std::fs::write(
+        chart.join("Chart.yaml"),
+        "apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        chart.join("templates/deployment.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n",
+    )
+    .unwrap();
+    let out = spoflint()
+        .args(["check", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["INPUT003"]);
+}

@@ -1,0 +1,153 @@
+//! Every fixture case under `fixtures/k8s/<rule>/<fire|pass>-*/` (and `ha-good`) is scanned on
+//! its own: fire cases must report their rule, pass cases must not, the exact rule set must
+//! match `fixtures/k8s/EXPECTED.md`, and the full human + JSON output is snapshot-tested.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use spoflint::report::{self, Summary};
+
+fn case_dirs() -> Vec<PathBuf> {
+    let mut cases = Vec::new();
+    for rule in sorted_dirs(Path::new("fixtures/k8s")) {
+        let name = rule.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("fire-") || name.starts_with("pass-") || name == "ha-good" {
+            cases.push(rule);
+            continue;
+        }
+        cases.extend(sorted_dirs(&rule));
+    }
+    cases
+}
+
+fn sorted_dirs(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    v.sort();
+    v
+}
+
+fn rules_of(scan: &spoflint::Scan) -> BTreeSet<String> {
+    scan.findings.iter().map(|f| f.rule.to_string()).collect()
+}
+
+/// `case -> expected rule ids` from the table in EXPECTED.md.
+fn expected() -> BTreeMap<String, BTreeSet<String>> {
+    let text = std::fs::read_to_string("fixtures/k8s/EXPECTED.md").unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| case"))
+        .map(|l| {
+            let cells: Vec<&str> = l.trim_matches('|').split('|').map(str::trim).collect();
+            let ids = cells[1]
+                .split([',', ' '])
+                .filter(|s| !s.is_empty() && *s != "-")
+                .map(str::to_string)
+                .collect();
+            (cells[0].to_string(), ids)
+        })
+        .collect()
+}
+
+#[test]
+fn fire_cases_fire_and_pass_cases_do_not() {
+    let expected = expected();
+    let mut failures = Vec::new();
+    let cases = case_dirs();
+    assert!(
+        cases.len() > 100,
+        "fixture cases went missing: {}",
+        cases.len()
+    );
+    for case in &cases {
+        let scan = spoflint::scan(std::slice::from_ref(case)).unwrap();
+        let got = rules_of(&scan);
+        let rel = case
+            .strip_prefix("fixtures/k8s")
+            .unwrap()
+            .to_string_lossy()
+            .to_string();
+        let dir = case.file_name().unwrap().to_string_lossy().to_string();
+        let rule = case
+            .parent()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().to_uppercase())
+            .unwrap_or_default();
+        if dir.starts_with("fire-") && !got.contains(&rule) {
+            failures.push(format!("{rel}: {rule} did not fire (got {got:?})"));
+        }
+        if dir.starts_with("pass-") && got.contains(&rule) {
+            failures.push(format!("{rel}: {rule} fired on a near miss"));
+        }
+        match expected.get(&rel) {
+            Some(want) if *want != got => {
+                failures.push(format!("{rel}: EXPECTED.md says {want:?}, got {got:?}"))
+            }
+            None => failures.push(format!("{rel}: missing from EXPECTED.md")),
+            _ => {}
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn ha_good_has_no_finding_at_all() {
+    let scan = spoflint::scan(&[PathBuf::from("fixtures/k8s/ha-good")]).unwrap();
+    let found: Vec<_> = scan
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.message.clone()))
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+    assert!(scan.model.resources.len() >= 5);
+}
+
+#[test]
+fn every_rule_has_firing_and_passing_fixtures() {
+    let catalog = spoflint::rules::catalog().unwrap();
+    for rule in catalog.rules.iter().filter(|r| !r.id.starts_with("INPUT")) {
+        let dir = Path::new("fixtures/k8s").join(rule.id.to_lowercase());
+        let names: Vec<String> = sorted_dirs(&dir)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            names.iter().any(|n| n.starts_with("fire-")),
+            "{}: no fire-* fixture",
+            rule.id
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("pass-")),
+            "{}: no pass-* fixture",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn snapshots_of_every_case() {
+    for case in case_dirs() {
+        let scan = spoflint::scan(std::slice::from_ref(&case)).unwrap();
+        let summary = Summary::of(&scan);
+        let human = report::human::render(&scan, &summary, false);
+        let json = report::json::render(&scan, &summary);
+        let name = case
+            .strip_prefix("fixtures/")
+            .unwrap()
+            .to_string_lossy()
+            .replace('/', "__");
+        insta::assert_snapshot!(name, format!("{human}\n----- json -----\n{json}"));
+    }
+}
+
+#[test]
+fn output_is_deterministic() {
+    let paths = [PathBuf::from("fixtures")];
+    let render = || {
+        let scan = spoflint::scan(&paths).unwrap();
+        report::json::render(&scan, &Summary::of(&scan))
+    };
+    assert_eq!(render(), render());
+}
