@@ -4,7 +4,7 @@
 //! spreads over zones, what role it plays (application, data store, ingress controller, ...),
 //! and which layers the scanned system has at all.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::finding::{Label, Layer, count};
 use crate::model::{Model, Resource, ResourceId, Span, Val};
@@ -268,6 +268,8 @@ pub struct Facts {
     pub gitops_engines: BTreeMap<Engine, Vec<ResourceId>>,
     /// Layers the scanned system has resources for.
     pub present: BTreeSet<Layer>,
+    /// Indices into `workloads`, by namespace.
+    by_namespace: HashMap<String, Vec<usize>>,
 }
 
 /// Last path segment of an image reference, without tag or digest.
@@ -507,6 +509,14 @@ impl Facts {
                 });
             }
         }
+        // The first HPA naming a workload drives it.
+        let mut hpa_by_target: HashMap<(&str, &str, &str), usize> = HashMap::new();
+        for (i, h) in facts.hpas.iter().enumerate() {
+            let ns = model.resource(h.res).namespace.as_str();
+            hpa_by_target
+                .entry((ns, h.target_kind.as_str(), h.target_name.as_str()))
+                .or_insert(i);
+        }
         for (id, r) in model.iter() {
             let Some(kind) = WorkloadKind::of(r) else {
                 continue;
@@ -522,11 +532,9 @@ impl Facts {
             };
             let containers = containers(spec);
             let role = classify(r, kind, &containers);
-            let hpa = facts.hpas.iter().position(|h| {
-                model.resource(h.res).namespace == r.namespace
-                    && h.target_kind == r.kind
-                    && h.target_name == r.name
-            });
+            let hpa = hpa_by_target
+                .get(&(r.namespace.as_str(), r.kind.as_str(), r.name.as_str()))
+                .copied();
             let (replicas, replica_source) = match (kind, hpa) {
                 (WorkloadKind::Pod, _) => (Some(1), ReplicaSource::Fixed),
                 (WorkloadKind::DaemonSet, _) => (None, ReplicaSource::Fixed),
@@ -549,6 +557,10 @@ impl Facts {
                 pdbs: Vec::new(),
             });
         }
+        for (wi, w) in facts.workloads.iter().enumerate() {
+            let ns = model.resource(w.res).namespace.clone();
+            facts.by_namespace.entry(ns).or_default().push(wi);
+        }
         for (id, r) in model.iter() {
             if r.kind != "PodDisruptionBudget" || r.group() != "policy" {
                 continue;
@@ -560,9 +572,13 @@ impl Facts {
             let mut workloads = Vec::new();
             if let Some(sel) = selector.filter(|s| !s.is_null()) {
                 let sel = Selector::from_label_selector(&sel);
-                for (wi, w) in facts.workloads.iter_mut().enumerate() {
-                    if model.resource(w.res).namespace == r.namespace && sel.matches(&w.pod_labels)
-                    {
+                let in_namespace = facts
+                    .by_namespace
+                    .get(&r.namespace)
+                    .map_or(&[][..], Vec::as_slice);
+                for &wi in in_namespace {
+                    let w = &mut facts.workloads[wi];
+                    if sel.matches(&w.pod_labels) {
                         w.pdbs.push(pdb_index);
                         workloads.push(wi);
                     }
@@ -646,15 +662,17 @@ impl Facts {
     /// Workloads selected by a Service selector in `namespace`.
     pub fn selected_by<'a>(
         &'a self,
-        model: &'a Model,
-        namespace: &'a str,
+        namespace: &str,
         selector: &'a Selector,
     ) -> impl Iterator<Item = &'a Workload> + 'a {
-        self.workloads.iter().filter(move |w| {
-            !selector.is_empty()
-                && model.resource(w.res).namespace == namespace
-                && selector.matches(&w.pod_labels)
-        })
+        let in_namespace = match self.by_namespace.get(namespace) {
+            Some(v) if !selector.is_empty() => v.as_slice(),
+            _ => &[],
+        };
+        in_namespace
+            .iter()
+            .map(|&wi| &self.workloads[wi])
+            .filter(move |w| selector.matches(&w.pod_labels))
     }
 
     /// Where a workload's effective replica count comes from: the HPA's `minReplicas`, the

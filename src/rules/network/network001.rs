@@ -25,7 +25,7 @@ pub fn check(cx: &mut RuleCx) {
         else {
             continue;
         };
-        let backends: Vec<&Workload> = facts.selected_by(model, &r.namespace, &selector).collect();
+        let backends: Vec<&Workload> = facts.selected_by(&r.namespace, &selector).collect();
         if backends.is_empty() {
             continue;
         }
