@@ -90,7 +90,7 @@ spec:
   ports: [{{port: 80, targetPort: 8080}}]
 ",
         ns = i % 50,
-        ty = if i % 10 == 0 {
+        ty = if i.is_multiple_of(10) {
             "LoadBalancer"
         } else {
             "ClusterIP"
@@ -111,7 +111,7 @@ fn generate(root: &Path) -> usize {
         std::fs::write(dir.join("deployment.yaml"), app(i, 1 + i % 4)).unwrap();
         let mut extra = String::new();
         let docs = [service(i), pdb(i), hpa(i)];
-        let n = if i % 3 == 0 { 2 } else { 3 };
+        let n = if i.is_multiple_of(3) { 2 } else { 3 };
         for d in &docs[..n] {
             write!(extra, "---\n{d}").unwrap();
         }
