@@ -84,3 +84,20 @@ fn bad_front_matter_is_rejected() {
     let ok = parse_doc("compute/X.md", "---\nid: X\nlayer: compute\nseverity: error\ntitle: t\nparameters:\n  n:\n    default: 2\n---\nbody").unwrap();
     assert_eq!(ok.parameters[0].default, 2);
 }
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for r in &catalog().unwrap().rules {
+        let row = format!(
+            "| {} | {} | {} |",
+            r.id,
+            r.layer.as_str(),
+            r.severity.as_str()
+        );
+        assert!(
+            readme.contains(&row),
+            "README.md's rule table lacks `{row}`"
+        );
+    }
+}

@@ -9,16 +9,26 @@ pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     for pdb in &facts.pdbs {
         let r = model.resource(pdb.res);
+        // (field, label on the field, why, the workload whose replicas explain it)
         let blocked = match (&pdb.max_unavailable, &pdb.min_available) {
-            (Some(IntOrPercent::Int(0)), _) => {
-                Some(("maxUnavailable", "maxUnavailable is 0".to_string(), None))
-            }
-            (Some(IntOrPercent::Percent(p)), _) if *p <= 0.0 => {
-                Some(("maxUnavailable", "maxUnavailable is 0%".to_string(), None))
-            }
-            (_, Some(IntOrPercent::Percent(p))) if *p >= 100.0 => {
-                Some(("minAvailable", "minAvailable is 100%".to_string(), None))
-            }
+            (Some(IntOrPercent::Int(0)), _) => Some((
+                "maxUnavailable",
+                "no pod may be unavailable".to_string(),
+                "maxUnavailable is 0".to_string(),
+                None,
+            )),
+            (Some(IntOrPercent::Percent(p)), _) if *p <= 0.0 => Some((
+                "maxUnavailable",
+                "no pod may be unavailable".to_string(),
+                "maxUnavailable is 0%".to_string(),
+                None,
+            )),
+            (_, Some(IntOrPercent::Percent(p))) if *p >= 100.0 => Some((
+                "minAvailable",
+                "every pod must stay available".to_string(),
+                "minAvailable is 100%".to_string(),
+                None,
+            )),
             (_, Some(IntOrPercent::Int(m))) => pdb.workloads.iter().find_map(|&wi| {
                 let w = &facts.workloads[wi];
                 let n = w.replicas?;
@@ -28,8 +38,9 @@ pub fn check(cx: &mut RuleCx) {
                 blocks.then(|| {
                     (
                         "minAvailable",
+                        format!("{} must stay available", count(*m, "pod")),
                         format!(
-                            "minAvailable {m} leaves no pod to evict from {} ({})",
+                            "it requires {m} available pods and {} has {}",
                             model.resource(w.res).display(),
                             count(n, "replica")
                         ),
@@ -39,12 +50,12 @@ pub fn check(cx: &mut RuleCx) {
             }),
             _ => None,
         };
-        let Some((field, why, workload)) = blocked else {
+        let Some((field, label, why, workload)) = blocked else {
             continue;
         };
         let finding = cx
             .report(
-                r.field_label(&["spec", field], why.clone()),
+                r.field_label(&["spec", field], label),
                 format!(
                     "{} forbids every voluntary eviction ({why}): node drains and cluster upgrades will hang",
                     r.display()
