@@ -33,6 +33,11 @@ fn each_bad_file_gets_its_diagnostic() {
         ("empty.yaml", "INPUT002", "no YAML documents"),
         ("only-comments.yml", "INPUT002", "no YAML documents"),
         ("second-doc-broken.yaml", "INPUT001", "quoted scalar"),
+        (
+            "under-indented-quoted.yaml",
+            "INPUT001",
+            "indented more than its key",
+        ),
     ];
     for (file, rule, text) in cases {
         let found = finding_for(&scan, file);
@@ -74,7 +79,7 @@ fn good_files_and_documents_are_still_scanned() {
         .iter()
         .map(|r| r.name.as_str())
         .collect();
-    assert_eq!(names, ["still-scanned", "first-doc"]);
+    assert_eq!(names, ["still-scanned", "first-doc", "utf16", "utf8-bom"]);
     assert!(
         finding_for(&scan, "good.yaml")
             .iter()

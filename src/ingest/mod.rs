@@ -57,6 +57,17 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
             );
         }
     };
+    if let Some(text) = decode_utf16(&bytes) {
+        return match text {
+            Some(text) => parse_yaml_text(display, text),
+            None => fail(
+                "",
+                Span::default(),
+                "file starts with a UTF-16 byte-order mark but is not valid UTF-16".to_string(),
+                "re-encode the file as UTF-8",
+            ),
+        };
+    }
     if let Some(nul) = bytes.iter().take(8192).position(|&b| b == 0) {
         return fail(
             "",
@@ -65,6 +76,10 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
             "remove the file or rename it so it does not end in .yaml/.yml",
         );
     }
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -78,6 +93,34 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
             );
         }
     };
+    parse_yaml_text(display, text)
+}
+
+/// `None` without a UTF-16 byte-order mark; else the decoded text, `Some(None)` if invalid.
+fn decode_utf16(bytes: &[u8]) -> Option<Option<String>> {
+    let (rest, little_endian) = match bytes {
+        [0xFF, 0xFE, rest @ ..] => (rest, true),
+        [0xFE, 0xFF, rest @ ..] => (rest, false),
+        _ => return None,
+    };
+    if rest.len() % 2 != 0 {
+        return Some(None);
+    }
+    let units = rest.chunks_exact(2).map(|c| {
+        if little_endian {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .ok(),
+    )
+}
+
+fn parse_yaml_text(display: String, text: String) -> FileResult {
     let file = SourceFile::new(display, Arc::from(text));
     let parsed = yaml::parse(&file);
     let mut issues = Vec::new();

@@ -200,6 +200,8 @@ pub fn parse(file: &SourceFile) -> ParsedYaml {
                 let at = b.offset(e.marker());
                 let message = if e.info().contains("recursion limit") {
                     format!("nesting deeper than the parser's limit ({})", e.info())
+                } else if e.info().contains("invalid indentation in quoted scalar") {
+                    "invalid YAML: the continuation lines of this multi-line quoted string must be indented more than its key (YAML 1.2 section 7.3; go-yaml tolerates this, spoflint does not)".to_string()
                 } else {
                     format!("invalid YAML: {}", e.info())
                 };

@@ -17,7 +17,7 @@ pub fn check(cx: &mut RuleCx) {
         cx.report(
             facts.replicas_label(model, w),
             format!(
-                "{system} StatefulSet {} runs {}: a data store needs {min} members to fail over (and keep quorum) when one is lost",
+                "{system} data store {} runs {}: it needs {min} members to fail over (and keep quorum) when one is lost",
                 r.display(),
                 count(n, "replica")
             ),

@@ -18,7 +18,7 @@ pub fn check(cx: &mut RuleCx) {
         cx.report(
             w.spread_label(model),
             format!(
-                "{system} StatefulSet {} has {n} replicas but nothing spreads them over zones: one zone outage can take every copy of the data",
+                "{system} data store {} has {n} replicas but nothing spreads them over zones: one zone outage can take every copy of the data",
                 r.display()
             ),
         )

@@ -3,7 +3,6 @@
 
 use std::collections::BTreeSet;
 
-use crate::finding::count;
 use crate::model::{Resource, ResourceId, Val};
 use crate::rules::prelude::*;
 
@@ -67,10 +66,14 @@ pub fn check(cx: &mut RuleCx) {
     }
     let finding = cx.report(
         Label::new(first.source, v.field_span(), format!("on {host}")),
-        format!(
-            "all {} of the GitOps engines are on {host}: an outage of {host} stops every deployment and rollback",
-            count(found.len() as i64, "git source")
-        ),
+        match found.len() {
+            1 => format!(
+                "the only GitOps git source is on {host}: an outage of {host} stops every deployment and rollback"
+            ),
+            n => format!(
+                "all {n} GitOps git sources are on {host}: an outage of {host} stops every deployment and rollback"
+            ),
+        },
     );
     finding
         .help(format!(
