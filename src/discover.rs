@@ -38,6 +38,10 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
     let mut found = Discovered::default();
     let mut dirs = Vec::new();
     for root in roots {
+        if root.as_os_str() == crate::ingest::STDIN {
+            found.yaml_files.push(root.clone());
+            continue;
+        }
         let meta = std::fs::symlink_metadata(root)
             .map_err(|e| DiscoverError(format!("{}: {e}", root.display())))?;
         if meta.is_dir() {

@@ -58,6 +58,19 @@ fn exit_2_on_usage_errors() {
 }
 
 #[test]
+fn reads_manifests_from_stdin() {
+    let manifest = std::fs::read_to_string(format!("{FIRING}/deployment.yaml")).unwrap();
+    let out = spoflint()
+        .args(["check", "--format", "json", "-"])
+        .write_stdin(manifest)
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["findings"][0]["rule"], "COMPUTE001");
+    assert_eq!(v["findings"][0]["file"], "<stdin>");
+}
+
+#[test]
 fn parse_errors_do_not_stop_the_scan() {
     let out = spoflint()
         .args(["check", "--format", "json", "fixtures/bad-input"])

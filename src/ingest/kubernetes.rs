@@ -63,3 +63,24 @@ fn push(out: &mut Vec<Resource>, tree: &Arc<Tree>, v: Val<'_>, source: SourceId)
         header,
     });
 }
+
+/// The patch files a `kustomization.yaml` names (`patches[].path`, `patchesStrategicMerge[]`,
+/// `patchesJson6902[].path`); inline patches are skipped.
+pub fn kustomize_patches(root: Val<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for key in ["patches", "patchesStrategicMerge", "patchesJson6902"] {
+        for item in root.get(key).into_iter().flat_map(|v| v.items()) {
+            let path = match item.as_str() {
+                // patchesStrategicMerge entries may be inline YAML: only single-line ones are paths.
+                Some(p) if !p.contains('\n') => Some(p.to_string()),
+                Some(_) => None,
+                None => item
+                    .get("path")
+                    .and_then(|p| p.as_str())
+                    .map(str::to_string),
+            };
+            out.extend(path);
+        }
+    }
+    out
+}

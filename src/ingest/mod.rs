@@ -3,7 +3,9 @@
 pub mod kubernetes;
 pub mod yaml;
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -25,31 +27,62 @@ pub struct InputIssue {
 }
 
 struct FileResult {
+    path: PathBuf,
     file: SourceFile,
     resources: Vec<Resource>,
     issues: Vec<(&'static str, Span, String, String)>,
+    /// For a `kustomization.yaml`: the patch files it names, relative to its directory.
+    patches: Vec<String>,
+}
+
+/// The path that stands for standard input.
+pub const STDIN: &str = "-";
+
+fn failed(
+    path: &Path,
+    display: String,
+    text: &str,
+    span: Span,
+    msg: String,
+    help: &str,
+) -> FileResult {
+    FileResult {
+        path: path.to_path_buf(),
+        file: SourceFile::new(display, Arc::from(text)),
+        resources: Vec::new(),
+        issues: vec![("INPUT001", span, msg, help.to_string())],
+        patches: Vec::new(),
+    }
+}
+
+/// Reads at most `MAX_FILE_BYTES` (+1, to tell that the limit was passed).
+fn read_limited(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .by_ref()
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn read_yaml_file(path: &PathBuf) -> FileResult {
-    let display = display_path(path);
-    let fail = |text: &str, span: Span, msg: String, help: &str| FileResult {
-        file: SourceFile::new(display.clone(), Arc::from(text)),
-        resources: Vec::new(),
-        issues: vec![("INPUT001", span, msg, help.to_string())],
+    let from_stdin = path.as_os_str() == STDIN;
+    let display = if from_stdin {
+        "<stdin>".to_string()
+    } else {
+        display_path(path)
     };
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > MAX_FILE_BYTES {
-        return fail(
-            "",
-            Span::default(),
-            format!("file is {size} bytes, larger than the {MAX_FILE_BYTES}-byte limit; skipped"),
-            "split the file, or exclude it from the scan",
-        );
-    }
-    let bytes = match std::fs::read(path) {
+    let read = if from_stdin {
+        read_limited(std::io::stdin().lock())
+    } else {
+        std::fs::File::open(path).and_then(read_limited)
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
-            return fail(
+            return failed(
+                path,
+                display,
                 "",
                 Span::default(),
                 format!("cannot read file: {e}"),
@@ -57,9 +90,22 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
             );
         }
     };
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return failed(
+            path,
+            display,
+            "",
+            Span::default(),
+            format!("file is larger than the {MAX_FILE_BYTES}-byte limit; skipped"),
+            "split the file, or exclude it from the scan",
+        );
+    }
+    let fail = |text: &str, span: Span, msg: String, help: &str| {
+        failed(path, display.clone(), text, span, msg, help)
+    };
     if let Some(text) = decode_utf16(&bytes) {
         return match text {
-            Some(text) => parse_yaml_text(display, text),
+            Some(text) => parse_yaml_text(path, display, text),
             None => fail(
                 "",
                 Span::default(),
@@ -93,7 +139,7 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
             );
         }
     };
-    parse_yaml_text(display, text)
+    parse_yaml_text(path, display, text)
 }
 
 /// `None` without a UTF-16 byte-order mark; else the decoded text, `Some(None)` if invalid.
@@ -120,7 +166,7 @@ fn decode_utf16(bytes: &[u8]) -> Option<Option<String>> {
     )
 }
 
-fn parse_yaml_text(display: String, text: String) -> FileResult {
+fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
     let file = SourceFile::new(display, Arc::from(text));
     let parsed = yaml::parse(&file);
     let mut issues = Vec::new();
@@ -144,19 +190,44 @@ fn parse_yaml_text(display: String, text: String) -> FileResult {
         ));
     }
     let resources = kubernetes::resources(&parsed.documents, SourceId(0));
+    let is_kustomization = path
+        .file_name()
+        .is_some_and(|n| n == "kustomization.yaml" || n == "kustomization.yml");
+    let patches = if is_kustomization {
+        parsed
+            .documents
+            .iter()
+            .flat_map(|d| kubernetes::kustomize_patches(d.tree.val(d.root)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     FileResult {
+        path: path.to_path_buf(),
         file,
         resources,
         issues,
+        patches,
     }
 }
 
 /// Reads and parses every discovered file (in parallel), then numbers them in path order.
 pub fn ingest(found: &Discovered) -> (Model, Vec<InputIssue>) {
     let results: Vec<FileResult> = found.yaml_files.par_iter().map(read_yaml_file).collect();
+    // Kustomize patches are partial objects, not resources of their own.
+    let patch_files: HashSet<PathBuf> = results
+        .iter()
+        .flat_map(|r| {
+            let dir = r.path.parent().unwrap_or(Path::new(""));
+            r.patches.iter().map(move |p| normalize(&dir.join(p)))
+        })
+        .collect();
     let mut model = Model::default();
     let mut issues = Vec::new();
-    for r in results {
+    for mut r in results {
+        if patch_files.contains(&normalize(&r.path)) {
+            r.resources.clear();
+        }
         let source = model.sources.add(r.file);
         model.resources.extend(
             r.resources
@@ -194,4 +265,21 @@ pub fn ingest(found: &Discovered) -> (Model, Vec<InputIssue>) {
         });
     }
     (model, issues)
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
