@@ -268,6 +268,29 @@ pub fn render_doc(r: &RuleMeta) -> String {
 }
 
 impl RuleCx<'_> {
+    /// Says (as info) that this rule cannot judge a workload because its replica count is not
+    /// known statically (e.g. `replicas: ${REPLICAS}` awaiting envsubst): never guess.
+    pub fn unknown_replicas(&mut self, w: &crate::facts::Workload) {
+        if !w.kind.is_replicated() || w.replicas.is_some() {
+            return;
+        }
+        let model = self.model;
+        let r = model.resource(w.res);
+        let label = self.facts.replicas_label(model, w);
+        let id = self.meta.id;
+        let finding = self.report(
+            label,
+            format!(
+                "{id} cannot judge {}: its replica count is not an integer that can be known statically",
+                r.display()
+            ),
+        );
+        finding.severity = crate::finding::Severity::Info;
+        finding
+            .help("render the manifest first (e.g. envsubst, kustomize build) and scan the result")
+            .on(w.res);
+    }
+
     /// Reports the input problems found during ingestion under this rule's id.
     pub fn report_input_issues(&mut self) {
         let input = self.input;

@@ -11,6 +11,7 @@ pub fn check(cx: &mut RuleCx) {
         if !w.kind.is_replicated() || w.role != Role::Application {
             continue;
         }
+        cx.unknown_replicas(w);
         let Some(n) = w.replicas.filter(|&n| n < min) else {
             continue;
         };

@@ -10,6 +10,7 @@ pub fn check(cx: &mut RuleCx) {
         let Role::DataStore(system) = &w.role else {
             continue;
         };
+        cx.unknown_replicas(w);
         let Some(n) = w.replicas.filter(|&n| n < min) else {
             continue;
         };

@@ -1,0 +1,120 @@
+//! Mutated and truncated copies of every fixture are scanned and rendered: whatever the bytes,
+//! the scan must neither panic nor skip a file, and every span must stay inside its file.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use spoflint::report::{self, Summary};
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            out.push(path);
+        }
+    }
+}
+
+/// A small deterministic generator (no dependency needed for a fixed mutation schedule).
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 33) as usize
+    }
+}
+
+const SPLICES: &[&[u8]] = &[
+    b":",
+    b"- ",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b"&a ",
+    b"*a",
+    b"<<: *a\n",
+    b"\"",
+    b"'",
+    b"\n",
+    b"\t",
+    b"  ",
+    b"\xc3\xa9",
+    b"\xff",
+    b"\x00",
+    b"---\n",
+    b"? ",
+    b"!!int ",
+    b"|\n",
+    b"#",
+];
+
+#[test]
+fn mutated_fixtures_never_panic() {
+    let mut files = Vec::new();
+    yaml_files(Path::new("fixtures/k8s"), &mut files);
+    files.sort();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(0x5eed);
+    let mut written = 0;
+    for (i, file) in files.iter().enumerate() {
+        let bytes = std::fs::read(file).unwrap();
+        for cut in 1..4 {
+            let at = bytes.len() * cut / 4;
+            std::fs::write(dir.path().join(format!("{i}-cut{cut}.yaml")), &bytes[..at]).unwrap();
+            written += 1;
+        }
+        for m in 0..5 {
+            let mut b = bytes.clone();
+            for _ in 0..1 + m {
+                let at = rng.next() % (b.len() + 1);
+                let splice = SPLICES[rng.next() % SPLICES.len()];
+                if rng.next() % 2 == 0 && at < b.len() {
+                    b.remove(at);
+                }
+                b.splice(at..at, splice.iter().copied());
+            }
+            std::fs::write(dir.path().join(format!("{i}-mut{m}.yaml")), &b).unwrap();
+            written += 1;
+        }
+    }
+    let scan = spoflint::scan(&[dir.path().to_path_buf()]).unwrap();
+    assert_eq!(scan.files, written);
+    let summary = Summary::of(&scan);
+    let human = report::human::render(&scan, &summary, true);
+    let json = report::json::render(&scan, &summary);
+    assert!(human.contains("Zero-SPOF validation"));
+    assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+    // Every finding's span lies inside its file, on character boundaries.
+    for f in &scan.findings {
+        for l in std::iter::once(&f.primary).chain(&f.secondary) {
+            let text = &scan.model.sources.get(l.source).text;
+            assert!(
+                l.span.start <= l.span.end && l.span.end <= text.len(),
+                "{f:?}"
+            );
+            assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
+        }
+    }
+    let with_resources: BTreeSet<_> = scan.model.resources.iter().map(|r| r.source).collect();
+    let parse_errors = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule == "INPUT001")
+        .count();
+    assert!(
+        parse_errors > 100,
+        "mutations should break many files: {parse_errors}"
+    );
+    assert!(
+        with_resources.len() > 100,
+        "and leave many readable: {}",
+        with_resources.len()
+    );
+}
