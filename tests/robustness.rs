@@ -75,7 +75,7 @@ fn mutated_fixtures_never_panic() {
             for _ in 0..1 + m {
                 let at = rng.next() % (b.len() + 1);
                 let splice = SPLICES[rng.next() % SPLICES.len()];
-                if rng.next() % 2 == 0 && at < b.len() {
+                if rng.next().is_multiple_of(2) && at < b.len() {
                     b.remove(at);
                 }
                 b.splice(at..at, splice.iter().copied());
