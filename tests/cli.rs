@@ -125,7 +125,7 @@ fn json_format_is_documented_shape() {
 fn human_output_has_snippet_help_and_layer_table() {
     let out = spoflint().args(["check", FIRING]).assert().code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    assert!(text.contains("COMPUTE001 [compute]"), "{text}");
+    assert!(text.contains("COMPUTE001 · compute · error"), "{text}");
     assert!(text.contains("replicas: 1"), "{text}");
     assert!(text.contains("help: set spec.replicas"), "{text}");
     assert!(text.contains("spoflint explain COMPUTE001"), "{text}");

@@ -97,7 +97,7 @@ fn diag(scan: &Scan, f: &Finding) -> Diag {
     let explain = format!("details: spoflint explain {}", f.rule);
     Diag {
         message: f.message.clone(),
-        code: Some(format!("{} [{}]", f.rule, f.layer)),
+        code: Some(format!("{} · {} · {}", f.rule, f.layer, f.severity)),
         severity: match f.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
