@@ -491,6 +491,57 @@ fn engine_of_group(group: &str) -> Option<Engine> {
     }
 }
 
+/// How many leading path components two files share (one more when it is the same file).
+fn proximity(a: &str, b: &str) -> usize {
+    if a == b {
+        return usize::MAX;
+    }
+    a.split('/')
+        .zip(b.split('/'))
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// Which HPA drives which workload. An HPA names its target by namespace, kind and name; when
+/// the scan holds several copies of that object (one per environment directory, say), the HPA
+/// applies to the copies nearest to it in the file tree, not to every copy. The first HPA in
+/// path order wins when two reach the same workload.
+fn pair_hpas(model: &Model, hpas: &[Hpa]) -> HashMap<ResourceId, usize> {
+    let mut by_identity: HashMap<(&str, &str, &str), Vec<ResourceId>> = HashMap::new();
+    for (id, r) in model.iter() {
+        if WorkloadKind::of(r).is_some() {
+            by_identity
+                .entry((r.namespace.as_str(), r.kind.as_str(), r.name.as_str()))
+                .or_default()
+                .push(id);
+        }
+    }
+    let mut pairs = HashMap::new();
+    for (i, h) in hpas.iter().enumerate() {
+        let hr = model.resource(h.res);
+        let key = (
+            hr.namespace.as_str(),
+            h.target_kind.as_str(),
+            h.target_name.as_str(),
+        );
+        let Some(candidates) = by_identity.get(&key) else {
+            continue;
+        };
+        let hpa_path = &model.sources.get(hr.source).path;
+        let near = |id: &ResourceId| {
+            proximity(
+                hpa_path,
+                &model.sources.get(model.resource(*id).source).path,
+            )
+        };
+        let best = candidates.iter().map(near).max().unwrap_or(0);
+        for id in candidates.iter().filter(|id| near(id) == best) {
+            pairs.entry(*id).or_insert(i);
+        }
+    }
+    pairs
+}
+
 impl Facts {
     pub fn derive(model: &Model) -> Facts {
         let mut facts = Facts::default();
@@ -509,14 +560,7 @@ impl Facts {
                 });
             }
         }
-        // The first HPA naming a workload drives it.
-        let mut hpa_by_target: HashMap<(&str, &str, &str), usize> = HashMap::new();
-        for (i, h) in facts.hpas.iter().enumerate() {
-            let ns = model.resource(h.res).namespace.as_str();
-            hpa_by_target
-                .entry((ns, h.target_kind.as_str(), h.target_name.as_str()))
-                .or_insert(i);
-        }
+        let hpa_of = pair_hpas(model, &facts.hpas);
         for (id, r) in model.iter() {
             let Some(kind) = WorkloadKind::of(r) else {
                 continue;
@@ -532,9 +576,7 @@ impl Facts {
             };
             let containers = containers(spec);
             let role = classify(r, kind, &containers);
-            let hpa = hpa_by_target
-                .get(&(r.namespace.as_str(), r.kind.as_str(), r.name.as_str()))
-                .copied();
+            let hpa = hpa_of.get(&id).copied();
             let (replicas, replica_source) = match (kind, hpa) {
                 (WorkloadKind::Pod, _) => (Some(1), ReplicaSource::Fixed),
                 (WorkloadKind::DaemonSet, _) => (None, ReplicaSource::Fixed),
