@@ -270,6 +270,8 @@ pub struct Facts {
     pub present: BTreeSet<Layer>,
     /// Indices into `workloads`, by namespace.
     by_namespace: HashMap<String, Vec<usize>>,
+    /// Index into `workloads` of each workload resource.
+    workload_of: HashMap<ResourceId, usize>,
 }
 
 /// Last path segment of an image reference, without tag or digest.
@@ -502,10 +504,30 @@ fn proximity(a: &str, b: &str) -> usize {
         .count()
 }
 
-/// Which HPA drives which workload. An HPA names its target by namespace, kind and name; when
-/// the scan holds several copies of that object (one per environment directory, say), the HPA
-/// applies to the copies nearest to it in the file tree, not to every copy. The first HPA in
-/// path order wins when two reach the same workload.
+/// Of `candidates` (workloads a resource in file `from` refers to), keeps for each object
+/// identity (namespace, kind, name) only the copies nearest to `from` in the file tree. A
+/// repository often holds one copy of an object per environment directory; an HPA or PDB
+/// next to the prod copy says nothing about the dev copy.
+fn nearest_copies(model: &Model, from: &str, candidates: Vec<ResourceId>) -> Vec<ResourceId> {
+    let identity = |id: &ResourceId| {
+        let r = model.resource(*id);
+        (r.namespace.as_str(), r.kind.as_str(), r.name.as_str())
+    };
+    let near =
+        |id: &ResourceId| proximity(from, &model.sources.get(model.resource(*id).source).path);
+    let mut best: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    for id in &candidates {
+        let entry = best.entry(identity(id)).or_insert(0);
+        *entry = (*entry).max(near(id));
+    }
+    candidates
+        .into_iter()
+        .filter(|id| best.get(&identity(id)) == Some(&near(id)))
+        .collect()
+}
+
+/// Which HPA drives which workload: its target (namespace, kind, name), nearest copy only; the
+/// first HPA in path order wins when two reach the same workload.
 fn pair_hpas(model: &Model, hpas: &[Hpa]) -> HashMap<ResourceId, usize> {
     let mut by_identity: HashMap<(&str, &str, &str), Vec<ResourceId>> = HashMap::new();
     for (id, r) in model.iter() {
@@ -527,16 +549,9 @@ fn pair_hpas(model: &Model, hpas: &[Hpa]) -> HashMap<ResourceId, usize> {
         let Some(candidates) = by_identity.get(&key) else {
             continue;
         };
-        let hpa_path = &model.sources.get(hr.source).path;
-        let near = |id: &ResourceId| {
-            proximity(
-                hpa_path,
-                &model.sources.get(model.resource(*id).source).path,
-            )
-        };
-        let best = candidates.iter().map(near).max().unwrap_or(0);
-        for id in candidates.iter().filter(|id| near(id) == best) {
-            pairs.entry(*id).or_insert(i);
+        let from = &model.sources.get(hr.source).path;
+        for id in nearest_copies(model, from, candidates.clone()) {
+            pairs.entry(id).or_insert(i);
         }
     }
     pairs
@@ -602,6 +617,7 @@ impl Facts {
         for (wi, w) in facts.workloads.iter().enumerate() {
             let ns = model.resource(w.res).namespace.clone();
             facts.by_namespace.entry(ns).or_default().push(wi);
+            facts.workload_of.insert(w.res, wi);
         }
         for (id, r) in model.iter() {
             if r.kind != "PodDisruptionBudget" || r.group() != "policy" {
@@ -618,10 +634,16 @@ impl Facts {
                     .by_namespace
                     .get(&r.namespace)
                     .map_or(&[][..], Vec::as_slice);
-                for &wi in in_namespace {
-                    let w = &mut facts.workloads[wi];
-                    if sel.matches(&w.pod_labels) {
-                        w.pdbs.push(pdb_index);
+                let matching: Vec<ResourceId> = in_namespace
+                    .iter()
+                    .map(|&wi| &facts.workloads[wi])
+                    .filter(|w| sel.matches(&w.pod_labels))
+                    .map(|w| w.res)
+                    .collect();
+                let from = &model.sources.get(r.source).path;
+                for res in nearest_copies(model, from, matching) {
+                    if let Some(&wi) = facts.workload_of.get(&res) {
+                        facts.workloads[wi].pdbs.push(pdb_index);
                         workloads.push(wi);
                     }
                 }
