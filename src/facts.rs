@@ -723,20 +723,24 @@ impl Facts {
         workloads.iter().map(|w| w.replicas).sum()
     }
 
-    /// Workloads selected by a Service selector in `namespace`.
-    pub fn selected_by<'a>(
-        &'a self,
-        namespace: &str,
-        selector: &'a Selector,
-    ) -> impl Iterator<Item = &'a Workload> + 'a {
-        let in_namespace = match self.by_namespace.get(namespace) {
+    /// Workloads whose pods the selector of `by` (a Service, in its namespace) selects:
+    /// of several copies of one workload, only those nearest to `by`.
+    pub fn selected_by(&self, model: &Model, by: &Resource, selector: &Selector) -> Vec<&Workload> {
+        let in_namespace = match self.by_namespace.get(&by.namespace) {
             Some(v) if !selector.is_empty() => v.as_slice(),
             _ => &[],
         };
-        in_namespace
+        let matching = in_namespace
             .iter()
             .map(|&wi| &self.workloads[wi])
-            .filter(move |w| selector.matches(&w.pod_labels))
+            .filter(|w| selector.matches(&w.pod_labels))
+            .map(|w| w.res)
+            .collect();
+        let from = &model.sources.get(by.source).path;
+        nearest_copies(model, from, matching)
+            .into_iter()
+            .filter_map(|res| self.workload_of.get(&res).map(|&wi| &self.workloads[wi]))
+            .collect()
     }
 
     /// Where a workload's effective replica count comes from: the HPA's `minReplicas`, the

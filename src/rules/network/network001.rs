@@ -25,7 +25,7 @@ pub fn check(cx: &mut RuleCx) {
         else {
             continue;
         };
-        let backends: Vec<&Workload> = facts.selected_by(&r.namespace, &selector).collect();
+        let backends = facts.selected_by(model, r, &selector);
         if backends.is_empty() {
             continue;
         }
