@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
-use crate::facts::Facts;
+use crate::facts::{Facts, Role, Workload};
 use crate::finding::{Finding, Label, Layer, Severity};
 use crate::ingest::InputIssue;
 use crate::ingest::yaml;
@@ -267,13 +267,45 @@ pub fn render_doc(r: &RuleMeta) -> String {
     s
 }
 
-impl RuleCx<'_> {
-    /// Says (as info) that this rule cannot judge a workload because its replica count is not
-    /// known statically (e.g. `replicas: ${REPLICAS}` awaiting envsubst): never guess.
-    pub fn unknown_replicas(&mut self, w: &crate::facts::Workload) {
-        if !w.kind.is_replicated() || w.replicas.is_some() {
-            return;
+impl<'a> RuleCx<'a> {
+    /// Replicated workloads (Deployments, StatefulSets, ReplicaSets) whose role passes `role`
+    /// and whose effective replica count is below `min`, with that count. Those whose count
+    /// cannot be known statically are reported here, as info: never guess.
+    pub fn under_replicated(
+        &mut self,
+        min: i64,
+        role: impl Fn(&Role) -> bool,
+    ) -> Vec<(&'a Workload, i64)> {
+        let facts = self.facts;
+        let mut out = Vec::new();
+        for w in facts.workloads.iter() {
+            if !w.kind.is_replicated() || !role(&w.role) {
+                continue;
+            }
+            match w.replicas {
+                None => self.unknown_replicas(w),
+                Some(n) if n < min => out.push((w, n)),
+                Some(_) => {}
+            }
         }
+        out
+    }
+
+    /// Reports a finding about a workload's replica count, at the field that sets it (the
+    /// HPA's `minReplicas`, `spec.replicas`, or the resource when absent), with the workload's
+    /// `kind:` line as a secondary label.
+    pub fn report_replicas(&mut self, w: &Workload, message: impl Into<String>) -> &mut Finding {
+        let model = self.model;
+        let r = model.resource(w.res);
+        let label = self.facts.replicas_label(model, w);
+        self.report(label, message)
+            .also(r.header_label(format!("{} {}", r.kind, r.name)))
+            .on(w.res)
+    }
+
+    /// Says (as info) that this rule cannot judge a workload because its replica count is not
+    /// known statically (e.g. `replicas: ${REPLICAS}` awaiting envsubst).
+    fn unknown_replicas(&mut self, w: &Workload) {
         let model = self.model;
         let r = model.resource(w.res);
         let label = self.facts.replicas_label(model, w);

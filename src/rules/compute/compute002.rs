@@ -12,23 +12,21 @@ pub fn check(cx: &mut RuleCx) {
         if !w.kind.is_replicated() || w.role != Role::Application {
             continue;
         }
+        // Below `min` is COMPUTE001's case (and so is an unknown count).
         let Some(n) = w.replicas.filter(|&n| n >= min && n < target) else {
             continue;
         };
-        let r = model.resource(w.res);
         let field = match w.replica_source {
             ReplicaSource::Hpa(_) => "the HorizontalPodAutoscaler's spec.minReplicas",
             _ => "spec.replicas",
         };
-        cx.report(
-            facts.replicas_label(model, w),
+        cx.report_replicas(
+            w,
             format!(
                 "{} runs {n} replicas, below the target of {target}: with one replica per zone, losing a zone halves capacity",
-                r.display()
+                model.resource(w.res).display()
             ),
         )
-        .help(format!("set {field} to {target} or more, one replica per availability zone"))
-        .also(r.header_label(format!("{} {}", r.kind, r.name)))
-        .on(w.res);
+        .help(format!("set {field} to {target} or more, one replica per availability zone"));
     }
 }

@@ -7,31 +7,21 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let min = cx.param("min_replicas");
-    let (model, facts) = (cx.model, cx.facts);
-    for w in &facts.workloads {
+    let model = cx.model;
+    for (w, n) in cx.under_replicated(min, |role| matches!(role, Role::SecurityService(_))) {
         let Role::SecurityService(service) = &w.role else {
             continue;
         };
-        if !w.kind.is_replicated() {
-            continue;
-        }
-        cx.unknown_replicas(w);
-        let Some(n) = w.replicas.filter(|&n| n < min) else {
-            continue;
-        };
-        let r = model.resource(w.res);
-        cx.report(
-            facts.replicas_label(model, w),
+        cx.report_replicas(
+            w,
             format!(
                 "{service} ({}) runs {}: while it is down, secrets and certificates are not served or renewed",
-                r.display(),
+                model.resource(w.res).display(),
                 count(n, "replica")
             ),
         )
         .help(format!(
             "run at least {min} replicas (3 across zones for Vault's raft storage) with leader election enabled"
-        ))
-        .also(r.header_label(format!("{} {}", r.kind, r.name)))
-        .on(w.res);
+        ));
     }
 }
