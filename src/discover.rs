@@ -1,6 +1,6 @@
 //! Walks the paths a user gave (gitignore-aware, in parallel) and classifies what it finds.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
@@ -96,6 +96,10 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
             .extend(files.into_inner().unwrap_or_default());
         found.charts = charts.into_inner().unwrap_or_default();
     }
+    // `./a.yaml` and `a.yaml` (from overlapping roots) are one file, read once.
+    for p in found.yaml_files.iter_mut().chain(found.charts.iter_mut()) {
+        *p = normalize(p);
+    }
     found.yaml_files.sort();
     found.yaml_files.dedup();
     found.charts.sort();
@@ -115,4 +119,21 @@ pub fn display_path(path: &Path) -> String {
         s = rest;
     }
     s.to_string()
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }

@@ -5,12 +5,12 @@ pub mod yaml;
 
 use std::collections::HashSet;
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::{Discovered, display_path};
+use crate::discover::{Discovered, display_path, normalize};
 use crate::model::{Model, Resource, SourceFile, SourceId, Span};
 
 /// Largest file read, in bytes.
@@ -265,21 +265,4 @@ pub fn ingest(found: &Discovered) -> (Model, Vec<InputIssue>) {
         });
     }
     (model, issues)
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
