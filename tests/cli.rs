@@ -268,3 +268,20 @@ fn helm_charts_are_detected_not_parsed_as_yaml() {
     let (_, rules) = json_report(&out);
     assert_eq!(rules, ["INPUT003"]);
 }
+
+#[test]
+fn overlapping_roots_read_each_file_once() {
+    let once = spoflint()
+        .args(["check", "--format", "json", CLEAN])
+        .assert()
+        .code(0);
+    let twice = spoflint()
+        .args(["check", "--format", "json", CLEAN])
+        .arg(format!("./{CLEAN}"))
+        .arg(format!("{CLEAN}/../ha-good"))
+        .assert()
+        .code(0);
+    let (a, _) = json_report(&once);
+    let (b, _) = json_report(&twice);
+    assert_eq!(a["summary"], b["summary"]);
+}
