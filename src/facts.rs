@@ -493,7 +493,7 @@ fn engine_of_group(group: &str) -> Option<Engine> {
     }
 }
 
-/// How many leading path components two files share (one more when it is the same file).
+/// How many leading path components two files share (`usize::MAX` for the same file).
 fn proximity(a: &str, b: &str) -> usize {
     if a == b {
         return usize::MAX;
