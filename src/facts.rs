@@ -630,22 +630,9 @@ impl Facts {
             let mut workloads = Vec::new();
             if let Some(sel) = selector.filter(|s| !s.is_null()) {
                 let sel = Selector::from_label_selector(&sel);
-                let in_namespace = facts
-                    .by_namespace
-                    .get(&r.namespace)
-                    .map_or(&[][..], Vec::as_slice);
-                let matching: Vec<ResourceId> = in_namespace
-                    .iter()
-                    .map(|&wi| &facts.workloads[wi])
-                    .filter(|w| sel.matches(&w.pod_labels))
-                    .map(|w| w.res)
-                    .collect();
-                let from = &model.sources.get(r.source).path;
-                for res in nearest_copies(model, from, matching) {
-                    if let Some(&wi) = facts.workload_of.get(&res) {
-                        facts.workloads[wi].pdbs.push(pdb_index);
-                        workloads.push(wi);
-                    }
+                workloads = facts.select(model, r, &sel);
+                for &wi in &workloads {
+                    facts.workloads[wi].pdbs.push(pdb_index);
                 }
             }
             facts.pdbs.push(Pdb {
@@ -725,11 +712,24 @@ impl Facts {
 
     /// Workloads whose pods the selector of `by` (a Service, in its namespace) selects:
     /// of several copies of one workload, only those nearest to `by`.
+    /// A Service with an empty selector selects nothing (its endpoints are managed by hand).
     pub fn selected_by(&self, model: &Model, by: &Resource, selector: &Selector) -> Vec<&Workload> {
-        let in_namespace = match self.by_namespace.get(&by.namespace) {
-            Some(v) if !selector.is_empty() => v.as_slice(),
-            _ => &[],
-        };
+        if selector.is_empty() {
+            return Vec::new();
+        }
+        self.select(model, by, selector)
+            .into_iter()
+            .map(|wi| &self.workloads[wi])
+            .collect()
+    }
+
+    /// Indices of the workloads in `by`'s namespace whose pods `selector` matches (an empty
+    /// selector matches all), keeping only the copies nearest to `by` of each object.
+    fn select(&self, model: &Model, by: &Resource, selector: &Selector) -> Vec<usize> {
+        let in_namespace = self
+            .by_namespace
+            .get(&by.namespace)
+            .map_or(&[][..], Vec::as_slice);
         let matching = in_namespace
             .iter()
             .map(|&wi| &self.workloads[wi])
@@ -739,8 +739,17 @@ impl Facts {
         let from = &model.sources.get(by.source).path;
         nearest_copies(model, from, matching)
             .into_iter()
-            .filter_map(|res| self.workload_of.get(&res).map(|&wi| &self.workloads[wi]))
+            .filter_map(|res| self.workload_of.get(&res).copied())
             .collect()
+    }
+
+    /// Replicated workloads (at least 2 effective replicas) whose role passes `role` and that
+    /// nothing spreads over zones, with their replica count.
+    pub fn unspread(&self, role: impl Fn(&Role) -> bool) -> impl Iterator<Item = (&Workload, i64)> {
+        self.workloads.iter().filter_map(move |w| {
+            let n = w.replicas.filter(|&n| n >= 2)?;
+            (w.kind.is_replicated() && role(&w.role) && !w.zone_spread).then_some((w, n))
+        })
     }
 
     /// Where a workload's effective replica count comes from: the HPA's `minReplicas`, the

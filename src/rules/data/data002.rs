@@ -3,23 +3,16 @@
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let model = cx.model;
-    for w in &cx.facts.workloads {
+    let (model, facts) = (cx.model, cx.facts);
+    for (w, n) in facts.unspread(|role| matches!(role, Role::DataStore(_))) {
         let Role::DataStore(system) = &w.role else {
             continue;
         };
-        if w.zone_spread {
-            continue;
-        }
-        let Some(n) = w.replicas.filter(|&n| n >= 2) else {
-            continue;
-        };
-        let r = model.resource(w.res);
         cx.report(
             w.spread_label(model),
             format!(
                 "{system} data store {} has {n} replicas but nothing spreads them over zones: one zone outage can take every copy of the data",
-                r.display()
+                model.resource(w.res).display()
             ),
         )
         .help(w.spread_help())
