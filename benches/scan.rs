@@ -10,6 +10,10 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 const MANIFESTS: usize = 10_000;
 
+// The same allocator as the binary, so the figure is what users get.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn app(i: usize, replicas: usize) -> String {
     format!(
         "apiVersion: apps/v1
