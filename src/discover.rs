@@ -55,6 +55,12 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
                 Ok(m) if m.is_dir() => dirs.push(root.clone()),
                 _ => return Err(DiscoverError(format!("{}: not a file", root.display()))),
             }
+        } else {
+            // A FIFO or device could block the scan forever.
+            return Err(DiscoverError(format!(
+                "{}: not a regular file or directory",
+                root.display()
+            )));
         }
     }
     if let Some((first, rest)) = dirs.split_first() {

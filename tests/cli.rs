@@ -285,3 +285,18 @@ fn overlapping_roots_read_each_file_once() {
     let (b, _) = json_report(&twice);
     assert_eq!(a["summary"], b["summary"]);
 }
+
+#[cfg(unix)]
+#[test]
+fn fifos_are_refused_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    // Named explicitly: a usage error. Inside a directory: skipped. Neither blocks.
+    spoflint().arg("check").arg(&fifo).assert().code(2);
+    spoflint().arg("check").arg(dir.path()).assert().code(0);
+}
