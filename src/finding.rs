@@ -146,3 +146,12 @@ impl Finding {
 pub fn count(n: i64, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
+
+/// `the only Ingress`, `both Ingresses`, `all 3 Ingresses` (`plural` is the noun's plural).
+pub fn all_of(n: usize, noun: &str, plural: &str) -> String {
+    match n {
+        1 => format!("the only {noun}"),
+        2 => format!("both {plural}"),
+        n => format!("all {n} {plural}"),
+    }
+}

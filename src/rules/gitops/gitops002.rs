@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::finding::all_of;
 use crate::model::{Resource, ResourceId, Val};
 use crate::rules::prelude::*;
 
@@ -66,14 +67,11 @@ pub fn check(cx: &mut RuleCx) {
     }
     let finding = cx.report(
         Label::new(first.source, v.field_span(), format!("on {host}")),
-        match found.len() {
-            1 => format!(
-                "the only GitOps git source is on {host}: an outage of {host} stops every deployment and rollback"
-            ),
-            n => format!(
-                "all {n} GitOps git sources are on {host}: an outage of {host} stops every deployment and rollback"
-            ),
-        },
+        format!(
+            "{} {} on {host}: an outage of {host} stops every deployment and rollback",
+            all_of(found.len(), "GitOps git source", "GitOps git sources"),
+            if found.len() == 1 { "is" } else { "are" }
+        ),
     );
     finding
         .help(format!(

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::finding::count;
+use crate::finding::all_of;
 use crate::rules::prelude::*;
 
 /// Most other Ingresses shown as secondary labels.
@@ -40,8 +40,9 @@ pub fn check(cx: &mut RuleCx) {
         .report(
             Label::new(first.source, span, format!("ingress class {class}")),
             format!(
-                "all {} use the ingress class {class}: its controller and load balancer are the single entry point",
-                count(ingresses.len() as i64, "Ingress")
+                "{} {} the ingress class {class}: its controller and load balancer are the single entry point",
+                all_of(ingresses.len(), "Ingress", "Ingresses"),
+                if ingresses.len() == 1 { "uses" } else { "use" }
             ),
         )
         .help(format!(
