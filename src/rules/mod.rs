@@ -170,10 +170,6 @@ impl<'a> RuleCx<'a> {
         p.map_or(0, |p| p.default)
     }
 
-    pub fn id(&self) -> &'static str {
-        self.meta.id
-    }
-
     /// Reports a finding at `primary`; chain `.help(..)`, `.also(..)`, `.on(..)` on the result.
     pub fn report(&mut self, primary: Label, message: impl Into<String>) -> &mut Finding {
         self.findings.push(Finding {
