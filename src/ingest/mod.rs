@@ -38,23 +38,6 @@ struct FileResult {
 /// The path that stands for standard input.
 pub const STDIN: &str = "-";
 
-fn failed(
-    path: &Path,
-    display: String,
-    text: &str,
-    span: Span,
-    msg: String,
-    help: &str,
-) -> FileResult {
-    FileResult {
-        path: path.to_path_buf(),
-        file: SourceFile::new(display, Arc::from(text)),
-        resources: Vec::new(),
-        issues: vec![("INPUT001", span, msg, help.to_string())],
-        patches: Vec::new(),
-    }
-}
-
 /// Reads at most `MAX_FILE_BYTES` (+1, to tell that the limit was passed).
 fn read_limited(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
@@ -72,6 +55,13 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
     } else {
         display_path(path)
     };
+    let fail = |text: &str, span: Span, msg: String, help: &str| FileResult {
+        path: path.to_path_buf(),
+        file: SourceFile::new(display.clone(), Arc::from(text)),
+        resources: Vec::new(),
+        issues: vec![("INPUT001", span, msg, help.to_string())],
+        patches: Vec::new(),
+    };
     let read = if from_stdin {
         read_limited(std::io::stdin().lock())
     } else {
@@ -80,9 +70,7 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
     let bytes = match read {
         Ok(b) => b,
         Err(e) => {
-            return failed(
-                path,
-                display,
+            return fail(
                 "",
                 Span::default(),
                 format!("cannot read file: {e}"),
@@ -91,18 +79,13 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
         }
     };
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return failed(
-            path,
-            display,
+        return fail(
             "",
             Span::default(),
             format!("file is larger than the {MAX_FILE_BYTES}-byte limit; skipped"),
             "split the file, or exclude it from the scan",
         );
     }
-    let fail = |text: &str, span: Span, msg: String, help: &str| {
-        failed(path, display.clone(), text, span, msg, help)
-    };
     if let Some(text) = decode_utf16(&bytes) {
         return match text {
             Some(text) => parse_yaml_text(path, display, text),
@@ -122,10 +105,10 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
             "remove the file or rename it so it does not end in .yaml/.yml",
         );
     }
-    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -225,7 +208,8 @@ pub fn ingest(found: &Discovered) -> (Model, Vec<InputIssue>) {
     let mut model = Model::default();
     let mut issues = Vec::new();
     for mut r in results {
-        if patch_files.contains(&normalize(&r.path)) {
+        // Discovery normalised every path already.
+        if patch_files.contains(&r.path) {
             r.resources.clear();
         }
         let source = model.sources.add(r.file);
