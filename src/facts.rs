@@ -483,6 +483,21 @@ fn has_zone_spread(spec: Option<Val<'_>>, labels: &BTreeMap<String, String>) -> 
         .any(|t| key_is(&t, &zone_or_host) && selects_self(&t))
 }
 
+/// A Kubernetes Ingress (networking.k8s.io, or the legacy extensions group).
+pub fn is_ingress(r: &Resource) -> bool {
+    r.kind == "Ingress" && matches!(r.group(), "networking.k8s.io" | "extensions")
+}
+
+/// The `spec.type` field of a core Service of type LoadBalancer.
+pub fn load_balancer_type(r: &Resource) -> Option<Val<'_>> {
+    if r.kind != "Service" || !r.group().is_empty() {
+        return None;
+    }
+    r.root()
+        .path(&["spec", "type"])
+        .filter(|t| t.as_str() == Some("LoadBalancer"))
+}
+
 fn engine_of_group(group: &str) -> Option<Engine> {
     if group == "argoproj.io" {
         Some(Engine::ArgoCd)
@@ -680,13 +695,7 @@ impl Facts {
             present.insert(Layer::Gitops);
         }
         for (_, r) in model.iter() {
-            let is_lb = r.kind == "Service"
-                && r.root().path(&["spec", "type"]).and_then(|t| t.as_str())
-                    == Some("LoadBalancer");
-            if is_lb
-                || (r.kind == "Ingress" && r.group().starts_with("networking.k8s.io"))
-                || r.kind == "Ingress" && r.group() == "extensions"
-            {
+            if load_balancer_type(r).is_some() || is_ingress(r) {
                 present.insert(Layer::Network);
             }
             if matches!(r.group(), "actions.summerwind.dev" | "actions.github.com") {

@@ -1,7 +1,7 @@
 //! NETWORK001: a `type: LoadBalancer` Service whose selected pods add up to fewer than
 //! `min_replicas`: the load balancer is redundant, what it sends traffic to is not.
 
-use crate::facts::Selector;
+use crate::facts::{Selector, load_balancer_type};
 use crate::finding::count;
 use crate::rules::prelude::*;
 
@@ -9,15 +9,9 @@ pub fn check(cx: &mut RuleCx) {
     let min = cx.param("min_replicas");
     let (model, facts) = (cx.model, cx.facts);
     for (id, r) in model.iter() {
-        if r.kind != "Service" || !r.group().is_empty() {
-            continue;
-        }
-        let Some(ty) = r.root().path(&["spec", "type"]) else {
+        let Some(ty) = load_balancer_type(r) else {
             continue;
         };
-        if ty.as_str() != Some("LoadBalancer") {
-            continue;
-        }
         let Some(selector) = r
             .root()
             .path(&["spec", "selector"])

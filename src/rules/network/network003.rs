@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::facts::is_ingress;
 use crate::finding::all_of;
 use crate::rules::prelude::*;
 
@@ -14,9 +15,7 @@ pub fn check(cx: &mut RuleCx) {
     let model = cx.model;
     let ingresses: Vec<_> = model
         .iter()
-        .filter(|(_, r)| {
-            r.kind == "Ingress" && matches!(r.group(), "networking.k8s.io" | "extensions")
-        })
+        .filter(|(_, r)| is_ingress(r))
         .map(|(id, r)| {
             let by_field = r.root().path(&["spec", "ingressClassName"]);
             let by_annotation =
