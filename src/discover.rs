@@ -10,6 +10,8 @@ use ignore::{WalkBuilder, WalkState};
 pub struct Discovered {
     /// YAML files to parse as Kubernetes manifests, sorted.
     pub yaml_files: Vec<PathBuf>,
+    /// Terraform files (`.tf`, `.tfvars`) and JSON files that may be plans, sorted.
+    pub tf_files: Vec<PathBuf>,
     /// Helm chart directories (they hold a `Chart.yaml`), sorted; their templates are not raw YAML.
     pub charts: Vec<PathBuf>,
 }
@@ -21,11 +23,27 @@ pub struct DiscoverError(pub String);
 /// Directories never descended into: VCS metadata and downloaded Terraform modules.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 
-fn is_yaml(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml")
-    )
+/// What a file is read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    Yaml,
+    Terraform,
+    TfVars,
+    /// A `.json` file: read only if it is Terraform plan output.
+    Json,
+}
+
+/// The kind of a file by its name; `None` for files a directory walk does not read.
+pub fn file_kind(path: &Path) -> Option<FileKind> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("yaml" | "yml") => Some(FileKind::Yaml),
+        Some("tf") if !crate::ingest::terraform::is_override_file(path) => {
+            Some(FileKind::Terraform)
+        }
+        Some("tfvars") => Some(FileKind::TfVars),
+        Some("json") => Some(FileKind::Json),
+        _ => None,
+    }
 }
 
 fn is_chart_dir(dir: &Path) -> bool {
@@ -47,11 +65,11 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
         if meta.is_dir() {
             dirs.push(root.clone());
         } else if meta.is_file() {
-            found.yaml_files.push(root.clone());
+            found.push_file(root.clone());
         } else if meta.file_type().is_symlink() {
             // A link the user named explicitly is theirs to point at.
             match std::fs::metadata(root) {
-                Ok(m) if m.is_file() => found.yaml_files.push(root.clone()),
+                Ok(m) if m.is_file() => found.push_file(root.clone()),
                 Ok(m) if m.is_dir() => dirs.push(root.clone()),
                 _ => return Err(DiscoverError(format!("{}: not a file", root.display()))),
             }
@@ -91,26 +109,39 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
                     lock(&charts).push(path.to_path_buf());
                     return WalkState::Skip;
                 }
-                if ft.is_file() && is_yaml(path) {
+                if ft.is_file() && file_kind(path).is_some() {
                     lock(&files).push(path.to_path_buf());
                 }
                 WalkState::Continue
             })
         });
-        found
-            .yaml_files
-            .extend(files.into_inner().unwrap_or_default());
+        for f in files.into_inner().unwrap_or_default() {
+            found.push_file(f);
+        }
         found.charts = charts.into_inner().unwrap_or_default();
     }
     // `./a.yaml` and `a.yaml` (from overlapping roots) are one file, read once.
-    for p in found.yaml_files.iter_mut().chain(found.charts.iter_mut()) {
-        *p = normalize(p);
+    for list in [&mut found.yaml_files, &mut found.tf_files, &mut found.charts] {
+        for p in list.iter_mut() {
+            *p = normalize(p);
+        }
+        list.sort();
+        list.dedup();
     }
-    found.yaml_files.sort();
-    found.yaml_files.dedup();
-    found.charts.sort();
-    found.charts.dedup();
     Ok(found)
+}
+
+impl Discovered {
+    /// Files named explicitly are read whatever their extension: as YAML unless they are
+    /// Terraform or JSON.
+    fn push_file(&mut self, path: PathBuf) {
+        match file_kind(&path) {
+            Some(FileKind::Terraform | FileKind::TfVars | FileKind::Json) => {
+                self.tf_files.push(path)
+            }
+            _ => self.yaml_files.push(path),
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -30,6 +30,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// List the resources a scan understood: Terraform instances (address, provider, region)
+    /// and Kubernetes objects, with where they are defined.
+    Resources(ResourcesArgs),
     /// Print a rule's documentation.
     Explain {
         /// Rule id, e.g. COMPUTE001 (case-insensitive).
@@ -51,6 +54,43 @@ struct CheckArgs {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
+    #[command(flatten)]
+    terraform: TerraformArgs,
+}
+
+#[derive(clap::Args)]
+struct ResourcesArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    terraform: TerraformArgs,
+}
+
+#[derive(clap::Args)]
+struct TerraformArgs {
+    /// Terraform variable file applied to every root module (repeatable, in order).
+    #[arg(long = "var-file", value_name = "FILE")]
+    var_files: Vec<PathBuf>,
+    /// Terraform variable `NAME=VALUE` applied to every root module (repeatable).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected NAME=VALUE, got `{s}`")),
+    }
+}
+
+impl TerraformArgs {
+    fn options(&self) -> spoflint::ScanOptions {
+        spoflint::ScanOptions {
+            var_files: self.var_files.clone(),
+            vars: self.vars.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -112,7 +152,7 @@ fn fail(message: &str) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let scan = match spoflint::scan(&args.paths) {
+    let scan = match spoflint::scan_with(&args.paths, &args.terraform.options()) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -192,11 +232,51 @@ fn explain(id: &str) -> ExitCode {
     }
 }
 
+fn list_resources(args: &ResourcesArgs) -> ExitCode {
+    let scan = match spoflint::scan_with(&args.paths, &args.terraform.options()) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let sources = &scan.model.sources;
+    let at = |source, span: spoflint::model::Span| {
+        let file = sources.get(source);
+        let lc = file.line_col(span.start);
+        format!("{}:{}", file.path, lc.line)
+    };
+    let mut rows: Vec<(String, String, String)> = scan
+        .model
+        .terraform
+        .iter()
+        .map(|r| {
+            let region = r.region_name().unwrap_or("(region unknown)");
+            (
+                at(r.source, r.header),
+                r.address.clone(),
+                format!("{}  {region}", r.provider),
+            )
+        })
+        .chain(scan.model.resources.iter().map(|r| {
+            (
+                at(r.source, r.header),
+                r.display(),
+                r.api_version.clone(),
+            )
+        }))
+        .collect();
+    rows.sort();
+    let mut text = String::new();
+    for (at, what, detail) in rows {
+        text.push_str(&format!("{at}  {what}  {detail}\n"));
+    }
+    print(&text)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
         Command::Check(args) => check(args),
         Command::Rules { format } => list_rules(*format),
         Command::Explain { id } => explain(id),
+        Command::Resources(args) => list_resources(args),
     }
 }

@@ -1,6 +1,7 @@
 //! Ingestion: read every discovered file once, in parallel, and turn it into resources.
 
 pub mod kubernetes;
+pub mod terraform;
 pub mod yaml;
 
 use std::collections::HashSet;
@@ -10,8 +11,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::{Discovered, display_path, normalize};
+use crate::discover::{Discovered, FileKind, display_path, file_kind, normalize};
 use crate::model::{Model, Resource, SourceFile, SourceId, Span};
+
+pub use terraform::Inputs;
 
 /// Largest file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -28,7 +31,14 @@ pub struct InputIssue {
 
 struct FileResult {
     path: PathBuf,
+    kind: FileKind,
     file: SourceFile,
+    /// A parsed `.tf`/`.tfvars` file.
+    hcl: Option<hcl_edit::structure::Body>,
+    /// A Terraform plan (JSON read as YAML).
+    plan: Option<yaml::Document>,
+    /// A `.json` file that is not a Terraform plan: not part of the scan.
+    skip: bool,
     resources: Vec<Resource>,
     issues: Vec<(&'static str, Span, String, String)>,
     /// For a `kustomization.yaml`: the patch files it names, relative to its directory.
@@ -48,7 +58,8 @@ fn read_limited(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn read_yaml_file(path: &PathBuf) -> FileResult {
+fn read_file(path: &PathBuf) -> FileResult {
+    let kind = file_kind(path).unwrap_or(FileKind::Yaml);
     let from_stdin = path.as_os_str() == STDIN;
     let display = if from_stdin {
         "<stdin>".to_string()
@@ -57,7 +68,12 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
     };
     let fail = |text: &str, span: Span, msg: String, help: &str| FileResult {
         path: path.to_path_buf(),
+        kind,
         file: SourceFile::new(display.clone(), Arc::from(text)),
+        hcl: None,
+        plan: None,
+        // Unreadable `.json` files are not ours to judge.
+        skip: kind == FileKind::Json,
         resources: Vec::new(),
         issues: vec![("INPUT001", span, msg, help.to_string())],
         patches: Vec::new(),
@@ -88,7 +104,7 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
     }
     if let Some(text) = decode_utf16(&bytes) {
         return match text {
-            Some(text) => parse_yaml_text(path, display, text),
+            Some(text) => parse_text(path, kind, display, text),
             None => fail(
                 "",
                 Span::default(),
@@ -101,8 +117,8 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
         return fail(
             "",
             Span::default(),
-            format!("binary content (NUL byte at offset {nul}); this is not a YAML file"),
-            "remove the file or rename it so it does not end in .yaml/.yml",
+            format!("binary content (NUL byte at offset {nul}); this is not a text file"),
+            "remove the file or rename it so its extension does not claim YAML or Terraform",
         );
     }
     let mut bytes = bytes;
@@ -118,11 +134,60 @@ fn read_yaml_file(path: &PathBuf) -> FileResult {
                 &lossy,
                 Span::new(at, at),
                 format!("file is not valid UTF-8 (invalid byte at offset {at})"),
-                "YAML must be UTF-8: re-encode the file, e.g. `iconv -f latin1 -t utf-8`",
+                "YAML and Terraform files must be UTF-8: re-encode the file, e.g. `iconv -f latin1 -t utf-8`",
             );
         }
     };
-    parse_yaml_text(path, display, text)
+    parse_text(path, kind, display, text)
+}
+
+fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> FileResult {
+    let empty = |file: SourceFile| FileResult {
+        path: path.to_path_buf(),
+        kind,
+        file,
+        hcl: None,
+        plan: None,
+        skip: false,
+        resources: Vec::new(),
+        issues: Vec::new(),
+        patches: Vec::new(),
+    };
+    match kind {
+        FileKind::Yaml => parse_yaml_text(path, display, text),
+        FileKind::Terraform | FileKind::TfVars => {
+            let mut r = empty(SourceFile::new(display, Arc::from(text)));
+            match terraform::parse(&r.file) {
+                Ok(body) => r.hcl = Some(body),
+                Err((span, message)) => r.issues.push((
+                    "INPUT001",
+                    span,
+                    message,
+                    "fix the HCL at this location; the module was evaluated without this file"
+                        .to_string(),
+                )),
+            }
+            r
+        }
+        FileKind::Json => {
+            let mut r = empty(SourceFile::new(display, Arc::from(text)));
+            if !terraform::plan::looks_like_plan(&r.file.text) {
+                r.skip = true;
+                return r;
+            }
+            let parsed = yaml::parse(&r.file);
+            match parsed.error {
+                Some(e) => r.issues.push((
+                    "INPUT001",
+                    e.span,
+                    format!("invalid Terraform plan JSON: {}", e.message),
+                    "regenerate it with `terraform show -json plan.out > plan.json`".to_string(),
+                )),
+                None => r.plan = parsed.documents.into_iter().next(),
+            }
+            r
+        }
+    }
 }
 
 /// `None` without a UTF-16 byte-order mark; else the decoded text, `Some(None)` if invalid.
@@ -187,7 +252,11 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
     };
     FileResult {
         path: path.to_path_buf(),
+        kind: FileKind::Yaml,
         file,
+        hcl: None,
+        plan: None,
+        skip: false,
         resources,
         issues,
         patches,
@@ -195,8 +264,14 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
 }
 
 /// Reads and parses every discovered file (in parallel), then numbers them in path order.
-pub fn ingest(found: &Discovered) -> (Model, Vec<InputIssue>) {
-    let results: Vec<FileResult> = found.yaml_files.par_iter().map(read_yaml_file).collect();
+pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<InputIssue>) {
+    let results: Vec<FileResult> = found
+        .yaml_files
+        .par_iter()
+        .chain(found.tf_files.par_iter())
+        .map(read_file)
+        .filter(|r| !r.skip)
+        .collect();
     // Kustomize patches are partial objects, not resources of their own.
     let patch_files: HashSet<PathBuf> = results
         .iter()
@@ -207,12 +282,26 @@ pub fn ingest(found: &Discovered) -> (Model, Vec<InputIssue>) {
         .collect();
     let mut model = Model::default();
     let mut issues = Vec::new();
+    let mut tf = terraform::Collected::default();
     for mut r in results {
         // Discovery normalised every path already.
         if patch_files.contains(&r.path) {
             r.resources.clear();
         }
+        let display = r.file.path.clone();
         let source = model.sources.add(r.file);
+        if let Some(body) = r.hcl {
+            tf.add_file(&r.path, r.kind, source, body);
+        }
+        if let Some(doc) = r.plan {
+            let base = model.terraform.len() as u32;
+            model.terraform.extend(terraform::plan::resources(
+                doc.tree.val(doc.root),
+                source,
+                &display,
+                base,
+            ));
+        }
         model.resources.extend(
             r.resources
                 .into_iter()
@@ -230,6 +319,31 @@ pub fn ingest(found: &Discovered) -> (Model, Vec<InputIssue>) {
                 }),
         );
     }
+    let mut inputs = Inputs::default();
+    for path in &options.var_files {
+        let r = read_file(path);
+        let source = model.sources.add(r.file);
+        for (rule, span, message, help) in r.issues {
+            issues.push(InputIssue { rule, source, span, message, help });
+        }
+        match r.hcl {
+            Some(body) => inputs.var_files.push((source, body)),
+            None if r.kind != FileKind::Terraform && r.kind != FileKind::TfVars => {
+                issues.push(InputIssue {
+                    rule: "INPUT001",
+                    source,
+                    span: Span::default(),
+                    message: "a --var-file must be a .tfvars file".to_string(),
+                    help: "name a file in Terraform's .tfvars syntax".to_string(),
+                })
+            }
+            None => {}
+        }
+    }
+    for (name, value) in &options.vars {
+        inputs.add_var(name, value);
+    }
+    tf.evaluate(&inputs, &mut model.terraform, &mut issues);
     for chart in &found.charts {
         let chart_yaml = chart.join("Chart.yaml");
         let text = std::fs::read_to_string(&chart_yaml).unwrap_or_default();

@@ -2,8 +2,10 @@
 
 pub mod resource;
 pub mod source;
+pub mod terraform;
 pub mod tree;
 
 pub use resource::{Model, Resource, ResourceId};
+pub use terraform::{TfId, TfResource};
 pub use source::{LineCol, SourceFile, SourceId, Sources, Span};
 pub use tree::{NodeId, NodeKind, Tree, Val};

@@ -9,7 +9,7 @@ use super::tree::{NodeId, Tree, Val};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResourceId(pub u32);
 
-/// One Kubernetes object (later: one Terraform resource instance).
+/// One Kubernetes object.
 #[derive(Debug)]
 pub struct Resource {
     pub source: SourceId,
@@ -62,10 +62,25 @@ impl Resource {
 #[derive(Debug, Default)]
 pub struct Model {
     pub sources: Sources,
+    /// Kubernetes objects.
     pub resources: Vec<Resource>,
+    /// Terraform resource instances (managed resources; data sources are not infrastructure).
+    pub terraform: Vec<super::TfResource>,
 }
 
 impl Model {
+    pub fn tf(&self, id: super::TfId) -> &super::TfResource {
+        &self.terraform[id.0 as usize]
+    }
+
+    /// Terraform resource instances with their ids.
+    pub fn tf_iter(&self) -> impl Iterator<Item = (super::TfId, &super::TfResource)> {
+        self.terraform
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (super::TfId(i as u32), r))
+    }
+
     pub fn resource(&self, id: ResourceId) -> &Resource {
         &self.resources[id.0 as usize]
     }

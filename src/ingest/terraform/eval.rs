@@ -1,0 +1,1551 @@
+//! Evaluation of Terraform modules: variables (defaults, tfvars, command line), locals,
+//! `count`/`for_each`, conditionals, for expressions, splats, functions, local child modules
+//! and provider configurations (so that every resource knows its region).
+//!
+//! Evaluation is lazy and memoised per module instance, in the order references demand, so
+//! declarations may appear in any order and any file. Values that cannot be known before
+//! apply (data sources, computed attributes such as `aws_subnet.a.id`) are
+//! [`Value::Unknown`]; a computed attribute remembers which resource instance it belongs to,
+//! which is how facts follow `aws_lb.subnets` to the subnets' zones. Every recursion is
+//! bounded and every loop is paid for from a budget, so hostile input cannot hang the scan.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::structure::{Attribute, Block, Body as HclBody};
+use hcl_edit::template::{Directive, Element, Template};
+
+use super::{CallDecl, Decl, ModuleDir, funcs, header_span, span_of};
+use crate::ingest::InputIssue;
+use crate::model::terraform::{
+    Attr, Body, Mode, NestedBlock, Origin, Region, TfId, TfResource, Unknown, Value,
+};
+use crate::model::{SourceId, Span};
+
+/// Most instances one `count`/`for_each` may create.
+pub const MAX_INSTANCES: usize = 10_000;
+/// Deepest chain of references (local → local → ...) and of nested module calls.
+const MAX_DEPTH: u32 = 64;
+/// Evaluation steps one root module may take.
+const BUDGET: u64 = 20_000_000;
+
+/// Values given on the command line, applied to every root module.
+#[derive(Debug, Default)]
+pub struct Inputs {
+    /// Parsed `--var-file` files, in command-line order.
+    pub var_files: Vec<(SourceId, HclBody)>,
+    /// `--var name=value`, in command-line order, with the value parsed as an expression
+    /// when it is one.
+    pub vars: Vec<(String, String, Option<Expression>)>,
+}
+
+impl Inputs {
+    /// Adds `--var name=value`.
+    pub fn add_var(&mut self, name: &str, value: &str) {
+        let parsed = hcl_edit::parser::parse_expr(value).ok();
+        self.vars.push((name.to_string(), value.to_string(), parsed));
+    }
+}
+
+struct EvalError {
+    source: SourceId,
+    span: Span,
+    message: String,
+}
+
+type R = Result<Value, EvalError>;
+
+#[derive(Clone)]
+enum Slot {
+    Busy,
+    Done(Value, Option<Origin>),
+}
+
+#[derive(Clone)]
+struct Scope {
+    inst: usize,
+    source: SourceId,
+    count: Option<Value>,
+    each: Option<(Value, Value)>,
+    binds: Vec<(String, Value)>,
+}
+
+struct Link<'m> {
+    parent: usize,
+    call: &'m CallDecl,
+    count: Option<Value>,
+    each: Option<(Value, Value)>,
+}
+
+struct Inst<'m> {
+    m: &'m ModuleDir,
+    addr: String,
+    depth: u32,
+    link: Option<Link<'m>>,
+    vars: HashMap<String, Slot>,
+    locals: HashMap<String, Slot>,
+    resources: HashMap<String, Slot>,
+    calls: HashMap<String, Slot>,
+    outputs: HashMap<String, Slot>,
+    children: HashMap<String, Vec<usize>>,
+    providers: HashMap<String, Region>,
+}
+
+struct Ev<'m, 'o> {
+    modules: &'m BTreeMap<PathBuf, ModuleDir>,
+    insts: Vec<Inst<'m>>,
+    out: &'o mut Vec<TfResource>,
+    issues: &'o mut Vec<InputIssue>,
+    seen: &'o mut HashSet<(SourceId, usize, String)>,
+    remote: &'o mut HashSet<String>,
+    fuel: u64,
+    exhausted: bool,
+    depth: u32,
+    root: String,
+}
+
+/// Evaluates every root module; resource instances are appended to `out` (their
+/// [`TfId`]s are indices into it), problems to `issues`.
+pub fn evaluate<'m>(
+    modules: &'m BTreeMap<PathBuf, ModuleDir>,
+    roots: &[PathBuf],
+    inputs: &'m Inputs,
+    out: &mut Vec<TfResource>,
+    issues: &mut Vec<InputIssue>,
+) {
+    let mut seen = HashSet::new();
+    let mut remote = HashSet::new();
+    for root in roots {
+        let Some(m) = modules.get(root) else {
+            continue;
+        };
+        let mut ev = Ev {
+            modules,
+            insts: Vec::new(),
+            out,
+            issues,
+            seen: &mut seen,
+            remote: &mut remote,
+            fuel: BUDGET,
+            exhausted: false,
+            depth: 0,
+            root: m.display.clone(),
+        };
+        let inst = ev.root_instance(m, inputs);
+        ev.force_all(inst);
+    }
+}
+
+fn err(source: SourceId, node: &impl hcl_edit::Span, message: impl Into<String>) -> EvalError {
+    EvalError {
+        source,
+        span: span_of(node),
+        message: message.into(),
+    }
+}
+
+/// `count`, `for_each` and the other meta-arguments are not attributes of the resource.
+const META: &[&str] = &[
+    "count",
+    "for_each",
+    "provider",
+    "providers",
+    "depends_on",
+    "source",
+    "version",
+];
+
+/// The instance keys of an expanded `count`/`for_each`.
+enum Expansion {
+    Single,
+    Count(usize),
+    Each(Vec<(String, Value)>),
+}
+
+impl Expansion {
+    fn keys(&self) -> Vec<(Option<Value>, Option<(Value, Value)>, String)> {
+        match self {
+            Expansion::Single => vec![(None, None, String::new())],
+            Expansion::Count(n) => (0..*n)
+                .map(|i| (Some(Value::Number(i as f64)), None, format!("[{i}]")))
+                .collect(),
+            Expansion::Each(items) => items
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        None,
+                        Some((Value::String(k.clone()), v.clone())),
+                        format!("[{k:?}]"),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    /// Wraps one value per instance the way references see them.
+    fn wrap(&self, values: Vec<Value>) -> Value {
+        match self {
+            Expansion::Single => values.into_iter().next().unwrap_or(Value::Null),
+            Expansion::Count(_) => Value::List(values),
+            Expansion::Each(items) => Value::Map(
+                items
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .zip(values)
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<'m, 'o> Ev<'m, 'o> {
+    fn issue(&mut self, rule: &'static str, source: SourceId, span: Span, message: String) {
+        if !self.seen.insert((source, span.start, message.clone())) {
+            return;
+        }
+        let help = match rule {
+            "INPUT005" => "spoflint never downloads modules; scan the module's code next to this one (a local path), or scan `terraform show -json` plan output".to_string(),
+            _ => "the value is treated as unknown and rules that depend on it say so; fix the expression or give the value explicitly".to_string(),
+        };
+        self.issues.push(InputIssue {
+            rule,
+            source,
+            span,
+            message,
+            help,
+        });
+    }
+
+    fn report(&mut self, e: EvalError) {
+        if self.fuel == 0 {
+            if self.exhausted {
+                return;
+            }
+            self.exhausted = true;
+        }
+        self.issue("INPUT004", e.source, e.span, e.message);
+    }
+
+    /// Evaluates and reports errors, giving unknown instead.
+    fn value_or_unknown(&mut self, e: &'m Expression, sc: &Scope) -> Value {
+        match self.eval(e, sc) {
+            Ok(v) => v,
+            Err(e) => {
+                self.report(e);
+                Value::UNKNOWN
+            }
+        }
+    }
+
+    fn scope(&self, inst: usize, source: SourceId) -> Scope {
+        Scope {
+            inst,
+            source,
+            count: None,
+            each: None,
+            binds: Vec::new(),
+        }
+    }
+
+    // ---- instances -------------------------------------------------------------------------
+
+    fn root_instance(&mut self, m: &'m ModuleDir, inputs: &'m Inputs) -> usize {
+        let inst = self.new_inst(m, String::new(), 0, None);
+        // Precedence: defaults < terraform.tfvars < *.auto.tfvars < --var-file < --var.
+        let files = m
+            .tfvars
+            .iter()
+            .map(|d| (d.source, &d.item))
+            .chain(inputs.var_files.iter().map(|(s, b)| (*s, b)));
+        for (source, body) in files {
+            for attr in body.attributes() {
+                let name = attr.key.as_str();
+                if !m.variables.contains_key(name) {
+                    continue;
+                }
+                let sc = self.scope(inst, source);
+                let v = self.value_or_unknown(&attr.value, &sc);
+                let origin = Origin {
+                    source,
+                    span: span_of(attr),
+                    via: format!("var.{name}"),
+                };
+                self.insts[inst]
+                    .vars
+                    .insert(name.to_string(), Slot::Done(v, Some(origin)));
+            }
+        }
+        for (name, text, parsed) in &inputs.vars {
+            let Some(decl) = m.variables.get(name) else {
+                continue;
+            };
+            let sc = self.scope(inst, decl.source);
+            let v = match parsed {
+                Some(e) if !decl.is_string => self.eval(e, &sc).ok(),
+                _ => None,
+            }
+            .unwrap_or_else(|| Value::String(text.clone()));
+            self.insts[inst].vars.insert(name.clone(), Slot::Done(v, None));
+        }
+        self.configure_providers(inst);
+        inst
+    }
+
+    fn new_inst(
+        &mut self,
+        m: &'m ModuleDir,
+        addr: String,
+        depth: u32,
+        link: Option<Link<'m>>,
+    ) -> usize {
+        self.insts.push(Inst {
+            m,
+            addr,
+            depth,
+            link,
+            vars: HashMap::new(),
+            locals: HashMap::new(),
+            resources: HashMap::new(),
+            calls: HashMap::new(),
+            outputs: HashMap::new(),
+            children: HashMap::new(),
+            providers: HashMap::new(),
+        });
+        self.insts.len() - 1
+    }
+
+    /// Provider configurations visible in `inst`: inherited from the parent (default ones, or
+    /// those passed with `providers = {...}`), then the module's own `provider` blocks.
+    fn configure_providers(&mut self, inst: usize) {
+        let m = self.insts[inst].m;
+        if let Some(link) = &self.insts[inst].link {
+            let parent = &self.insts[link.parent];
+            let mut inherited: HashMap<String, Region> = parent
+                .providers
+                .iter()
+                .filter(|(k, _)| !k.contains('.'))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            if let Some(map) = link.call.block.body.get_attribute("providers")
+                && let Expression::Object(obj) = &map.value
+            {
+                for (k, v) in obj.iter() {
+                    let child_key = match k {
+                        ObjectKey::Ident(i) => i.as_str().to_string(),
+                        ObjectKey::Expression(e) => traversal_name(e).unwrap_or_default(),
+                    };
+                    if let Some(parent_key) = traversal_name(v.expr())
+                        && let Some(region) = parent.providers.get(&parent_key)
+                    {
+                        inherited.insert(child_key, region.clone());
+                    }
+                }
+            }
+            self.insts[inst].providers = inherited;
+        }
+        for p in &m.providers {
+            let name = p
+                .item
+                .labels
+                .first()
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default();
+            let key = match p.item.body.get_attribute("alias").map(|a| &a.value) {
+                Some(Expression::String(alias)) => format!("{name}.{}", alias.value()),
+                _ => name,
+            };
+            let region = match p.item.body.get_attribute("region") {
+                Some(attr) => {
+                    let sc = self.scope(inst, p.source);
+                    let v = self.value_or_unknown(&attr.value, &sc);
+                    let origin = self.origin_of(&attr.value, inst, 0);
+                    Region {
+                        name: v.as_str().map(str::to_string),
+                        at: Some((p.source, span_of(attr))),
+                        origin,
+                    }
+                }
+                None => Region::default(),
+            };
+            self.insts[inst].providers.insert(key, region);
+        }
+    }
+
+    /// Evaluates every resource and module call of `inst`, recursively.
+    fn force_all(&mut self, inst: usize) {
+        let m = self.insts[inst].m;
+        for r in &m.resources {
+            let key = if r.data {
+                format!("data.{}.{}", r.rtype, r.name)
+            } else {
+                format!("{}.{}", r.rtype, r.name)
+            };
+            let sc = self.scope(inst, r.source);
+            if let Err(e) = self.resource(&key, &sc, &r.block) {
+                self.report(e);
+            }
+        }
+        for c in &m.calls {
+            let sc = self.scope(inst, c.source);
+            if let Err(e) = self.module_call(&c.name, &sc, &c.block) {
+                self.report(e);
+            }
+            let children = self.insts[inst]
+                .children
+                .get(&c.name)
+                .cloned()
+                .unwrap_or_default();
+            for child in children {
+                self.force_all(child);
+            }
+        }
+    }
+
+    // ---- named values ----------------------------------------------------------------------
+
+    fn enter(&mut self, source: SourceId, node: &impl hcl_edit::Span) -> Result<(), EvalError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(err(
+                source,
+                node,
+                format!("references nest deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn var(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> R {
+        let inst = sc.inst;
+        match self.insts[inst].vars.get(name) {
+            Some(Slot::Done(v, _)) => return Ok(v.clone()),
+            Some(Slot::Busy) => {
+                return Err(err(sc.source, at, format!("var.{name} depends on itself")));
+            }
+            None => {}
+        }
+        let m = self.insts[inst].m;
+        let Some(decl) = m.variables.get(name) else {
+            return Err(err(
+                sc.source,
+                at,
+                format!("reference to undeclared input variable `var.{name}`"),
+            ));
+        };
+        self.insts[inst].vars.insert(name.to_string(), Slot::Busy);
+        self.enter(sc.source, at)?;
+        let mut arg = None;
+        if let Some(link) = &self.insts[inst].link
+            && let Some(attr) = link.call.block.body.get_attribute(name)
+        {
+            arg = Some((
+                link.parent,
+                link.call.source,
+                link.count.clone(),
+                link.each.clone(),
+                attr,
+            ));
+        }
+        let (value, origin) = match arg {
+            Some((parent, source, count, each, attr)) => {
+                let psc = Scope {
+                    inst: parent,
+                    source,
+                    count,
+                    each,
+                    binds: Vec::new(),
+                };
+                let v = self.value_or_unknown(&attr.value, &psc);
+                let origin = self
+                    .origin_of(&attr.value, parent, 0)
+                    .or_else(|| {
+                        Some(Origin {
+                            source,
+                            span: span_of(attr),
+                            via: String::new(),
+                        })
+                    });
+                (v, origin)
+            }
+            None => match &decl.default {
+                Some(attr) => {
+                    let dsc = self.scope(inst, decl.source);
+                    let v = self.value_or_unknown(&attr.value, &dsc);
+                    (
+                        v,
+                        Some(Origin {
+                            source: decl.source,
+                            span: span_of(attr),
+                            via: String::new(),
+                        }),
+                    )
+                }
+                // A root variable without a value: Terraform would ask for it.
+                None => (Value::UNKNOWN, None),
+            },
+        };
+        self.depth -= 1;
+        self.insts[inst]
+            .vars
+            .insert(name.to_string(), Slot::Done(value.clone(), origin));
+        Ok(value)
+    }
+
+    fn local(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> R {
+        let inst = sc.inst;
+        match self.insts[inst].locals.get(name) {
+            Some(Slot::Done(v, _)) => return Ok(v.clone()),
+            Some(Slot::Busy) => {
+                return Err(err(
+                    sc.source,
+                    at,
+                    format!("cycle: local.{name} depends on itself"),
+                ));
+            }
+            None => {}
+        }
+        let m = self.insts[inst].m;
+        let Some(decl) = m.locals.get(name) else {
+            return Err(err(
+                sc.source,
+                at,
+                format!("reference to undeclared local value `local.{name}`"),
+            ));
+        };
+        self.insts[inst].locals.insert(name.to_string(), Slot::Busy);
+        self.enter(sc.source, at)?;
+        let lsc = self.scope(inst, decl.source);
+        let v = match self.eval(&decl.item.value, &lsc) {
+            Ok(v) => v,
+            Err(e) => {
+                // A cycle is reported once, where it closes; the local itself becomes unknown.
+                self.report(e);
+                Value::UNKNOWN
+            }
+        };
+        self.depth -= 1;
+        self.insts[inst]
+            .locals
+            .insert(name.to_string(), Slot::Done(v.clone(), None));
+        Ok(v)
+    }
+
+    /// Evaluates `count`/`for_each` of a resource or module call.
+    fn expansion(
+        &mut self,
+        body: &'m HclBody,
+        sc: &Scope,
+        what: &str,
+    ) -> Result<Option<Expansion>, EvalError> {
+        if let Some(count) = body.get_attribute("count") {
+            let v = self.eval(&count.value, sc)?;
+            if v.is_unknown() {
+                self.issue(
+                    "INPUT004",
+                    sc.source,
+                    span_of(count),
+                    format!("`count` of {what} is not known before apply, so its instances cannot be counted; rules skip it"),
+                );
+                return Ok(None);
+            }
+            let n = v
+                .as_i64()
+                .filter(|n| *n >= 0)
+                .ok_or_else(|| err(sc.source, count, format!("`count` must be a non-negative whole number, got {v}")))?;
+            if n as usize > MAX_INSTANCES {
+                return Err(err(
+                    sc.source,
+                    count,
+                    format!("`count` = {n} is more than the {MAX_INSTANCES} instances spoflint expands"),
+                ));
+            }
+            return Ok(Some(Expansion::Count(n as usize)));
+        }
+        if let Some(each) = body.get_attribute("for_each") {
+            let v = self.eval(&each.value, sc)?;
+            let items: Vec<(String, Value)> = match &v {
+                Value::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                Value::List(items) if items.iter().all(|i| i.as_str().is_some()) => {
+                    let mut keys: Vec<String> =
+                        items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect();
+                    keys.sort();
+                    keys.dedup();
+                    keys.into_iter()
+                        .map(|k| (k.clone(), Value::String(k)))
+                        .collect()
+                }
+                Value::Null => Vec::new(),
+                v if v.has_unknown() => {
+                    self.issue(
+                        "INPUT004",
+                        sc.source,
+                        span_of(each),
+                        format!("`for_each` of {what} is not known before apply, so its instances cannot be counted; rules skip it"),
+                    );
+                    return Ok(None);
+                }
+                other => {
+                    return Err(err(
+                        sc.source,
+                        each,
+                        format!("`for_each` needs a map or a set of strings, got {other}"),
+                    ));
+                }
+            };
+            if items.len() > MAX_INSTANCES {
+                return Err(err(
+                    sc.source,
+                    each,
+                    format!("`for_each` over {} items is more than the {MAX_INSTANCES} instances spoflint expands", items.len()),
+                ));
+            }
+            return Ok(Some(Expansion::Each(items)));
+        }
+        Ok(Some(Expansion::Single))
+    }
+
+    /// The value of resource `key` (`aws_lb.web` / `data.aws_region.current`), evaluating
+    /// its instances on first use.
+    fn resource(&mut self, key: &str, sc: &Scope, at: &impl hcl_edit::Span) -> R {
+        let inst = sc.inst;
+        match self.insts[inst].resources.get(key) {
+            Some(Slot::Done(v, _)) => return Ok(v.clone()),
+            Some(Slot::Busy) => {
+                return Err(err(sc.source, at, format!("cycle: {key} refers to itself")));
+            }
+            None => {}
+        }
+        let m = self.insts[inst].m;
+        let Some(&idx) = m.resource_index.get(key) else {
+            return Err(err(
+                sc.source,
+                at,
+                format!("reference to undeclared resource `{key}`"),
+            ));
+        };
+        let decl = &m.resources[idx];
+        self.insts[inst].resources.insert(key.to_string(), Slot::Busy);
+        self.enter(sc.source, at)?;
+        let rsc = self.scope(inst, decl.source);
+        let provider = match decl.block.body.get_attribute("provider") {
+            Some(p) => traversal_name(&p.value).unwrap_or_default(),
+            None => decl
+                .rtype
+                .split('_')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        };
+        let region = self.insts[inst]
+            .providers
+            .get(&provider)
+            .cloned()
+            .unwrap_or_default();
+        let value = match self.expansion(&decl.block.body, &rsc, key) {
+            Err(e) => {
+                self.report(e);
+                Value::UNKNOWN
+            }
+            Ok(None) => Value::UNKNOWN,
+            Ok(Some(exp)) if decl.data => {
+                let one = match decl.rtype.as_str() {
+                    "aws_region" => match &region.name {
+                        Some(r) => Value::Map(
+                            ["name", "region", "id"]
+                                .into_iter()
+                                .map(|k| (k.to_string(), Value::String(r.clone())))
+                                .collect(),
+                        ),
+                        None => Value::UNKNOWN,
+                    },
+                    _ => Value::UNKNOWN,
+                };
+                let n = exp.keys().len();
+                exp.wrap(vec![one; n])
+            }
+            Ok(Some(exp)) => {
+                let mut ids = Vec::new();
+                for (count, each, suffix) in exp.keys() {
+                    let isc = Scope {
+                        count,
+                        each,
+                        ..rsc.clone()
+                    };
+                    let mut body = self.eval_body(&decl.block.body, &isc);
+                    let mut region = region.clone();
+                    // AWS provider 6 lets a resource choose its region.
+                    if let Some(attr) = body.attrs.remove("region") {
+                        region = Region {
+                            name: attr.value.as_str().map(str::to_string),
+                            at: Some((decl.source, attr.span)),
+                            origin: attr.origin.clone(),
+                        };
+                        body.attrs.insert("region".to_string(), attr);
+                    }
+                    let prefix = &self.insts[inst].addr;
+                    let address = format!(
+                        "{prefix}{}{}.{}{suffix}",
+                        if prefix.is_empty() { "" } else { "." },
+                        decl.rtype,
+                        decl.name
+                    );
+                    self.out.push(TfResource {
+                        source: decl.source,
+                        header: decl.header,
+                        address,
+                        mode: Mode::Managed,
+                        rtype: decl.rtype.clone(),
+                        name: decl.name.clone(),
+                        provider: provider.clone(),
+                        region,
+                        body,
+                        root: self.root.clone(),
+                    });
+                    ids.push(Value::Resource(TfId(self.out.len() as u32 - 1)));
+                }
+                exp.wrap(ids)
+            }
+        };
+        self.depth -= 1;
+        self.insts[inst]
+            .resources
+            .insert(key.to_string(), Slot::Done(value.clone(), None));
+        Ok(value)
+    }
+
+    /// The value of `module.<name>`: an object of its outputs (a list or map of them with
+    /// `count`/`for_each`), instantiating the module on first use.
+    fn module_call(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> R {
+        let inst = sc.inst;
+        match self.insts[inst].calls.get(name) {
+            Some(Slot::Done(v, _)) => return Ok(v.clone()),
+            Some(Slot::Busy) => {
+                return Err(err(
+                    sc.source,
+                    at,
+                    format!("cycle: module.{name} refers to itself"),
+                ));
+            }
+            None => {}
+        }
+        let m = self.insts[inst].m;
+        let Some(&idx) = m.call_index.get(name) else {
+            return Err(err(
+                sc.source,
+                at,
+                format!("reference to undeclared module `module.{name}`"),
+            ));
+        };
+        let call = &m.calls[idx];
+        self.insts[inst].calls.insert(name.to_string(), Slot::Busy);
+        let value = self.instantiate(inst, call);
+        self.insts[inst]
+            .calls
+            .insert(name.to_string(), Slot::Done(value.clone(), None));
+        Ok(value)
+    }
+
+    fn instantiate(&mut self, inst: usize, call: &'m CallDecl) -> Value {
+        let m = self.insts[inst].m;
+        let Some((src, src_span)) = &call.module_source else {
+            self.issue(
+                "INPUT005",
+                call.source,
+                call.header,
+                format!("module `{}` has no literal `source`", call.name),
+            );
+            return Value::UNKNOWN;
+        };
+        let child = match m.local_source(src) {
+            Some(dir) => match self.modules.get(&dir) {
+                Some(child) => child,
+                None => {
+                    if self.remote.insert(src.clone()) {
+                        self.issue(
+                            "INPUT005",
+                            call.source,
+                            *src_span,
+                            format!("module source `{src}` is outside the scanned paths (or holds no .tf files); its resources are not analysed"),
+                        );
+                    }
+                    return Value::UNKNOWN;
+                }
+            },
+            None => {
+                if self.remote.insert(src.clone()) {
+                    self.issue(
+                        "INPUT005",
+                        call.source,
+                        *src_span,
+                        format!("module source `{src}` is remote and is never downloaded; its resources are not analysed"),
+                    );
+                }
+                return Value::UNKNOWN;
+            }
+        };
+        let depth = self.insts[inst].depth + 1;
+        if depth > MAX_DEPTH / 4 {
+            self.issue(
+                "INPUT004",
+                call.source,
+                call.header,
+                format!("modules nest deeper than {} levels (a module that calls itself?)", MAX_DEPTH / 4),
+            );
+            return Value::UNKNOWN;
+        }
+        let sc = self.scope(inst, call.source);
+        let exp = match self.expansion(&call.block.body, &sc, &format!("module.{}", call.name)) {
+            Ok(Some(exp)) => exp,
+            Ok(None) => return Value::UNKNOWN,
+            Err(e) => {
+                self.report(e);
+                return Value::UNKNOWN;
+            }
+        };
+        let mut values = Vec::new();
+        for (count, each, suffix) in exp.keys() {
+            let prefix = &self.insts[inst].addr;
+            let addr = format!(
+                "{prefix}{}module.{}{suffix}",
+                if prefix.is_empty() { "" } else { "." },
+                call.name
+            );
+            let link = Link {
+                parent: inst,
+                call,
+                count,
+                each,
+            };
+            let child_inst = self.new_inst(child, addr, depth, Some(link));
+            self.configure_providers(child_inst);
+            self.insts[inst]
+                .children
+                .entry(call.name.clone())
+                .or_default()
+                .push(child_inst);
+            let mut outputs = BTreeMap::new();
+            for name in child.outputs.keys() {
+                let v = self.output(child_inst, name);
+                outputs.insert(name.clone(), v);
+            }
+            values.push(Value::Map(outputs));
+        }
+        exp.wrap(values)
+    }
+
+    fn output(&mut self, inst: usize, name: &str) -> Value {
+        match self.insts[inst].outputs.get(name) {
+            Some(Slot::Done(v, _)) => return v.clone(),
+            Some(Slot::Busy) => return Value::UNKNOWN,
+            None => {}
+        }
+        let m = self.insts[inst].m;
+        let Some(decl) = m.outputs.get(name) else {
+            return Value::UNKNOWN;
+        };
+        self.insts[inst].outputs.insert(name.to_string(), Slot::Busy);
+        let sc = self.scope(inst, decl.source);
+        let v = if self.depth >= MAX_DEPTH {
+            Value::UNKNOWN
+        } else {
+            self.depth += 1;
+            let v = self.value_or_unknown(&decl.item.value, &sc);
+            self.depth -= 1;
+            v
+        };
+        self.insts[inst]
+            .outputs
+            .insert(name.to_string(), Slot::Done(v.clone(), None));
+        v
+    }
+
+    // ---- origins ---------------------------------------------------------------------------
+
+    /// Where the value of `e` was written down, when `e` is (an index into) a variable or a
+    /// local: the tfvars line, the module argument or the default that set it.
+    fn origin_of(&mut self, e: &'m Expression, inst: usize, hops: u32) -> Option<Origin> {
+        if hops > 16 {
+            return None;
+        }
+        let e = strip_parens(e);
+        let Expression::Traversal(t) = e else {
+            return None;
+        };
+        let Expression::Variable(root) = &t.expr else {
+            return None;
+        };
+        let Some(TraversalOperator::GetAttr(name)) = t.operators.first().map(|o| o.value())
+        else {
+            return None;
+        };
+        let name = name.as_str();
+        let via = format!("{}.{name}", root.as_str());
+        let found = match root.as_str() {
+            "var" => {
+                // Make sure the variable is evaluated (which records its origin).
+                let source = self.insts[inst].m.variables.get(name)?.source;
+                let sc = self.scope(inst, source);
+                let _ = self.var(name, &sc, t.as_ref());
+                match self.insts[inst].vars.get(name) {
+                    Some(Slot::Done(_, o)) => o.clone(),
+                    _ => None,
+                }
+            }
+            "local" => {
+                let decl: &'m Decl<Attribute> = self.insts[inst].m.locals.get(name)?;
+                self.origin_of(&decl.item.value, inst, hops + 1).or(Some(Origin {
+                    source: decl.source,
+                    span: span_of(&decl.item),
+                    via: String::new(),
+                }))
+            }
+            _ => None,
+        }?;
+        Some(Origin { via, ..found })
+    }
+
+    // ---- bodies ----------------------------------------------------------------------------
+
+    fn eval_body(&mut self, body: &'m HclBody, sc: &Scope) -> Body {
+        let mut out = Body::default();
+        for attr in body.attributes() {
+            let key = attr.key.as_str();
+            if META.contains(&key) {
+                continue;
+            }
+            let value = self.value_or_unknown(&attr.value, sc);
+            let origin = self.origin_of(&attr.value, sc.inst, 0);
+            out.attrs.insert(
+                key.to_string(),
+                Attr {
+                    value,
+                    span: span_of(attr),
+                    origin,
+                },
+            );
+        }
+        for block in body.blocks() {
+            match block.ident.as_str() {
+                "lifecycle" | "provisioner" | "connection" => {}
+                "dynamic" => self.dynamic_block(block, sc, &mut out),
+                kind => {
+                    let inner = self.eval_body(&block.body, sc);
+                    out.blocks.push(NestedBlock {
+                        kind: kind.to_string(),
+                        span: header_span(block),
+                        body: inner,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// `dynamic "x" { for_each = ...; content { ... } }` → one `x` block per element.
+    fn dynamic_block(&mut self, block: &'m Block, sc: &Scope, out: &mut Body) {
+        let Some(kind) = block.labels.first().map(|l| l.as_str().to_string()) else {
+            return;
+        };
+        let Some(content) = block.body.get_blocks("content").next() else {
+            return;
+        };
+        let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
+            Some(Expression::Variable(v)) => v.as_str().to_string(),
+            _ => kind.clone(),
+        };
+        let Some(each) = block.body.get_attribute("for_each") else {
+            return;
+        };
+        let items: Vec<(Value, Value)> = match self.value_or_unknown(&each.value, sc) {
+            Value::List(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v))
+                .collect(),
+            Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
+            Value::Null => Vec::new(),
+            _ => {
+                // Unknown: the blocks cannot be expanded; one unknown block stands for them.
+                out.blocks.push(NestedBlock {
+                    kind,
+                    span: header_span(block),
+                    body: Body::default(),
+                });
+                return;
+            }
+        };
+        for (k, v) in items.into_iter().take(MAX_INSTANCES) {
+            let mut isc = sc.clone();
+            let obj: BTreeMap<String, Value> =
+                [("key".to_string(), k), ("value".to_string(), v)].into();
+            isc.binds.push((iterator.clone(), Value::Map(obj)));
+            let body = self.eval_body(&content.body, &isc);
+            out.blocks.push(NestedBlock {
+                kind: kind.clone(),
+                span: header_span(block),
+                body,
+            });
+        }
+    }
+
+    // ---- expressions -----------------------------------------------------------------------
+
+    fn burn(&mut self, sc: &Scope, at: &impl hcl_edit::Span, n: u64) -> Result<(), EvalError> {
+        if self.fuel < n {
+            self.fuel = 0;
+            return Err(err(
+                sc.source,
+                at,
+                "evaluation budget exhausted (expressions build too many values); the rest of this module is not evaluated",
+            ));
+        }
+        self.fuel -= n;
+        Ok(())
+    }
+
+    fn eval(&mut self, e: &'m Expression, sc: &Scope) -> R {
+        self.burn(sc, e, 1)?;
+        match e {
+            Expression::Null(_) => Ok(Value::Null),
+            Expression::Bool(b) => Ok(Value::Bool(*b.value())),
+            Expression::Number(n) => Ok(n
+                .value()
+                .as_f64()
+                .map_or(Value::UNKNOWN, Value::Number)),
+            Expression::String(s) => Ok(Value::String(s.value().clone())),
+            Expression::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    out.push(self.eval(item, sc)?);
+                }
+                Ok(Value::List(out))
+            }
+            Expression::Object(obj) => {
+                let mut out = BTreeMap::new();
+                for (k, v) in obj.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(i) => i.as_str().to_string(),
+                        ObjectKey::Expression(Expression::Variable(i)) => i.as_str().to_string(),
+                        ObjectKey::Expression(e) => match self.eval(e, sc)? {
+                            Value::Unknown(_) => return Ok(Value::UNKNOWN),
+                            k => funcs::to_string(&k)
+                                .ok_or_else(|| err(sc.source, e, "object key must be a string"))?,
+                        },
+                    };
+                    let v = self.eval(v.expr(), sc)?;
+                    out.insert(key, v);
+                }
+                Ok(Value::Map(out))
+            }
+            Expression::StringTemplate(t) => self.template(t, sc),
+            Expression::HeredocTemplate(h) => {
+                let v = self.template(&h.template, sc)?;
+                Ok(match (v, h.indent()) {
+                    (Value::String(s), Some(n)) => Value::String(dedent(&s, n)),
+                    (v, _) => v,
+                })
+            }
+            Expression::Parenthesis(p) => self.eval(p.inner(), sc),
+            Expression::Variable(v) => match sc.binds.iter().rev().find(|(n, _)| n == v.as_str()) {
+                Some((_, val)) => Ok(val.clone()),
+                None => Err(err(
+                    sc.source,
+                    e,
+                    format!("unknown name `{}`", v.as_str()),
+                )),
+            },
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, sc)?;
+                match cond {
+                    Value::Unknown(_) => {
+                        let (a, b) = (self.eval(&c.true_expr, sc)?, self.eval(&c.false_expr, sc)?);
+                        Ok(if a == b { a } else { Value::UNKNOWN })
+                    }
+                    v => match v.as_bool() {
+                        Some(true) => self.eval(&c.true_expr, sc),
+                        Some(false) => self.eval(&c.false_expr, sc),
+                        None => Err(err(
+                            sc.source,
+                            &c.cond_expr,
+                            format!("condition must be a bool, got {v}"),
+                        )),
+                    },
+                }
+            }
+            Expression::FuncCall(f) => {
+                let name = f.name.name.as_str();
+                if f.name.is_namespaced() {
+                    return Err(err(
+                        sc.source,
+                        e,
+                        format!("provider-defined function `{}` is not supported", name),
+                    ));
+                }
+                match name {
+                    "try" => {
+                        for arg in f.args.iter() {
+                            if let Ok(v) = self.eval(arg, sc) {
+                                return Ok(v);
+                            }
+                        }
+                        Err(err(sc.source, e, "try(): every argument failed"))
+                    }
+                    "can" => Ok(Value::Bool(
+                        f.args.iter().next().is_some_and(|a| self.eval(a, sc).is_ok()),
+                    )),
+                    _ => {
+                        let mut args = Vec::with_capacity(f.args.len());
+                        for arg in f.args.iter() {
+                            args.push(self.eval(arg, sc)?);
+                        }
+                        if f.args.expand_final() {
+                            match args.pop() {
+                                Some(Value::List(items)) => args.extend(items),
+                                Some(v) if v.is_unknown() => return Ok(Value::UNKNOWN),
+                                _ => {
+                                    return Err(err(
+                                        sc.source,
+                                        e,
+                                        "`...` needs a list as the last argument",
+                                    ));
+                                }
+                            }
+                        }
+                        let size: usize = args.iter().map(|a| a.elements().len()).sum();
+                        self.burn(sc, e, size as u64)?;
+                        funcs::call(name, &args).map_err(|m| err(sc.source, e, m))
+                    }
+                }
+            }
+            Expression::Traversal(t) => {
+                let (mut value, rest) = self.traversal_root(&t.expr, &t.operators, sc, e)?;
+                self.apply_ops(&mut value, &t.operators[rest..], sc, e)?;
+                Ok(value)
+            }
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr, sc)?;
+                if v.is_unknown() {
+                    return Ok(Value::UNKNOWN);
+                }
+                match u.operator.value() {
+                    UnaryOperator::Neg => v
+                        .as_f64()
+                        .map(|n| Value::Number(-n))
+                        .ok_or_else(|| err(sc.source, e, format!("cannot negate {v}"))),
+                    UnaryOperator::Not => v
+                        .as_bool()
+                        .map(|b| Value::Bool(!b))
+                        .ok_or_else(|| err(sc.source, e, format!("`!` needs a bool, got {v}"))),
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let l = self.eval(&b.lhs_expr, sc)?;
+                let op = *b.operator.value();
+                // `&&`/`||` decide on a known left side alone.
+                match (op, l.as_bool()) {
+                    (BinaryOperator::And, Some(false)) => return Ok(Value::Bool(false)),
+                    (BinaryOperator::Or, Some(true)) => return Ok(Value::Bool(true)),
+                    _ => {}
+                }
+                let r = self.eval(&b.rhs_expr, sc)?;
+                binary(op, &l, &r).map_err(|m| err(sc.source, e, m))
+            }
+            Expression::ForExpr(f) => self.for_expr(f, sc),
+        }
+    }
+
+    /// Resolves the first names of a traversal (`var.x`, `aws_lb.web`, `module.m`, ...);
+    /// returns the value and how many operators it consumed.
+    fn traversal_root(
+        &mut self,
+        root: &'m Expression,
+        ops: &'m [hcl_edit::Decorated<TraversalOperator>],
+        sc: &Scope,
+        whole: &'m Expression,
+    ) -> Result<(Value, usize), EvalError> {
+        let Expression::Variable(name) = root else {
+            return Ok((self.eval(root, sc)?, 0));
+        };
+        let name = name.as_str();
+        if let Some((_, v)) = sc.binds.iter().rev().find(|(n, _)| n == name) {
+            return Ok((v.clone(), 0));
+        }
+        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let need = |i: usize| {
+            attr(i).ok_or_else(|| err(sc.source, whole, format!("`{name}` needs an attribute name")))
+        };
+        match name {
+            "var" => Ok((self.var(need(0)?, sc, whole)?, 1)),
+            "local" => Ok((self.local(need(0)?, sc, whole)?, 1)),
+            "count" => match (&sc.count, need(0)?) {
+                (Some(i), "index") => Ok((i.clone(), 1)),
+                _ => Err(err(sc.source, whole, "`count.index` is only available in a resource or module with `count`")),
+            },
+            "each" => match (&sc.each, need(0)?) {
+                (Some((k, _)), "key") => Ok((k.clone(), 1)),
+                (Some((_, v)), "value") => Ok((v.clone(), 1)),
+                _ => Err(err(sc.source, whole, "`each.key`/`each.value` are only available in a resource or module with `for_each`")),
+            },
+            "path" => {
+                let m = self.insts[sc.inst].m;
+                Ok((Value::String(m.display.clone()), 1))
+            }
+            "terraform" => Ok((Value::String("default".into()), 1)),
+            "self" => Ok((Value::UNKNOWN, ops.len())),
+            "module" => Ok((self.module_call(need(0)?, sc, whole)?, 1)),
+            "data" => {
+                let key = format!("data.{}.{}", need(0)?, need(1)?);
+                Ok((self.resource(&key, sc, whole)?, 2))
+            }
+            rtype => {
+                let key = format!("{rtype}.{}", need(0)?);
+                Ok((self.resource(&key, sc, whole)?, 1))
+            }
+        }
+    }
+
+    fn apply_ops(
+        &mut self,
+        value: &mut Value,
+        ops: &'m [hcl_edit::Decorated<TraversalOperator>],
+        sc: &Scope,
+        whole: &'m Expression,
+    ) -> Result<(), EvalError> {
+        for (i, op) in ops.iter().enumerate() {
+            match op.value() {
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let items = match std::mem::replace(value, Value::Null) {
+                        Value::List(items) => items,
+                        Value::Null => Vec::new(),
+                        Value::Unknown(_) => {
+                            *value = Value::UNKNOWN;
+                            return Ok(());
+                        }
+                        // A map is not a list: `values(x)[*]` is; a single object becomes [x].
+                        other => vec![other],
+                    };
+                    let mut out = Vec::with_capacity(items.len());
+                    for mut item in items {
+                        self.apply_ops(&mut item, &ops[i + 1..], sc, whole)?;
+                        out.push(item);
+                    }
+                    *value = Value::List(out);
+                    return Ok(());
+                }
+                TraversalOperator::GetAttr(a) => {
+                    *value = self.get_attr(value, a.as_str(), sc, whole)?;
+                }
+                TraversalOperator::Index(idx) => {
+                    let k = self.eval(idx, sc)?;
+                    *value = index(value, &k).map_err(|m| err(sc.source, whole, m))?;
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    *value = index(value, &Value::Number(*n.value() as f64))
+                        .map_err(|m| err(sc.source, whole, m))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn get_attr(&mut self, v: &Value, name: &str, sc: &Scope, whole: &Expression) -> R {
+        match v {
+            Value::Map(m) => m.get(name).cloned().ok_or_else(|| {
+                err(
+                    sc.source,
+                    whole,
+                    format!("object has no attribute `{name}`"),
+                )
+            }),
+            Value::Resource(id) => {
+                let r = &self.out[id.0 as usize];
+                Ok(match r.body.value(name) {
+                    Some(v) if !matches!(name, "id" | "arn") => v.clone(),
+                    _ => Value::Unknown(Unknown::Attr(*id, name.to_string())),
+                })
+            }
+            Value::Unknown(_) | Value::Null => Ok(Value::UNKNOWN),
+            other => Err(err(
+                sc.source,
+                whole,
+                format!("cannot read attribute `{name}` of a {}", other.type_name()),
+            )),
+        }
+    }
+
+    fn template(&mut self, t: &'m Template, sc: &Scope) -> R {
+        // "${x}" is x itself, whatever its type.
+        if let Some(Element::Interpolation(i)) = t.as_single_element() {
+            return self.eval(&i.expr, sc);
+        }
+        let mut out = String::new();
+        if !self.render(t, sc, &mut out)? {
+            return Ok(Value::UNKNOWN);
+        }
+        Ok(Value::String(out))
+    }
+
+    /// Renders into `out`; `false` when some part is unknown.
+    fn render(&mut self, t: &'m Template, sc: &Scope, out: &mut String) -> Result<bool, EvalError> {
+        for el in t.iter() {
+            match el {
+                Element::Literal(s) => out.push_str(s.value()),
+                Element::Interpolation(i) => {
+                    let v = self.eval(&i.expr, sc)?;
+                    if v.has_unknown() {
+                        return Ok(false);
+                    }
+                    match funcs::to_string(&v) {
+                        Some(s) => out.push_str(&s),
+                        None if v == Value::Null => {
+                            return Err(err(sc.source, &i.expr, "cannot interpolate null"));
+                        }
+                        None => {
+                            return Err(err(
+                                sc.source,
+                                &i.expr,
+                                format!("cannot interpolate a {}", v.type_name()),
+                            ));
+                        }
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(d) => {
+                        let c = self.eval(&d.if_expr.cond_expr, sc)?;
+                        match c.as_bool() {
+                            Some(true) => {
+                                if !self.render(&d.if_expr.template, sc, out)? {
+                                    return Ok(false);
+                                }
+                            }
+                            Some(false) => {
+                                if let Some(e) = &d.else_expr
+                                    && !self.render(&e.template, sc, out)?
+                                {
+                                    return Ok(false);
+                                }
+                            }
+                            None => return Ok(false),
+                        }
+                    }
+                    Directive::For(d) => {
+                        let f = &d.for_expr;
+                        let coll = self.eval(&f.collection_expr, sc)?;
+                        let Some(items) = iterate(&coll) else {
+                            return Ok(false);
+                        };
+                        for (k, v) in items {
+                            self.burn(sc, &f.collection_expr, 1)?;
+                            let mut isc = sc.clone();
+                            if let Some(kv) = &f.key_var {
+                                isc.binds.push((kv.as_str().to_string(), k));
+                            }
+                            isc.binds.push((f.value_var.as_str().to_string(), v));
+                            if !self.render(&f.template, &isc, out)? {
+                                return Ok(false);
+                            }
+                        }
+                    }
+                },
+            }
+        }
+        Ok(true)
+    }
+
+    fn for_expr(&mut self, f: &'m ForExpr, sc: &Scope) -> R {
+        let coll = self.eval(&f.intro.collection_expr, sc)?;
+        let Some(items) = iterate(&coll) else {
+            return if coll.is_unknown() {
+                Ok(Value::UNKNOWN)
+            } else {
+                Err(err(
+                    sc.source,
+                    &f.intro.collection_expr,
+                    format!("cannot iterate over a {}", coll.type_name()),
+                ))
+            };
+        };
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Value> = BTreeMap::new();
+        for (k, v) in items {
+            self.burn(sc, &f.intro.collection_expr, 1)?;
+            let mut isc = sc.clone();
+            if let Some(kv) = &f.intro.key_var {
+                isc.binds.push((kv.as_str().to_string(), k));
+            }
+            isc.binds
+                .push((f.intro.value_var.as_str().to_string(), v));
+            if let Some(cond) = &f.cond {
+                match self.eval(&cond.expr, &isc)?.as_bool() {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Ok(Value::UNKNOWN),
+                }
+            }
+            let value = self.eval(&f.value_expr, &isc)?;
+            match &f.key_expr {
+                Some(ke) => {
+                    let key = self.eval(ke, &isc)?;
+                    if key.is_unknown() {
+                        return Ok(Value::UNKNOWN);
+                    }
+                    let key = funcs::to_string(&key)
+                        .ok_or_else(|| err(sc.source, ke, "a for expression's key must be a string"))?;
+                    if f.grouping {
+                        match map.entry(key).or_insert_with(|| Value::List(Vec::new())) {
+                            Value::List(items) => items.push(value),
+                            _ => unreachable!("grouped values are lists"),
+                        }
+                    } else if map.insert(key.clone(), value).is_some() {
+                        return Err(err(
+                            sc.source,
+                            ke,
+                            format!("duplicate key {key:?} in a for expression (use `...` to group)"),
+                        ));
+                    }
+                }
+                None => list.push(value),
+            }
+        }
+        Ok(if f.key_expr.is_some() {
+            Value::Map(map)
+        } else {
+            Value::List(list)
+        })
+    }
+}
+
+/// `(k, v)` pairs of a list (index, element) or a map (key, value); `None` otherwise.
+fn iterate(v: &Value) -> Option<Vec<(Value, Value)>> {
+    match v {
+        Value::List(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+                .collect(),
+        ),
+        Value::Map(m) => Some(
+            m.iter()
+                .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn index(v: &Value, k: &Value) -> Result<Value, String> {
+    if k.is_unknown() {
+        return Ok(Value::UNKNOWN);
+    }
+    match v {
+        Value::List(items) => {
+            let i = k
+                .as_i64()
+                .ok_or_else(|| format!("a list index must be a whole number, got {k}"))?;
+            usize::try_from(i)
+                .ok()
+                .and_then(|i| items.get(i))
+                .cloned()
+                .ok_or_else(|| format!("index {i} is out of range for a list of {}", items.len()))
+        }
+        Value::Map(m) => {
+            let key = funcs::to_string(k).ok_or_else(|| format!("a map key must be a string, got {k}"))?;
+            m.get(&key)
+                .cloned()
+                .ok_or_else(|| format!("no element with key {key:?}"))
+        }
+        Value::Unknown(_) => Ok(Value::UNKNOWN),
+        other => Err(format!("cannot index a {}", other.type_name())),
+    }
+}
+
+fn binary(op: BinaryOperator, l: &Value, r: &Value) -> Result<Value, String> {
+    use BinaryOperator::*;
+    match op {
+        Eq | NotEq => {
+            if l.has_unknown() || r.has_unknown() {
+                return Ok(Value::UNKNOWN);
+            }
+            let same = match (l.as_f64(), r.as_f64()) {
+                (Some(a), Some(b)) if matches!((l, r), (Value::Number(_), Value::Number(_))) => {
+                    a == b
+                }
+                _ => l == r,
+            };
+            Ok(Value::Bool(same == (op == Eq)))
+        }
+        _ if l.is_unknown() || r.is_unknown() => Ok(Value::UNKNOWN),
+        And | Or => match (l.as_bool(), r.as_bool()) {
+            (Some(a), Some(b)) => Ok(Value::Bool(if op == And { a && b } else { a || b })),
+            _ => Err(format!("`{}` needs bools, got {l} and {r}", op.as_str())),
+        },
+        _ => {
+            let (Some(a), Some(b)) = (l.as_f64(), r.as_f64()) else {
+                return Err(format!("`{}` needs numbers, got {l} and {r}", op.as_str()));
+            };
+            Ok(match op {
+                Plus => Value::Number(a + b),
+                Minus => Value::Number(a - b),
+                Mul => Value::Number(a * b),
+                Div if b == 0.0 => return Err("division by zero".into()),
+                Div => Value::Number(a / b),
+                Mod if b == 0.0 => return Err("modulo by zero".into()),
+                Mod => Value::Number(a % b),
+                Less => Value::Bool(a < b),
+                LessEq => Value::Bool(a <= b),
+                Greater => Value::Bool(a > b),
+                GreaterEq => Value::Bool(a >= b),
+                Eq | NotEq | And | Or => unreachable!("handled above"),
+            })
+        }
+    }
+}
+
+fn strip_parens(mut e: &Expression) -> &Expression {
+    while let Expression::Parenthesis(p) = e {
+        e = p.inner();
+    }
+    e
+}
+
+/// `aws.dr` / `aws` written as a traversal or bare name.
+fn traversal_name(e: &Expression) -> Option<String> {
+    match strip_parens(e) {
+        Expression::Variable(v) => Some(v.as_str().to_string()),
+        Expression::Traversal(t) => {
+            let Expression::Variable(root) = &t.expr else {
+                return None;
+            };
+            let mut name = root.as_str().to_string();
+            for op in &t.operators {
+                match op.value() {
+                    TraversalOperator::GetAttr(a) => {
+                        name.push('.');
+                        name.push_str(a.as_str());
+                    }
+                    _ => return None,
+                }
+            }
+            Some(name)
+        }
+        Expression::String(s) => Some(s.value().clone()),
+        _ => None,
+    }
+}
+
+/// Removes `n` leading spaces from every line (`<<-` heredocs).
+fn dedent(s: &str, n: usize) -> String {
+    s.split_inclusive('\n')
+        .map(|line| {
+            let strip = line.len() - line.trim_start_matches(' ').len();
+            &line[strip.min(n)..]
+        })
+        .collect()
+}

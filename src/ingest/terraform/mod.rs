@@ -1,0 +1,339 @@
+//! Terraform: `.tf` files parsed with hcl-edit (keeping spans), grouped into modules (the `.tf`
+//! files of one directory) and evaluated the way `terraform plan` would, far enough to know
+//! how many of a thing exist and in which region and zones: see [`eval`].
+
+mod eval;
+pub mod funcs;
+pub mod plan;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Attribute, Block, Body, Structure};
+
+use crate::discover::normalize;
+use crate::model::{SourceFile, SourceId, Span};
+
+pub use eval::{Inputs, evaluate};
+
+/// A span from hcl-edit's byte range (empty when the node has none).
+fn span_of(node: &impl hcl_edit::Span) -> Span {
+    node.span().map_or(Span::default(), |r| Span::new(r.start, r.end))
+}
+
+/// A block's header: from its identifier to the end of its last label.
+fn header_span(block: &Block) -> Span {
+    let start = span_of(&block.ident);
+    let end = block.labels.last().map_or(start, span_of);
+    Span::new(start.start, end.end.max(start.end))
+}
+
+/// Parses one `.tf` or `.tfvars` file.
+pub fn parse(file: &SourceFile) -> Result<Body, (Span, String)> {
+    hcl_edit::parser::parse_body(&file.text).map_err(|e| {
+        let at = e.location().offset().min(file.text.len());
+        let at = (0..=at)
+            .rev()
+            .find(|&i| file.text.is_char_boundary(i))
+            .unwrap_or(0);
+        let end = file.text[at..]
+            .char_indices()
+            .nth(1)
+            .map_or(file.text.len(), |(i, _)| at + i);
+        (
+            Span::new(at, end),
+            format!("invalid HCL: {}", e.message().replace('\n', " ")),
+        )
+    })
+}
+
+/// A declaration and the file it is in.
+#[derive(Debug)]
+pub struct Decl<T> {
+    pub source: SourceId,
+    pub item: T,
+}
+
+#[derive(Debug)]
+pub struct VarDecl {
+    pub source: SourceId,
+    pub header: Span,
+    pub default: Option<Attribute>,
+    /// `type = string`: command-line values are taken verbatim.
+    pub is_string: bool,
+}
+
+#[derive(Debug)]
+pub struct ResDecl {
+    pub source: SourceId,
+    pub data: bool,
+    pub rtype: String,
+    pub name: String,
+    pub header: Span,
+    pub block: Block,
+}
+
+#[derive(Debug)]
+pub struct CallDecl {
+    pub source: SourceId,
+    pub name: String,
+    pub header: Span,
+    /// The `source = "..."` string, when it is a literal.
+    pub module_source: Option<(String, Span)>,
+    pub block: Block,
+}
+
+/// The declarations of one module directory.
+#[derive(Debug, Default)]
+pub struct ModuleDir {
+    pub dir: PathBuf,
+    pub display: String,
+    pub variables: BTreeMap<String, VarDecl>,
+    pub locals: HashMap<String, Decl<Attribute>>,
+    pub resources: Vec<ResDecl>,
+    /// `aws_lb.web` / `data.aws_region.current` → index in `resources`.
+    pub resource_index: HashMap<String, usize>,
+    pub calls: Vec<CallDecl>,
+    pub call_index: HashMap<String, usize>,
+    pub outputs: BTreeMap<String, Decl<Attribute>>,
+    pub providers: Vec<Decl<Block>>,
+    /// `terraform.tfvars` then `*.auto.tfvars` in name order: used when the module is a root.
+    pub tfvars: Vec<Decl<Body>>,
+}
+
+impl ModuleDir {
+    /// Adds a parsed `.tf` file's declarations.
+    pub fn add_tf(&mut self, source: SourceId, body: Body) {
+        for structure in body {
+            let Structure::Block(block) = structure else {
+                continue;
+            };
+            let labels: Vec<String> = block
+                .labels
+                .iter()
+                .map(|l| l.as_str().to_string())
+                .collect();
+            let header = header_span(&block);
+            match (block.ident.as_str(), labels.as_slice()) {
+                ("variable", [name]) => {
+                    let default = block.body.get_attribute("default").cloned();
+                    let is_string = block
+                        .body
+                        .get_attribute("type")
+                        .is_some_and(|t| matches!(&t.value, Expression::Variable(v) if v.as_str() == "string"));
+                    self.variables.insert(
+                        name.clone(),
+                        VarDecl {
+                            source,
+                            header,
+                            default,
+                            is_string,
+                        },
+                    );
+                }
+                ("locals", []) => {
+                    for attr in block.body.into_attributes() {
+                        self.locals.insert(
+                            attr.key.as_str().to_string(),
+                            Decl { source, item: attr },
+                        );
+                    }
+                }
+                ("resource" | "data", [rtype, name]) => {
+                    let data = block.ident.as_str() == "data";
+                    let key = if data {
+                        format!("data.{rtype}.{name}")
+                    } else {
+                        format!("{rtype}.{name}")
+                    };
+                    self.resource_index.insert(key, self.resources.len());
+                    self.resources.push(ResDecl {
+                        source,
+                        data,
+                        rtype: rtype.clone(),
+                        name: name.clone(),
+                        header,
+                        block,
+                    });
+                }
+                ("module", [name]) => {
+                    let module_source = block.body.get_attribute("source").and_then(|a| {
+                        match &a.value {
+                            Expression::String(s) => Some((s.value().clone(), span_of(a))),
+                            _ => None,
+                        }
+                    });
+                    self.call_index.insert(name.clone(), self.calls.len());
+                    self.calls.push(CallDecl {
+                        source,
+                        name: name.clone(),
+                        header,
+                        module_source,
+                        block,
+                    });
+                }
+                ("output", [name]) => {
+                    if let Some(value) = block.body.get_attribute("value") {
+                        self.outputs.insert(
+                            name.clone(),
+                            Decl {
+                                source,
+                                item: value.clone(),
+                            },
+                        );
+                    }
+                }
+                ("provider", [_]) => self.providers.push(Decl {
+                    source,
+                    item: block,
+                }),
+                _ => {}
+            }
+        }
+    }
+
+    /// The local directory a module call's source names, if it is a local path.
+    pub fn local_source(&self, source: &str) -> Option<PathBuf> {
+        (source.starts_with("./") || source.starts_with("../") || source == "." || source == "..")
+            .then(|| normalize(&self.dir.join(source)))
+    }
+}
+
+/// `true` for files Terraform merges into others (`override.tf`, `*_override.tf`): spoflint
+/// does not apply overrides, so it does not read them as separate declarations.
+pub fn is_override_file(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s == "override" || s.ends_with("_override"))
+}
+
+/// Directories holding `.tf` files that no other scanned module calls as a local module.
+pub fn root_modules(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
+    let called: std::collections::HashSet<PathBuf> = modules
+        .values()
+        .flat_map(|m| {
+            m.calls.iter().filter_map(|c| {
+                let (src, _) = c.module_source.as_ref()?;
+                m.local_source(src).filter(|d| d != &m.dir)
+            })
+        })
+        .collect();
+    modules
+        .keys()
+        .filter(|d| !called.contains(*d))
+        .cloned()
+        .collect()
+}
+
+/// The Terraform files of a scan, grouped into module directories, ready to evaluate.
+#[derive(Default)]
+pub struct Collected {
+    modules: BTreeMap<PathBuf, ModuleDir>,
+    /// `terraform.tfvars` / `*.auto.tfvars` files, by directory.
+    tfvars: Vec<(PathBuf, String, SourceId, Body)>,
+}
+
+/// Stack for evaluation: references may chain (bounded) through nested expressions.
+const EVAL_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+impl Collected {
+    pub fn add_file(
+        &mut self,
+        path: &Path,
+        kind: crate::discover::FileKind,
+        source: SourceId,
+        body: Body,
+    ) {
+        let dir = normalize(path.parent().unwrap_or(Path::new("")));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        match kind {
+            crate::discover::FileKind::Terraform => self
+                .modules
+                .entry(dir.clone())
+                .or_insert_with(|| ModuleDir {
+                    display: match crate::discover::display_path(&dir) {
+                        d if d.is_empty() => ".".to_string(),
+                        d => d,
+                    },
+                    dir,
+                    ..ModuleDir::default()
+                })
+                .add_tf(source, body),
+            // Other `.tfvars` files apply only when named with `--var-file`.
+            crate::discover::FileKind::TfVars
+                if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") =>
+            {
+                self.tfvars.push((dir, name, source, body))
+            }
+            _ => {}
+        }
+    }
+
+    /// Evaluates every root module (a directory no other scanned module calls).
+    pub fn evaluate(
+        mut self,
+        inputs: &Inputs,
+        out: &mut Vec<crate::model::TfResource>,
+        issues: &mut Vec<crate::ingest::InputIssue>,
+    ) {
+        if self.modules.is_empty() {
+            return;
+        }
+        // terraform.tfvars first, then *.auto.tfvars in name order.
+        self.tfvars
+            .sort_by(|a, b| (&a.0, a.1 != "terraform.tfvars", &a.1).cmp(&(&b.0, b.1 != "terraform.tfvars", &b.1)));
+        for (dir, _, source, body) in self.tfvars.drain(..) {
+            if let Some(m) = self.modules.get_mut(&dir) {
+                m.tfvars.push(Decl { source, item: body });
+            }
+        }
+        let roots = root_modules(&self.modules);
+        let modules = &self.modules;
+        std::thread::scope(|s| {
+            let worker = std::thread::Builder::new()
+                .stack_size(EVAL_STACK_BYTES)
+                .spawn_scoped(s, || {
+                    let (mut o, mut i) = (Vec::new(), Vec::new());
+                    evaluate(modules, &roots, inputs, &mut o, &mut i);
+                    (o, i)
+                });
+            if let Ok((o, i)) = worker.map(|w| w.join()).and_then(|r| {
+                r.map_err(|_| std::io::Error::other("evaluation thread panicked"))
+            }) {
+                let base = out.len() as u32;
+                out.extend(o.into_iter().map(|r| shift_ids(r, base)));
+                issues.extend(i);
+            }
+        });
+    }
+}
+
+/// Evaluated ids count from 0; plans may have taken the first ids.
+fn shift_ids(mut r: crate::model::TfResource, base: u32) -> crate::model::TfResource {
+    if base == 0 {
+        return r;
+    }
+    fn shift_body(b: &mut crate::model::terraform::Body, base: u32) {
+        for a in b.attrs.values_mut() {
+            shift_value(&mut a.value, base);
+        }
+        for nb in &mut b.blocks {
+            shift_body(&mut nb.body, base);
+        }
+    }
+    fn shift_value(v: &mut crate::model::terraform::Value, base: u32) {
+        use crate::model::terraform::{Unknown, Value};
+        match v {
+            Value::Resource(id) | Value::Unknown(Unknown::Attr(id, _)) => id.0 += base,
+            Value::List(items) => items.iter_mut().for_each(|i| shift_value(i, base)),
+            Value::Map(m) => m.values_mut().for_each(|i| shift_value(i, base)),
+            _ => {}
+        }
+    }
+    shift_body(&mut r.body, base);
+    r
+}

@@ -1,0 +1,290 @@
+//! Terraform resource instances, after evaluation (or as a plan states them).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::source::{SourceId, Span};
+use crate::finding::Label;
+
+/// Index of a resource instance in [`super::Model::terraform`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TfId(pub u32);
+
+/// An evaluated Terraform value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    /// Lists, tuples and sets.
+    List(Vec<Value>),
+    /// Maps and objects (keys sorted, as Terraform iterates them).
+    Map(BTreeMap<String, Value>),
+    /// A whole resource instance (`aws_subnet.a`): its attributes are read through the model.
+    Resource(TfId),
+    /// A value that cannot be known before apply.
+    Unknown(Unknown),
+}
+
+/// Why a value is unknown, and what it is known to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unknown {
+    /// Nothing is known (a data source, a variable without a value, ...).
+    Opaque,
+    /// A computed attribute of a known resource instance (`aws_subnet.a.id`).
+    Attr(TfId, String),
+}
+
+impl Value {
+    pub const UNKNOWN: Value = Value::Unknown(Unknown::Opaque);
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) if s == "true" => Some(true),
+            Value::String(s) if s == "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => Some(*n),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// An integer (a number without fraction).
+    pub fn as_i64(&self) -> Option<i64> {
+        self.as_f64()
+            .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+            .map(|n| n as i64)
+    }
+
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Value::Unknown(_))
+    }
+
+    /// True when the value or anything inside it is unknown.
+    pub fn has_unknown(&self) -> bool {
+        match self {
+            Value::Unknown(_) => true,
+            Value::List(items) => items.iter().any(Value::has_unknown),
+            Value::Map(m) => m.values().any(Value::has_unknown),
+            _ => false,
+        }
+    }
+
+    /// The elements of a list, or of a map's values; a single value otherwise.
+    pub fn elements(&self) -> Vec<&Value> {
+        match self {
+            Value::List(items) => items.iter().collect(),
+            Value::Map(m) => m.values().collect(),
+            Value::Null => Vec::new(),
+            v => vec![v],
+        }
+    }
+
+    /// The resource instances this value refers to (`aws_subnet.a`, `aws_subnet.a.id`, lists of
+    /// them, ...), in order of appearance.
+    pub fn references(&self) -> Vec<TfId> {
+        let mut out = Vec::new();
+        self.collect_references(&mut out);
+        out
+    }
+
+    fn collect_references(&self, out: &mut Vec<TfId>) {
+        match self {
+            Value::Resource(id) | Value::Unknown(Unknown::Attr(id, _)) => {
+                if !out.contains(id) {
+                    out.push(*id)
+                }
+            }
+            Value::List(items) => items.iter().for_each(|v| v.collect_references(out)),
+            Value::Map(m) => m.values().for_each(|v| v.collect_references(out)),
+            _ => {}
+        }
+    }
+
+    /// Terraform's name for the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Map(_) => "map",
+            Value::Resource(_) => "resource",
+            Value::Unknown(_) => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// HCL-like rendering, for messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Number(n) => {
+                if n.fract() == 0.0 && n.abs() < 1e15 {
+                    write!(f, "{}", *n as i64)
+                } else {
+                    write!(f, "{n}")
+                }
+            }
+            Value::String(s) => write!(f, "{s:?}"),
+            Value::List(items) => {
+                f.write_str("[")?;
+                for (i, v) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{v}")?;
+                }
+                f.write_str("]")
+            }
+            Value::Map(m) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in m.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k} = {v}")?;
+                }
+                f.write_str("}")
+            }
+            Value::Resource(_) => f.write_str("(resource)"),
+            Value::Unknown(_) => f.write_str("(known after apply)"),
+        }
+    }
+}
+
+/// Where a value was set, when it came through a variable or local.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    pub source: SourceId,
+    pub span: Span,
+    /// The reference the value came through, e.g. `var.multi_az`.
+    pub via: String,
+}
+
+/// An evaluated attribute.
+#[derive(Clone, Debug)]
+pub struct Attr {
+    pub value: Value,
+    /// The whole `key = value` line.
+    pub span: Span,
+    pub origin: Option<Origin>,
+}
+
+/// An evaluated block body: attributes and nested blocks (dynamic blocks expanded).
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub attrs: BTreeMap<String, Attr>,
+    pub blocks: Vec<NestedBlock>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NestedBlock {
+    pub kind: String,
+    /// The block's header (`health_check {`).
+    pub span: Span,
+    pub body: Body,
+}
+
+impl Body {
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.attrs.get(name)
+    }
+
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.attrs.get(name).map(|a| &a.value)
+    }
+
+    pub fn blocks<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a NestedBlock> + 'a {
+        self.blocks.iter().filter(move |b| b.kind == kind)
+    }
+
+    pub fn block(&self, kind: &str) -> Option<&NestedBlock> {
+        self.blocks.iter().find(|b| b.kind == kind)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Managed,
+    Data,
+}
+
+/// Where a resource's provider configuration says it lives.
+#[derive(Clone, Debug, Default)]
+pub struct Region {
+    /// `None` when unknown (no provider block, a region from a data source, ...).
+    pub name: Option<String>,
+    /// The `region = ...` attribute that set it, and its origin.
+    pub at: Option<(SourceId, Span)>,
+    pub origin: Option<Origin>,
+}
+
+/// One resource instance.
+#[derive(Clone, Debug)]
+pub struct TfResource {
+    pub source: SourceId,
+    /// The block header (`resource "aws_lb" "web"`).
+    pub header: Span,
+    /// Full address: `module.app.aws_lb.web[0]`.
+    pub address: String,
+    pub mode: Mode,
+    pub rtype: String,
+    pub name: String,
+    /// Provider configuration: `aws` or `aws.dr`.
+    pub provider: String,
+    pub region: Region,
+    pub body: Body,
+    /// The root module (directory or plan file) the instance belongs to.
+    pub root: String,
+}
+
+impl TfResource {
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.body.value(name)
+    }
+
+    pub fn attr(&self, name: &str) -> Option<&Attr> {
+        self.body.attr(name)
+    }
+
+    pub fn header_label(&self, text: impl Into<String>) -> Label {
+        Label::new(self.source, self.header, text)
+    }
+
+    /// A label on attribute `name`, or on the block header when it is absent.
+    pub fn attr_label(&self, name: &str, text: impl Into<String>) -> Label {
+        let span = self.attr(name).map_or(self.header, |a| a.span);
+        Label::new(self.source, span, text)
+    }
+
+    /// A label on attribute `name` of the first `block`, else on that block, else on the header.
+    pub fn nested_label(&self, block: &str, name: &str, text: impl Into<String>) -> Label {
+        let span = match self.body.block(block) {
+            Some(b) => b.body.attr(name).map_or(b.span, |a| a.span),
+            None => self.header,
+        };
+        Label::new(self.source, span, text)
+    }
+
+    pub fn region_name(&self) -> Option<&str> {
+        self.region.name.as_deref()
+    }
+}
