@@ -121,7 +121,11 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
         found.charts = charts.into_inner().unwrap_or_default();
     }
     // `./a.yaml` and `a.yaml` (from overlapping roots) are one file, read once.
-    for list in [&mut found.yaml_files, &mut found.tf_files, &mut found.charts] {
+    for list in [
+        &mut found.yaml_files,
+        &mut found.tf_files,
+        &mut found.charts,
+    ] {
         for p in list.iter_mut() {
             *p = normalize(p);
         }

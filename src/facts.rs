@@ -4,6 +4,8 @@
 //! spreads over zones, what role it plays (application, data store, ingress controller, ...),
 //! and which layers the scanned system has at all.
 
+pub mod terraform;
+
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::finding::{Label, Layer, count};
@@ -261,6 +263,8 @@ impl Selector {
 /// Everything rules share.
 #[derive(Debug, Default)]
 pub struct Facts {
+    /// Terraform: zones through subnets, references, DNS zones, region pairs.
+    pub tf: terraform::TfFacts,
     pub workloads: Vec<Workload>,
     pub hpas: Vec<Hpa>,
     pub pdbs: Vec<Pdb>,
@@ -671,7 +675,9 @@ impl Facts {
             ids.sort();
             ids.dedup();
         }
+        facts.tf = terraform::TfFacts::derive(model);
         facts.present = facts.layers_present(model);
+        facts.present.extend(facts.tf.layers_present());
         facts
     }
 

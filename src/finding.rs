@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{Model, ResourceId, SourceId, Span};
+use crate::model::{Model, ResourceId, SourceId, Span, TfId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -123,7 +123,26 @@ pub struct Finding {
     pub help: String,
     pub primary: Label,
     pub secondary: Vec<Label>,
-    pub resource: Option<ResourceId>,
+    pub resource: Option<Subject>,
+}
+
+/// The resource a finding is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Kubernetes(ResourceId),
+    Terraform(TfId),
+}
+
+impl From<ResourceId> for Subject {
+    fn from(id: ResourceId) -> Self {
+        Subject::Kubernetes(id)
+    }
+}
+
+impl From<TfId> for Subject {
+    fn from(id: TfId) -> Self {
+        Subject::Terraform(id)
+    }
 }
 
 impl Finding {

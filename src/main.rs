@@ -255,13 +255,12 @@ fn list_resources(args: &ResourcesArgs) -> ExitCode {
                 format!("{}  {region}", r.provider),
             )
         })
-        .chain(scan.model.resources.iter().map(|r| {
-            (
-                at(r.source, r.header),
-                r.display(),
-                r.api_version.clone(),
-            )
-        }))
+        .chain(
+            scan.model
+                .resources
+                .iter()
+                .map(|r| (at(r.source, r.header), r.display(), r.api_version.clone())),
+        )
         .collect();
     rows.sort();
     let mut text = String::new();

@@ -38,6 +38,23 @@ fn each_bad_file_gets_its_diagnostic() {
             "INPUT001",
             "indented more than its key",
         ),
+        ("terraform-syntax/main.tf", "INPUT001", "invalid HCL"),
+        (
+            "terraform-hostile/main.tf",
+            "INPUT004",
+            "range() longer than",
+        ),
+        ("terraform-hostile/main.tf", "INPUT004", "budget exhausted"),
+        (
+            "terraform-hostile/main.tf",
+            "INPUT004",
+            "cycle: local.cycle",
+        ),
+        (
+            "terraform-hostile/modules/loop/main.tf",
+            "INPUT004",
+            "modules nest deeper",
+        ),
     ];
     for (file, rule, text) in cases {
         let found = finding_for(&scan, file);
@@ -52,6 +69,21 @@ fn each_bad_file_gets_its_diagnostic() {
                 .collect::<Vec<_>>()
         );
     }
+}
+
+#[test]
+fn a_broken_tf_file_does_not_lose_its_module() {
+    let scan = scan();
+    let addresses: Vec<&str> = scan
+        .model
+        .terraform
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    // ok.tf sits next to the broken main.tf; the module is evaluated without main.tf.
+    assert!(addresses.contains(&"aws_sqs_queue.jobs"), "{addresses:?}");
+    // The hostile module is bounded, not skipped: its self-call nests to the limit.
+    assert!(addresses.iter().any(|a| a.ends_with("aws_sqs_queue.q")));
 }
 
 #[test]

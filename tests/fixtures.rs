@@ -1,15 +1,27 @@
-//! Every fixture case under `fixtures/k8s/<rule>/<fire|pass>-*/` (and `ha-good`) is scanned on
-//! its own: fire cases must report their rule, pass cases must not, the exact rule set must
-//! match `fixtures/k8s/EXPECTED.md`, and the full human + JSON output is snapshot-tested.
+//! Every fixture case under `fixtures/{k8s,terraform}/<rule>/<fire|pass|info>-*/` (and the
+//! whole-system cases such as `ha-good`) is scanned on its own: fire cases must report their
+//! rule, pass cases must not, info cases must report it only as info (a value it cannot know),
+//! the exact rule set must match the format's `EXPECTED.md`, and the full human + JSON output
+//! is snapshot-tested.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use spoflint::finding::Severity;
 use spoflint::report::{self, Summary};
 
+const FORMATS: &[&str] = &["fixtures/k8s", "fixtures/terraform"];
+
 fn case_dirs() -> Vec<PathBuf> {
+    FORMATS
+        .iter()
+        .flat_map(|f| cases_of(Path::new(f)))
+        .collect()
+}
+
+fn cases_of(root: &Path) -> Vec<PathBuf> {
     let mut cases = Vec::new();
-    for rule in sorted_dirs(Path::new("fixtures/k8s")) {
+    for rule in sorted_dirs(root) {
         let name = rule.file_name().unwrap().to_string_lossy().to_string();
         // `<rule id>/` holds that rule's cases; any other directory is a case of its own.
         let is_rule_dir =
@@ -37,9 +49,15 @@ fn rules_of(scan: &spoflint::Scan) -> BTreeSet<String> {
     scan.findings.iter().map(|f| f.rule.to_string()).collect()
 }
 
-/// `case -> expected rule ids` from the table in EXPECTED.md.
+/// `case -> expected rule ids` from the tables in each format's EXPECTED.md, keyed by the
+/// case's path under `fixtures/`.
 fn expected() -> BTreeMap<String, BTreeSet<String>> {
-    let text = std::fs::read_to_string("fixtures/k8s/EXPECTED.md").unwrap();
+    FORMATS.iter().flat_map(|f| expected_in(f)).collect()
+}
+
+fn expected_in(format: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let text = std::fs::read_to_string(format!("{format}/EXPECTED.md")).unwrap();
+    let prefix = format.trim_start_matches("fixtures/");
     text.lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| case"))
         .map(|l| {
@@ -49,7 +67,7 @@ fn expected() -> BTreeMap<String, BTreeSet<String>> {
                 .filter(|s| !s.is_empty() && *s != "-")
                 .map(str::to_string)
                 .collect();
-            (cells[0].to_string(), ids)
+            (format!("{prefix}/{}", cells[0]), ids)
         })
         .collect()
 }
@@ -60,7 +78,7 @@ fn fire_cases_fire_and_pass_cases_do_not() {
     let mut failures = Vec::new();
     let cases = case_dirs();
     assert!(
-        cases.len() > 100,
+        cases.len() > 300,
         "fixture cases went missing: {}",
         cases.len()
     );
@@ -68,9 +86,10 @@ fn fire_cases_fire_and_pass_cases_do_not() {
         let scan = spoflint::scan(std::slice::from_ref(case)).unwrap();
         let got = rules_of(&scan);
         let rel = case
-            .strip_prefix("fixtures/k8s")
+            .strip_prefix("fixtures")
             .unwrap()
             .to_string_lossy()
+            .trim_start_matches('/')
             .to_string();
         let dir = case.file_name().unwrap().to_string_lossy().to_string();
         let rule = case
@@ -78,8 +97,20 @@ fn fire_cases_fire_and_pass_cases_do_not() {
             .and_then(|p| p.file_name())
             .map(|n| n.to_string_lossy().to_uppercase())
             .unwrap_or_default();
-        if dir.starts_with("fire-") && !got.contains(&rule) {
+        let catalog = spoflint::rules::catalog().unwrap();
+        let default_severity = catalog.get(&rule).map(|r| r.severity);
+        let of_rule: Vec<_> = scan.findings.iter().filter(|f| f.rule == rule).collect();
+        // A fire case needs a finding at the rule's own severity, not an "I cannot judge" info.
+        if dir.starts_with("fire-") && !of_rule.iter().any(|f| Some(f.severity) == default_severity)
+        {
             failures.push(format!("{rel}: {rule} did not fire (got {got:?})"));
+        }
+        if dir.starts_with("info-")
+            && (of_rule.is_empty() || of_rule.iter().any(|f| f.severity != Severity::Info))
+        {
+            failures.push(format!(
+                "{rel}: {rule} should report only info, got {of_rule:?}"
+            ));
         }
         if dir.starts_with("pass-") && got.contains(&rule) {
             failures.push(format!("{rel}: {rule} fired on a near miss"));
@@ -97,23 +128,31 @@ fn fire_cases_fire_and_pass_cases_do_not() {
 
 #[test]
 fn ha_good_has_no_finding_at_all() {
-    let scan = spoflint::scan(&[PathBuf::from("fixtures/k8s/ha-good")]).unwrap();
-    let found: Vec<_> = scan
-        .findings
-        .iter()
-        .map(|f| (f.rule, f.message.clone()))
-        .collect();
-    assert!(found.is_empty(), "{found:?}");
-    assert!(scan.model.resources.len() >= 5);
+    for (case, min_resources) in [
+        ("fixtures/k8s/ha-good", 5),
+        ("fixtures/terraform/ha-good", 30),
+    ] {
+        let scan = spoflint::scan(&[PathBuf::from(case)]).unwrap();
+        let found: Vec<_> = scan
+            .findings
+            .iter()
+            .map(|f| (f.rule, f.message.clone()))
+            .collect();
+        assert!(found.is_empty(), "{case}: {found:?}");
+        let resources = scan.model.resources.len() + scan.model.terraform.len();
+        assert!(resources >= min_resources, "{case}: {resources} resources");
+    }
 }
 
 #[test]
 fn every_rule_has_firing_and_passing_fixtures() {
     let catalog = spoflint::rules::catalog().unwrap();
     for rule in catalog.rules.iter().filter(|r| !r.id.starts_with("INPUT")) {
-        let dir = Path::new("fixtures/k8s").join(rule.id.to_lowercase());
-        let names: Vec<String> = sorted_dirs(&dir)
+        let names: Vec<String> = FORMATS
             .iter()
+            .map(|f| Path::new(f).join(rule.id.to_lowercase()))
+            .filter(|d| d.is_dir())
+            .flat_map(|d| sorted_dirs(&d))
             .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
             .collect();
         assert!(

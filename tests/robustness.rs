@@ -118,3 +118,112 @@ fn mutated_fixtures_never_panic() {
         with_resources.len()
     );
 }
+
+const HCL_SPLICES: &[&[u8]] = &[
+    b"{",
+    b"}",
+    b"[",
+    b"]",
+    b"(",
+    b")",
+    b"\"",
+    b"${",
+    b"%{ if true }",
+    b"=",
+    b"\n",
+    b".",
+    b"[*]",
+    b"count = 3\n",
+    b"for_each = var.x\n",
+    b"local.a",
+    b"var.nope",
+    b"? 1 : ",
+    b"...",
+    b"<<EOF\n",
+    b"#",
+    b"\xc3\xa9",
+    b"\xff",
+    b"\x00",
+];
+
+/// The same for Terraform: every module case is copied with its `.tf` files truncated or
+/// mutated, then everything is scanned at once.
+#[test]
+fn mutated_terraform_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(0x7e77);
+    let mut cases = 0;
+    let mut stack = vec![PathBuf::from("fixtures/terraform")];
+    let mut modules = Vec::new();
+    while let Some(d) = stack.pop() {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        if entries
+            .iter()
+            .any(|p| p.extension().is_some_and(|e| e == "tf"))
+        {
+            modules.push(d.clone());
+        }
+        stack.extend(entries.into_iter().filter(|p| p.is_dir()));
+    }
+    modules.sort();
+    for (i, module) in modules.iter().enumerate() {
+        for variant in 0..3 {
+            let out = dir.path().join(format!("{i}-{variant}"));
+            std::fs::create_dir_all(&out).unwrap();
+            for entry in std::fs::read_dir(module).unwrap() {
+                let path = entry.unwrap().path();
+                if !path.is_file() {
+                    continue;
+                }
+                let mut b = std::fs::read(&path).unwrap();
+                if path.extension().is_some_and(|e| e == "tf" || e == "tfvars") {
+                    if variant == 0 {
+                        b.truncate(b.len() * (1 + rng.next() % 3) / 4);
+                    } else {
+                        for _ in 0..variant {
+                            let at = rng.next() % (b.len() + 1);
+                            let splice = HCL_SPLICES[rng.next() % HCL_SPLICES.len()];
+                            if rng.next().is_multiple_of(2) && at < b.len() {
+                                b.remove(at);
+                            }
+                            b.splice(at..at, splice.iter().copied());
+                        }
+                    }
+                }
+                std::fs::write(out.join(path.file_name().unwrap()), &b).unwrap();
+            }
+            cases += 1;
+        }
+    }
+    assert!(cases > 300, "{cases}");
+    let scan = spoflint::scan(&[dir.path().to_path_buf()]).unwrap();
+    let summary = Summary::of(&scan);
+    report::human::render(&scan, &summary, false);
+    let json = report::json::render(&scan, &summary);
+    assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+    for f in &scan.findings {
+        for l in std::iter::once(&f.primary).chain(&f.secondary) {
+            let text = &scan.model.sources.get(l.source).text;
+            assert!(
+                l.span.start <= l.span.end && l.span.end <= text.len(),
+                "{f:?}"
+            );
+            assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
+        }
+    }
+    let broken = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule == "INPUT001")
+        .count();
+    assert!(broken > 50, "mutations should break many files: {broken}");
+    assert!(
+        scan.model.terraform.len() > 100,
+        "{}",
+        scan.model.terraform.len()
+    );
+}

@@ -324,7 +324,13 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         let r = read_file(path);
         let source = model.sources.add(r.file);
         for (rule, span, message, help) in r.issues {
-            issues.push(InputIssue { rule, source, span, message, help });
+            issues.push(InputIssue {
+                rule,
+                source,
+                span,
+                message,
+                help,
+            });
         }
         match r.hcl {
             Some(body) => inputs.var_files.push((source, body)),

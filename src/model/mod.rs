@@ -6,6 +6,6 @@ pub mod terraform;
 pub mod tree;
 
 pub use resource::{Model, Resource, ResourceId};
-pub use terraform::{TfId, TfResource};
 pub use source::{LineCol, SourceFile, SourceId, Sources, Span};
+pub use terraform::{TfId, TfResource};
 pub use tree::{NodeId, NodeKind, Tree, Val};

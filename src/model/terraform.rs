@@ -104,10 +104,8 @@ impl Value {
 
     fn collect_references(&self, out: &mut Vec<TfId>) {
         match self {
-            Value::Resource(id) | Value::Unknown(Unknown::Attr(id, _)) => {
-                if !out.contains(id) {
-                    out.push(*id)
-                }
+            Value::Resource(id) | Value::Unknown(Unknown::Attr(id, _)) if !out.contains(id) => {
+                out.push(*id)
             }
             Value::List(items) => items.iter().for_each(|v| v.collect_references(out)),
             Value::Map(m) => m.values().for_each(|v| v.collect_references(out)),
@@ -254,6 +252,9 @@ pub struct TfResource {
     pub body: Body,
     /// The root module (directory or plan file) the instance belongs to.
     pub root: String,
+    /// Stands for instances whose number is unknown (`count`/`for_each` known only after
+    /// apply): rules that count instances must not count it as one.
+    pub count_unknown: bool,
 }
 
 impl TfResource {
@@ -282,6 +283,25 @@ impl TfResource {
             None => self.header,
         };
         Label::new(self.source, span, text)
+    }
+
+    /// Attribute `name` of the first nested `block`.
+    pub fn attr_in(&self, block: &str, name: &str) -> Option<&Attr> {
+        self.body.block(block)?.body.attr(name)
+    }
+
+    /// The module instance the resource is in: `module.app[0].` (empty at the root).
+    pub fn module_prefix(&self) -> &str {
+        let decl = format!("{}.{}", self.rtype, self.name);
+        self.address
+            .rfind(&decl)
+            .map_or("", |at| &self.address[..at])
+    }
+
+    /// The address without its instance key: `module.app.aws_instance.master`.
+    pub fn declaration(&self) -> &str {
+        let end = self.module_prefix().len() + self.rtype.len() + 1 + self.name.len();
+        self.address.get(..end).unwrap_or(&self.address)
     }
 
     pub fn region_name(&self) -> Option<&str> {

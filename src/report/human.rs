@@ -168,5 +168,32 @@ pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
             paint(color, colour, v.status.as_str()),
         ));
     }
+    if !summary.region_pairs.is_empty() {
+        out.push_str("\nRegion pairs\n");
+        for p in &summary.region_pairs {
+            let (mark, colour) = if p.paired() {
+                ("✓", "32")
+            } else {
+                ("✗", "31")
+            };
+            let mut regions = p.regions.iter().cloned().collect::<Vec<_>>().join(" + ");
+            if p.unknown > 0 {
+                if !regions.is_empty() {
+                    regions.push_str(", ");
+                }
+                regions.push_str(&format!("{} in an unknown region", p.unknown));
+            }
+            out.push_str(&format!(
+                "  {} {:<34} {}\n",
+                paint(color, colour, mark),
+                p.kind,
+                if p.paired() {
+                    regions
+                } else {
+                    format!("{regions} (single region)")
+                },
+            ));
+        }
+    }
     out
 }

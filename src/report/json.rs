@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Summary;
 use crate::Scan;
-use crate::finding::{Finding, Label};
+use crate::finding::{Finding, Label, Subject};
 
 /// Bumped on any incompatible change to the JSON shape.
 pub const FORMAT_VERSION: u32 = 1;
@@ -22,13 +22,25 @@ struct Location {
     end: Position,
 }
 
+/// A Kubernetes object (`apiVersion`, `kind`, `name`, `namespace`) or a Terraform resource
+/// instance (`address`, `type`, `provider`, `region`).
 #[derive(Serialize)]
-struct ResourceRef<'a> {
-    #[serde(rename = "apiVersion")]
-    api_version: &'a str,
-    kind: &'a str,
-    name: &'a str,
-    namespace: &'a str,
+#[serde(untagged)]
+enum ResourceRef<'a> {
+    Kubernetes {
+        #[serde(rename = "apiVersion")]
+        api_version: &'a str,
+        kind: &'a str,
+        name: &'a str,
+        namespace: &'a str,
+    },
+    Terraform {
+        address: &'a str,
+        #[serde(rename = "type")]
+        rtype: &'a str,
+        provider: &'a str,
+        region: Option<&'a str>,
+    },
 }
 
 #[derive(Serialize)]
@@ -76,6 +88,17 @@ struct Report<'a> {
     findings: Vec<JsonFinding<'a>>,
     summary: JsonSummary,
     layers: serde_json::Map<String, serde_json::Value>,
+    #[serde(rename = "regionPairs")]
+    region_pairs: Vec<JsonRegionPair>,
+}
+
+#[derive(Serialize)]
+struct JsonRegionPair {
+    kind: &'static str,
+    regions: Vec<String>,
+    #[serde(rename = "unknownRegion")]
+    unknown_region: usize,
+    paired: bool,
 }
 
 #[derive(Serialize)]
@@ -111,13 +134,24 @@ fn finding<'a>(scan: &'a Scan, f: &'a Finding) -> JsonFinding<'a> {
         help: &f.help,
         location: location(scan, &f.primary),
         label: &f.primary.text,
-        resource: f.resource.map(|id| {
-            let r = scan.model.resource(id);
-            ResourceRef {
-                api_version: &r.api_version,
-                kind: &r.kind,
-                name: &r.name,
-                namespace: &r.namespace,
+        resource: f.resource.map(|subject| match subject {
+            Subject::Kubernetes(id) => {
+                let r = scan.model.resource(id);
+                ResourceRef::Kubernetes {
+                    api_version: &r.api_version,
+                    kind: &r.kind,
+                    name: &r.name,
+                    namespace: &r.namespace,
+                }
+            }
+            Subject::Terraform(id) => {
+                let r = scan.model.tf(id);
+                ResourceRef::Terraform {
+                    address: &r.address,
+                    rtype: &r.rtype,
+                    provider: &r.provider,
+                    region: r.region_name(),
+                }
             }
         }),
         related: f
@@ -144,7 +178,18 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
             (v.layer.as_str().to_string(), value)
         })
         .collect();
+    let region_pairs = summary
+        .region_pairs
+        .iter()
+        .map(|p| JsonRegionPair {
+            kind: p.kind,
+            regions: p.regions.iter().cloned().collect(),
+            unknown_region: p.unknown,
+            paired: p.paired(),
+        })
+        .collect();
     let report = Report {
+        region_pairs,
         version: FORMAT_VERSION,
         tool: Tool {
             name: "spoflint",

@@ -42,6 +42,9 @@ pub struct Summary {
     pub resources: usize,
     pub by_severity: BTreeMap<Severity, usize>,
     pub layers: Vec<LayerVerdict>,
+    /// Per kind of Terraform resource that needs a counterpart in a second region: the
+    /// regions it lives in.
+    pub region_pairs: Vec<crate::facts::terraform::RegionPair>,
 }
 
 impl Summary {
@@ -76,9 +79,10 @@ impl Summary {
             .collect();
         Summary {
             files: scan.files,
-            resources: scan.model.resources.len(),
+            resources: scan.model.resources.len() + scan.model.terraform.len(),
             by_severity,
             layers,
+            region_pairs: scan.facts.tf.region_pairs.clone(),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::facts::{Facts, Role, Workload};
 use crate::finding::{Finding, Label, Layer, Severity};
 use crate::ingest::InputIssue;
 use crate::ingest::yaml;
-use crate::model::{Model, ResourceId, SourceFile};
+use crate::model::{Model, SourceFile};
 
 /// A rule's `check` function, registered by `build.rs`.
 pub struct RuleImpl {
@@ -26,8 +26,11 @@ include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 /// Prelude for rule files.
 pub mod prelude {
     pub use super::RuleCx;
+    pub use crate::facts::terraform::{TfFacts, Zones, shown};
     pub use crate::facts::{Role, Workload, WorkloadKind};
-    pub use crate::finding::Label;
+    pub use crate::finding::{Label, all_of, count};
+    pub use crate::model::TfId;
+    pub use crate::model::terraform::{TfResource, Value};
 }
 
 #[derive(Debug, Clone)]
@@ -201,8 +204,22 @@ impl Finding {
         self
     }
 
-    pub fn on(&mut self, resource: ResourceId) -> &mut Self {
-        self.resource = Some(resource);
+    pub fn on(&mut self, resource: impl Into<crate::finding::Subject>) -> &mut Self {
+        self.resource = Some(resource.into());
+        self
+    }
+
+    /// Lowers the finding to info: the rule cannot judge (a value is unknown).
+    pub fn info(&mut self) -> &mut Self {
+        self.severity = Severity::Info;
+        self
+    }
+
+    /// Adds a label where an attribute's value was set, when a variable or local set it.
+    pub fn origin(&mut self, attr: Option<&crate::model::terraform::Attr>) -> &mut Self {
+        if let Some(l) = attr.and_then(crate::facts::terraform::origin_label) {
+            self.also(l);
+        }
         self
     }
 }
@@ -328,6 +345,103 @@ impl<'a> RuleCx<'a> {
                 issue.message.clone(),
             )
             .help(issue.help.clone());
+        }
+    }
+}
+
+impl<'a> RuleCx<'a> {
+    /// Judges the zones of every resource of `types` (see [`crate::facts::terraform::TfFacts::placement`]):
+    /// `describe` gets each resource whose known zones are in `floor..min` and returns the
+    /// message and help. Resources whose zones are partly unknown, and which could reach `min`,
+    /// are reported as info: never guess.
+    pub fn zones_below(
+        &mut self,
+        types: &[&str],
+        floor: usize,
+        min: usize,
+        describe: impl Fn(
+            &crate::model::TfResource,
+            &crate::facts::terraform::Zones,
+        ) -> (String, String),
+    ) {
+        let (model, facts) = (self.model, self.facts);
+        for id in facts.tf.of_types(types) {
+            let Some(p) = facts.tf.placement(model, id) else {
+                continue;
+            };
+            let r = model.tf(id);
+            let known = p.zones.count();
+            if known >= min {
+                continue;
+            }
+            if p.zones.unknown > 0 {
+                if known < floor {
+                    continue;
+                }
+                let rule = self.meta.id;
+                self.report(
+                    p.label,
+                    format!(
+                        "{rule} cannot judge {}: the zone of {} is not known statically (subnet ids from a data source, literal ids or computed values)",
+                        r.address,
+                        crate::finding::count(p.zones.unknown as i64, "subnet")
+                    ),
+                )
+                .info()
+                .help("declare the subnets as aws_subnet resources in the scanned code, or scan a plan (`terraform show -json`)")
+                .on(id);
+                continue;
+            }
+            if known < floor {
+                continue;
+            }
+            let (message, help) = describe(r, &p.zones);
+            let labels = facts.tf.zone_labels(model, &p.zones);
+            let f = self.report(p.label, message).help(help).on(id);
+            for l in labels {
+                f.also(l);
+            }
+            f.also(r.header_label(r.address.clone()));
+        }
+    }
+}
+
+impl<'a> RuleCx<'a> {
+    /// Reports Terraform instance `id` when it is present in fewer than two regions (its own
+    /// and its replicas'; see [`crate::facts::terraform::TfFacts::regions_of`]), with
+    /// `message(region)`; as info when its region is unknown.
+    pub fn needs_second_region(
+        &mut self,
+        id: crate::model::TfId,
+        message: impl FnOnce(&str) -> String,
+        help: &str,
+    ) {
+        let (model, facts) = (self.model, self.facts);
+        let r = model.tf(id);
+        let regions = facts.tf.regions_of(model, id);
+        if regions.len() >= 2 {
+            return;
+        }
+        let Some(region) = r.region_name() else {
+            let rule = self.meta.id;
+            self.report(
+                r.header_label(""),
+                format!(
+                    "{rule} cannot judge {}: the region of its provider is not known statically",
+                    r.address
+                ),
+            )
+            .info()
+            .help("set the provider's region explicitly (a literal, a variable default or tfvars)")
+            .on(id);
+            return;
+        };
+        let f = self
+            .report(r.header_label(r.address.clone()), message(region))
+            .help(help)
+            .on(id);
+        for l in crate::facts::terraform::region_labels(r) {
+            f.also(l);
         }
     }
 }

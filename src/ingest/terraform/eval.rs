@@ -30,7 +30,7 @@ pub const MAX_INSTANCES: usize = 10_000;
 /// Deepest chain of references (local → local → ...) and of nested module calls.
 const MAX_DEPTH: u32 = 64;
 /// Evaluation steps one root module may take.
-const BUDGET: u64 = 20_000_000;
+const BUDGET: u64 = 5_000_000;
 
 /// Values given on the command line, applied to every root module.
 #[derive(Debug, Default)]
@@ -46,7 +46,8 @@ impl Inputs {
     /// Adds `--var name=value`.
     pub fn add_var(&mut self, name: &str, value: &str) {
         let parsed = hcl_edit::parser::parse_expr(value).ok();
-        self.vars.push((name.to_string(), value.to_string(), parsed));
+        self.vars
+            .push((name.to_string(), value.to_string(), parsed));
     }
 }
 
@@ -92,6 +93,8 @@ struct Inst<'m> {
     outputs: HashMap<String, Slot>,
     children: HashMap<String, Vec<usize>>,
     providers: HashMap<String, Region>,
+    /// Under a module call whose `count`/`for_each` is unknown.
+    uncertain: bool,
 }
 
 struct Ev<'m, 'o> {
@@ -147,26 +150,25 @@ fn err(source: SourceId, node: &impl hcl_edit::Span, message: impl Into<String>)
     }
 }
 
-/// `count`, `for_each` and the other meta-arguments are not attributes of the resource.
-const META: &[&str] = &[
-    "count",
-    "for_each",
-    "provider",
-    "providers",
-    "depends_on",
-    "source",
-    "version",
-];
+/// Meta-arguments that are not attributes of the resource (`count` and `for_each` are kept,
+/// so findings can point at them).
+const META: &[&str] = &["provider", "providers", "depends_on", "source", "version"];
+
+/// One instance of an expansion: `count.index`, `each.key`/`each.value`, address suffix.
+type InstanceKey = (Option<Value>, Option<(Value, Value)>, String);
 
 /// The instance keys of an expanded `count`/`for_each`.
 enum Expansion {
     Single,
     Count(usize),
     Each(Vec<(String, Value)>),
+    /// `count`/`for_each` unknown before apply: one representative instance (key `[?]`),
+    /// marked so that rules which count instances do not guess.
+    Unknown,
 }
 
 impl Expansion {
-    fn keys(&self) -> Vec<(Option<Value>, Option<(Value, Value)>, String)> {
+    fn keys(&self) -> Vec<InstanceKey> {
         match self {
             Expansion::Single => vec![(None, None, String::new())],
             Expansion::Count(n) => (0..*n)
@@ -182,6 +184,11 @@ impl Expansion {
                     )
                 })
                 .collect(),
+            Expansion::Unknown => vec![(
+                Some(Value::UNKNOWN),
+                Some((Value::UNKNOWN, Value::UNKNOWN)),
+                "[?]".to_string(),
+            )],
         }
     }
 
@@ -189,14 +196,11 @@ impl Expansion {
     fn wrap(&self, values: Vec<Value>) -> Value {
         match self {
             Expansion::Single => values.into_iter().next().unwrap_or(Value::Null),
+            Expansion::Unknown => Value::UNKNOWN,
             Expansion::Count(_) => Value::List(values),
-            Expansion::Each(items) => Value::Map(
-                items
-                    .iter()
-                    .map(|(k, _)| k.clone())
-                    .zip(values)
-                    .collect(),
-            ),
+            Expansion::Each(items) => {
+                Value::Map(items.iter().map(|(k, _)| k.clone()).zip(values).collect())
+            }
         }
     }
 }
@@ -288,7 +292,9 @@ impl<'m, 'o> Ev<'m, 'o> {
                 _ => None,
             }
             .unwrap_or_else(|| Value::String(text.clone()));
-            self.insts[inst].vars.insert(name.clone(), Slot::Done(v, None));
+            self.insts[inst]
+                .vars
+                .insert(name.clone(), Slot::Done(v, None));
         }
         self.configure_providers(inst);
         inst
@@ -313,6 +319,7 @@ impl<'m, 'o> Ev<'m, 'o> {
             outputs: HashMap::new(),
             children: HashMap::new(),
             providers: HashMap::new(),
+            uncertain: false,
         });
         self.insts.len() - 1
     }
@@ -377,6 +384,16 @@ impl<'m, 'o> Ev<'m, 'o> {
     /// Evaluates every resource and module call of `inst`, recursively.
     fn force_all(&mut self, inst: usize) {
         let m = self.insts[inst].m;
+        // Terraform evaluates every local and output: so are their errors reported.
+        for (name, decl) in &m.locals {
+            let sc = self.scope(inst, decl.source);
+            if let Err(e) = self.local(name, &sc, &decl.item) {
+                self.report(e);
+            }
+        }
+        for name in m.outputs.keys() {
+            self.output(inst, name);
+        }
         for r in &m.resources {
             let key = if r.data {
                 format!("data.{}.{}", r.rtype, r.name)
@@ -459,15 +476,13 @@ impl<'m, 'o> Ev<'m, 'o> {
                     binds: Vec::new(),
                 };
                 let v = self.value_or_unknown(&attr.value, &psc);
-                let origin = self
-                    .origin_of(&attr.value, parent, 0)
-                    .or_else(|| {
-                        Some(Origin {
-                            source,
-                            span: span_of(attr),
-                            via: String::new(),
-                        })
-                    });
+                let origin = self.origin_of(&attr.value, parent, 0).or_else(|| {
+                    Some(Origin {
+                        source,
+                        span: span_of(attr),
+                        via: String::new(),
+                    })
+                });
                 (v, origin)
             }
             None => match &decl.default {
@@ -539,7 +554,7 @@ impl<'m, 'o> Ev<'m, 'o> {
         body: &'m HclBody,
         sc: &Scope,
         what: &str,
-    ) -> Result<Option<Expansion>, EvalError> {
+    ) -> Result<Expansion, EvalError> {
         if let Some(count) = body.get_attribute("count") {
             let v = self.eval(&count.value, sc)?;
             if v.is_unknown() {
@@ -547,30 +562,37 @@ impl<'m, 'o> Ev<'m, 'o> {
                     "INPUT004",
                     sc.source,
                     span_of(count),
-                    format!("`count` of {what} is not known before apply, so its instances cannot be counted; rules skip it"),
+                    format!("`count` of {what} is not known before apply, so its instances cannot be counted"),
                 );
-                return Ok(None);
+                return Ok(Expansion::Unknown);
             }
-            let n = v
-                .as_i64()
-                .filter(|n| *n >= 0)
-                .ok_or_else(|| err(sc.source, count, format!("`count` must be a non-negative whole number, got {v}")))?;
+            let n = v.as_i64().filter(|n| *n >= 0).ok_or_else(|| {
+                err(
+                    sc.source,
+                    count,
+                    format!("`count` must be a non-negative whole number, got {v}"),
+                )
+            })?;
             if n as usize > MAX_INSTANCES {
                 return Err(err(
                     sc.source,
                     count,
-                    format!("`count` = {n} is more than the {MAX_INSTANCES} instances spoflint expands"),
+                    format!(
+                        "`count` = {n} is more than the {MAX_INSTANCES} instances spoflint expands"
+                    ),
                 ));
             }
-            return Ok(Some(Expansion::Count(n as usize)));
+            return Ok(Expansion::Count(n as usize));
         }
         if let Some(each) = body.get_attribute("for_each") {
             let v = self.eval(&each.value, sc)?;
             let items: Vec<(String, Value)> = match &v {
                 Value::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                 Value::List(items) if items.iter().all(|i| i.as_str().is_some()) => {
-                    let mut keys: Vec<String> =
-                        items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect();
+                    let mut keys: Vec<String> = items
+                        .iter()
+                        .filter_map(|i| i.as_str().map(str::to_string))
+                        .collect();
                     keys.sort();
                     keys.dedup();
                     keys.into_iter()
@@ -583,9 +605,9 @@ impl<'m, 'o> Ev<'m, 'o> {
                         "INPUT004",
                         sc.source,
                         span_of(each),
-                        format!("`for_each` of {what} is not known before apply, so its instances cannot be counted; rules skip it"),
+                        format!("`for_each` of {what} is not known before apply, so its instances cannot be counted"),
                     );
-                    return Ok(None);
+                    return Ok(Expansion::Unknown);
                 }
                 other => {
                     return Err(err(
@@ -599,12 +621,15 @@ impl<'m, 'o> Ev<'m, 'o> {
                 return Err(err(
                     sc.source,
                     each,
-                    format!("`for_each` over {} items is more than the {MAX_INSTANCES} instances spoflint expands", items.len()),
+                    format!(
+                        "`for_each` over {} items is more than the {MAX_INSTANCES} instances spoflint expands",
+                        items.len()
+                    ),
                 ));
             }
-            return Ok(Some(Expansion::Each(items)));
+            return Ok(Expansion::Each(items));
         }
-        Ok(Some(Expansion::Single))
+        Ok(Expansion::Single)
     }
 
     /// The value of resource `key` (`aws_lb.web` / `data.aws_region.current`), evaluating
@@ -627,17 +652,14 @@ impl<'m, 'o> Ev<'m, 'o> {
             ));
         };
         let decl = &m.resources[idx];
-        self.insts[inst].resources.insert(key.to_string(), Slot::Busy);
+        self.insts[inst]
+            .resources
+            .insert(key.to_string(), Slot::Busy);
         self.enter(sc.source, at)?;
         let rsc = self.scope(inst, decl.source);
         let provider = match decl.block.body.get_attribute("provider") {
             Some(p) => traversal_name(&p.value).unwrap_or_default(),
-            None => decl
-                .rtype
-                .split('_')
-                .next()
-                .unwrap_or_default()
-                .to_string(),
+            None => decl.rtype.split('_').next().unwrap_or_default().to_string(),
         };
         let region = self.insts[inst]
             .providers
@@ -649,8 +671,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 self.report(e);
                 Value::UNKNOWN
             }
-            Ok(None) => Value::UNKNOWN,
-            Ok(Some(exp)) if decl.data => {
+            Ok(exp) if decl.data => {
                 let one = match decl.rtype.as_str() {
                     "aws_region" => match &region.name {
                         Some(r) => Value::Map(
@@ -666,7 +687,8 @@ impl<'m, 'o> Ev<'m, 'o> {
                 let n = exp.keys().len();
                 exp.wrap(vec![one; n])
             }
-            Ok(Some(exp)) => {
+            Ok(exp) => {
+                let uncertain = matches!(exp, Expansion::Unknown) || self.insts[inst].uncertain;
                 let mut ids = Vec::new();
                 for (count, each, suffix) in exp.keys() {
                     let isc = Scope {
@@ -703,6 +725,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                         region,
                         body,
                         root: self.root.clone(),
+                        count_unknown: uncertain,
                     });
                     ids.push(Value::Resource(TfId(self.out.len() as u32 - 1)));
                 }
@@ -792,14 +815,16 @@ impl<'m, 'o> Ev<'m, 'o> {
                 "INPUT004",
                 call.source,
                 call.header,
-                format!("modules nest deeper than {} levels (a module that calls itself?)", MAX_DEPTH / 4),
+                format!(
+                    "modules nest deeper than {} levels (a module that calls itself?)",
+                    MAX_DEPTH / 4
+                ),
             );
             return Value::UNKNOWN;
         }
         let sc = self.scope(inst, call.source);
         let exp = match self.expansion(&call.block.body, &sc, &format!("module.{}", call.name)) {
-            Ok(Some(exp)) => exp,
-            Ok(None) => return Value::UNKNOWN,
+            Ok(exp) => exp,
             Err(e) => {
                 self.report(e);
                 return Value::UNKNOWN;
@@ -820,6 +845,8 @@ impl<'m, 'o> Ev<'m, 'o> {
                 each,
             };
             let child_inst = self.new_inst(child, addr, depth, Some(link));
+            self.insts[child_inst].uncertain =
+                matches!(exp, Expansion::Unknown) || self.insts[inst].uncertain;
             self.configure_providers(child_inst);
             self.insts[inst]
                 .children
@@ -846,7 +873,9 @@ impl<'m, 'o> Ev<'m, 'o> {
         let Some(decl) = m.outputs.get(name) else {
             return Value::UNKNOWN;
         };
-        self.insts[inst].outputs.insert(name.to_string(), Slot::Busy);
+        self.insts[inst]
+            .outputs
+            .insert(name.to_string(), Slot::Busy);
         let sc = self.scope(inst, decl.source);
         let v = if self.depth >= MAX_DEPTH {
             Value::UNKNOWN
@@ -877,8 +906,7 @@ impl<'m, 'o> Ev<'m, 'o> {
         let Expression::Variable(root) = &t.expr else {
             return None;
         };
-        let Some(TraversalOperator::GetAttr(name)) = t.operators.first().map(|o| o.value())
-        else {
+        let Some(TraversalOperator::GetAttr(name)) = t.operators.first().map(|o| o.value()) else {
             return None;
         };
         let name = name.as_str();
@@ -896,11 +924,12 @@ impl<'m, 'o> Ev<'m, 'o> {
             }
             "local" => {
                 let decl: &'m Decl<Attribute> = self.insts[inst].m.locals.get(name)?;
-                self.origin_of(&decl.item.value, inst, hops + 1).or(Some(Origin {
-                    source: decl.source,
-                    span: span_of(&decl.item),
-                    via: String::new(),
-                }))
+                self.origin_of(&decl.item.value, inst, hops + 1)
+                    .or(Some(Origin {
+                        source: decl.source,
+                        span: span_of(&decl.item),
+                        via: String::new(),
+                    }))
             }
             _ => None,
         }?;
@@ -1011,10 +1040,7 @@ impl<'m, 'o> Ev<'m, 'o> {
         match e {
             Expression::Null(_) => Ok(Value::Null),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
-            Expression::Number(n) => Ok(n
-                .value()
-                .as_f64()
-                .map_or(Value::UNKNOWN, Value::Number)),
+            Expression::Number(n) => Ok(n.value().as_f64().map_or(Value::UNKNOWN, Value::Number)),
             Expression::String(s) => Ok(Value::String(s.value().clone())),
             Expression::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -1051,11 +1077,7 @@ impl<'m, 'o> Ev<'m, 'o> {
             Expression::Parenthesis(p) => self.eval(p.inner(), sc),
             Expression::Variable(v) => match sc.binds.iter().rev().find(|(n, _)| n == v.as_str()) {
                 Some((_, val)) => Ok(val.clone()),
-                None => Err(err(
-                    sc.source,
-                    e,
-                    format!("unknown name `{}`", v.as_str()),
-                )),
+                None => Err(err(sc.source, e, format!("unknown name `{}`", v.as_str()))),
             },
             Expression::Conditional(c) => {
                 let cond = self.eval(&c.cond_expr, sc)?;
@@ -1094,7 +1116,10 @@ impl<'m, 'o> Ev<'m, 'o> {
                         Err(err(sc.source, e, "try(): every argument failed"))
                     }
                     "can" => Ok(Value::Bool(
-                        f.args.iter().next().is_some_and(|a| self.eval(a, sc).is_ok()),
+                        f.args
+                            .iter()
+                            .next()
+                            .is_some_and(|a| self.eval(a, sc).is_ok()),
                     )),
                     _ => {
                         let mut args = Vec::with_capacity(f.args.len());
@@ -1178,19 +1203,33 @@ impl<'m, 'o> Ev<'m, 'o> {
             _ => None,
         };
         let need = |i: usize| {
-            attr(i).ok_or_else(|| err(sc.source, whole, format!("`{name}` needs an attribute name")))
+            attr(i).ok_or_else(|| {
+                err(
+                    sc.source,
+                    whole,
+                    format!("`{name}` needs an attribute name"),
+                )
+            })
         };
         match name {
             "var" => Ok((self.var(need(0)?, sc, whole)?, 1)),
             "local" => Ok((self.local(need(0)?, sc, whole)?, 1)),
             "count" => match (&sc.count, need(0)?) {
                 (Some(i), "index") => Ok((i.clone(), 1)),
-                _ => Err(err(sc.source, whole, "`count.index` is only available in a resource or module with `count`")),
+                _ => Err(err(
+                    sc.source,
+                    whole,
+                    "`count.index` is only available in a resource or module with `count`",
+                )),
             },
             "each" => match (&sc.each, need(0)?) {
                 (Some((k, _)), "key") => Ok((k.clone(), 1)),
                 (Some((_, v)), "value") => Ok((v.clone(), 1)),
-                _ => Err(err(sc.source, whole, "`each.key`/`each.value` are only available in a resource or module with `for_each`")),
+                _ => Err(err(
+                    sc.source,
+                    whole,
+                    "`each.key`/`each.value` are only available in a resource or module with `for_each`",
+                )),
             },
             "path" => {
                 let m = self.insts[sc.inst].m;
@@ -1379,8 +1418,7 @@ impl<'m, 'o> Ev<'m, 'o> {
             if let Some(kv) = &f.intro.key_var {
                 isc.binds.push((kv.as_str().to_string(), k));
             }
-            isc.binds
-                .push((f.intro.value_var.as_str().to_string(), v));
+            isc.binds.push((f.intro.value_var.as_str().to_string(), v));
             if let Some(cond) = &f.cond {
                 match self.eval(&cond.expr, &isc)?.as_bool() {
                     Some(true) => {}
@@ -1395,8 +1433,9 @@ impl<'m, 'o> Ev<'m, 'o> {
                     if key.is_unknown() {
                         return Ok(Value::UNKNOWN);
                     }
-                    let key = funcs::to_string(&key)
-                        .ok_or_else(|| err(sc.source, ke, "a for expression's key must be a string"))?;
+                    let key = funcs::to_string(&key).ok_or_else(|| {
+                        err(sc.source, ke, "a for expression's key must be a string")
+                    })?;
                     if f.grouping {
                         match map.entry(key).or_insert_with(|| Value::List(Vec::new())) {
                             Value::List(items) => items.push(value),
@@ -1406,7 +1445,9 @@ impl<'m, 'o> Ev<'m, 'o> {
                         return Err(err(
                             sc.source,
                             ke,
-                            format!("duplicate key {key:?} in a for expression (use `...` to group)"),
+                            format!(
+                                "duplicate key {key:?} in a for expression (use `...` to group)"
+                            ),
                         ));
                     }
                 }
@@ -1456,7 +1497,8 @@ fn index(v: &Value, k: &Value) -> Result<Value, String> {
                 .ok_or_else(|| format!("index {i} is out of range for a list of {}", items.len()))
         }
         Value::Map(m) => {
-            let key = funcs::to_string(k).ok_or_else(|| format!("a map key must be a string, got {k}"))?;
+            let key = funcs::to_string(k)
+                .ok_or_else(|| format!("a map key must be a string, got {k}"))?;
             m.get(&key)
                 .cloned()
                 .ok_or_else(|| format!("no element with key {key:?}"))

@@ -19,7 +19,8 @@ pub use eval::{Inputs, evaluate};
 
 /// A span from hcl-edit's byte range (empty when the node has none).
 fn span_of(node: &impl hcl_edit::Span) -> Span {
-    node.span().map_or(Span::default(), |r| Span::new(r.start, r.end))
+    node.span()
+        .map_or(Span::default(), |r| Span::new(r.start, r.end))
 }
 
 /// A block's header: from its identifier to the end of its last label.
@@ -90,7 +91,7 @@ pub struct ModuleDir {
     pub dir: PathBuf,
     pub display: String,
     pub variables: BTreeMap<String, VarDecl>,
-    pub locals: HashMap<String, Decl<Attribute>>,
+    pub locals: BTreeMap<String, Decl<Attribute>>,
     pub resources: Vec<ResDecl>,
     /// `aws_lb.web` / `data.aws_region.current` → index in `resources`.
     pub resource_index: HashMap<String, usize>,
@@ -118,10 +119,9 @@ impl ModuleDir {
             match (block.ident.as_str(), labels.as_slice()) {
                 ("variable", [name]) => {
                     let default = block.body.get_attribute("default").cloned();
-                    let is_string = block
-                        .body
-                        .get_attribute("type")
-                        .is_some_and(|t| matches!(&t.value, Expression::Variable(v) if v.as_str() == "string"));
+                    let is_string = block.body.get_attribute("type").is_some_and(
+                        |t| matches!(&t.value, Expression::Variable(v) if v.as_str() == "string"),
+                    );
                     self.variables.insert(
                         name.clone(),
                         VarDecl {
@@ -134,10 +134,8 @@ impl ModuleDir {
                 }
                 ("locals", []) => {
                     for attr in block.body.into_attributes() {
-                        self.locals.insert(
-                            attr.key.as_str().to_string(),
-                            Decl { source, item: attr },
-                        );
+                        self.locals
+                            .insert(attr.key.as_str().to_string(), Decl { source, item: attr });
                     }
                 }
                 ("resource" | "data", [rtype, name]) => {
@@ -158,12 +156,14 @@ impl ModuleDir {
                     });
                 }
                 ("module", [name]) => {
-                    let module_source = block.body.get_attribute("source").and_then(|a| {
-                        match &a.value {
-                            Expression::String(s) => Some((s.value().clone(), span_of(a))),
-                            _ => None,
-                        }
-                    });
+                    let module_source =
+                        block
+                            .body
+                            .get_attribute("source")
+                            .and_then(|a| match &a.value {
+                                Expression::String(s) => Some((s.value().clone(), span_of(a))),
+                                _ => None,
+                            });
                     self.call_index.insert(name.clone(), self.calls.len());
                     self.calls.push(CallDecl {
                         source,
@@ -284,8 +284,9 @@ impl Collected {
             return;
         }
         // terraform.tfvars first, then *.auto.tfvars in name order.
-        self.tfvars
-            .sort_by(|a, b| (&a.0, a.1 != "terraform.tfvars", &a.1).cmp(&(&b.0, b.1 != "terraform.tfvars", &b.1)));
+        self.tfvars.sort_by(|a, b| {
+            (&a.0, a.1 != "terraform.tfvars", &a.1).cmp(&(&b.0, b.1 != "terraform.tfvars", &b.1))
+        });
         for (dir, _, source, body) in self.tfvars.drain(..) {
             if let Some(m) = self.modules.get_mut(&dir) {
                 m.tfvars.push(Decl { source, item: body });
@@ -301,9 +302,10 @@ impl Collected {
                     evaluate(modules, &roots, inputs, &mut o, &mut i);
                     (o, i)
                 });
-            if let Ok((o, i)) = worker.map(|w| w.join()).and_then(|r| {
-                r.map_err(|_| std::io::Error::other("evaluation thread panicked"))
-            }) {
+            if let Ok((o, i)) = worker
+                .map(|w| w.join())
+                .and_then(|r| r.map_err(|_| std::io::Error::other("evaluation thread panicked")))
+            {
                 let base = out.len() as u32;
                 out.extend(o.into_iter().map(|r| shift_ids(r, base)));
                 issues.extend(i);

@@ -8,11 +8,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::model::SourceId;
 use crate::model::terraform::{
     Attr, Body, Mode, NestedBlock, Region, TfId, TfResource, Unknown, Value,
 };
 use crate::model::tree::{NodeKind, Val};
-use crate::model::SourceId;
 
 /// `true` when `text` (the start of a `.json` file) looks like Terraform's JSON output.
 pub fn looks_like_plan(text: &str) -> bool {
@@ -94,9 +94,7 @@ pub fn resources(root: Val<'_>, source: SourceId, display: &str, base: u32) -> V
             |c| c.provider_key.clone(),
         );
         let body = res.get("values").map(body_of).unwrap_or_default();
-        let header = res
-            .get("address")
-            .map_or(res.span(), |a| a.field_span());
+        let header = res.get("address").map_or(res.span(), |a| a.field_span());
         let id = TfId(base + out.len() as u32);
         by_key.entry((module.clone(), key)).or_default().push(id);
         pending.push((module, cfg.and_then(|c| c.expressions)));
@@ -115,6 +113,7 @@ pub fn resources(root: Val<'_>, source: SourceId, display: &str, base: u32) -> V
             region: region_of(&provider_key),
             body,
             root: display.to_string(),
+            count_unknown: false,
         });
     }
     // Attributes unknown at plan time: references named by the configuration.

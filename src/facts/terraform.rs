@@ -1,0 +1,532 @@
+//! Cross-resource knowledge about Terraform instances, derived once per scan: resources by
+//! type, the availability zones a resource reaches through its subnets, who refers to whom,
+//! DNS zones by domain and the regions each kind of stateful resource lives in.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::finding::{Label, Layer};
+use crate::model::terraform::{Attr, TfResource, Unknown, Value};
+use crate::model::{Model, TfId};
+
+#[derive(Debug, Default)]
+pub struct TfFacts {
+    by_type: HashMap<String, Vec<TfId>>,
+    /// Instances that refer to an instance, by the referring attribute's name
+    /// (`aws_rds_cluster_instance.cluster_identifier` → the cluster).
+    referrers: HashMap<TfId, Vec<(TfId, String)>>,
+    /// Public DNS zones by domain (lowercase, no trailing dot).
+    pub dns_domains: BTreeMap<String, Vec<DnsZone>>,
+    /// Regions per kind of resource that needs a counterpart in a second region.
+    pub region_pairs: Vec<RegionPair>,
+}
+
+/// One public DNS zone.
+#[derive(Debug, Clone)]
+pub struct DnsZone {
+    pub res: TfId,
+    pub provider: &'static str,
+}
+
+/// Where the resources of one kind live.
+#[derive(Debug, Clone)]
+pub struct RegionPair {
+    pub kind: &'static str,
+    pub regions: BTreeSet<String>,
+    /// Resources of the kind whose region is unknown.
+    pub unknown: usize,
+}
+
+impl RegionPair {
+    pub fn paired(&self) -> bool {
+        self.regions.len() >= 2
+    }
+}
+
+/// The availability zones a resource spans, through its subnets.
+#[derive(Debug, Default)]
+pub struct Zones {
+    pub known: BTreeSet<String>,
+    /// Subnets (or zone entries) whose zone cannot be known statically.
+    pub unknown: usize,
+    /// The subnet instances followed.
+    pub subnets: Vec<TfId>,
+}
+
+impl Zones {
+    pub fn count(&self) -> usize {
+        self.known.len()
+    }
+
+    /// `us-east-1a, us-east-1b` or `none`.
+    pub fn list(&self) -> String {
+        if self.known.is_empty() {
+            "none".to_string()
+        } else {
+            self.known.iter().cloned().collect::<Vec<_>>().join(", ")
+        }
+    }
+}
+
+/// Attributes whose literal value names their resource (a bucket, a cluster, a database).
+const IDENTITY_ATTRS: &[(&str, &str)] = &[
+    ("aws_s3_bucket", "bucket"),
+    ("aws_rds_cluster", "cluster_identifier"),
+    ("aws_db_instance", "identifier"),
+];
+
+/// DNS zone resources: (type, attribute holding the domain, provider name).
+const DNS_ZONES: &[(&str, &str, &str)] = &[
+    ("aws_route53_zone", "name", "Route 53"),
+    ("cloudflare_zone", "zone", "Cloudflare"),
+    ("ns1_zone", "zone", "NS1"),
+    ("google_dns_managed_zone", "dns_name", "Google Cloud DNS"),
+    ("azurerm_dns_zone", "name", "Azure DNS"),
+];
+
+/// Kinds that must exist in a second region (the pair status is reported per kind).
+const PAIRED_KINDS: &[&str] = &[
+    "aws_eks_cluster",
+    "aws_rds_cluster",
+    "aws_db_instance",
+    "aws_elasticache_replication_group",
+    "aws_dynamodb_table",
+    "aws_s3_bucket",
+    "aws_kms_key",
+    "aws_secretsmanager_secret",
+];
+
+impl TfFacts {
+    pub fn derive(model: &Model) -> TfFacts {
+        let mut facts = TfFacts::default();
+        // `bucket = aws_s3_bucket.logs.bucket` evaluates to the bucket's name, not to a
+        // reference: names given literally identify their resource too.
+        let mut identities: HashMap<(&str, &str), TfId> = HashMap::new();
+        for (id, r) in model.tf_iter() {
+            for (rtype, attr) in IDENTITY_ATTRS {
+                if r.rtype == *rtype
+                    && let Some(name) = r.value(attr).and_then(Value::as_str)
+                {
+                    identities.insert((r.root.as_str(), name), id);
+                }
+            }
+        }
+        for (id, r) in model.tf_iter() {
+            facts.by_type.entry(r.rtype.clone()).or_default().push(id);
+            for (name, attr) in &r.body.attrs {
+                let mut targets = attr.value.references();
+                if let Some(&target) = attr
+                    .value
+                    .as_str()
+                    .and_then(|s| identities.get(&(r.root.as_str(), s)))
+                    && target != id
+                {
+                    targets.push(target);
+                }
+                for target in targets {
+                    facts
+                        .referrers
+                        .entry(target)
+                        .or_default()
+                        .push((id, name.clone()));
+                }
+            }
+        }
+        for &(rtype, attr, provider) in DNS_ZONES {
+            for id in facts.of_type(rtype).to_vec() {
+                let r = model.tf(id);
+                if is_private_zone(r) {
+                    continue;
+                }
+                let name = r
+                    .value(attr)
+                    .or_else(|| r.value("name"))
+                    .and_then(Value::as_str);
+                if let Some(domain) = name {
+                    facts
+                        .dns_domains
+                        .entry(normalize_domain(domain))
+                        .or_default()
+                        .push(DnsZone { res: id, provider });
+                }
+            }
+        }
+        facts.region_pairs = PAIRED_KINDS
+            .iter()
+            .filter(|k| !facts.of_type(k).is_empty())
+            .map(|&kind| {
+                let mut pair = RegionPair {
+                    kind,
+                    regions: BTreeSet::new(),
+                    unknown: 0,
+                };
+                for &id in facts.of_type(kind) {
+                    let regions = facts.regions_of(model, id);
+                    if regions.is_empty() {
+                        pair.unknown += 1;
+                    }
+                    pair.regions.extend(regions);
+                }
+                pair
+            })
+            .collect();
+        facts
+    }
+
+    /// Instances of a resource type, in model order.
+    pub fn of_type(&self, rtype: &str) -> &[TfId] {
+        self.by_type.get(rtype).map_or(&[], Vec::as_slice)
+    }
+
+    /// Instances of any of `types`.
+    pub fn of_types<'a>(&'a self, types: &'a [&str]) -> impl Iterator<Item = TfId> + 'a {
+        types.iter().flat_map(|t| self.of_type(t).iter().copied())
+    }
+
+    /// Instances of `rtype` whose attribute `attr` refers to `target`.
+    pub fn referrers(&self, model: &Model, target: TfId, rtype: &str, attr: &str) -> Vec<TfId> {
+        self.referrers
+            .get(&target)
+            .into_iter()
+            .flatten()
+            .filter(|(id, a)| a == attr && model.tf(*id).rtype == rtype)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    /// The zones reached through a list of subnets (`subnets`, `subnet_ids`,
+    /// `vpc_zone_identifier`), following references to `aws_subnet` instances.
+    pub fn subnet_zones(&self, model: &Model, subnets: &Value) -> Zones {
+        let mut zones = Zones::default();
+        if subnets.is_unknown() && subnets.references().is_empty() {
+            zones.unknown = 1;
+            return zones;
+        }
+        for item in subnets.elements() {
+            let target = match item {
+                Value::Resource(id) | Value::Unknown(Unknown::Attr(id, _)) => Some(*id),
+                _ => None,
+            };
+            match target.map(|id| (id, model.tf(id))) {
+                Some((id, s)) if s.rtype == "aws_subnet" || s.rtype == "aws_default_subnet" => {
+                    zones.subnets.push(id);
+                    match s
+                        .value("availability_zone")
+                        .or_else(|| s.value("availability_zone_id"))
+                        .and_then(Value::as_str)
+                    {
+                        Some(z) => {
+                            zones.known.insert(z.to_string());
+                        }
+                        None => zones.unknown += 1,
+                    }
+                }
+                _ => zones.unknown += 1,
+            }
+        }
+        zones
+    }
+
+    /// Zones named directly (`availability_zones = ["us-east-1a", ...]`).
+    pub fn listed_zones(value: &Value) -> Zones {
+        let mut zones = Zones::default();
+        for item in value.elements() {
+            match item.as_str() {
+                Some(z) => {
+                    zones.known.insert(z.to_string());
+                }
+                None => zones.unknown += 1,
+            }
+        }
+        if value.is_unknown() {
+            zones.unknown = zones.unknown.max(1);
+        }
+        zones
+    }
+
+    /// Labels on the subnets' `availability_zone` lines (and where their value was set).
+    pub fn zone_labels(&self, model: &Model, zones: &Zones) -> Vec<Label> {
+        let mut labels = Vec::new();
+        for &id in &zones.subnets {
+            let s = model.tf(id);
+            let Some(attr) = s.attr("availability_zone") else {
+                continue;
+            };
+            let zone = attr.value.as_str().unwrap_or("unknown zone");
+            labels.push(Label::new(
+                s.source,
+                attr.span,
+                format!("{} is in {zone}", s.address),
+            ));
+            if let Some(l) = origin_label(attr) {
+                labels.push(l);
+            }
+        }
+        labels
+    }
+
+    /// Regions a resource is present in: its own, plus those of its replicas.
+    pub fn regions_of(&self, model: &Model, id: TfId) -> BTreeSet<String> {
+        let r = model.tf(id);
+        let mut out = BTreeSet::new();
+        if let Some(region) = r.region_name() {
+            out.insert(region.to_string());
+        }
+        let mut add = |v: Option<&Value>| {
+            if let Some(s) = v.and_then(Value::as_str) {
+                out.insert(s.to_string());
+            }
+        };
+        match r.rtype.as_str() {
+            "aws_dynamodb_table" => r
+                .body
+                .blocks("replica")
+                .for_each(|b| add(b.body.value("region_name"))),
+            "aws_secretsmanager_secret" => r
+                .body
+                .blocks("replica")
+                .for_each(|b| add(b.body.value("region"))),
+            _ => {}
+        }
+        let replica_links: &[(&str, &str)] = match r.rtype.as_str() {
+            "aws_kms_key" => &[("aws_kms_replica_key", "primary_key_arn")],
+            "aws_rds_cluster" => &[("aws_rds_cluster", "replication_source_identifier")],
+            "aws_db_instance" => &[("aws_db_instance", "replicate_source_db")],
+            "aws_dynamodb_table" => &[("aws_dynamodb_table_replica", "global_table_arn")],
+            _ => &[],
+        };
+        for &(rtype, attr) in replica_links {
+            for replica in self.referrers(model, id, rtype, attr) {
+                if let Some(region) = model.tf(replica).region_name() {
+                    out.insert(region.to_string());
+                }
+            }
+        }
+        // Members of one global cluster stand for each other: those that join it with
+        // `global_cluster_identifier`, and the cluster it was created from
+        // (`source_db_cluster_identifier`).
+        if r.rtype == "aws_rds_cluster" {
+            let mut globals: Vec<TfId> = r
+                .value("global_cluster_identifier")
+                .map(Value::references)
+                .unwrap_or_default();
+            globals.extend(self.referrers(
+                model,
+                id,
+                "aws_rds_global_cluster",
+                "source_db_cluster_identifier",
+            ));
+            for global in globals {
+                let g = model.tf(global);
+                let mut members = self.referrers(
+                    model,
+                    global,
+                    "aws_rds_cluster",
+                    "global_cluster_identifier",
+                );
+                members.extend(
+                    g.value("source_db_cluster_identifier")
+                        .map(Value::references)
+                        .unwrap_or_default(),
+                );
+                for member in members {
+                    if let Some(region) = model.tf(member).region_name() {
+                        out.insert(region.to_string());
+                    }
+                }
+            }
+        }
+        if r.rtype == "aws_s3_bucket" {
+            for dest in self.replication_destinations(model, id) {
+                if let Some(region) = model.tf(dest).region_name() {
+                    out.insert(region.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    /// Buckets that `bucket` replicates to (through `aws_s3_bucket_replication_configuration`
+    /// resources or a legacy inline `replication_configuration` block).
+    pub fn replication_destinations(&self, model: &Model, bucket: TfId) -> Vec<TfId> {
+        let mut out = Vec::new();
+        let mut from_rules = |body: &crate::model::terraform::Body| {
+            for rule in body.blocks("rules").chain(body.blocks("rule")) {
+                if rule.body.value("status").and_then(Value::as_str) == Some("Disabled") {
+                    continue;
+                }
+                for dest in rule.body.blocks("destination") {
+                    for target in dest
+                        .body
+                        .value("bucket")
+                        .map(Value::references)
+                        .unwrap_or_default()
+                    {
+                        if model.tf(target).rtype == "aws_s3_bucket" && !out.contains(&target) {
+                            out.push(target);
+                        }
+                    }
+                }
+            }
+        };
+        for cfg in self.referrers(
+            model,
+            bucket,
+            "aws_s3_bucket_replication_configuration",
+            "bucket",
+        ) {
+            from_rules(&model.tf(cfg).body);
+        }
+        if let Some(inline) = model.tf(bucket).body.block("replication_configuration") {
+            from_rules(&inline.body);
+        }
+        out
+    }
+
+    /// Layers the Terraform resources of the scan belong to.
+    pub fn layers_present(&self) -> BTreeSet<Layer> {
+        let mut present = BTreeSet::new();
+        for rtype in self.by_type.keys() {
+            let layer = match rtype.as_str() {
+                "aws_lb"
+                | "aws_alb"
+                | "aws_elb"
+                | "aws_lb_target_group"
+                | "aws_alb_target_group" => Layer::Network,
+                "aws_autoscaling_group" | "aws_eks_node_group" | "aws_instance" => Layer::Compute,
+                "aws_eks_cluster" => Layer::Control,
+                "aws_db_instance"
+                | "aws_rds_cluster"
+                | "aws_elasticache_replication_group"
+                | "aws_elasticache_cluster"
+                | "aws_s3_bucket"
+                | "aws_dynamodb_table" => Layer::Data,
+                "aws_route53_zone"
+                | "aws_route53_record"
+                | "cloudflare_zone"
+                | "cloudflare_record"
+                | "ns1_zone"
+                | "google_dns_managed_zone"
+                | "azurerm_dns_zone" => Layer::Dns,
+                "aws_kms_key" | "aws_secretsmanager_secret" => Layer::Security,
+                _ => continue,
+            };
+            present.insert(layer);
+        }
+        present
+    }
+}
+
+fn is_private_zone(r: &TfResource) -> bool {
+    match r.rtype.as_str() {
+        "aws_route53_zone" => r.body.block("vpc").is_some(),
+        "google_dns_managed_zone" => {
+            r.value("visibility").and_then(Value::as_str) == Some("private")
+        }
+        _ => false,
+    }
+}
+
+pub fn normalize_domain(d: &str) -> String {
+    d.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// A secondary label where an attribute's value was set (tfvars line, variable default,
+/// module argument), when it came through a variable or local.
+pub fn origin_label(attr: &Attr) -> Option<Label> {
+    let o = attr.origin.as_ref()?;
+    let text = if o.via.is_empty() {
+        "value set here".to_string()
+    } else {
+        format!("{} set here", o.via)
+    };
+    Some(Label::new(o.source, o.span, text))
+}
+
+/// `multi_az = false`, with `(from var.multi_az)` when a variable or local set it.
+pub fn shown(name: &str, attr: &Attr) -> String {
+    match attr.origin.as_ref().filter(|o| !o.via.is_empty()) {
+        Some(o) => format!("`{name} = {}` (from {})", attr.value, o.via),
+        None => format!("`{name} = {}`", attr.value),
+    }
+}
+
+/// Where a resource is placed: its zones and the attribute that places it.
+pub struct Placement {
+    pub zones: Zones,
+    /// The `subnets` / `subnet_ids` / `vpc_zone_identifier` / ... attribute (or block).
+    pub label: Label,
+}
+
+impl TfFacts {
+    /// The zones of a load balancer, auto scaling group, node group or EKS cluster.
+    pub fn placement(&self, model: &Model, id: TfId) -> Option<Placement> {
+        let r = model.tf(id);
+        let via_subnets = |attr: &Attr, what: &str| Placement {
+            zones: self.subnet_zones(model, &attr.value),
+            label: Label::new(r.source, attr.span, what.to_string()),
+        };
+        let listed = |attr: &Attr| Placement {
+            zones: Self::listed_zones(&attr.value),
+            label: Label::new(r.source, attr.span, "zones listed here"),
+        };
+        let subnets = "subnets listed here";
+        match r.rtype.as_str() {
+            "aws_lb" | "aws_alb" => {
+                if let Some(a) = r.attr("subnets") {
+                    return Some(via_subnets(a, subnets));
+                }
+                let mappings: Vec<_> = r.body.blocks("subnet_mapping").collect();
+                let first = mappings.first()?;
+                let ids = Value::List(
+                    mappings
+                        .iter()
+                        .map(|m| m.body.value("subnet_id").cloned().unwrap_or(Value::UNKNOWN))
+                        .collect(),
+                );
+                Some(Placement {
+                    zones: self.subnet_zones(model, &ids),
+                    label: Label::new(r.source, first.span, "subnet mappings start here"),
+                })
+            }
+            "aws_elb" => r
+                .attr("subnets")
+                .map(|a| via_subnets(a, subnets))
+                .or_else(|| r.attr("availability_zones").map(listed)),
+            "aws_autoscaling_group" => r
+                .attr("vpc_zone_identifier")
+                .map(|a| via_subnets(a, subnets))
+                .or_else(|| r.attr("availability_zones").map(listed)),
+            "aws_eks_node_group" => r.attr("subnet_ids").map(|a| via_subnets(a, subnets)),
+            "aws_eks_cluster" => {
+                let vpc = r.body.block("vpc_config")?;
+                vpc.body.attr("subnet_ids").map(|a| Placement {
+                    zones: self.subnet_zones(model, &a.value),
+                    label: Label::new(r.source, a.span, subnets),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Labels on the provider's `region = ...` line and where a variable set it.
+pub fn region_labels(r: &TfResource) -> Vec<Label> {
+    let name = r.region_name().unwrap_or("unknown");
+    let mut out = Vec::new();
+    if let Some((source, span)) = r.region.at {
+        out.push(Label::new(
+            source,
+            span,
+            format!("{} is in {name}", r.address),
+        ));
+    }
+    if let Some(o) = &r.region.origin {
+        let text = if o.via.is_empty() {
+            format!("region {name:?} set here")
+        } else {
+            format!("{} = {name:?} set here", o.via)
+        };
+        out.push(Label::new(o.source, o.span, text));
+    }
+    out
+}

@@ -1,0 +1,23 @@
+//! COMPUTE008: an auto scaling group or EKS node group placed in fewer than `min_zones` zones.
+
+use crate::rules::prelude::*;
+
+pub fn check(cx: &mut RuleCx) {
+    let min = cx.param("min_zones") as usize;
+    cx.zones_below(
+        &["aws_autoscaling_group", "aws_eks_node_group"],
+        0,
+        min,
+        |r, zones| {
+            (
+                format!(
+                    "{} places its instances in {} ({}): a zone outage stops every instance",
+                    r.address,
+                    count(zones.count() as i64, "availability zone"),
+                    zones.list()
+                ),
+                format!("give it subnets in at least {min} availability zones"),
+            )
+        },
+    );
+}

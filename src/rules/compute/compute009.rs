@@ -1,0 +1,26 @@
+//! COMPUTE009: an auto scaling group or EKS node group in at least `min_zones` (COMPUTE008's
+//! threshold, 2) but fewer than `target_zones` zones.
+
+use crate::rules::prelude::*;
+
+pub fn check(cx: &mut RuleCx) {
+    let target = cx.param("target_zones") as usize;
+    cx.zones_below(
+        &["aws_autoscaling_group", "aws_eks_node_group"],
+        2,
+        target,
+        |r, zones| {
+            (
+                format!(
+                    "{} spans only {} ({}): losing one leaves half the capacity",
+                    r.address,
+                    count(zones.count() as i64, "availability zone"),
+                    zones.list()
+                ),
+                format!(
+                    "spread it over {target} availability zones so a zone outage costs a third"
+                ),
+            )
+        },
+    );
+}

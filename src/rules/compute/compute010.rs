@@ -1,0 +1,51 @@
+//! COMPUTE010: an auto scaling group or EKS node group whose minimum size is below `min_size`.
+
+use crate::rules::prelude::*;
+
+pub fn check(cx: &mut RuleCx) {
+    let min = cx.param("min_size");
+    let (model, facts) = (cx.model, cx.facts);
+    for id in facts
+        .tf
+        .of_types(&["aws_autoscaling_group", "aws_eks_node_group"])
+    {
+        let r = model.tf(id);
+        let (attr, name) = match r.rtype.as_str() {
+            "aws_eks_node_group" => (
+                r.attr_in("scaling_config", "min_size"),
+                "scaling_config.min_size",
+            ),
+            _ => (r.attr("min_size"), "min_size"),
+        };
+        let Some(attr) = attr else { continue };
+        match attr.value.as_i64() {
+            Some(n) if n < min => {
+                cx.report(
+                    Label::new(r.source, attr.span, format!("{name} = {n}")),
+                    format!(
+                        "{} may scale down to {}: one instance failure (or zone outage) leaves no capacity, and scale-in can remove redundancy at any time",
+                        r.address,
+                        count(n, "instance")
+                    ),
+                )
+                .help(format!("set {name} to {min} or more"))
+                .origin(Some(attr))
+                .on(id);
+            }
+            Some(_) => {}
+            None => {
+                cx.report(
+                    Label::new(r.source, attr.span, ""),
+                    format!(
+                        "COMPUTE010 cannot judge {}: {} is not known statically",
+                        r.address,
+                        shown(name, attr)
+                    ),
+                )
+                .info()
+                .help("give the value explicitly (a variable default or tfvars), or scan a plan")
+                .on(id);
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+//! CONTROL006: an EKS cluster whose control-plane subnets lie in fewer than `min_zones` zones.
+
+use crate::rules::prelude::*;
+
+pub fn check(cx: &mut RuleCx) {
+    let min = cx.param("min_zones") as usize;
+    cx.zones_below(&["aws_eks_cluster"], 0, min, |r, zones| {
+        (
+            format!(
+                "{}'s control plane network interfaces are in {} ({}): the API endpoint depends on that zone",
+                r.address,
+                count(zones.count() as i64, "availability zone"),
+                zones.list()
+            ),
+            format!("list subnets in at least {min} availability zones in vpc_config.subnet_ids"),
+        )
+    });
+}

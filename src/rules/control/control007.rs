@@ -1,0 +1,129 @@
+//! CONTROL007: a self-managed control plane (instances or an auto scaling group named or
+//! tagged as control plane / master / etcd / apiserver) with fewer than `min_nodes` nodes or an
+//! even number of them (etcd needs an odd quorum).
+
+use std::collections::BTreeMap;
+
+use crate::rules::prelude::*;
+
+const MARKERS: &[&str] = &[
+    "control-plane",
+    "controlplane",
+    "master",
+    "etcd",
+    "apiserver",
+];
+
+fn is_control_plane(r: &TfResource) -> bool {
+    let mut texts = vec![r.name.to_ascii_lowercase()];
+    if let Some(Value::Map(tags)) = r.value("tags") {
+        for key in ["Name", "Role", "role"] {
+            if let Some(v) = tags.get(key).and_then(Value::as_str) {
+                texts.push(v.to_ascii_lowercase());
+            }
+        }
+    }
+    for tag in r.body.blocks("tag") {
+        if matches!(
+            tag.body.value("key").and_then(Value::as_str),
+            Some("Name" | "Role" | "role")
+        ) && let Some(v) = tag.body.value("value").and_then(Value::as_str)
+        {
+            texts.push(v.to_ascii_lowercase());
+        }
+    }
+    texts.iter().any(|t| MARKERS.iter().any(|m| t.contains(m)))
+}
+
+pub fn check(cx: &mut RuleCx) {
+    let min = cx.param("min_nodes");
+    let (model, facts) = (cx.model, cx.facts);
+    // One group per declaration: the instances of one aws_instance resource.
+    let mut groups: BTreeMap<(String, String, String), Vec<TfId>> = BTreeMap::new();
+    for id in facts.tf.of_type("aws_instance") {
+        let r = model.tf(*id);
+        if is_control_plane(r) {
+            groups
+                .entry((
+                    r.root.clone(),
+                    r.module_prefix().to_string(),
+                    r.name.clone(),
+                ))
+                .or_default()
+                .push(*id);
+        }
+    }
+    for ids in groups.values() {
+        let first = model.tf(ids[0]);
+        if first.count_unknown {
+            cx.report(
+                first.attr_label("count", ""),
+                format!(
+                    "CONTROL007 cannot judge {}: its number of instances is not known statically",
+                    first.declaration()
+                ),
+            )
+            .info()
+            .on(ids[0]);
+            continue;
+        }
+        let n = ids.len() as i64;
+        let label = match first.attr("count").or_else(|| first.attr("for_each")) {
+            Some(a) => Label::new(first.source, a.span, format!("{} here", count(n, "node"))),
+            None => first.header_label(format!("{} here", count(n, "node"))),
+        };
+        report(cx, label, first, n, min, ids[0]);
+    }
+    for id in facts.tf.of_type("aws_autoscaling_group") {
+        let r = model.tf(*id);
+        if !is_control_plane(r) {
+            continue;
+        }
+        let Some(attr) = r.attr("desired_capacity").or_else(|| r.attr("min_size")) else {
+            continue;
+        };
+        match attr.value.as_i64() {
+            Some(n) => {
+                let label = Label::new(r.source, attr.span, format!("{} here", count(n, "node")));
+                report(cx, label, r, n, min, *id);
+            }
+            None => {
+                cx.report(
+                    Label::new(r.source, attr.span, ""),
+                    format!(
+                        "CONTROL007 cannot judge {}: its node count is not known statically",
+                        r.address
+                    ),
+                )
+                .info()
+                .on(*id);
+            }
+        }
+    }
+}
+
+fn report(cx: &mut RuleCx, label: Label, r: &TfResource, n: i64, min: i64, id: TfId) {
+    let problem = if n < min {
+        format!("fewer than {min}: losing one node loses the etcd quorum or the API server")
+    } else if n % 2 == 0 {
+        format!(
+            "an even count: {n} members tolerate no more failures than {}, with more members to lose",
+            n - 1
+        )
+    } else {
+        return;
+    };
+    let fix = if n < min { min } else { n + 1 };
+    cx.report(
+        label,
+        format!(
+            "self-managed control plane {} runs {}, {problem}",
+            r.declaration(),
+            count(n, "node")
+        ),
+    )
+    .help(format!(
+        "run an odd number of control-plane nodes, at least {fix}, spread over availability zones (or use a managed control plane such as EKS)"
+    ))
+    .on(id);
+}

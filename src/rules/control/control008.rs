@@ -1,0 +1,57 @@
+//! CONTROL008: every EKS cluster of the scan lives in one region, so a regional outage takes
+//! every cluster (and what runs on them) down together.
+
+use std::collections::BTreeSet;
+
+use crate::facts::terraform::region_labels;
+use crate::rules::prelude::*;
+
+pub fn check(cx: &mut RuleCx) {
+    let (model, facts) = (cx.model, cx.facts);
+    let clusters = facts.tf.of_type("aws_eks_cluster");
+    let regions: BTreeSet<&str> = clusters
+        .iter()
+        .filter_map(|id| model.tf(*id).region_name())
+        .collect();
+    if regions.len() >= 2 {
+        return;
+    }
+    for &id in clusters {
+        let r = model.tf(id);
+        let Some(region) = r.region_name() else {
+            cx.report(
+                r.header_label(""),
+                format!(
+                    "CONTROL008 cannot judge {}: the region of its provider is not known statically",
+                    r.address
+                ),
+            )
+            .info()
+            .help("set the provider's region explicitly (a literal, a variable default or tfvars)")
+            .on(id);
+            continue;
+        };
+        let label = r.header_label(r.address.clone());
+        let others = clusters.len() - 1;
+        let message = if others == 0 {
+            format!(
+                "{} is the only EKS cluster, in {region}: a regional outage leaves nowhere to run workloads",
+                r.address
+            )
+        } else {
+            format!(
+                "{} and the {} other EKS cluster{} are all in {region}: a regional outage takes every cluster down",
+                r.address,
+                others,
+                if others == 1 { "" } else { "s" }
+            )
+        };
+        let f = cx
+            .report(label, message)
+            .help("run a standby cluster in a second region (a provider alias with another region), with the workloads deployable to both")
+            .on(id);
+        for l in region_labels(r) {
+            f.also(l);
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! DNS002: a PRIMARY failover record without a health check: Route 53 never fails over.
+
+use crate::rules::prelude::*;
+
+/// `true` when an alias record lets Route 53 judge the target's health itself.
+pub fn evaluates_target_health(r: &TfResource) -> Option<bool> {
+    match r.attr_in("alias", "evaluate_target_health") {
+        Some(a) => a.value.as_bool(),
+        None => Some(false),
+    }
+}
+
+pub fn check(cx: &mut RuleCx) {
+    let (model, facts) = (cx.model, cx.facts);
+    for &id in facts.tf.of_type("aws_route53_record") {
+        let r = model.tf(id);
+        let Some(policy) = r.body.block("failover_routing_policy") else {
+            continue;
+        };
+        match policy.body.value("type").map(Value::as_str) {
+            Some(Some("PRIMARY")) => {}
+            Some(None) => {
+                cx.report(
+                    Label::new(r.source, policy.span, ""),
+                    format!(
+                        "DNS002 cannot judge {}: its failover type is not known statically",
+                        r.address
+                    ),
+                )
+                .info()
+                .on(id);
+                continue;
+            }
+            _ => continue,
+        }
+        let has_check = r
+            .value("health_check_id")
+            .is_some_and(|v| *v != Value::Null);
+        if has_check {
+            continue;
+        }
+        match evaluates_target_health(r) {
+            Some(true) => {}
+            Some(false) => {
+                cx.report(
+                    Label::new(r.source, policy.span, "PRIMARY without a health check"),
+                    format!(
+                        "{} is the PRIMARY of a failover pair but has no health_check_id (nor an alias that evaluates target health): Route 53 keeps answering with it when it is down, so the SECONDARY is never used",
+                        r.address
+                    ),
+                )
+                .help("add an aws_route53_health_check for the primary endpoint and set health_check_id, or use an alias with evaluate_target_health = true")
+                .on(id);
+            }
+            None => {
+                cx.report(
+                    r.nested_label("alias", "evaluate_target_health", ""),
+                    format!(
+                        "DNS002 cannot judge {}: evaluate_target_health is not known statically",
+                        r.address
+                    ),
+                )
+                .info()
+                .on(id);
+            }
+        }
+    }
+}

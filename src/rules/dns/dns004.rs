@@ -1,0 +1,57 @@
+//! DNS004: weighted, latency, geolocation or geoproximity records without a health check:
+//! Route 53 keeps sending users to an endpoint that is down.
+
+use crate::rules::prelude::*;
+
+const POLICIES: &[&str] = &[
+    "weighted_routing_policy",
+    "latency_routing_policy",
+    "geolocation_routing_policy",
+    "geoproximity_routing_policy",
+];
+
+pub fn check(cx: &mut RuleCx) {
+    let (model, facts) = (cx.model, cx.facts);
+    for &id in facts.tf.of_type("aws_route53_record") {
+        let r = model.tf(id);
+        let Some(policy) = r
+            .body
+            .blocks
+            .iter()
+            .find(|b| POLICIES.contains(&b.kind.as_str()))
+        else {
+            continue;
+        };
+        if r.value("health_check_id")
+            .is_some_and(|v| *v != Value::Null)
+        {
+            continue;
+        }
+        match super::dns002::evaluates_target_health(r) {
+            Some(true) => {}
+            Some(false) => {
+                let kind = policy.kind.trim_end_matches("_routing_policy");
+                cx.report(
+                    Label::new(r.source, policy.span, format!("{kind} record without a health check")),
+                    format!(
+                        "{} is a {kind} record without health_check_id (nor an alias that evaluates target health): Route 53 keeps routing its share of users to the endpoint when it is down",
+                        r.address
+                    ),
+                )
+                .help("set health_check_id to an aws_route53_health_check of the endpoint, or use an alias with evaluate_target_health = true")
+                .on(id);
+            }
+            None => {
+                cx.report(
+                    r.nested_label("alias", "evaluate_target_health", ""),
+                    format!(
+                        "DNS004 cannot judge {}: evaluate_target_health is not known statically",
+                        r.address
+                    ),
+                )
+                .info()
+                .on(id);
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! NETWORK004: a load balancer whose subnets lie in fewer than `min_zones` availability zones.
+
+use crate::rules::prelude::*;
+
+pub fn check(cx: &mut RuleCx) {
+    let min = cx.param("min_zones") as usize;
+    cx.zones_below(&["aws_lb", "aws_alb", "aws_elb"], 0, min, |r, zones| {
+        (
+            format!(
+                "{} spans {} ({}): losing {} takes the entry point down",
+                r.address,
+                count(zones.count() as i64, "availability zone"),
+                zones.list(),
+                if zones.count() == 1 {
+                    "that zone"
+                } else {
+                    "a zone"
+                },
+            ),
+            format!("attach subnets in at least {min} availability zones"),
+        )
+    });
+}

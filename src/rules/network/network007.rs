@@ -1,0 +1,76 @@
+//! NETWORK007: a target group whose health check is turned off (or a Lambda target group that
+//! never turned it on): failed targets keep receiving traffic.
+
+use crate::rules::prelude::*;
+
+pub fn check(cx: &mut RuleCx) {
+    let (model, facts) = (cx.model, cx.facts);
+    for id in facts
+        .tf
+        .of_types(&["aws_lb_target_group", "aws_alb_target_group"])
+    {
+        let r = model.tf(id);
+        let enabled = r.attr_in("health_check", "enabled");
+        let lambda = match r.value("target_type") {
+            None => false,
+            Some(v) => match v.as_str() {
+                Some(t) => t == "lambda",
+                None => {
+                    if enabled.is_none_or(|a| a.value.as_bool() != Some(false)) {
+                        cx.report(
+                            r.attr_label("target_type", ""),
+                            format!(
+                                "NETWORK007 cannot judge {}: its target_type is not known statically",
+                                r.address
+                            ),
+                        )
+                        .info()
+                        .on(id);
+                        continue;
+                    }
+                    false
+                }
+            },
+        };
+        match enabled.map(|a| a.value.as_bool()) {
+            Some(Some(true)) => {}
+            Some(Some(false)) => {
+                let a = enabled.expect("matched Some");
+                cx.report(
+                    Label::new(r.source, a.span, "health check disabled"),
+                    format!(
+                        "{} turns its health check off ({}): failed targets stay in rotation and keep receiving requests",
+                        r.address,
+                        shown("enabled", a)
+                    ),
+                )
+                .help("remove `enabled = false` from the health_check block and give it a path that checks the service")
+                .origin(Some(a))
+                .on(id);
+            }
+            Some(None) => {
+                cx.report(
+                    r.nested_label("health_check", "enabled", ""),
+                    format!(
+                        "NETWORK007 cannot judge {}: health_check.enabled is not known statically",
+                        r.address
+                    ),
+                )
+                .info()
+                .on(id);
+            }
+            None if lambda => {
+                cx.report(
+                    r.nested_label("health_check", "enabled", "no health check enabled"),
+                    format!(
+                        "{} has Lambda targets and no enabled health check (they are off by default for Lambda): a failing function stays in rotation",
+                        r.address
+                    ),
+                )
+                .help("add `health_check { enabled = true }`")
+                .on(id);
+            }
+            None => {}
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! SECURITY003: a Secrets Manager secret without a replica in another region.
+
+use crate::rules::prelude::*;
+
+pub fn check(cx: &mut RuleCx) {
+    let (model, facts) = (cx.model, cx.facts);
+    for &id in facts.tf.of_type("aws_secretsmanager_secret") {
+        let r = model.tf(id);
+        let unknown_replica = r
+            .body
+            .blocks("replica")
+            .any(|b| b.body.value("region").is_none_or(|v| v.as_str().is_none()));
+        if unknown_replica {
+            cx.report(
+                r.header_label(""),
+                format!(
+                    "SECURITY003 cannot judge {}: the region of a replica is not known statically",
+                    r.address
+                ),
+            )
+            .info()
+            .on(id);
+            continue;
+        }
+        cx.needs_second_region(
+            id,
+            |region| {
+                format!(
+                    "{} exists only in {region}: services failing over to another region cannot read it",
+                    r.address
+                )
+            },
+            "add a `replica { region = \"<other region>\" }` block",
+        );
+    }
+}
