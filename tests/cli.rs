@@ -300,3 +300,59 @@ fn fifos_are_refused_not_read() {
     spoflint().arg("check").arg(&fifo).assert().code(2);
     spoflint().arg("check").arg(dir.path()).assert().code(0);
 }
+
+#[test]
+fn terraform_var_and_var_file_change_the_verdict() {
+    let case = "fixtures/terraform/data003/fire-tfvars-overrides-default";
+    let fired = |args: &[&str]| {
+        let out = spoflint()
+            .args(["check", case, "--format", "json"])
+            .args(args)
+            .assert();
+        let (_, rules) = json_report(&out);
+        rules.contains(&"DATA003".to_string())
+    };
+    assert!(fired(&[]), "terraform.tfvars sets multi_az = false");
+    assert!(!fired(&["--var", "multi_az=true"]));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("prod.tfvars");
+    std::fs::write(&file, "multi_az = true\n").unwrap();
+    assert!(!fired(&["--var-file", file.to_str().unwrap()]));
+    // --var wins over --var-file.
+    assert!(fired(&[
+        "--var-file",
+        file.to_str().unwrap(),
+        "--var",
+        "multi_az=false"
+    ]));
+}
+
+#[test]
+fn terraform_usage_errors_exit_2() {
+    spoflint()
+        .args(["check", CLEAN, "--var-file", "no/such.tfvars"])
+        .assert()
+        .code(2);
+    spoflint()
+        .args(["check", CLEAN, "--var", "novalue"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn resources_lists_addresses_and_regions() {
+    let out = spoflint()
+        .args([
+            "resources",
+            "fixtures/terraform/control008/pass-module-per-region",
+        ])
+        .assert()
+        .code(0);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.contains("module.eks_dr.aws_eks_cluster.this  aws  us-west-2"),
+        "{text}"
+    );
+    assert!(text.contains("module.eks_primary.aws_eks_cluster.this  aws  us-east-1"));
+    assert!(text.contains("modules/eks/main.tf:"));
+}

@@ -445,7 +445,7 @@ pub fn origin_label(attr: &Attr) -> Option<Label> {
 /// `multi_az = false`, with `(from var.multi_az)` when a variable or local set it.
 pub fn shown(name: &str, attr: &Attr) -> String {
     match attr.origin.as_ref().filter(|o| !o.via.is_empty()) {
-        Some(o) => format!("`{name} = {}` (from {})", attr.value, o.via),
+        Some(o) => format!("`{name} = {}`, from {}", attr.value, o.via),
         None => format!("`{name} = {}`", attr.value),
     }
 }

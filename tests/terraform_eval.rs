@@ -1,0 +1,379 @@
+//! Terraform evaluation semantics, checked on small modules written to a temporary directory:
+//! variable precedence, count/for_each addresses, local modules and their outputs, provider
+//! regions, expressions and functions, and unknown values that must stay unknown.
+
+use std::path::{Path, PathBuf};
+
+use spoflint::model::terraform::{Unknown, Value};
+use spoflint::{Scan, ScanOptions};
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+fn scan(files: &[(&str, &str)], options: ScanOptions) -> (tempfile::TempDir, Scan) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), files);
+    let scan = spoflint::scan_with(&[dir.path().to_path_buf()], &options).unwrap();
+    (dir, scan)
+}
+
+fn value<'a>(scan: &'a Scan, address: &str, attr: &str) -> &'a Value {
+    let r = scan
+        .model
+        .terraform
+        .iter()
+        .find(|r| r.address == address)
+        .unwrap_or_else(|| {
+            let all: Vec<_> = scan.model.terraform.iter().map(|r| &r.address).collect();
+            panic!("no {address} in {all:?}")
+        });
+    r.value(attr)
+        .unwrap_or_else(|| panic!("{address} has no {attr}: {:?}", r.body.attrs.keys()))
+}
+
+fn s(v: &str) -> Value {
+    Value::String(v.to_string())
+}
+
+fn input_findings(scan: &Scan) -> Vec<String> {
+    scan.findings
+        .iter()
+        .filter(|f| f.rule.starts_with("INPUT"))
+        .map(|f| format!("{}: {}", f.rule, f.message))
+        .collect()
+}
+
+const VARS: &str = r#"
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "n" {
+  type    = number
+  default = 1
+}
+resource "aws_sqs_queue" "q" {
+  name = "${var.a}-${var.b}-${var.c}-${var.d}"
+  tags = { n = var.n + 1 }
+}
+"#;
+
+#[test]
+fn variable_precedence_defaults_tfvars_auto_var_file_cli() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("root/main.tf", VARS),
+            (
+                "root/terraform.tfvars",
+                "a = \"tfvars\"\nb = \"tfvars\"\nc = \"tfvars\"\n",
+            ),
+            ("root/x.auto.tfvars", "b = \"auto\"\nc = \"auto\"\n"),
+            ("prod.tfvars", "c = \"file\"\nn = 41\n"),
+        ],
+    );
+    let options = ScanOptions {
+        var_files: vec![dir.path().join("prod.tfvars")],
+        vars: vec![("d".into(), "cli".into())],
+    };
+    let scan = spoflint::scan_with(&[dir.path().join("root")], &options).unwrap();
+    assert_eq!(
+        value(&scan, "aws_sqs_queue.q", "name"),
+        &s("tfvars-auto-file-cli")
+    );
+    let Value::Map(tags) = value(&scan, "aws_sqs_queue.q", "tags") else {
+        panic!()
+    };
+    assert_eq!(tags["n"], Value::Number(42.0));
+}
+
+#[test]
+fn count_for_each_and_splats_give_terraform_addresses() {
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+variable "azs" { default = ["us-east-1a", "us-east-1b", "us-east-1c"] }
+resource "aws_subnet" "private" {
+  count             = length(var.azs)
+  vpc_id            = "vpc-1"
+  cidr_block        = cidrsubnet("10.0.0.0/16", 8, count.index)
+  availability_zone = var.azs[count.index]
+}
+resource "aws_subnet" "public" {
+  for_each          = toset(var.azs)
+  vpc_id            = "vpc-1"
+  cidr_block        = "10.1.0.0/24"
+  availability_zone = each.key
+}
+resource "aws_lb" "web" {
+  subnets = aws_subnet.private[*].id
+  tags    = { n = length([for s in aws_subnet.public : s.availability_zone if s.availability_zone != "us-east-1a"]) }
+}
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    assert_eq!(
+        value(&scan, "aws_subnet.private[2]", "cidr_block"),
+        &s("10.0.2.0/24")
+    );
+    assert_eq!(
+        value(
+            &scan,
+            "aws_subnet.public[\"us-east-1b\"]",
+            "availability_zone"
+        ),
+        &s("us-east-1b")
+    );
+    // Computed ids stay unknown but remember their subnet.
+    let Value::List(subnets) = value(&scan, "aws_lb.web", "subnets") else {
+        panic!()
+    };
+    assert_eq!(subnets.len(), 3);
+    let Value::Unknown(Unknown::Attr(id, attr)) = &subnets[1] else {
+        panic!("{subnets:?}")
+    };
+    assert_eq!(attr, "id");
+    assert_eq!(scan.model.tf(*id).address, "aws_subnet.private[1]");
+    let Value::Map(tags) = value(&scan, "aws_lb.web", "tags") else {
+        panic!()
+    };
+    assert_eq!(tags["n"], Value::Number(2.0));
+    assert!(
+        input_findings(&scan).is_empty(),
+        "{:?}",
+        input_findings(&scan)
+    );
+}
+
+#[test]
+fn local_modules_get_inputs_outputs_and_passed_providers() {
+    let (_d, scan) = scan(
+        &[
+            (
+                "main.tf",
+                r#"
+provider "aws" { region = var.region }
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-2"
+}
+variable "region" { default = "us-east-1" }
+module "east" {
+  source = "./modules/net"
+  name   = "east"
+}
+module "west" {
+  source    = "./modules/net"
+  name      = "west"
+  providers = { aws = aws.dr }
+}
+resource "aws_sqs_queue" "q" {
+  name = join(",", concat(module.east.zones, module.west.zones))
+}
+"#,
+            ),
+            (
+                "modules/net/main.tf",
+                r#"
+variable "name" {}
+data "aws_region" "here" {}
+resource "aws_subnet" "a" {
+  vpc_id            = "vpc-1"
+  cidr_block        = "10.0.0.0/24"
+  availability_zone = "${data.aws_region.here.name}a"
+  tags              = { Name = var.name }
+}
+output "zones" { value = [aws_subnet.a.availability_zone] }
+"#,
+            ),
+        ],
+        ScanOptions::default(),
+    );
+    assert_eq!(
+        value(&scan, "aws_sqs_queue.q", "name"),
+        &s("us-east-1a,us-west-2a")
+    );
+    let west = scan
+        .model
+        .terraform
+        .iter()
+        .find(|r| r.address == "module.west.aws_subnet.a")
+        .unwrap();
+    assert_eq!(west.region_name(), Some("us-west-2"));
+    assert_eq!(west.provider, "aws");
+    assert_eq!(
+        value(&scan, "module.east.aws_subnet.a", "tags"),
+        &Value::Map([("Name".to_string(), s("east"))].into())
+    );
+}
+
+#[test]
+fn expressions_and_functions() {
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+locals {
+  env     = "prod"
+  sizes   = { prod = 3, dev = 1 }
+  merged  = merge({ a = 1 }, { b = 2 }, { a = 3 })
+  flat    = flatten([["a"], ["b", "c"]])
+  grouped = { for k, v in { x = "1", y = "1", z = "2" } : v => k... }
+}
+resource "aws_sqs_queue" "q" {
+  name = format("%s-%03d", local.env, lookup(local.sizes, local.env, 0))
+  tags = {
+    cond    = local.env == "prod" ? "yes" : "no"
+    merged  = jsonencode(local.merged)
+    flat    = join("", local.flat)
+    zip     = zipmap(["k"], ["v"])["k"]
+    tried   = try(local.sizes.missing, "fallback")
+    can     = can(local.sizes.missing)
+    max     = max(1, 5, 3)
+    grouped = length(local.grouped["1"])
+    coal    = coalesce("", "c")
+  }
+  dynamic "redrive" {
+    for_each = ["one", "two"]
+    content {
+      name = redrive.value
+    }
+  }
+}
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    assert_eq!(value(&scan, "aws_sqs_queue.q", "name"), &s("prod-003"));
+    let Value::Map(t) = value(&scan, "aws_sqs_queue.q", "tags") else {
+        panic!()
+    };
+    assert_eq!(t["cond"], s("yes"));
+    assert_eq!(t["flat"], s("abc"));
+    assert_eq!(t["zip"], s("v"));
+    assert_eq!(t["tried"], s("fallback"));
+    assert_eq!(t["can"], Value::Bool(false));
+    assert_eq!(t["max"], Value::Number(5.0));
+    assert_eq!(t["grouped"], Value::Number(2.0));
+    assert_eq!(t["coal"], s("c"));
+    // jsonencode is not evaluated: unknown, and not an error.
+    assert!(t["merged"].is_unknown());
+    let q = scan
+        .model
+        .terraform
+        .iter()
+        .find(|r| r.address == "aws_sqs_queue.q")
+        .unwrap();
+    let names: Vec<_> = q
+        .body
+        .blocks("redrive")
+        .map(|b| b.body.value("name").unwrap().clone())
+        .collect();
+    assert_eq!(names, vec![s("one"), s("two")]);
+    assert!(
+        input_findings(&scan).is_empty(),
+        "{:?}",
+        input_findings(&scan)
+    );
+}
+
+#[test]
+fn unknowns_stay_unknown_and_errors_are_located() {
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+data "aws_availability_zones" "all" {}
+variable "no_value" {}
+resource "aws_subnet" "a" {
+  count             = length(data.aws_availability_zones.all.names)
+  vpc_id            = "vpc-1"
+  cidr_block        = "10.0.0.0/24"
+  availability_zone = data.aws_availability_zones.all.names[count.index]
+}
+resource "aws_sqs_queue" "q" {
+  name = var.no_value
+  tags = { bad = nosuch(1) }
+}
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    assert!(value(&scan, "aws_sqs_queue.q", "name").is_unknown());
+    let rep = scan
+        .model
+        .terraform
+        .iter()
+        .find(|r| r.address == "aws_subnet.a[?]")
+        .expect("one representative instance");
+    assert!(rep.count_unknown);
+    let input = input_findings(&scan);
+    assert!(
+        input
+            .iter()
+            .any(|m| m.contains("`count` of aws_subnet.a is not known")),
+        "{input:?}"
+    );
+    assert!(
+        input
+            .iter()
+            .any(|m| m.contains("unknown function `nosuch`")),
+        "{input:?}"
+    );
+    // Located at the expression.
+    let f = scan
+        .findings
+        .iter()
+        .find(|f| f.message.contains("nosuch"))
+        .unwrap();
+    let text = &scan.model.sources.get(f.primary.source).text;
+    assert_eq!(&text[f.primary.span.start..f.primary.span.end], "nosuch(1)");
+}
+
+#[test]
+fn remote_modules_are_reported_once_and_never_fetched() {
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+module "a" { source = "terraform-aws-modules/vpc/aws" }
+module "b" { source = "terraform-aws-modules/vpc/aws" }
+module "c" { source = "../outside" }
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    let input = input_findings(&scan);
+    assert_eq!(input.len(), 2, "{input:?}");
+    assert!(input.iter().any(|m| m.contains("remote")));
+    assert!(
+        input
+            .iter()
+            .any(|m| m.contains("outside the scanned paths"))
+    );
+}
+
+#[test]
+fn plan_json_is_read_with_locations() {
+    let plan = PathBuf::from("fixtures/terraform/plan-json");
+    if !plan.exists() {
+        return;
+    }
+    let scan = spoflint::scan(&[plan]).unwrap();
+    assert!(!scan.model.terraform.is_empty());
+    assert!(
+        scan.model
+            .terraform
+            .iter()
+            .all(|r| r.region_name() == Some("us-east-1"))
+    );
+    assert!(scan.findings.iter().any(|f| f.rule == "DATA003"));
+}
