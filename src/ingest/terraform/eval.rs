@@ -106,6 +106,8 @@ struct Ev<'m, 'o> {
     remote: &'o mut HashSet<String>,
     fuel: u64,
     exhausted: bool,
+    /// Inside the stand-in instance of an unknown `count`/`for_each`.
+    speculative: u32,
     depth: u32,
     root: String,
 }
@@ -134,6 +136,7 @@ pub fn evaluate<'m>(
             remote: &mut remote,
             fuel: BUDGET,
             exhausted: false,
+            speculative: 0,
             depth: 0,
             root: m.display.clone(),
         };
@@ -224,6 +227,10 @@ impl<'m, 'o> Ev<'m, 'o> {
     }
 
     fn report(&mut self, e: EvalError) {
+        // A stand-in instance may not exist at all: its errors are not the user's.
+        if self.speculative > 0 {
+            return;
+        }
         if self.fuel == 0 {
             if self.exhausted {
                 return;
@@ -272,6 +279,10 @@ impl<'m, 'o> Ev<'m, 'o> {
                 }
                 let sc = self.scope(inst, source);
                 let v = self.value_or_unknown(&attr.value, &sc);
+                let v = match &m.variables[name].type_expr {
+                    Some(t) => self.conform(v, t, &sc),
+                    None => v,
+                };
                 let origin = Origin {
                     source,
                     span: span_of(attr),
@@ -503,10 +514,77 @@ impl<'m, 'o> Ev<'m, 'o> {
             },
         };
         self.depth -= 1;
+        let value = match &decl.type_expr {
+            Some(t) => self.conform(value, t, &self.scope(inst, decl.source)),
+            None => value,
+        };
         self.insts[inst]
             .vars
             .insert(name.to_string(), Slot::Done(value.clone(), origin));
         Ok(value)
+    }
+
+    /// Applies a type constraint's `optional(...)` attributes: missing object attributes
+    /// become their default, or null, as Terraform does.
+    fn conform(&mut self, v: Value, t: &'m Expression, sc: &Scope) -> Value {
+        let Expression::FuncCall(f) = strip_parens(t) else {
+            return v;
+        };
+        let arg = |i: usize| f.args.iter().nth(i);
+        match (f.name.name.as_str(), v) {
+            ("optional", v) => match arg(0) {
+                Some(inner) => self.conform(v, inner, sc),
+                None => v,
+            },
+            ("object", Value::Map(mut m)) => {
+                let Some(Expression::Object(fields)) = arg(0).map(strip_parens) else {
+                    return Value::Map(m);
+                };
+                for (k, ft) in fields.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(i) => i.as_str().to_string(),
+                        ObjectKey::Expression(e) => match traversal_name(e) {
+                            Some(k) => k,
+                            None => continue,
+                        },
+                    };
+                    let ft = strip_parens(ft.expr());
+                    let value = match m.remove(&key) {
+                        Some(present) => present,
+                        None => match ft {
+                            Expression::FuncCall(o) if o.name.name.as_str() == "optional" => {
+                                match o.args.iter().nth(1) {
+                                    Some(d) => self.eval(d, sc).unwrap_or(Value::UNKNOWN),
+                                    None => Value::Null,
+                                }
+                            }
+                            _ => continue,
+                        },
+                    };
+                    let value = self.conform(value, ft, sc);
+                    m.insert(key, value);
+                }
+                Value::Map(m)
+            }
+            ("map", Value::Map(m)) => match arg(0) {
+                Some(inner) => Value::Map(
+                    m.into_iter()
+                        .map(|(k, v)| (k, self.conform(v, inner, sc)))
+                        .collect(),
+                ),
+                None => Value::Map(m),
+            },
+            ("list" | "set", Value::List(items)) => match arg(0) {
+                Some(inner) => Value::List(
+                    items
+                        .into_iter()
+                        .map(|v| self.conform(v, inner, sc))
+                        .collect(),
+                ),
+                None => Value::List(items),
+            },
+            (_, v) => v,
+        }
     }
 
     fn local(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> R {
@@ -696,7 +774,13 @@ impl<'m, 'o> Ev<'m, 'o> {
                         each,
                         ..rsc.clone()
                     };
+                    if uncertain {
+                        self.speculative += 1;
+                    }
                     let mut body = self.eval_body(&decl.block.body, &isc);
+                    if uncertain {
+                        self.speculative -= 1;
+                    }
                     let mut region = region.clone();
                     // AWS provider 6 lets a resource choose its region.
                     if let Some(attr) = body.attrs.remove("region") {
@@ -946,6 +1030,10 @@ impl<'m, 'o> Ev<'m, 'o> {
                 continue;
             }
             let value = self.value_or_unknown(&attr.value, sc);
+            // Setting an argument to null is the same as leaving it out.
+            if value == Value::Null {
+                continue;
+            }
             let origin = self.origin_of(&attr.value, sc.inst, 0);
             out.attrs.insert(
                 key.to_string(),
@@ -1304,8 +1392,9 @@ impl<'m, 'o> Ev<'m, 'o> {
             }),
             Value::Resource(id) => {
                 let r = &self.out[id.0 as usize];
+                // Unset (or null) attributes may be computed by the provider: unknown.
                 Ok(match r.body.value(name) {
-                    Some(v) if !matches!(name, "id" | "arn") => v.clone(),
+                    Some(v) if !matches!(name, "id" | "arn") && *v != Value::Null => v.clone(),
                     _ => Value::Unknown(Unknown::Attr(*id, name.to_string())),
                 })
             }

@@ -232,6 +232,14 @@ pub fn call(name: &str, args: &[Value]) -> FnResult {
         }
         "slice" => {
             want(args, 3, name)?;
+            // A slice of an unknown list has a known length (or the call fails).
+            if args[0].is_unknown()
+                && let (Some(from), Some(to)) = (args[1].as_i64(), args[2].as_i64())
+                && (0..=MAX_ELEMENTS as i64).contains(&from)
+                && (from..=MAX_ELEMENTS as i64).contains(&to)
+            {
+                return Ok(Value::List(vec![Value::UNKNOWN; (to - from) as usize]));
+            }
             if unknown_in(args) {
                 return Ok(Value::UNKNOWN);
             }

@@ -63,6 +63,8 @@ pub struct VarDecl {
     pub default: Option<Attribute>,
     /// `type = string`: command-line values are taken verbatim.
     pub is_string: bool,
+    /// The type constraint, for `optional(...)` object attributes.
+    pub type_expr: Option<Expression>,
 }
 
 #[derive(Debug)]
@@ -122,6 +124,7 @@ impl ModuleDir {
                     let is_string = block.body.get_attribute("type").is_some_and(
                         |t| matches!(&t.value, Expression::Variable(v) if v.as_str() == "string"),
                     );
+                    let type_expr = block.body.get_attribute("type").map(|t| t.value.clone());
                     self.variables.insert(
                         name.clone(),
                         VarDecl {
@@ -129,6 +132,7 @@ impl ModuleDir {
                             header,
                             default,
                             is_string,
+                            type_expr,
                         },
                     );
                 }
