@@ -335,6 +335,39 @@ impl TfFacts {
                 }
             }
         }
+        // ElastiCache global datastores: the primary group and its secondaries.
+        if r.rtype == "aws_elasticache_replication_group" {
+            let mut globals: Vec<TfId> = r
+                .value("global_replication_group_id")
+                .map(Value::references)
+                .unwrap_or_default();
+            globals.extend(self.referrers(
+                model,
+                id,
+                "aws_elasticache_global_replication_group",
+                "primary_replication_group_id",
+            ));
+            for global in globals {
+                let mut members = self.referrers(
+                    model,
+                    global,
+                    "aws_elasticache_replication_group",
+                    "global_replication_group_id",
+                );
+                members.extend(
+                    model
+                        .tf(global)
+                        .value("primary_replication_group_id")
+                        .map(Value::references)
+                        .unwrap_or_default(),
+                );
+                for member in members {
+                    if let Some(region) = model.tf(member).region_name() {
+                        out.insert(region.to_string());
+                    }
+                }
+            }
+        }
         if r.rtype == "aws_s3_bucket" {
             for dest in self.replication_destinations(model, id) {
                 if let Some(region) = model.tf(dest).region_name() {
