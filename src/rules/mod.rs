@@ -322,18 +322,13 @@ impl<'a> RuleCx<'a> {
         let model = self.model;
         let r = model.resource(w.res);
         let label = self.facts.replicas_label(model, w);
-        let id = self.meta.id;
-        let finding = self.report(
+        self.cannot_judge(
             label,
-            format!(
-                "{id} cannot judge {}: its replica count is not an integer that can be known statically",
-                r.display()
-            ),
-        );
-        finding.severity = crate::finding::Severity::Info;
-        finding
-            .help("render the manifest first (e.g. envsubst, kustomize build) and scan the result")
-            .on(w.res);
+            &r.display(),
+            "its replica count is not an integer that can be known statically",
+        )
+        .help("render the manifest first (e.g. envsubst, kustomize build) and scan the result")
+        .on(w.res);
     }
 
     /// Reports the input problems found during ingestion under this rule's id.
@@ -378,16 +373,14 @@ impl<'a> RuleCx<'a> {
                 if known < floor {
                     continue;
                 }
-                let rule = self.meta.id;
-                self.report(
+                self.cannot_judge(
                     p.label,
+                    &r.address,
                     format!(
-                        "{rule} cannot judge {}: the zone of {} is not known statically (subnet ids from a data source, literal ids or computed values)",
-                        r.address,
+                        "the zone of {} is not known statically (subnet ids from a data source, literal ids or computed values)",
                         crate::finding::count(p.zones.unknown as i64, "subnet")
                     ),
                 )
-                .info()
                 .help("declare the subnets as aws_subnet resources in the scanned code, or scan a plan (`terraform show -json`)")
                 .on(id);
                 continue;
@@ -423,15 +416,11 @@ impl<'a> RuleCx<'a> {
             return;
         }
         let Some(region) = r.region_name() else {
-            let rule = self.meta.id;
-            self.report(
+            self.cannot_judge(
                 r.header_label(""),
-                format!(
-                    "{rule} cannot judge {}: the region of its provider is not known statically",
-                    r.address
-                ),
+                &r.address,
+                "the region of its provider is not known statically",
             )
-            .info()
             .help("set the provider's region explicitly (a literal, a variable default or tfvars)")
             .on(id);
             return;
@@ -443,5 +432,20 @@ impl<'a> RuleCx<'a> {
         for l in crate::facts::terraform::region_labels(r) {
             f.also(l);
         }
+    }
+}
+
+impl<'a> RuleCx<'a> {
+    /// Says, as info, that this rule cannot judge `subject` (how findings name the resource) because
+    /// `why` (a value that is not known statically); chain `.on(..)` and `.help(..)`.
+    pub fn cannot_judge(
+        &mut self,
+        at: Label,
+        subject: &str,
+        why: impl std::fmt::Display,
+    ) -> &mut Finding {
+        let rule = self.meta.id;
+        self.report(at, format!("{rule} cannot judge {subject}: {why}"))
+            .info()
     }
 }

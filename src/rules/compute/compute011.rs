@@ -47,15 +47,11 @@ pub fn check(cx: &mut RuleCx) {
             }
             Some(_) => {}
             None => {
-                cx.report(
+                cx.cannot_judge(
                     Label::new(r.source, attr.span, ""),
-                    format!(
-                        "COMPUTE011 cannot judge {}: {} is not known statically",
-                        r.address,
-                        shown(name, attr)
-                    ),
+                    &r.address,
+                    format!("{} is not known statically", shown(name, attr)),
                 )
-                .info()
                 .help("give the value explicitly (a variable default or tfvars), or scan a plan")
                 .on(id);
             }

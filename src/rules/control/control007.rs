@@ -56,14 +56,11 @@ pub fn check(cx: &mut RuleCx) {
     for ids in groups.values() {
         let first = model.tf(ids[0]);
         if first.count_unknown {
-            cx.report(
+            cx.cannot_judge(
                 first.attr_label("count", ""),
-                format!(
-                    "CONTROL007 cannot judge {}: its number of instances is not known statically",
-                    first.declaration()
-                ),
+                first.declaration(),
+                "its number of instances is not known statically",
             )
-            .info()
             .on(ids[0]);
             continue;
         }
@@ -88,14 +85,11 @@ pub fn check(cx: &mut RuleCx) {
                 report(cx, label, r, n, min, *id);
             }
             None => {
-                cx.report(
+                cx.cannot_judge(
                     Label::new(r.source, attr.span, ""),
-                    format!(
-                        "CONTROL007 cannot judge {}: its node count is not known statically",
-                        r.address
-                    ),
+                    &r.address,
+                    "its node count is not known statically",
                 )
-                .info()
                 .on(*id);
             }
         }

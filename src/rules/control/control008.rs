@@ -19,14 +19,11 @@ pub fn check(cx: &mut RuleCx) {
     for &id in clusters {
         let r = model.tf(id);
         let Some(region) = r.region_name() else {
-            cx.report(
+            cx.cannot_judge(
                 r.header_label(""),
-                format!(
-                    "CONTROL008 cannot judge {}: the region of its provider is not known statically",
-                    r.address
-                ),
+                &r.address,
+                "the region of its provider is not known statically",
             )
-            .info()
             .help("set the provider's region explicitly (a literal, a variable default or tfvars)")
             .on(id);
             continue;

@@ -22,15 +22,7 @@ pub fn check(cx: &mut RuleCx) {
             Some(Some(true)) => {}
             Some(None) => {
                 let a = attr.expect("matched Some");
-                cx.report(
-                    Label::new(r.source, a.span, ""),
-                    format!(
-                        "DATA003 cannot judge {}: {} is not known statically",
-                        r.address,
-                        shown("multi_az", a)
-                    ),
-                )
-                .info()
+                cx.cannot_judge(Label::new(r.source, a.span, ""), &r.address, format!("{} is not known statically", shown("multi_az", a)))
                 .help("give multi_az a value that can be known (a literal, variable default or tfvars), or scan a plan")
                 .on(id);
             }

@@ -18,14 +18,11 @@ pub fn check(cx: &mut RuleCx) {
                 .tf
                 .referrers(model, id, "aws_rds_cluster_instance", "cluster_identifier");
         if instances.iter().any(|i| model.tf(*i).count_unknown) {
-            cx.report(
+            cx.cannot_judge(
                 r.header_label(""),
-                format!(
-                    "DATA004 cannot judge {}: the number of its cluster instances is not known statically",
-                    r.address
-                ),
+                &r.address,
+                "the number of its cluster instances is not known statically",
             )
-            .info()
             .on(id);
         } else if instances.len() < 2 {
             let f = cx

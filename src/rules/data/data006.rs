@@ -53,14 +53,11 @@ pub fn check(cx: &mut RuleCx) {
                 f.origin(r.attr(attr));
             }
         } else if let Some(attr) = unknown.first() {
-            cx.report(
+            cx.cannot_judge(
                 r.attr_label(attr, ""),
-                format!(
-                    "DATA006 cannot judge {}: `{attr}` is not known statically",
-                    r.address
-                ),
+                &r.address,
+                "`{attr}` is not known statically",
             )
-            .info()
             .on(id);
         }
     }

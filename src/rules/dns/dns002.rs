@@ -20,14 +20,11 @@ pub fn check(cx: &mut RuleCx) {
         match policy.body.value("type").map(Value::as_str) {
             Some(Some("PRIMARY")) => {}
             Some(None) => {
-                cx.report(
+                cx.cannot_judge(
                     Label::new(r.source, policy.span, ""),
-                    format!(
-                        "DNS002 cannot judge {}: its failover type is not known statically",
-                        r.address
-                    ),
+                    &r.address,
+                    "its failover type is not known statically",
                 )
-                .info()
                 .on(id);
                 continue;
             }
@@ -53,14 +50,11 @@ pub fn check(cx: &mut RuleCx) {
                 .on(id);
             }
             None => {
-                cx.report(
+                cx.cannot_judge(
                     r.nested_label("alias", "evaluate_target_health", ""),
-                    format!(
-                        "DNS002 cannot judge {}: evaluate_target_health is not known statically",
-                        r.address
-                    ),
+                    &r.address,
+                    "evaluate_target_health is not known statically",
                 )
-                .info()
                 .on(id);
             }
         }

@@ -23,14 +23,11 @@ pub fn check(cx: &mut RuleCx) {
         let (Some(Some(zone)), Some(name), Some(rtype), Some(kind)) =
             (zone, text("name"), text("type"), kind)
         else {
-            cx.report(
+            cx.cannot_judge(
                 Label::new(r.source, policy.span, ""),
-                format!(
-                    "DNS003 cannot judge {}: its zone, name, type or failover type is not known statically",
-                    r.address
-                ),
+                &r.address,
+                "its zone, name, type or failover type is not known statically",
             )
-            .info()
             .on(id);
             continue;
         };

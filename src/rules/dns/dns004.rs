@@ -42,14 +42,11 @@ pub fn check(cx: &mut RuleCx) {
                 .on(id);
             }
             None => {
-                cx.report(
+                cx.cannot_judge(
                     r.nested_label("alias", "evaluate_target_health", ""),
-                    format!(
-                        "DNS004 cannot judge {}: evaluate_target_health is not known statically",
-                        r.address
-                    ),
+                    &r.address,
+                    "evaluate_target_health is not known statically",
                 )
-                .info()
                 .on(id);
             }
         }

@@ -12,14 +12,11 @@ pub fn check(cx: &mut RuleCx) {
                 Some(Some("network")) => {}
                 None | Some(Some(_)) => continue,
                 Some(None) => {
-                    cx.report(
+                    cx.cannot_judge(
                         r.attr_label("load_balancer_type", ""),
-                        format!(
-                            "NETWORK006 cannot judge {}: its load_balancer_type is not known statically",
-                            r.address
-                        ),
+                        &r.address,
+                        "its load_balancer_type is not known statically",
                     )
-                    .info()
                     .on(id);
                     continue;
                 }
@@ -54,14 +51,11 @@ pub fn check(cx: &mut RuleCx) {
                 .on(id);
             }
             None => {
-                cx.report(
+                cx.cannot_judge(
                     r.attr_label(attr_name, ""),
-                    format!(
-                        "NETWORK006 cannot judge {}: `{attr_name}` is not known statically",
-                        r.address
-                    ),
+                    &r.address,
+                    "`{attr_name}` is not known statically",
                 )
-                .info()
                 .on(id);
             }
         }

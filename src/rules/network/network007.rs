@@ -17,14 +17,11 @@ pub fn check(cx: &mut RuleCx) {
                 Some(t) => t == "lambda",
                 None => {
                     if enabled.is_none_or(|a| a.value.as_bool() != Some(false)) {
-                        cx.report(
+                        cx.cannot_judge(
                             r.attr_label("target_type", ""),
-                            format!(
-                                "NETWORK007 cannot judge {}: its target_type is not known statically",
-                                r.address
-                            ),
+                            &r.address,
+                            "its target_type is not known statically",
                         )
-                        .info()
                         .on(id);
                         continue;
                     }
@@ -49,14 +46,11 @@ pub fn check(cx: &mut RuleCx) {
                 .on(id);
             }
             Some(None) => {
-                cx.report(
+                cx.cannot_judge(
                     r.nested_label("health_check", "enabled", ""),
-                    format!(
-                        "NETWORK007 cannot judge {}: health_check.enabled is not known statically",
-                        r.address
-                    ),
+                    &r.address,
+                    "health_check.enabled is not known statically",
                 )
-                .info()
                 .on(id);
             }
             None if lambda => {

@@ -21,11 +21,7 @@ pub fn check(cx: &mut RuleCx) {
             ),
             Some(None) => {
                 let a = attr.expect("matched Some");
-                cx.report(
-                    Label::new(r.source, a.span, ""),
-                    format!("SECURITY002 cannot judge {}: {} is not known statically", r.address, shown("multi_region", a)),
-                )
-                .info()
+                cx.cannot_judge(Label::new(r.source, a.span, ""), &r.address, format!("{} is not known statically", shown("multi_region", a)))
                 .on(id);
             }
             _ => {

@@ -11,14 +11,11 @@ pub fn check(cx: &mut RuleCx) {
             .blocks("replica")
             .any(|b| b.body.value("region").is_none_or(|v| v.as_str().is_none()));
         if unknown_replica {
-            cx.report(
+            cx.cannot_judge(
                 r.header_label(""),
-                format!(
-                    "SECURITY003 cannot judge {}: the region of a replica is not known statically",
-                    r.address
-                ),
+                &r.address,
+                "the region of a replica is not known statically",
             )
-            .info()
             .on(id);
             continue;
         }
