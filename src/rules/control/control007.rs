@@ -8,13 +8,20 @@ use crate::rules::prelude::*;
 
 const MARKERS: &[&str] = &[
     "control-plane",
+    "control_plane",
     "controlplane",
     "master",
     "etcd",
     "apiserver",
 ];
 
-fn is_control_plane(r: &TfResource) -> bool {
+/// `master` also names database and CI primaries: those are not a control plane.
+const NOT_CONTROL_PLANE: &[&str] = &[
+    "postgres", "mysql", "maria", "redis", "mongo", "database", "db", "jenkins", "sql",
+];
+
+/// `etcd` or `control plane`, when the instance's name or tags say it is one.
+fn family(r: &TfResource) -> Option<&'static str> {
     let mut texts = vec![r.name.to_ascii_lowercase()];
     if let Some(Value::Map(tags)) = r.value("tags") {
         for key in ["Name", "Role", "role"] {
@@ -32,33 +39,48 @@ fn is_control_plane(r: &TfResource) -> bool {
             texts.push(v.to_ascii_lowercase());
         }
     }
-    texts.iter().any(|t| MARKERS.iter().any(|m| t.contains(m)))
+    let words = |t: &String| {
+        t.split(['-', '_', ' ', '.'])
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    if texts
+        .iter()
+        .flat_map(words)
+        .any(|w| NOT_CONTROL_PLANE.iter().any(|n| w.starts_with(n)))
+    {
+        return None;
+    }
+    if texts.iter().any(|t| t.contains("etcd")) {
+        return Some("etcd");
+    }
+    texts
+        .iter()
+        .any(|t| MARKERS.iter().any(|m| t.contains(m)))
+        .then_some("control plane")
 }
 
 pub fn check(cx: &mut RuleCx) {
     let min = cx.param("min_nodes");
     let (model, facts) = (cx.model, cx.facts);
-    // One group per declaration: the instances of one aws_instance resource.
-    let mut groups: BTreeMap<(String, String, String), Vec<TfId>> = BTreeMap::new();
+    // One group per module instance and family: the etcd (or control-plane) instances
+    // together, whether one resource with `count` or several resources.
+    let mut groups: BTreeMap<(String, String, &str), Vec<TfId>> = BTreeMap::new();
     for id in facts.tf.of_type("aws_instance") {
         let r = model.tf(*id);
-        if is_control_plane(r) {
+        if let Some(family) = family(r) {
             groups
-                .entry((
-                    r.root.clone(),
-                    r.module_prefix().to_string(),
-                    r.name.clone(),
-                ))
+                .entry((r.root.clone(), r.module_prefix().to_string(), family))
                 .or_default()
                 .push(*id);
         }
     }
     for ids in groups.values() {
         let first = model.tf(ids[0]);
-        if first.count_unknown {
+        if let Some(unknown) = ids.iter().map(|i| model.tf(*i)).find(|r| r.count_unknown) {
             cx.cannot_judge(
-                first.attr_label("count", ""),
-                first.declaration(),
+                unknown.attr_label("count", ""),
+                unknown.declaration(),
                 "its number of instances is not known statically",
             )
             .on(ids[0]);
@@ -69,11 +91,21 @@ pub fn check(cx: &mut RuleCx) {
             Some(a) => Label::new(first.source, a.span, format!("{} here", count(n, "node"))),
             None => first.header_label(format!("{} here", count(n, "node"))),
         };
-        report(cx, label, first, n, min, ids[0]);
+        let others: Vec<Label> = ids[1..]
+            .iter()
+            .map(|i| model.tf(*i))
+            .filter(|r| r.declaration() != first.declaration())
+            .map(|r| r.header_label(r.address.clone()))
+            .collect();
+        if let Some(f) = report(cx, label, first, n, min, ids[0]) {
+            for l in others {
+                f.also(l);
+            }
+        }
     }
     for id in facts.tf.of_type("aws_autoscaling_group") {
         let r = model.tf(*id);
-        if !is_control_plane(r) {
+        if family(r).is_none() {
             continue;
         }
         let Some(attr) = r.attr("desired_capacity").or_else(|| r.attr("min_size")) else {
@@ -96,7 +128,14 @@ pub fn check(cx: &mut RuleCx) {
     }
 }
 
-fn report(cx: &mut RuleCx, label: Label, r: &TfResource, n: i64, min: i64, id: TfId) {
+fn report<'c>(
+    cx: &'c mut RuleCx,
+    label: Label,
+    r: &TfResource,
+    n: i64,
+    min: i64,
+    id: TfId,
+) -> Option<&'c mut crate::finding::Finding> {
     let problem = if n < min {
         format!("fewer than {min}: losing one node loses the etcd quorum or the API server")
     } else if n % 2 == 0 {
@@ -105,10 +144,10 @@ fn report(cx: &mut RuleCx, label: Label, r: &TfResource, n: i64, min: i64, id: T
             n - 1
         )
     } else {
-        return;
+        return None;
     };
     let fix = if n < min { min } else { n + 1 };
-    cx.report(
+    let f = cx.report(
         label,
         format!(
             "self-managed control plane {} runs {}, {problem}",
@@ -120,4 +159,5 @@ fn report(cx: &mut RuleCx, label: Label, r: &TfResource, n: i64, min: i64, id: T
         "run an odd number of control-plane nodes, at least {fix}, spread over availability zones (or use a managed control plane such as EKS)"
     ))
     .on(id);
+    Some(f)
 }

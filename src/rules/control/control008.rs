@@ -16,16 +16,28 @@ pub fn check(cx: &mut RuleCx) {
     if regions.len() >= 2 {
         return;
     }
+    // A cluster in an unknown region may be the counterpart: judge none of them.
+    if let Some(unknown) = clusters
+        .iter()
+        .find(|id| model.tf(**id).region_name().is_none())
+    {
+        let u = model.tf(*unknown);
+        for &id in clusters {
+            let r = model.tf(id);
+            let why = if id == *unknown {
+                "the region of its provider is not known statically".to_string()
+            } else {
+                format!("the region of {} is not known statically", u.address)
+            };
+            cx.cannot_judge(r.header_label(""), &r.address, why)
+                .help("set the provider's region explicitly (a literal, a variable default or tfvars)")
+                .on(id);
+        }
+        return;
+    }
     for &id in clusters {
         let r = model.tf(id);
         let Some(region) = r.region_name() else {
-            cx.cannot_judge(
-                r.header_label(""),
-                &r.address,
-                "the region of its provider is not known statically",
-            )
-            .help("set the provider's region explicitly (a literal, a variable default or tfvars)")
-            .on(id);
             continue;
         };
         let label = r.header_label(r.address.clone());

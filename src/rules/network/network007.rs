@@ -53,7 +53,8 @@ pub fn check(cx: &mut RuleCx) {
                 )
                 .on(id);
             }
-            None if lambda => {
+            // A health_check block without `enabled`: the provider enables it.
+            None if lambda && r.body.block("health_check").is_none() => {
                 cx.report(
                     r.nested_label("health_check", "enabled", "no health check enabled"),
                     format!(
