@@ -54,7 +54,8 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
     let facts = Facts::derive(&model);
     let findings = rules::run(&model, &facts, &input)?;
     Ok(Scan {
-        files: found.yaml_files.len() + found.tf_files.len() + found.charts.len(),
+        // Every file read (a chart counts once; JSON files that are not plans do not count).
+        files: model.sources.len() - options.var_files.len(),
         model,
         facts,
         findings,

@@ -377,3 +377,23 @@ fn plan_json_is_read_with_locations() {
     );
     assert!(scan.findings.iter().any(|f| f.rule == "DATA003"));
 }
+
+#[test]
+fn json_files_are_read_only_when_they_are_plans() {
+    let plan = std::fs::read_to_string("fixtures/terraform/plan-json/plan.json").unwrap();
+    let big = format!(
+        "{{\"name\": \"x\", \"padding\": \"{}\"}}",
+        "a".repeat(100_000)
+    );
+    let (_d, scan) = scan(
+        &[
+            ("package.json", big.as_str()),
+            ("broken.json", "{ not json"),
+            ("infra/plan.json", plan.as_str()),
+        ],
+        ScanOptions::default(),
+    );
+    assert_eq!(scan.files, 1);
+    assert!(scan.findings.iter().all(|f| f.rule != "INPUT001"));
+    assert!(!scan.model.terraform.is_empty());
+}

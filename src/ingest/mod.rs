@@ -80,6 +80,12 @@ fn read_file(path: &PathBuf) -> FileResult {
     };
     let read = if from_stdin {
         read_limited(std::io::stdin().lock())
+    } else if kind == FileKind::Json {
+        // Most JSON files are not plans: look at the head before reading the rest.
+        match std::fs::File::open(path).and_then(|f| read_plan(f)) {
+            Ok(Some(bytes)) => Ok(bytes),
+            Ok(None) | Err(_) => return skipped(path, kind),
+        }
     } else {
         std::fs::File::open(path).and_then(read_limited)
     };
@@ -170,11 +176,8 @@ fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> Fil
             r
         }
         FileKind::Json => {
+            // `read_plan` read it because its head looks like a plan.
             let mut r = empty(SourceFile::new(display, Arc::from(text)));
-            if !terraform::plan::looks_like_plan(&r.file.text) {
-                r.skip = true;
-                return r;
-            }
             let parsed = yaml::parse(&r.file);
             match parsed.error {
                 Some(e) => r.issues.push((
@@ -187,6 +190,36 @@ fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> Fil
             }
             r
         }
+    }
+}
+
+/// Bytes that decide whether a `.json` file is a Terraform plan.
+const PLAN_HEAD_BYTES: u64 = 4096;
+
+/// A `.json` file's bytes if its head looks like a Terraform plan; `None` otherwise (and the
+/// rest of the file is never read).
+fn read_plan(mut file: std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
+    let mut head = Vec::new();
+    file.by_ref().take(PLAN_HEAD_BYTES).read_to_end(&mut head)?;
+    if !terraform::plan::looks_like_plan(&String::from_utf8_lossy(&head)) {
+        return Ok(None);
+    }
+    let mut rest = read_limited(file)?;
+    head.append(&mut rest);
+    Ok(Some(head))
+}
+
+fn skipped(path: &Path, kind: FileKind) -> FileResult {
+    FileResult {
+        path: path.to_path_buf(),
+        kind,
+        file: SourceFile::new(String::new(), Arc::from("")),
+        hcl: None,
+        plan: None,
+        skip: true,
+        resources: Vec::new(),
+        issues: Vec::new(),
+        patches: Vec::new(),
     }
 }
 
