@@ -82,7 +82,7 @@ fn read_file(path: &PathBuf) -> FileResult {
         read_limited(std::io::stdin().lock())
     } else if kind == FileKind::Json {
         // Most JSON files are not plans: look at the head before reading the rest.
-        match std::fs::File::open(path).and_then(|f| read_plan(f)) {
+        match std::fs::File::open(path).and_then(read_plan) {
             Ok(Some(bytes)) => Ok(bytes),
             Ok(None) | Err(_) => return skipped(path, kind),
         }
