@@ -16,6 +16,8 @@ pub struct TfFacts {
     referrers: HashMap<TfId, Vec<(TfId, String)>>,
     /// Public DNS zones by domain (lowercase, no trailing dot).
     pub dns_domains: BTreeMap<String, Vec<DnsZone>>,
+    /// Public DNS zones whose domain is not known statically.
+    pub dns_unknown: Vec<DnsZone>,
     /// Regions per kind of resource that needs a counterpart in a second region.
     pub region_pairs: Vec<RegionPair>,
 }
@@ -73,6 +75,31 @@ const IDENTITY_ATTRS: &[(&str, &str)] = &[
     ("aws_rds_cluster", "cluster_identifier"),
     ("aws_db_instance", "identifier"),
 ];
+
+/// Global groups: (member type, the member's attribute naming the group, group type, the
+/// group's attribute naming the member it was created from).
+const GLOBAL_GROUPS: &[(&str, &str, &str, &str)] = &[
+    (
+        "aws_rds_cluster",
+        "global_cluster_identifier",
+        "aws_rds_global_cluster",
+        "source_db_cluster_identifier",
+    ),
+    (
+        "aws_elasticache_replication_group",
+        "global_replication_group_id",
+        "aws_elasticache_global_replication_group",
+        "primary_replication_group_id",
+    ),
+];
+
+/// The regions a resource and its copies are in.
+#[derive(Debug, Default)]
+pub struct Presence {
+    pub regions: BTreeSet<String>,
+    /// The resource or copies whose region is unknown.
+    pub unknown: usize,
+}
 
 /// DNS zone resources: (type, attribute holding the domain, provider name).
 const DNS_ZONES: &[(&str, &str, &str)] = &[
@@ -141,12 +168,14 @@ impl TfFacts {
                     .value(attr)
                     .or_else(|| r.value("name"))
                     .and_then(Value::as_str);
-                if let Some(domain) = name {
-                    facts
+                let zone = DnsZone { res: id, provider };
+                match name {
+                    Some(domain) => facts
                         .dns_domains
                         .entry(normalize_domain(domain))
                         .or_default()
-                        .push(DnsZone { res: id, provider });
+                        .push(zone),
+                    None => facts.dns_unknown.push(zone),
                 }
             }
         }
@@ -160,11 +189,10 @@ impl TfFacts {
                     unknown: 0,
                 };
                 for &id in facts.of_type(kind) {
-                    let regions = facts.regions_of(model, id);
-                    if regions.is_empty() {
+                    if model.tf(id).region_name().is_none() {
                         pair.unknown += 1;
                     }
-                    pair.regions.extend(regions);
+                    pair.regions.extend(facts.regions_of(model, id).regions);
                 }
                 pair
             })
@@ -264,29 +292,39 @@ impl TfFacts {
         labels
     }
 
-    /// Regions a resource is present in: its own, plus those of its replicas.
-    pub fn regions_of(&self, model: &Model, id: TfId) -> BTreeSet<String> {
+    /// Regions a resource is present in: its own, plus those of its replicas (inline
+    /// `replica` blocks and [`Self::counterparts`]).
+    pub fn regions_of(&self, model: &Model, id: TfId) -> Presence {
         let r = model.tf(id);
-        let mut out = BTreeSet::new();
-        if let Some(region) = r.region_name() {
-            out.insert(region.to_string());
-        }
-        let mut add = |v: Option<&Value>| {
-            if let Some(s) = v.and_then(Value::as_str) {
-                out.insert(s.to_string());
+        let mut p = Presence::default();
+        let mut note = |region: Option<&str>| match region {
+            Some(s) => {
+                p.regions.insert(s.to_string());
             }
+            None => p.unknown += 1,
         };
-        match r.rtype.as_str() {
-            "aws_dynamodb_table" => r
-                .body
-                .blocks("replica")
-                .for_each(|b| add(b.body.value("region_name"))),
-            "aws_secretsmanager_secret" => r
-                .body
-                .blocks("replica")
-                .for_each(|b| add(b.body.value("region"))),
-            _ => {}
+        note(r.region_name());
+        let inline = match r.rtype.as_str() {
+            "aws_dynamodb_table" => Some("region_name"),
+            "aws_secretsmanager_secret" => Some("region"),
+            _ => None,
+        };
+        if let Some(attr) = inline {
+            for b in r.body.blocks("replica") {
+                note(b.body.value(attr).and_then(Value::as_str));
+            }
         }
+        for c in self.counterparts(model, id) {
+            note(model.tf(c).region_name());
+        }
+        p
+    }
+
+    /// Resources that hold a copy of `id`: replica keys, replica databases and clusters,
+    /// the other members of a global cluster or global datastore, replication destinations.
+    pub fn counterparts(&self, model: &Model, id: TfId) -> Vec<TfId> {
+        let r = model.tf(id);
+        let mut out = Vec::new();
         let replica_links: &[(&str, &str)] = match r.rtype.as_str() {
             "aws_kms_key" => &[("aws_kms_replica_key", "primary_key_arn")],
             "aws_rds_cluster" => &[("aws_rds_cluster", "replication_source_identifier")],
@@ -295,86 +333,36 @@ impl TfFacts {
             _ => &[],
         };
         for &(rtype, attr) in replica_links {
-            for replica in self.referrers(model, id, rtype, attr) {
-                if let Some(region) = model.tf(replica).region_name() {
-                    out.insert(region.to_string());
-                }
-            }
+            out.extend(self.referrers(model, id, rtype, attr));
         }
-        // Members of one global cluster stand for each other: those that join it with
-        // `global_cluster_identifier`, and the cluster it was created from
-        // (`source_db_cluster_identifier`).
-        if r.rtype == "aws_rds_cluster" {
+        // Members of one global group stand for each other: those that join it, and the
+        // one it was created from.
+        for &(member_type, member_attr, global_type, source_attr) in GLOBAL_GROUPS {
+            if r.rtype != member_type {
+                continue;
+            }
             let mut globals: Vec<TfId> = r
-                .value("global_cluster_identifier")
+                .value(member_attr)
                 .map(Value::references)
                 .unwrap_or_default();
-            globals.extend(self.referrers(
-                model,
-                id,
-                "aws_rds_global_cluster",
-                "source_db_cluster_identifier",
-            ));
+            globals.extend(self.referrers(model, id, global_type, source_attr));
             for global in globals {
-                let g = model.tf(global);
-                let mut members = self.referrers(
-                    model,
-                    global,
-                    "aws_rds_cluster",
-                    "global_cluster_identifier",
-                );
-                members.extend(
-                    g.value("source_db_cluster_identifier")
-                        .map(Value::references)
-                        .unwrap_or_default(),
-                );
-                for member in members {
-                    if let Some(region) = model.tf(member).region_name() {
-                        out.insert(region.to_string());
-                    }
-                }
-            }
-        }
-        // ElastiCache global datastores: the primary group and its secondaries.
-        if r.rtype == "aws_elasticache_replication_group" {
-            let mut globals: Vec<TfId> = r
-                .value("global_replication_group_id")
-                .map(Value::references)
-                .unwrap_or_default();
-            globals.extend(self.referrers(
-                model,
-                id,
-                "aws_elasticache_global_replication_group",
-                "primary_replication_group_id",
-            ));
-            for global in globals {
-                let mut members = self.referrers(
-                    model,
-                    global,
-                    "aws_elasticache_replication_group",
-                    "global_replication_group_id",
-                );
-                members.extend(
+                out.extend(self.referrers(model, global, member_type, member_attr));
+                out.extend(
                     model
                         .tf(global)
-                        .value("primary_replication_group_id")
+                        .value(source_attr)
                         .map(Value::references)
                         .unwrap_or_default(),
                 );
-                for member in members {
-                    if let Some(region) = model.tf(member).region_name() {
-                        out.insert(region.to_string());
-                    }
-                }
             }
         }
         if r.rtype == "aws_s3_bucket" {
-            for dest in self.replication_destinations(model, id) {
-                if let Some(region) = model.tf(dest).region_name() {
-                    out.insert(region.to_string());
-                }
-            }
+            out.extend(self.replication_destinations(model, id));
         }
+        out.retain(|c| *c != id);
+        out.sort();
+        out.dedup();
         out
     }
 
@@ -562,4 +550,25 @@ pub fn region_labels(r: &TfResource) -> Vec<Label> {
         out.push(Label::new(o.source, o.span, text));
     }
     out
+}
+
+/// A DNS record's zone (the zone resource's address, or a literal zone id) and its fully
+/// qualified name: Route 53 accepts `www` and `www.example.com` for the same record.
+pub fn record_identity(model: &Model, r: &TfResource) -> Option<(String, String)> {
+    let zone_value = r.value("zone_id")?;
+    let zone_res = zone_value.references().first().map(|z| model.tf(*z));
+    let zone = match zone_res {
+        Some(z) => z.address.clone(),
+        None => zone_value.as_str()?.to_string(),
+    };
+    let name = normalize_domain(r.value("name")?.as_str()?);
+    let domain = zone_res
+        .and_then(|z| z.value("name").or_else(|| z.value("zone")))
+        .and_then(Value::as_str)
+        .map(normalize_domain);
+    let fqdn = match domain {
+        Some(d) if name != d && !name.ends_with(&format!(".{d}")) => format!("{name}.{d}"),
+        _ => name,
+    };
+    Some((format!("{}|{zone}", r.root), fqdn))
 }

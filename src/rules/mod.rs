@@ -411,8 +411,8 @@ impl<'a> RuleCx<'a> {
     ) {
         let (model, facts) = (self.model, self.facts);
         let r = model.tf(id);
-        let regions = facts.tf.regions_of(model, id);
-        if regions.len() >= 2 {
+        let presence = facts.tf.regions_of(model, id);
+        if presence.regions.len() >= 2 {
             return;
         }
         let Some(region) = r.region_name() else {
@@ -425,6 +425,16 @@ impl<'a> RuleCx<'a> {
             .on(id);
             return;
         };
+        if presence.unknown > 0 {
+            self.cannot_judge(
+                r.header_label(""),
+                &r.address,
+                "the region of one of its replicas is not known statically",
+            )
+            .help("give the replica's provider (or replica block) an explicit region")
+            .on(id);
+            return;
+        }
         let f = self
             .report(r.header_label(r.address.clone()), message(region))
             .help(help)

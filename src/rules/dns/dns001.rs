@@ -8,9 +8,40 @@ use crate::rules::prelude::*;
 pub fn check(cx: &mut RuleCx) {
     let min = cx.param("min_providers") as usize;
     let (model, facts) = (cx.model, cx.facts);
+    for z in &facts.tf.dns_unknown {
+        let r = model.tf(z.res);
+        cx.cannot_judge(
+            r.header_label(""),
+            &r.address,
+            "its domain name is not known statically",
+        )
+        .on(z.res);
+    }
     for (domain, zones) in &facts.tf.dns_domains {
         let providers: BTreeSet<&str> = zones.iter().map(|z| z.provider).collect();
         if providers.len() >= min {
+            continue;
+        }
+        // A zone of another provider whose domain is unknown may be this domain's twin.
+        if let Some(twin) = facts
+            .tf
+            .dns_unknown
+            .iter()
+            .find(|u| !providers.contains(u.provider))
+        {
+            let t = model.tf(twin.res);
+            for z in zones {
+                let r = model.tf(z.res);
+                cx.cannot_judge(
+                    r.header_label(""),
+                    &r.address,
+                    format!(
+                        "{} ({}) may serve `{domain}` too: its domain is not known statically",
+                        t.address, twin.provider
+                    ),
+                )
+                .on(z.res);
+            }
             continue;
         }
         let list = providers.iter().copied().collect::<Vec<_>>().join(", ");

@@ -2,26 +2,23 @@
 
 use std::collections::BTreeMap;
 
+use crate::facts::terraform::record_identity;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    // (root, zone, name, type) → (PRIMARY records, SECONDARY records).
+    // (zone, name, type) → (PRIMARY records, SECONDARY records).
     type Group = (Vec<TfId>, Vec<TfId>);
-    let mut groups: BTreeMap<(String, String, String, String), Group> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, String, String), Group> = BTreeMap::new();
     for &id in facts.tf.of_type("aws_route53_record") {
         let r = model.tf(id);
         let Some(policy) = r.body.block("failover_routing_policy") else {
             continue;
         };
-        let zone = r.value("zone_id").map(|v| match v.references().first() {
-            Some(z) => Some(model.tf(*z).address.clone()),
-            None => v.as_str().map(str::to_string),
-        });
-        let text = |k: &str| r.value(k).and_then(Value::as_str).map(str::to_string);
+        let rtype = r.value("type").and_then(Value::as_str);
         let kind = policy.body.value("type").and_then(Value::as_str);
-        let (Some(Some(zone)), Some(name), Some(rtype), Some(kind)) =
-            (zone, text("name"), text("type"), kind)
+        let (Some((zone, name)), Some(rtype), Some(kind)) =
+            (record_identity(model, r), rtype, kind)
         else {
             cx.cannot_judge(
                 Label::new(r.source, policy.span, ""),
@@ -31,21 +28,14 @@ pub fn check(cx: &mut RuleCx) {
             .on(id);
             continue;
         };
-        let g = groups
-            .entry((
-                r.root.clone(),
-                zone,
-                name.trim_end_matches('.').to_ascii_lowercase(),
-                rtype,
-            ))
-            .or_default();
+        let g = groups.entry((zone, name, rtype.to_string())).or_default();
         match kind {
             "PRIMARY" => g.0.push(id),
             "SECONDARY" => g.1.push(id),
             _ => {}
         }
     }
-    for ((_, _, name, rtype), (primaries, secondaries)) in groups {
+    for ((_, name, rtype), (primaries, secondaries)) in groups {
         let (alone, missing) = match (primaries.is_empty(), secondaries.is_empty()) {
             (false, true) => (primaries, "SECONDARY"),
             (true, false) => (secondaries, "PRIMARY"),

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::facts::terraform::record_identity;
 use crate::rules::prelude::*;
 
 const LOAD_BALANCERS: &[&str] = &["aws_lb", "aws_alb", "aws_elb"];
@@ -19,15 +20,6 @@ pub fn check(cx: &mut RuleCx) {
             .filter(|id| LOAD_BALANCERS.contains(&model.tf(*id).rtype.as_str()))
             .collect()
     };
-    let zone_key = |r: &TfResource| -> String {
-        match r.value("zone_id") {
-            Some(v) => match v.references().first() {
-                Some(id) => model.tf(*id).address.clone(),
-                None => v.as_str().unwrap_or("?").to_string(),
-            },
-            None => "?".to_string(),
-        }
-    };
     for id in facts
         .tf
         .of_types(&["aws_route53_record", "cloudflare_record"])
@@ -43,18 +35,14 @@ pub fn check(cx: &mut RuleCx) {
         if lbs.is_empty() {
             continue;
         }
-        let Some(name) = r.value("name").and_then(Value::as_str) else {
+        let Some((zone, name)) = record_identity(model, r) else {
             continue;
         };
-        let name = name.trim_end_matches('.').to_ascii_lowercase();
-        names
-            .entry((format!("{}{}", r.root, zone_key(r)), name))
-            .or_default()
-            .push((
-                id,
-                Label::new(r.source, target.span, "targets this load balancer"),
-                lbs,
-            ));
+        names.entry((zone, name)).or_default().push((
+            id,
+            Label::new(r.source, target.span, "targets this load balancer"),
+            lbs,
+        ));
     }
     for ((_, name), records) in names {
         let mut distinct: Vec<TfId> = records.iter().flat_map(|(_, _, l)| l.clone()).collect();

@@ -6,19 +6,6 @@ pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     for &id in facts.tf.of_type("aws_secretsmanager_secret") {
         let r = model.tf(id);
-        let unknown_replica = r
-            .body
-            .blocks("replica")
-            .any(|b| b.body.value("region").is_none_or(|v| v.as_str().is_none()));
-        if unknown_replica {
-            cx.cannot_judge(
-                r.header_label(""),
-                &r.address,
-                "the region of a replica is not known statically",
-            )
-            .on(id);
-            continue;
-        }
         cx.needs_second_region(
             id,
             |region| {
