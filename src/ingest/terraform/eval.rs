@@ -463,8 +463,9 @@ impl<'m, 'o> Ev<'m, 'o> {
                 format!("reference to undeclared input variable `var.{name}`"),
             ));
         };
-        self.insts[inst].vars.insert(name.to_string(), Slot::Busy);
+        // Too deep: this reference fails, the variable stays unevaluated for shallower ones.
         self.enter(sc.source, at)?;
+        self.insts[inst].vars.insert(name.to_string(), Slot::Busy);
         let mut arg = None;
         if let Some(link) = &self.insts[inst].link
             && let Some(attr) = link.call.block.body.get_attribute(name)
@@ -608,8 +609,8 @@ impl<'m, 'o> Ev<'m, 'o> {
                 format!("reference to undeclared local value `local.{name}`"),
             ));
         };
-        self.insts[inst].locals.insert(name.to_string(), Slot::Busy);
         self.enter(sc.source, at)?;
+        self.insts[inst].locals.insert(name.to_string(), Slot::Busy);
         let lsc = self.scope(inst, decl.source);
         let v = match self.eval(&decl.item.value, &lsc) {
             Ok(v) => v,
@@ -627,6 +628,20 @@ impl<'m, 'o> Ev<'m, 'o> {
     }
 
     /// Evaluates `count`/`for_each` of a resource or module call.
+    /// Reports a `count`/`for_each` that is unknown before apply (not for data sources: they
+    /// create nothing to count).
+    fn unknown_expansion(&mut self, sc: &Scope, at: Span, meta: &str, what: &str) -> Expansion {
+        if !what.starts_with("data.") {
+            self.issue(
+                "INPUT004",
+                sc.source,
+                at,
+                format!("`{meta}` of {what} is not known before apply, so its instances cannot be counted"),
+            );
+        }
+        Expansion::Unknown
+    }
+
     fn expansion(
         &mut self,
         body: &'m HclBody,
@@ -636,13 +651,7 @@ impl<'m, 'o> Ev<'m, 'o> {
         if let Some(count) = body.get_attribute("count") {
             let v = self.eval(&count.value, sc)?;
             if v.is_unknown() {
-                self.issue(
-                    "INPUT004",
-                    sc.source,
-                    span_of(count),
-                    format!("`count` of {what} is not known before apply, so its instances cannot be counted"),
-                );
-                return Ok(Expansion::Unknown);
+                return Ok(self.unknown_expansion(sc, span_of(count), "count", what));
             }
             let n = v.as_i64().filter(|n| *n >= 0).ok_or_else(|| {
                 err(
@@ -679,13 +688,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 }
                 Value::Null => Vec::new(),
                 v if v.has_unknown() => {
-                    self.issue(
-                        "INPUT004",
-                        sc.source,
-                        span_of(each),
-                        format!("`for_each` of {what} is not known before apply, so its instances cannot be counted"),
-                    );
-                    return Ok(Expansion::Unknown);
+                    return Ok(self.unknown_expansion(sc, span_of(each), "for_each", what));
                 }
                 other => {
                     return Err(err(
@@ -730,10 +733,10 @@ impl<'m, 'o> Ev<'m, 'o> {
             ));
         };
         let decl = &m.resources[idx];
+        self.enter(sc.source, at)?;
         self.insts[inst]
             .resources
             .insert(key.to_string(), Slot::Busy);
-        self.enter(sc.source, at)?;
         let rsc = self.scope(inst, decl.source);
         let provider = match decl.block.body.get_attribute("provider") {
             Some(p) => traversal_name(&p.value).unwrap_or_default(),
