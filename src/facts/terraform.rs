@@ -20,6 +20,8 @@ pub struct TfFacts {
     pub dns_unknown: Vec<DnsZone>,
     /// Regions per kind of resource that needs a counterpart in a second region.
     pub region_pairs: Vec<RegionPair>,
+    /// Zones of every load balancer, auto scaling group, node group and EKS cluster.
+    placements: HashMap<TfId, Placement>,
 }
 
 /// One public DNS zone.
@@ -177,6 +179,11 @@ impl TfFacts {
                         .push(zone),
                     None => facts.dns_unknown.push(zone),
                 }
+            }
+        }
+        for id in facts.of_types(PLACED).collect::<Vec<_>>() {
+            if let Some(p) = facts.place(model, id) {
+                facts.placements.insert(id, p);
             }
         }
         facts.region_pairs = PAIRED_KINDS
@@ -471,7 +478,18 @@ pub fn shown(name: &str, attr: &Attr) -> String {
     }
 }
 
+/// Resource types whose zones come from their subnets or zone lists.
+const PLACED: &[&str] = &[
+    "aws_lb",
+    "aws_alb",
+    "aws_elb",
+    "aws_autoscaling_group",
+    "aws_eks_node_group",
+    "aws_eks_cluster",
+];
+
 /// Where a resource is placed: its zones and the attribute that places it.
+#[derive(Debug)]
 pub struct Placement {
     pub zones: Zones,
     /// The `subnets` / `subnet_ids` / `vpc_zone_identifier` / ... attribute (or block).
@@ -480,7 +498,11 @@ pub struct Placement {
 
 impl TfFacts {
     /// The zones of a load balancer, auto scaling group, node group or EKS cluster.
-    pub fn placement(&self, model: &Model, id: TfId) -> Option<Placement> {
+    pub fn placement(&self, id: TfId) -> Option<&Placement> {
+        self.placements.get(&id)
+    }
+
+    fn place(&self, model: &Model, id: TfId) -> Option<Placement> {
         let r = model.tf(id);
         let via_subnets = |attr: &Attr, what: &str| Placement {
             zones: self.subnet_zones(model, &attr.value),

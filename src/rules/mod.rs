@@ -361,7 +361,7 @@ impl<'a> RuleCx<'a> {
     ) {
         let (model, facts) = (self.model, self.facts);
         for id in facts.tf.of_types(types) {
-            let Some(p) = facts.tf.placement(model, id) else {
+            let Some(p) = facts.tf.placement(id) else {
                 continue;
             };
             let r = model.tf(id);
@@ -374,7 +374,7 @@ impl<'a> RuleCx<'a> {
                     continue;
                 }
                 self.cannot_judge(
-                    p.label,
+                    p.label.clone(),
                     &r.address,
                     format!(
                         "the zone of {} is not known statically (subnet ids from a data source, literal ids or computed values)",
@@ -390,7 +390,7 @@ impl<'a> RuleCx<'a> {
             }
             let (message, help) = describe(r, &p.zones);
             let labels = facts.tf.zone_labels(model, &p.zones);
-            let f = self.report(p.label, message).help(help).on(id);
+            let f = self.report(p.label.clone(), message).help(help).on(id);
             for l in labels {
                 f.also(l);
             }

@@ -10,7 +10,7 @@ pub fn check(cx: &mut RuleCx) {
         .of_types(&["aws_autoscaling_group", "aws_eks_node_group"])
     {
         let r = model.tf(id);
-        let Some(p) = facts.tf.placement(model, id) else {
+        let Some(p) = facts.tf.placement(id) else {
             continue;
         };
         let zones = p.zones.count();
