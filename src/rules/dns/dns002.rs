@@ -10,6 +10,18 @@ pub fn evaluates_target_health(r: &TfResource) -> Option<bool> {
     }
 }
 
+/// `true` when the record names a health check that is not disabled.
+pub fn has_health_check(model: &crate::model::Model, r: &TfResource) -> bool {
+    let Some(id) = r.value("health_check_id") else {
+        return false;
+    };
+    !id.references().iter().any(|c| {
+        let check = model.tf(*c);
+        check.rtype == "aws_route53_health_check"
+            && check.value("disabled").and_then(Value::as_bool) == Some(true)
+    })
+}
+
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     for &id in facts.tf.of_type("aws_route53_record") {
@@ -30,10 +42,7 @@ pub fn check(cx: &mut RuleCx) {
             }
             _ => continue,
         }
-        let has_check = r
-            .value("health_check_id")
-            .is_some_and(|v| *v != Value::Null);
-        if has_check {
+        if has_health_check(model, r) {
             continue;
         }
         match evaluates_target_health(r) {
@@ -42,7 +51,7 @@ pub fn check(cx: &mut RuleCx) {
                 cx.report(
                     Label::new(r.source, policy.span, "PRIMARY without a health check"),
                     format!(
-                        "{} is the PRIMARY of a failover pair but has no health_check_id (nor an alias that evaluates target health): Route 53 keeps answering with it when it is down, so the SECONDARY is never used",
+                        "{} is the PRIMARY of a failover pair but has no enabled health check (health_check_id, or an alias that evaluates target health): Route 53 keeps answering with it when it is down, so the SECONDARY is never used",
                         r.address
                     ),
                 )

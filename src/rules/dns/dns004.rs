@@ -22,9 +22,7 @@ pub fn check(cx: &mut RuleCx) {
         else {
             continue;
         };
-        if r.value("health_check_id")
-            .is_some_and(|v| *v != Value::Null)
-        {
+        if super::dns002::has_health_check(model, r) {
             continue;
         }
         match super::dns002::evaluates_target_health(r) {
@@ -34,7 +32,7 @@ pub fn check(cx: &mut RuleCx) {
                 cx.report(
                     Label::new(r.source, policy.span, format!("{kind} record without a health check")),
                     format!(
-                        "{} is a {kind} record without health_check_id (nor an alias that evaluates target health): Route 53 keeps routing its share of users to the endpoint when it is down",
+                        "{} is a {kind} record without an enabled health check (health_check_id, or an alias that evaluates target health): Route 53 keeps routing its share of users to the endpoint when it is down",
                         r.address
                     ),
                 )
