@@ -344,6 +344,7 @@ impl<'a> RuleCx<'a> {
     }
 }
 
+/// Helpers for rules over Terraform resources, and for "cannot judge" info findings.
 impl<'a> RuleCx<'a> {
     /// Judges the zones of every resource of `types` (see [`crate::facts::terraform::TfFacts::placement`]):
     /// `describe` gets each resource whose known zones are in `floor..min` and returns the
@@ -397,9 +398,7 @@ impl<'a> RuleCx<'a> {
             f.also(r.header_label(r.address.clone()));
         }
     }
-}
 
-impl<'a> RuleCx<'a> {
     /// Reports Terraform instance `id` when it is present in fewer than two regions (its own
     /// and its replicas'; see [`crate::facts::terraform::TfFacts::regions_of`]), with
     /// `message(region)`; as info when its region is unknown.
@@ -443,9 +442,7 @@ impl<'a> RuleCx<'a> {
             f.also(l);
         }
     }
-}
 
-impl<'a> RuleCx<'a> {
     /// Says, as info, that this rule cannot judge `subject` (how findings name the resource) because
     /// `why` (a value that is not known statically); chain `.on(..)` and `.help(..)`.
     pub fn cannot_judge(
