@@ -723,6 +723,9 @@ fn format(fmt: &str, args: &[Value]) -> FnResult {
             ),
             other => return Err(format!("format(): unsupported verb %{other}")),
         };
+        if width.is_some_and(|w| w > 1000) || precision.is_some_and(|p| p > 100) {
+            return Err("format(): width or precision too large".into());
+        }
         let pad = width.unwrap_or(0).saturating_sub(text.chars().count());
         let zero = spec.starts_with('0') && verb == 'd';
         if spec.starts_with('-') {
@@ -754,24 +757,25 @@ fn cidrsubnet(prefix: &str, newbits: i64, netnum: i64) -> Result<String, String>
     } else {
         return Err(format!("cidrsubnet(): invalid address {addr:?}"));
     };
-    let new_len = len + newbits as u32;
-    if len > bits || new_len > bits {
+    if len > bits || newbits > i64::from(bits - len) {
         return Err(format!(
             "cidrsubnet(): {newbits} new bits extend the prefix beyond {bits} bits"
         ));
     }
-    if newbits < 128 && (netnum as u128) >> newbits != 0 {
+    let new_len = len + newbits as u32;
+    if (netnum as u128).checked_shr(newbits as u32).unwrap_or(0) != 0 {
         return Err(format!(
             "cidrsubnet(): netnum {netnum} does not fit in {newbits} bits"
         ));
     }
     let host_bits = bits - new_len;
-    let mask = if len == 0 {
-        0
+    let all = if bits == 128 {
+        !0u128
     } else {
-        (!0u128 << (bits - len)) & (if bits == 128 { !0 } else { (1u128 << bits) - 1 })
+        (1u128 << bits) - 1
     };
-    let net = (value & mask) | ((netnum as u128) << host_bits);
+    let mask = (!0u128).checked_shl(bits - len).unwrap_or(0) & all;
+    let net = (value & mask) | (netnum as u128).checked_shl(host_bits).unwrap_or(0);
     Ok(if bits == 32 {
         format!("{}/{new_len}", Ipv4Addr::from(net as u32))
     } else {
@@ -802,6 +806,11 @@ mod tests {
             "fd00:fd12:3456:7800:a200::/72"
         );
         assert!(cidrsubnet("10.0.0.0/30", 4, 0).is_err());
+        assert_eq!(cidrsubnet("::/0", 0, 0).unwrap(), "::/0");
+        assert_eq!(cidrsubnet("0.0.0.0/0", 1, 1).unwrap(), "128.0.0.0/1");
+        assert!(cidrsubnet("10.0.0.0/4294967295", 1, 0).is_err());
+        assert!(cidrsubnet("10.0.0.0/8", 4294967297, 0).is_err());
+        assert!(call("format", &[s("%99999999999d"), n(1.0)]).is_err());
         assert!(cidrsubnet("10.0.0.0/16", 2, 4).is_err());
     }
 
