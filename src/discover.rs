@@ -35,6 +35,13 @@ pub enum FileKind {
 
 /// The kind of a file by its name; `None` for files a directory walk does not read.
 pub fn file_kind(path: &Path) -> Option<FileKind> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    if name.ends_with(".tfvars.json") {
+        return Some(FileKind::TfVars);
+    }
     match path.extension().and_then(|e| e.to_str()) {
         Some("yaml" | "yml") => Some(FileKind::Yaml),
         Some("tf") if !crate::ingest::terraform::is_override_file(path) => {

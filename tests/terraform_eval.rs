@@ -397,3 +397,39 @@ fn json_files_are_read_only_when_they_are_plans() {
     assert!(scan.findings.iter().all(|f| f.rule != "INPUT001"));
     assert!(!scan.model.terraform.is_empty());
 }
+
+#[test]
+fn tfvars_json_files_are_loaded_in_terraform_order() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("root/main.tf", VARS),
+            ("root/terraform.tfvars", "a = \"tfvars\"\nb = \"tfvars\"\n"),
+            (
+                "root/terraform.tfvars.json",
+                r#"{"b": "json", "c": "json", "n": 6}"#,
+            ),
+            ("root/z.auto.tfvars.json", r#"{"c": "auto-json"}"#),
+            ("custom.vars", "d = \"custom\"\n"),
+        ],
+    );
+    let options = ScanOptions {
+        var_files: vec![dir.path().join("custom.vars")],
+        vars: Vec::new(),
+    };
+    let scan = spoflint::scan_with(&[dir.path().join("root")], &options).unwrap();
+    assert_eq!(
+        value(&scan, "aws_sqs_queue.q", "name"),
+        &s("tfvars-json-auto-json-custom")
+    );
+    let Value::Map(tags) = value(&scan, "aws_sqs_queue.q", "tags") else {
+        panic!()
+    };
+    assert_eq!(tags["n"], Value::Number(7.0));
+    assert!(
+        input_findings(&scan).is_empty(),
+        "{:?}",
+        input_findings(&scan)
+    );
+}

@@ -31,10 +31,11 @@ pub struct InputIssue {
 
 struct FileResult {
     path: PathBuf,
-    kind: FileKind,
     file: SourceFile,
-    /// A parsed `.tf`/`.tfvars` file.
+    /// A parsed `.tf` file.
     hcl: Option<hcl_edit::structure::Body>,
+    /// A parsed `.tfvars` / `.tfvars.json` file.
+    var_file: Option<terraform::VarFile>,
     /// A Terraform plan (JSON read as YAML).
     plan: Option<yaml::Document>,
     /// A `.json` file that is not a Terraform plan: not part of the scan.
@@ -59,7 +60,10 @@ fn read_limited(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
 }
 
 fn read_file(path: &PathBuf) -> FileResult {
-    let kind = file_kind(path).unwrap_or(FileKind::Yaml);
+    read_file_as(path, file_kind(path).unwrap_or(FileKind::Yaml))
+}
+
+fn read_file_as(path: &PathBuf, kind: FileKind) -> FileResult {
     let from_stdin = path.as_os_str() == STDIN;
     let display = if from_stdin {
         "<stdin>".to_string()
@@ -68,9 +72,9 @@ fn read_file(path: &PathBuf) -> FileResult {
     };
     let fail = |text: &str, span: Span, msg: String, help: &str| FileResult {
         path: path.to_path_buf(),
-        kind,
         file: SourceFile::new(display.clone(), Arc::from(text)),
         hcl: None,
+        var_file: None,
         plan: None,
         // Unreadable `.json` files are not ours to judge.
         skip: kind == FileKind::Json,
@@ -84,7 +88,7 @@ fn read_file(path: &PathBuf) -> FileResult {
         // Most JSON files are not plans: look at the head before reading the rest.
         match std::fs::File::open(path).and_then(read_plan) {
             Ok(Some(bytes)) => Ok(bytes),
-            Ok(None) | Err(_) => return skipped(path, kind),
+            Ok(None) | Err(_) => return skipped(path),
         }
     } else {
         std::fs::File::open(path).and_then(read_limited)
@@ -150,9 +154,9 @@ fn read_file(path: &PathBuf) -> FileResult {
 fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> FileResult {
     let empty = |file: SourceFile| FileResult {
         path: path.to_path_buf(),
-        kind,
         file,
         hcl: None,
+        var_file: None,
         plan: None,
         skip: false,
         resources: Vec::new(),
@@ -161,9 +165,35 @@ fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> Fil
     };
     match kind {
         FileKind::Yaml => parse_yaml_text(path, display, text),
+        FileKind::TfVars if path.to_string_lossy().ends_with(".json") => {
+            let mut r = empty(SourceFile::new(display, Arc::from(text)));
+            let parsed = yaml::parse(&r.file);
+            match (parsed.error, parsed.documents.first()) {
+                (Some(e), _) => r.issues.push((
+                    "INPUT001",
+                    e.span,
+                    format!("invalid JSON variable file: {}", e.message),
+                    "fix the JSON at this location; the variables it sets keep their other values"
+                        .to_string(),
+                )),
+                (None, Some(doc)) if doc.tree.val(doc.root).is_map() => {
+                    r.var_file = Some(terraform::VarFile::from_json(doc.tree.val(doc.root)))
+                }
+                (None, _) => r.issues.push((
+                    "INPUT001",
+                    Span::default(),
+                    "a .tfvars.json file must hold one JSON object".to_string(),
+                    "write the variables as {\"name\": value, ...}".to_string(),
+                )),
+            }
+            r
+        }
         FileKind::Terraform | FileKind::TfVars => {
             let mut r = empty(SourceFile::new(display, Arc::from(text)));
             match terraform::parse(&r.file) {
+                Ok(body) if kind == FileKind::TfVars => {
+                    r.var_file = Some(terraform::VarFile::Hcl(body))
+                }
                 Ok(body) => r.hcl = Some(body),
                 Err((span, message)) => r.issues.push((
                     "INPUT001",
@@ -209,12 +239,12 @@ fn read_plan(mut file: std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
     Ok(Some(head))
 }
 
-fn skipped(path: &Path, kind: FileKind) -> FileResult {
+fn skipped(path: &Path) -> FileResult {
     FileResult {
         path: path.to_path_buf(),
-        kind,
         file: SourceFile::new(String::new(), Arc::from("")),
         hcl: None,
+        var_file: None,
         plan: None,
         skip: true,
         resources: Vec::new(),
@@ -285,9 +315,9 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
     };
     FileResult {
         path: path.to_path_buf(),
-        kind: FileKind::Yaml,
         file,
         hcl: None,
+        var_file: None,
         plan: None,
         skip: false,
         resources,
@@ -324,7 +354,10 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         let display = r.file.path.clone();
         let source = model.sources.add(r.file);
         if let Some(body) = r.hcl {
-            tf.add_file(&r.path, r.kind, source, body);
+            tf.add_tf(&r.path, source, body);
+        }
+        if let Some(file) = r.var_file {
+            tf.add_var_file(&r.path, source, file);
         }
         if let Some(doc) = r.plan {
             let base = model.terraform.len() as u32;
@@ -354,7 +387,8 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
     }
     let mut inputs = Inputs::default();
     for path in &options.var_files {
-        let r = read_file(path);
+        // Terraform reads any --var-file as HCL, or as JSON when it ends in .json.
+        let r = read_file_as(path, FileKind::TfVars);
         let source = model.sources.add(r.file);
         for (rule, span, message, help) in r.issues {
             issues.push(InputIssue {
@@ -365,18 +399,9 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
                 help,
             });
         }
-        match r.hcl {
-            Some(body) => inputs.var_files.push((source, body)),
-            None if r.kind != FileKind::Terraform && r.kind != FileKind::TfVars => {
-                issues.push(InputIssue {
-                    rule: "INPUT001",
-                    source,
-                    span: Span::default(),
-                    message: "a --var-file must be a .tfvars file".to_string(),
-                    help: "name a file in Terraform's .tfvars syntax".to_string(),
-                })
-            }
-            None => {}
+        // A file that does not parse already has its INPUT001.
+        if let Some(file) = r.var_file {
+            inputs.var_files.push((source, file));
         }
     }
     for (name, value) in &options.vars {

@@ -18,7 +18,7 @@ use hcl_edit::expr::{
 use hcl_edit::structure::{Attribute, Block, Body as HclBody};
 use hcl_edit::template::{Directive, Element, Template};
 
-use super::{CallDecl, Decl, ModuleDir, funcs, header_span, span_of};
+use super::{CallDecl, Decl, ModuleDir, VarFile, funcs, header_span, span_of};
 use crate::ingest::InputIssue;
 use crate::model::terraform::{
     Attr, Body, Mode, NestedBlock, Origin, Region, TfId, TfResource, Unknown, Value,
@@ -36,7 +36,7 @@ const BUDGET: u64 = 5_000_000;
 #[derive(Debug, Default)]
 pub struct Inputs {
     /// Parsed `--var-file` files, in command-line order.
-    pub var_files: Vec<(SourceId, HclBody)>,
+    pub var_files: Vec<(SourceId, VarFile)>,
     /// `--var name=value`, in command-line order, with the value parsed as an expression
     /// when it is one.
     pub vars: Vec<(String, String, Option<Expression>)>,
@@ -265,27 +265,43 @@ impl<'m, 'o> Ev<'m, 'o> {
 
     fn root_instance(&mut self, m: &'m ModuleDir, inputs: &'m Inputs) -> usize {
         let inst = self.new_inst(m, String::new(), 0, None);
-        // Precedence: defaults < terraform.tfvars < *.auto.tfvars < --var-file < --var.
+        // Precedence: defaults < terraform.tfvars(.json) < *.auto.tfvars(.json) < --var-file
+        // < --var.
         let files = m
             .tfvars
             .iter()
             .map(|d| (d.source, &d.item))
-            .chain(inputs.var_files.iter().map(|(s, b)| (*s, b)));
-        for (source, body) in files {
-            for attr in body.attributes() {
-                let name = attr.key.as_str();
-                if !m.variables.contains_key(name) {
+            .chain(inputs.var_files.iter().map(|(s, f)| (*s, f)));
+        for (source, file) in files {
+            let sc = self.scope(inst, source);
+            let assignments: Vec<(&str, Value, Span)> = match file {
+                VarFile::Hcl(body) => body
+                    .attributes()
+                    .filter(|a| m.variables.contains_key(a.key.as_str()))
+                    .map(|a| {
+                        (
+                            a.key.as_str(),
+                            self.value_or_unknown(&a.value, &sc),
+                            span_of(a),
+                        )
+                    })
+                    .collect(),
+                VarFile::Json(values) => values
+                    .iter()
+                    .map(|(k, v, span)| (k.as_str(), v.clone(), *span))
+                    .collect(),
+            };
+            for (name, v, span) in assignments {
+                let Some(decl) = m.variables.get(name) else {
                     continue;
-                }
-                let sc = self.scope(inst, source);
-                let v = self.value_or_unknown(&attr.value, &sc);
-                let v = match &m.variables[name].type_expr {
+                };
+                let v = match &decl.type_expr {
                     Some(t) => self.conform(v, t, &sc),
                     None => v,
                 };
                 let origin = Origin {
                     source,
-                    span: span_of(attr),
+                    span,
                     via: format!("var.{name}"),
                 };
                 self.insts[inst]

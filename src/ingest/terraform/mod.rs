@@ -49,6 +49,26 @@ pub fn parse(file: &SourceFile) -> Result<Body, (Span, String)> {
     })
 }
 
+/// A variable definitions file: HCL (`.tfvars`) or JSON (`.tfvars.json`, values already
+/// read, each with the span of its `"name": value` entry).
+#[derive(Debug)]
+pub enum VarFile {
+    Hcl(Body),
+    Json(Vec<(String, crate::model::terraform::Value, Span)>),
+}
+
+impl VarFile {
+    /// Reads a `.tfvars.json` file's top-level object.
+    pub fn from_json(root: crate::model::Val<'_>) -> VarFile {
+        VarFile::Json(
+            root.entries()
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), plan::value_of(v, 0), v.field_span()))
+                .collect(),
+        )
+    }
+}
+
 /// A declaration and the file it is in.
 #[derive(Debug)]
 pub struct Decl<T> {
@@ -101,8 +121,9 @@ pub struct ModuleDir {
     pub call_index: HashMap<String, usize>,
     pub outputs: BTreeMap<String, Decl<Attribute>>,
     pub providers: Vec<Decl<Block>>,
-    /// `terraform.tfvars` then `*.auto.tfvars` in name order: used when the module is a root.
-    pub tfvars: Vec<Decl<Body>>,
+    /// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in name order:
+    /// used when the module is a root.
+    pub tfvars: Vec<Decl<VarFile>>,
 }
 
 impl ModuleDir {
@@ -234,46 +255,41 @@ pub fn root_modules(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
 #[derive(Default)]
 pub struct Collected {
     modules: BTreeMap<PathBuf, ModuleDir>,
-    /// `terraform.tfvars` / `*.auto.tfvars` files, by directory.
-    tfvars: Vec<(PathBuf, String, SourceId, Body)>,
+    /// `terraform.tfvars(.json)` / `*.auto.tfvars(.json)` files, by directory.
+    tfvars: Vec<(PathBuf, String, SourceId, VarFile)>,
 }
 
 /// Stack for evaluation: references may chain (bounded) through nested expressions.
 const EVAL_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 impl Collected {
-    pub fn add_file(
-        &mut self,
-        path: &Path,
-        kind: crate::discover::FileKind,
-        source: SourceId,
-        body: Body,
-    ) {
+    /// Adds a `.tf` file to its module.
+    pub fn add_tf(&mut self, path: &Path, source: SourceId, body: Body) {
+        let dir = normalize(path.parent().unwrap_or(Path::new("")));
+        self.modules
+            .entry(dir.clone())
+            .or_insert_with(|| ModuleDir {
+                display: match crate::discover::display_path(&dir) {
+                    d if d.is_empty() => ".".to_string(),
+                    d => d,
+                },
+                dir,
+                ..ModuleDir::default()
+            })
+            .add_tf(source, body);
+    }
+
+    /// Adds a variable definitions file; only those Terraform loads by itself are kept
+    /// (others apply when named with `--var-file`).
+    pub fn add_var_file(&mut self, path: &Path, source: SourceId, file: VarFile) {
         let dir = normalize(path.parent().unwrap_or(Path::new("")));
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        match kind {
-            crate::discover::FileKind::Terraform => self
-                .modules
-                .entry(dir.clone())
-                .or_insert_with(|| ModuleDir {
-                    display: match crate::discover::display_path(&dir) {
-                        d if d.is_empty() => ".".to_string(),
-                        d => d,
-                    },
-                    dir,
-                    ..ModuleDir::default()
-                })
-                .add_tf(source, body),
-            // Other `.tfvars` files apply only when named with `--var-file`.
-            crate::discover::FileKind::TfVars
-                if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") =>
-            {
-                self.tfvars.push((dir, name, source, body))
-            }
-            _ => {}
+        let auto = name.ends_with(".auto.tfvars") || name.ends_with(".auto.tfvars.json");
+        if auto || name == "terraform.tfvars" || name == "terraform.tfvars.json" {
+            self.tfvars.push((dir, name, source, file));
         }
     }
 
@@ -287,10 +303,14 @@ impl Collected {
         if self.modules.is_empty() {
             return;
         }
-        // terraform.tfvars first, then *.auto.tfvars in name order.
-        self.tfvars.sort_by(|a, b| {
-            (&a.0, a.1 != "terraform.tfvars", &a.1).cmp(&(&b.0, b.1 != "terraform.tfvars", &b.1))
-        });
+        // terraform.tfvars, terraform.tfvars.json, then the auto files in name order.
+        let rank = |name: &str| match name {
+            "terraform.tfvars" => 0,
+            "terraform.tfvars.json" => 1,
+            _ => 2,
+        };
+        self.tfvars
+            .sort_by(|a, b| (&a.0, rank(&a.1), &a.1).cmp(&(&b.0, rank(&b.1), &b.1)));
         for (dir, _, source, body) in self.tfvars.drain(..) {
             if let Some(m) = self.modules.get_mut(&dir) {
                 m.tfvars.push(Decl { source, item: body });

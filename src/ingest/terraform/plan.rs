@@ -251,7 +251,7 @@ fn body_of(values: Val<'_>) -> Body {
     body
 }
 
-fn value_of(v: Val<'_>, depth: usize) -> Value {
+pub(crate) fn value_of(v: Val<'_>, depth: usize) -> Value {
     if depth > 64 {
         return Value::UNKNOWN;
     }
