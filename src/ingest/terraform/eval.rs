@@ -295,10 +295,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 let Some(decl) = m.variables.get(name) else {
                     continue;
                 };
-                let v = match &decl.type_expr {
-                    Some(t) => self.conform(v, t, &sc),
-                    None => v,
-                };
+                let v = self.typed(v, decl, &sc);
                 let origin = Origin {
                     source,
                     span,
@@ -319,6 +316,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 _ => None,
             }
             .unwrap_or_else(|| Value::String(text.clone()));
+            let v = self.typed(v, decl, &sc);
             self.insts[inst]
                 .vars
                 .insert(name.clone(), Slot::Done(v, None));
@@ -531,14 +529,19 @@ impl<'m, 'o> Ev<'m, 'o> {
             },
         };
         self.depth -= 1;
-        let value = match &decl.type_expr {
-            Some(t) => self.conform(value, t, &self.scope(inst, decl.source)),
-            None => value,
-        };
+        let value = self.typed(value, decl, &self.scope(inst, decl.source));
         self.insts[inst]
             .vars
             .insert(name.to_string(), Slot::Done(value.clone(), origin));
         Ok(value)
+    }
+
+    /// A variable's value under its declared type (see [`Self::conform`]).
+    fn typed(&mut self, v: Value, decl: &'m super::VarDecl, sc: &Scope) -> Value {
+        match &decl.type_expr {
+            Some(t) => self.conform(v, t, sc),
+            None => v,
+        }
     }
 
     /// Applies a type constraint's `optional(...)` attributes: missing object attributes
