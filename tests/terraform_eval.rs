@@ -433,3 +433,48 @@ fn tfvars_json_files_are_loaded_in_terraform_order() {
         input_findings(&scan)
     );
 }
+
+#[test]
+fn null_module_arguments_follow_nullable() {
+    let (_d, scan) = scan(
+        &[
+            (
+                "main.tf",
+                r#"
+module "m" {
+  source   = "./m"
+  strict   = null
+  loose    = null
+}
+"#,
+            ),
+            (
+                "m/main.tf",
+                r#"
+variable "strict" {
+  type     = bool
+  default  = true
+  nullable = false
+}
+variable "loose" {
+  type    = bool
+  default = true
+}
+resource "aws_sqs_queue" "q" {
+  name = var.strict && var.loose == null ? "default-and-null" : "other"
+}
+"#,
+            ),
+        ],
+        ScanOptions::default(),
+    );
+    assert_eq!(
+        value(&scan, "module.m.aws_sqs_queue.q", "name"),
+        &s("default-and-null")
+    );
+    assert!(
+        input_findings(&scan).is_empty(),
+        "{:?}",
+        input_findings(&scan)
+    );
+}

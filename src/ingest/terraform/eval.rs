@@ -492,7 +492,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 attr,
             ));
         }
-        let (value, origin) = match arg {
+        let passed = match arg {
             Some((parent, source, count, each, attr)) => {
                 let psc = Scope {
                     inst: parent,
@@ -509,8 +509,14 @@ impl<'m, 'o> Ev<'m, 'o> {
                         via: String::new(),
                     })
                 });
-                (v, origin)
+                Some((v, origin))
             }
+            None => None,
+        };
+        // `nullable = false`: a null argument is no argument.
+        let passed = passed.filter(|(v, _)| decl.nullable || *v != Value::Null);
+        let (value, origin) = match passed {
+            Some(p) => p,
             None => match &decl.default {
                 Some(attr) => {
                     let dsc = self.scope(inst, decl.source);

@@ -85,6 +85,8 @@ pub struct VarDecl {
     pub is_string: bool,
     /// The type constraint, for `optional(...)` object attributes.
     pub type_expr: Option<Expression>,
+    /// `nullable = false`: a null argument means the default.
+    pub nullable: bool,
 }
 
 #[derive(Debug)]
@@ -146,6 +148,10 @@ impl ModuleDir {
                         |t| matches!(&t.value, Expression::Variable(v) if v.as_str() == "string"),
                     );
                     let type_expr = block.body.get_attribute("type").map(|t| t.value.clone());
+                    let nullable = !block
+                        .body
+                        .get_attribute("nullable")
+                        .is_some_and(|n| n.value.as_bool() == Some(false));
                     self.variables.insert(
                         name.clone(),
                         VarDecl {
@@ -154,6 +160,7 @@ impl ModuleDir {
                             default,
                             is_string,
                             type_expr,
+                            nullable,
                         },
                     );
                 }
