@@ -148,10 +148,10 @@ impl ModuleDir {
                         |t| matches!(&t.value, Expression::Variable(v) if v.as_str() == "string"),
                     );
                     let type_expr = block.body.get_attribute("type").map(|t| t.value.clone());
-                    let nullable = !block
+                    let nullable = block
                         .body
                         .get_attribute("nullable")
-                        .is_some_and(|n| n.value.as_bool() == Some(false));
+                        .is_none_or(|n| n.value.as_bool() != Some(false));
                     self.variables.insert(
                         name.clone(),
                         VarDecl {
