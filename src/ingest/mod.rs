@@ -1,5 +1,6 @@
 //! Ingestion: read every discovered file once, in parallel, and turn it into resources.
 
+pub mod helm;
 pub mod kubernetes;
 pub mod terraform;
 pub mod yaml;
