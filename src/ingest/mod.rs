@@ -47,6 +47,23 @@ struct FileResult {
     patches: Vec<String>,
 }
 
+impl FileResult {
+    /// A file with nothing found in it yet.
+    fn new(path: &Path, file: SourceFile) -> FileResult {
+        FileResult {
+            path: path.to_path_buf(),
+            file,
+            hcl: None,
+            var_file: None,
+            plan: None,
+            skip: false,
+            resources: Vec::new(),
+            issues: Vec::new(),
+            patches: Vec::new(),
+        }
+    }
+}
+
 /// The path that stands for standard input.
 pub const STDIN: &str = "-";
 
@@ -72,16 +89,10 @@ fn read_file_as(path: &PathBuf, kind: FileKind) -> FileResult {
         display_path(path)
     };
     let fail = |text: &str, span: Span, msg: String, help: &str| FileResult {
-        path: path.to_path_buf(),
-        file: SourceFile::new(display.clone(), Arc::from(text)),
-        hcl: None,
-        var_file: None,
-        plan: None,
         // Unreadable `.json` files are not ours to judge.
         skip: kind == FileKind::Json,
-        resources: Vec::new(),
         issues: vec![("INPUT001", span, msg, help.to_string())],
-        patches: Vec::new(),
+        ..FileResult::new(path, SourceFile::new(display.clone(), Arc::from(text)))
     };
     let read = if from_stdin {
         read_limited(std::io::stdin().lock())
@@ -153,17 +164,7 @@ fn read_file_as(path: &PathBuf, kind: FileKind) -> FileResult {
 }
 
 fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> FileResult {
-    let empty = |file: SourceFile| FileResult {
-        path: path.to_path_buf(),
-        file,
-        hcl: None,
-        var_file: None,
-        plan: None,
-        skip: false,
-        resources: Vec::new(),
-        issues: Vec::new(),
-        patches: Vec::new(),
-    };
+    let empty = |file: SourceFile| FileResult::new(path, file);
     match kind {
         FileKind::Yaml => parse_yaml_text(path, display, text),
         FileKind::TfVars if path.to_string_lossy().ends_with(".json") => {
@@ -242,15 +243,8 @@ fn read_plan(mut file: std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
 
 fn skipped(path: &Path) -> FileResult {
     FileResult {
-        path: path.to_path_buf(),
-        file: SourceFile::new(String::new(), Arc::from("")),
-        hcl: None,
-        var_file: None,
-        plan: None,
         skip: true,
-        resources: Vec::new(),
-        issues: Vec::new(),
-        patches: Vec::new(),
+        ..FileResult::new(path, SourceFile::new(String::new(), Arc::from("")))
     }
 }
 
@@ -315,15 +309,10 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
         Vec::new()
     };
     FileResult {
-        path: path.to_path_buf(),
-        file,
-        hcl: None,
-        var_file: None,
-        plan: None,
-        skip: false,
         resources,
         issues,
         patches,
+        ..FileResult::new(path, file)
     }
 }
 
