@@ -443,6 +443,26 @@ impl<'a> RuleCx<'a> {
         }
     }
 
+    /// Says, as info, that this rule cannot judge Terraform instance `id` because attribute
+    /// `name` (`attr`) has a value that is not known statically; points at the attribute.
+    pub fn unknown_value(
+        &mut self,
+        id: crate::model::TfId,
+        name: &str,
+        attr: &crate::model::terraform::Attr,
+    ) -> &mut Finding {
+        let r = self.model.tf(id);
+        let why = format!(
+            "{} is not known statically",
+            crate::facts::terraform::shown(name, attr)
+        );
+        self.cannot_judge(Label::new(r.source, attr.span, ""), &r.address, why)
+            .help(format!(
+                "give {name} a value that can be known (a literal, variable default or tfvars), or scan a plan"
+            ))
+            .on(id)
+    }
+
     /// Says, as info, that this rule cannot judge `subject` (how findings name the resource) because
     /// `why` (a value that is not known statically); chain `.on(..)` and `.help(..)`.
     pub fn cannot_judge(

@@ -34,13 +34,7 @@ pub fn check(cx: &mut RuleCx) {
             }
             Some(_) => {}
             None => {
-                cx.cannot_judge(
-                    Label::new(r.source, attr.span, ""),
-                    &r.address,
-                    format!("{} is not known statically", shown(name, attr)),
-                )
-                .help("give the value explicitly (a variable default or tfvars), or scan a plan")
-                .on(id);
+                cx.unknown_value(id, name, attr);
             }
         }
     }

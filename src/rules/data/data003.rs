@@ -22,9 +22,7 @@ pub fn check(cx: &mut RuleCx) {
             Some(Some(true)) => {}
             Some(None) => {
                 let a = attr.expect("matched Some");
-                cx.cannot_judge(Label::new(r.source, a.span, ""), &r.address, format!("{} is not known statically", shown("multi_az", a)))
-                .help("give multi_az a value that can be known (a literal, variable default or tfvars), or scan a plan")
-                .on(id);
+                cx.unknown_value(id, "multi_az", a);
             }
             value => {
                 let why = match attr {

@@ -21,8 +21,7 @@ pub fn check(cx: &mut RuleCx) {
             ),
             Some(None) => {
                 let a = attr.expect("matched Some");
-                cx.cannot_judge(Label::new(r.source, a.span, ""), &r.address, format!("{} is not known statically", shown("multi_region", a)))
-                .on(id);
+                cx.unknown_value(id, "multi_region", a);
             }
             _ => {
                 let why = match attr {
