@@ -266,13 +266,19 @@ pub struct Collected {
     tfvars: Vec<(PathBuf, String, SourceId, VarFile)>,
 }
 
+/// The module directory of a file. Discovery normalised every path already, so its parent
+/// is the key local module sources resolve to.
+fn module_dir(path: &Path) -> PathBuf {
+    path.parent().unwrap_or(Path::new("")).to_path_buf()
+}
+
 /// Stack for evaluation: references may chain (bounded) through nested expressions.
 const EVAL_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 impl Collected {
     /// Adds a `.tf` file to its module.
     pub fn add_tf(&mut self, path: &Path, source: SourceId, body: Body) {
-        let dir = normalize(path.parent().unwrap_or(Path::new("")));
+        let dir = module_dir(path);
         self.modules
             .entry(dir.clone())
             .or_insert_with(|| ModuleDir {
@@ -289,7 +295,7 @@ impl Collected {
     /// Adds a variable definitions file; only those Terraform loads by itself are kept
     /// (others apply when named with `--var-file`).
     pub fn add_var_file(&mut self, path: &Path, source: SourceId, file: VarFile) {
-        let dir = normalize(path.parent().unwrap_or(Path::new("")));
+        let dir = module_dir(path);
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
