@@ -124,6 +124,13 @@ pub struct Finding {
     pub primary: Label,
     pub secondary: Vec<Label>,
     pub resource: Option<Subject>,
+    /// What the offending value should be (`>= 3`), for fix texts that name the value to
+    /// change (a Helm value, say).
+    pub want: Option<String>,
+    /// What is missing, when a finding is about an absence: a kind (`PodDisruptionBudget`) or
+    /// a field (`topologySpreadConstraints`). A Helm chart may have left it out because of a
+    /// value, which the fix text then names.
+    pub absent: Option<&'static str>,
 }
 
 /// The resource a finding is about.

@@ -33,6 +33,8 @@ enum Command {
     /// List the resources a scan understood: Terraform instances (address, provider, region)
     /// and Kubernetes objects, with where they are defined.
     Resources(ResourcesArgs),
+    /// Render Helm charts in-process (like `helm template`) and print the manifests.
+    Render(RenderArgs),
     /// Print a rule's documentation.
     Explain {
         /// Rule id, e.g. COMPUTE001 (case-insensitive).
@@ -56,6 +58,8 @@ struct CheckArgs {
     fail_on: FailOn,
     #[command(flatten)]
     terraform: TerraformArgs,
+    #[command(flatten)]
+    helm: HelmArgs,
 }
 
 #[derive(clap::Args)]
@@ -65,9 +69,83 @@ struct ResourcesArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     terraform: TerraformArgs,
+    #[command(flatten)]
+    helm: HelmArgs,
 }
 
 #[derive(clap::Args)]
+struct RenderArgs {
+    /// Chart directories (or directories holding charts) to render.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    helm: HelmArgs,
+}
+
+#[derive(clap::Args)]
+#[command(next_help_heading = "Helm")]
+struct HelmArgs {
+    /// Helm values file applied to every chart (repeatable; later files win).
+    #[arg(long = "values", short = 'f', value_name = "FILE")]
+    values: Vec<PathBuf>,
+    /// Helm value `KEY=VALUE` (Helm's --set syntax; repeatable; applied after --values).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    set: Vec<String>,
+    /// Helm value `KEY=VALUE` kept as a string.
+    #[arg(long = "set-string", value_name = "KEY=VALUE")]
+    set_string: Vec<String>,
+    /// Kubernetes version charts see in .Capabilities.KubeVersion.
+    #[arg(long = "kube-version", value_name = "VERSION", default_value = spoflint::ingest::helm::DEFAULT_KUBE_VERSION)]
+    kube_version: String,
+    /// Extra API versions for .Capabilities.APIVersions, e.g. monitoring.coreos.com/v1
+    /// (repeatable).
+    #[arg(long = "api-versions", value_name = "GROUP/VERSION")]
+    api_versions: Vec<String>,
+    /// .Release.Name charts are rendered with.
+    #[arg(
+        long = "release-name",
+        value_name = "NAME",
+        default_value = "release-name"
+    )]
+    release_name: String,
+    /// .Release.Namespace charts are rendered with.
+    #[arg(
+        long = "namespace",
+        value_name = "NAMESPACE",
+        default_value = "default"
+    )]
+    namespace: String,
+}
+
+impl HelmArgs {
+    fn options(&self) -> spoflint::ingest::helm::HelmOptions {
+        use spoflint::ingest::helm::SetArg;
+        // clap keeps each flag's values in order; --set-string ones go last (Helm applies
+        // --set, then --set-string).
+        let set = self
+            .set
+            .iter()
+            .map(|a| SetArg {
+                assignment: a.clone(),
+                string: false,
+            })
+            .chain(self.set_string.iter().map(|a| SetArg {
+                assignment: a.clone(),
+                string: true,
+            }))
+            .collect();
+        spoflint::ingest::helm::HelmOptions {
+            values_files: self.values.clone(),
+            set,
+            kube_version: self.kube_version.clone(),
+            api_versions: self.api_versions.clone(),
+            release_name: self.release_name.clone(),
+            namespace: self.namespace.clone(),
+        }
+    }
+}
+
+#[derive(clap::Args, Default)]
 struct TerraformArgs {
     /// Terraform variable file applied to every root module (repeatable, in order).
     #[arg(long = "var-file", value_name = "FILE")]
@@ -84,12 +162,11 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     }
 }
 
-impl TerraformArgs {
-    fn options(&self) -> spoflint::ScanOptions {
-        spoflint::ScanOptions {
-            var_files: self.var_files.clone(),
-            vars: self.vars.clone(),
-        }
+fn scan_options(terraform: &TerraformArgs, helm: &HelmArgs) -> spoflint::ScanOptions {
+    spoflint::ScanOptions {
+        var_files: terraform.var_files.clone(),
+        vars: terraform.vars.clone(),
+        helm: helm.options(),
     }
 }
 
@@ -152,7 +229,7 @@ fn fail(message: &str) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let scan = match spoflint::scan_with(&args.paths, &args.terraform.options()) {
+    let scan = match spoflint::scan_with(&args.paths, &scan_options(&args.terraform, &args.helm)) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -232,8 +309,39 @@ fn explain(id: &str) -> ExitCode {
     }
 }
 
+/// Prints rendered manifests as `helm template` does; problems go to stderr (exit 1).
+fn render_charts(args: &RenderArgs) -> ExitCode {
+    let options = scan_options(&TerraformArgs::default(), &args.helm);
+    let rendered = match spoflint::render(&args.paths, &options) {
+        Ok(r) => r,
+        Err(e) => return fail(&e),
+    };
+    let mut text = String::new();
+    for (name, manifest) in &rendered.manifests {
+        if manifest.trim().is_empty() {
+            continue;
+        }
+        text.push_str(&format!(
+            "---\n# Source: {name}\n{}\n",
+            manifest.trim_matches('\n')
+        ));
+    }
+    let printed = print(&text);
+    for p in &rendered.problems {
+        eprintln!("spoflint: {p}");
+    }
+    if printed != ExitCode::SUCCESS {
+        return printed;
+    }
+    if rendered.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
 fn list_resources(args: &ResourcesArgs) -> ExitCode {
-    let scan = match spoflint::scan_with(&args.paths, &args.terraform.options()) {
+    let scan = match spoflint::scan_with(&args.paths, &scan_options(&args.terraform, &args.helm)) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -277,5 +385,6 @@ fn main() -> ExitCode {
         Command::Rules { format } => list_rules(*format),
         Command::Explain { id } => explain(id),
         Command::Resources(args) => list_resources(args),
+        Command::Render(args) => render_charts(args),
     }
 }

@@ -55,6 +55,36 @@ fn each_bad_file_gets_its_diagnostic() {
             "INPUT004",
             "modules nest deeper",
         ),
+        (
+            "helm-syntax/templates/configmap.yaml",
+            "INPUT001",
+            "invalid Go template: unclosed action",
+        ),
+        (
+            "helm-required/templates/deployment.yaml",
+            "INPUT003",
+            "database.host is required",
+        ),
+        (
+            "helm-bad-values/values.yaml",
+            "INPUT001",
+            "(Helm values file)",
+        ),
+        (
+            "helm-recursion/templates/_helpers.tpl",
+            "INPUT003",
+            "calls nest deeper than 100",
+        ),
+        (
+            "helm-bad-output/templates/deployment.yaml",
+            "INPUT003",
+            "renders invalid YAML",
+        ),
+        (
+            "helm-corrupt-tgz/charts/broken-1.0.0.tgz",
+            "INPUT001",
+            "invalid gzip header",
+        ),
     ];
     for (file, rule, text) in cases {
         let found = finding_for(&scan, file);
@@ -111,7 +141,19 @@ fn good_files_and_documents_are_still_scanned() {
         .iter()
         .map(|r| r.name.as_str())
         .collect();
-    assert_eq!(names, ["still-scanned", "first-doc", "utf16", "utf8-bom"]);
+    assert_eq!(
+        names,
+        [
+            "still-scanned",
+            "first-doc",
+            "utf16",
+            "utf8-bom",
+            // Charts: the templates that render, next to the broken ones.
+            "helm-corrupt-tgz-api",
+            "helm-escape-probe",
+            "helm-syntax-still-rendered",
+        ]
+    );
     assert!(
         finding_for(&scan, "good.yaml")
             .iter()
@@ -121,6 +163,57 @@ fn good_files_and_documents_are_still_scanned() {
         finding_for(&scan, "second-doc-broken.yaml")
             .iter()
             .any(|f| f.rule == "COMPUTE001")
+    );
+}
+
+#[test]
+fn helm_diagnostics_point_at_the_template_line() {
+    let scan = scan();
+    let at = |file: &str, rule: &str| {
+        let f = finding_for(&scan, file)
+            .into_iter()
+            .find(|f| f.rule == rule)
+            .unwrap_or_else(|| panic!("{file}: no {rule}"));
+        let lc = scan
+            .model
+            .sources
+            .get(f.primary.source)
+            .line_col(f.primary.span.start);
+        (lc.line, lc.col)
+    };
+    assert_eq!(
+        at("helm-syntax/templates/configmap.yaml", "INPUT001"),
+        (6, 13)
+    );
+    assert_eq!(
+        at("helm-required/templates/deployment.yaml", "INPUT003"),
+        (22, 25)
+    );
+    assert_eq!(at("helm-bad-values/values.yaml", "INPUT001"), (4, 7));
+    assert_eq!(
+        at("helm-recursion/templates/_helpers.tpl", "INPUT003"),
+        (9, 35)
+    );
+    assert_eq!(
+        at("helm-bad-output/templates/deployment.yaml", "INPUT003"),
+        (21, 13)
+    );
+    // Only the archive is reported, not also a missing dependency.
+    assert_eq!(finding_for(&scan, "helm-corrupt-tgz/Chart.yaml").len(), 0);
+    // .Files never reads outside the chart: the probe renders empty strings.
+    let probe = scan
+        .model
+        .resources
+        .iter()
+        .find(|r| r.name == "helm-escape-probe")
+        .unwrap();
+    let data = probe.root().get("data").unwrap();
+    for key in ["passwd-relative", "passwd-absolute", "sentinel-roundtrip"] {
+        assert_eq!(data.get(key).and_then(|v| v.as_str()), Some(""), "{key}");
+    }
+    assert_eq!(
+        data.get("sentinel").and_then(|v| v.as_str()),
+        Some("inside the chart")
     );
 }
 

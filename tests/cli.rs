@@ -246,7 +246,7 @@ fn symlinks_are_not_followed_out_of_the_tree() {
 }
 
 #[test]
-fn helm_charts_are_detected_not_parsed_as_yaml() {
+fn helm_charts_are_rendered_not_parsed_as_yaml() {
     let dir = tempfile::tempdir().unwrap();
     let chart = dir.path().join("mychart");
     std::fs::create_dir_all(chart.join("templates")).unwrap();
@@ -255,18 +255,117 @@ fn helm_charts_are_detected_not_parsed_as_yaml() {
         "apiVersion: v2\nname: mychart\nversion: 0.1.0\n",
     )
     .unwrap();
+    std::fs::write(chart.join("values.yaml"), "replicaCount: 1\n").unwrap();
+    // As raw YAML this template would be a Deployment named `{{ .Release.Name }}`.
     std::fs::write(
         chart.join("templates/deployment.yaml"),
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicaCount }}\n",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-web\nspec:\n  replicas: {{ .Values.replicaCount }}\n",
     )
     .unwrap();
     let out = spoflint()
         .args(["check", "--format", "json"])
         .arg(dir.path())
         .assert()
+        .code(1);
+    let (json, rules) = json_report(&out);
+    assert_eq!(rules, ["COMPUTE001"]);
+    let finding = &json["findings"][0];
+    assert_eq!(finding["resource"]["name"], "release-name-web");
+    assert!(
+        finding["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("mychart/templates/deployment.yaml"),
+        "{finding}"
+    );
+    assert_eq!(finding["start"]["line"], 6);
+    // The value's line in values.yaml is a related location.
+    assert!(
+        finding["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(
+                |r| r["file"].as_str().unwrap().ends_with("mychart/values.yaml")
+                    && r["start"]["line"] == 1
+            ),
+        "{finding}"
+    );
+    // --release-name and --set reach the templates.
+    let out = spoflint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--release-name",
+            "prod",
+            "--set",
+            "replicaCount=3",
+        ])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    let (json, rules) = json_report(&out);
+    assert_eq!(rules, ["COMPUTE003", "COMPUTE005"]);
+    assert_eq!(json["findings"][0]["resource"]["name"], "prod-web");
+}
+
+#[test]
+fn helm_values_files_and_set_follow_helms_order() {
+    let case = "fixtures/helm/values-override";
+    let prod = "fixtures/helm/values-override/values-prod.yaml";
+    let rules_with = |args: &[&str]| {
+        let out = spoflint()
+            .args(["check", case, "--format", "json"])
+            .args(args)
+            .assert();
+        json_report(&out).1
+    };
+    assert_eq!(rules_with(&[]), ["COMPUTE001"]);
+    assert!(rules_with(&["--values", prod]).is_empty());
+    assert_eq!(
+        rules_with(&["--set", "replicaCount=3"]),
+        ["COMPUTE003", "COMPUTE005"]
+    );
+    // --set wins over --values.
+    assert_eq!(
+        rules_with(&["-f", prod, "--set", "replicaCount=1"]),
+        ["COMPUTE001"]
+    );
+    spoflint()
+        .args(["check", case, "--values", "no/such/values.yaml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn render_prints_manifests_like_helm_template() {
+    let out = spoflint()
+        .args([
+            "render",
+            "fixtures/helm/values-override",
+            "--set",
+            "replicaCount=5",
+        ])
+        .assert()
         .code(0);
-    let (_, rules) = json_report(&out);
-    assert_eq!(rules, ["INPUT003"]);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    assert!(
+        text.starts_with("---\n# Source: checkout/templates/"),
+        "{text}"
+    );
+    assert!(text.contains("replicas: 5"), "{text}");
+    // A chart that cannot be rendered: problems on stderr, exit 1.
+    let out = spoflint()
+        .args(["render", "fixtures/bad-input/helm-required"])
+        .assert()
+        .code(1);
+    let err = String::from_utf8(out.get_output().stderr.clone()).unwrap();
+    assert!(err.contains("database.host is required"), "{err}");
+    spoflint()
+        .args(["render", "fixtures/k8s/ha-good"])
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Every fixture case under `fixtures/{k8s,terraform}/<rule>/<fire|pass|info>-*/` (and the
-//! whole-system cases such as `ha-good`) is scanned on its own: fire cases must report their
+//! whole-system cases such as `ha-good`, and every chart under `fixtures/helm/`) is scanned on its own: fire cases must report their
 //! rule, pass cases must not, info cases must report it only as info (a value it cannot know),
 //! the exact rule set must match the format's `EXPECTED.md`, and the full human + JSON output
 //! is snapshot-tested.
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use spoflint::finding::Severity;
 use spoflint::report::{self, Summary};
 
-const FORMATS: &[&str] = &["fixtures/k8s", "fixtures/terraform"];
+const FORMATS: &[&str] = &["fixtures/k8s", "fixtures/terraform", "fixtures/helm"];
 
 fn case_dirs() -> Vec<PathBuf> {
     FORMATS

@@ -81,6 +81,7 @@ fn variable_precedence_defaults_tfvars_auto_var_file_cli() {
     let options = ScanOptions {
         var_files: vec![dir.path().join("prod.tfvars")],
         vars: vec![("d".into(), "cli".into())],
+        ..ScanOptions::default()
     };
     let scan = spoflint::scan_with(&[dir.path().join("root")], &options).unwrap();
     assert_eq!(
@@ -416,7 +417,7 @@ fn tfvars_json_files_are_loaded_in_terraform_order() {
     );
     let options = ScanOptions {
         var_files: vec![dir.path().join("custom.vars")],
-        vars: Vec::new(),
+        ..ScanOptions::default()
     };
     let scan = spoflint::scan_with(&[dir.path().join("root")], &options).unwrap();
     assert_eq!(

@@ -380,6 +380,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         // Terraform reads any --var-file as HCL, or as JSON when it ends in .json.
         let r = read_file_as(path, FileKind::TfVars);
         let source = model.sources.add(r.file);
+        model.option_sources += 1;
         for (rule, span, message, help) in r.issues {
             issues.push(InputIssue {
                 rule,
@@ -398,23 +399,111 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         inputs.add_var(name, value);
     }
     tf.evaluate(&inputs, &mut model.terraform, &mut issues);
-    for chart in &found.charts {
-        let chart_yaml = chart.join("Chart.yaml");
-        let text = std::fs::read_to_string(&chart_yaml).unwrap_or_default();
-        let first_line = text.lines().next().map_or(0, str::len);
-        let source = model
-            .sources
-            .add(SourceFile::new(display_path(&chart_yaml), Arc::from(text)));
-        issues.push(InputIssue {
-            rule: "INPUT003",
-            source,
-            span: Span::new(0, first_line),
-            message: format!(
-                "Helm chart `{}` skipped: rendering charts is not supported yet",
-                display_path(chart)
-            ),
-            help: "render it with `helm template` and scan the output meanwhile".to_string(),
-        });
-    }
+    render_charts(found, options, &mut model, &mut issues);
     (model, issues)
+}
+
+/// Reads the user's Helm values (`--values`, `--set`), then renders every chart in parallel
+/// and adds its files, resources and value traces to the model. Returns the rendered
+/// manifests (Helm template name, text) in chart order.
+pub fn render_charts(
+    found: &Discovered,
+    options: &crate::ScanOptions,
+    model: &mut Model,
+    issues: &mut Vec<InputIssue>,
+) -> Vec<(String, String)> {
+    let mut manifests = Vec::new();
+    if found.charts.is_empty() {
+        return manifests;
+    }
+    let helm_options = &options.helm;
+    let mut user = helm::UserValues::default();
+    for path in &helm_options.values_files {
+        let r = read_file_as(path, FileKind::Yaml);
+        let source = model.sources.add(r.file);
+        model.option_sources += 1;
+        let file = model.sources.get(source);
+        let parsed = yaml::parse(file);
+        match (&parsed.error, r.issues.first()) {
+            (_, Some((rule, span, message, help))) => issues.push(InputIssue {
+                rule,
+                source,
+                span: *span,
+                message: message.clone(),
+                help: help.clone(),
+            }),
+            (Some(e), None) => issues.push(InputIssue {
+                rule: "INPUT001",
+                source,
+                span: e.span,
+                message: format!("{} (Helm values file)", e.message),
+                help: "fix the YAML; the charts were rendered without this file".to_string(),
+            }),
+            (None, None) => user
+                .docs
+                .extend(parsed.documents.into_iter().take(1).map(|d| (source, d))),
+        }
+    }
+    if !helm_options.set.is_empty() {
+        // One source holds every `--set`, a line each, so traces can point at them.
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        for s in &helm_options.set {
+            let flag = if s.string { "--set-string " } else { "--set " };
+            let start = text.len() + flag.len();
+            text.push_str(flag);
+            text.push_str(&s.assignment);
+            spans.push((Span::new(start, text.len()), s));
+            text.push('\n');
+        }
+        let source = model.sources.add(SourceFile::new(
+            "<command line>".to_string(),
+            Arc::from(text),
+        ));
+        model.option_sources += 1;
+        for (span, s) in spans {
+            let assignment = if s.string {
+                format!("\u{0}string:{}", s.assignment)
+            } else {
+                s.assignment.clone()
+            };
+            user.set.push((source, span, assignment));
+        }
+    }
+    // Templates recurse (bounded, but deeply in debug builds): render on large stacks.
+    let render = || -> Vec<helm::ChartOutput> {
+        found
+            .charts
+            .par_iter()
+            .map(|dir| helm::render_chart(dir, &user, helm_options))
+            .collect()
+    };
+    let outputs = match rayon::ThreadPoolBuilder::new()
+        .stack_size(helm::RENDER_STACK_BYTES)
+        .build()
+    {
+        Ok(pool) => pool.install(render),
+        Err(_) => render(),
+    };
+    for mut out in outputs {
+        out.relocate(model.sources.len() as u32);
+        for f in out.files {
+            model.sources.add(f);
+        }
+        model.resources.extend(out.resources);
+        issues.extend(
+            out.issues
+                .into_iter()
+                .map(|(source, rule, span, message, help)| InputIssue {
+                    rule,
+                    source,
+                    span,
+                    message,
+                    help,
+                }),
+        );
+        model.helm_traces.extend(out.traces);
+        manifests.extend(out.manifests);
+    }
+    manifests
 }

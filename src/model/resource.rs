@@ -66,6 +66,10 @@ pub struct Model {
     pub resources: Vec<Resource>,
     /// Terraform resource instances (managed resources; data sources are not infrastructure).
     pub terraform: Vec<super::TfResource>,
+    /// Where values printed into rendered Helm templates came from.
+    pub helm_traces: Vec<crate::ingest::helm::ValueTrace>,
+    /// Sources that are options rather than scanned files (`--var-file`, `--values`, `--set`).
+    pub option_sources: usize,
 }
 
 impl Model {

@@ -185,6 +185,8 @@ impl<'a> RuleCx<'a> {
             primary,
             secondary: Vec::new(),
             resource: None,
+            want: None,
+            absent: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -201,6 +203,20 @@ impl Finding {
         if !same_place(&self.primary) && !self.secondary.iter().any(same_place) {
             self.secondary.push(label);
         }
+        self
+    }
+
+    /// What the offending value should be (`>= 3`): fix texts that name a value to change
+    /// (a Helm chart's value) use it.
+    pub fn wants(&mut self, want: impl Into<String>) -> &mut Self {
+        self.want = Some(want.into());
+        self
+    }
+
+    /// What is missing (a kind or a field name), for fix texts that name the Helm value that
+    /// left it out.
+    pub fn absent(&mut self, what: &'static str) -> &mut Self {
+        self.absent = Some(what);
         self
     }
 

@@ -1,5 +1,526 @@
-//! Helm charts (issue 4, in progress): the Go template parser is here; rendering, values
-//! tracing and chart loading are not wired into scans yet, so charts are still reported as
-//! skipped (INPUT003).
+//! Helm charts, rendered in-process: no `helm` binary, nothing fetched, nothing executed.
+//!
+//! [`chart`] loads a chart directory or archive, [`template`] parses Go templates, [`exec`]
+//! runs them with [`funcs`] (Go builtins, Sprig, Helm's own), [`render`] coalesces values and
+//! renders every template, and this module turns the output into Kubernetes resources whose
+//! spans point back into the templates, with value traces into the values files.
 
+pub mod chart;
+pub mod exec;
+pub mod files;
+pub mod funcs;
+pub mod render;
+pub mod strvals;
 pub mod template;
+pub mod value;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use exec::Seg;
+use render::{Manifest, USER_SOURCE_BASE};
+
+use crate::ingest::yaml::{self, Document};
+use crate::model::{NodeId, Resource, SourceFile, SourceId, Span};
+
+/// Stack size of the threads charts are rendered on: template calls nest up to
+/// [`exec::MAX_CALL_DEPTH`] deep, each through several interpreter frames.
+pub const RENDER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Kubernetes version charts see as `.Capabilities.KubeVersion` by default.
+pub const DEFAULT_KUBE_VERSION: &str = "v1.31.0";
+
+/// How charts are rendered.
+#[derive(Debug, Clone, Default)]
+pub struct HelmOptions {
+    /// `--values FILE`, in order (later files win).
+    pub values_files: Vec<PathBuf>,
+    /// `--set key=value` (typed) and `--set-string key=value`, in order, after the files.
+    pub set: Vec<SetArg>,
+    /// `.Capabilities.KubeVersion`; [`DEFAULT_KUBE_VERSION`] when empty.
+    pub kube_version: String,
+    /// Extra API versions for `.Capabilities.APIVersions` (CRDs), on top of the built-in ones.
+    pub api_versions: Vec<String>,
+    /// `.Release.Name` (default `release-name`, as `helm template`) and `.Release.Namespace`.
+    pub release_name: String,
+    pub namespace: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct SetArg {
+    pub assignment: String,
+    /// `--set-string`: values stay strings.
+    pub string: bool,
+}
+
+/// User values given to every chart: parsed files and the `--set` source, with their ids in
+/// the scan's sources.
+#[derive(Default)]
+pub struct UserValues {
+    pub docs: Vec<(SourceId, Document)>,
+    pub set: Vec<(SourceId, Span, String)>,
+}
+
+/// Where a value printed into a template came from.
+#[derive(Debug, Clone)]
+pub struct ValueTrace {
+    /// The action in the template that printed it.
+    pub source: SourceId,
+    pub span: Span,
+    /// The `key: value` it came from (a values file, or the `--set` list).
+    pub value_source: SourceId,
+    pub value_span: Span,
+    /// Dotted values path: `controller.replicaCount`.
+    pub path: String,
+    /// The key is not set (the span is its parent's).
+    pub missing: bool,
+    /// A condition (`if`/`with`/`range`) that was false, rather than a printed value.
+    pub condition: bool,
+}
+
+/// A rendered chart: its files, resources and traces, with chart-local source ids (and user
+/// values ids at [`USER_SOURCE_BASE`] and above) until [`ChartOutput::relocate`].
+#[derive(Default)]
+pub struct ChartOutput {
+    pub files: Vec<SourceFile>,
+    pub resources: Vec<Resource>,
+    pub issues: Vec<(SourceId, &'static str, Span, String, String)>,
+    pub traces: Vec<ValueTrace>,
+    /// Rendered manifests by Helm template name, for `spoflint render`.
+    pub manifests: Vec<(String, String)>,
+}
+
+/// The API versions `helm template` knows without a cluster: Helm's default version set (the
+/// built-in groups of its client-go, alpha and beta versions included).
+pub const BUILTIN_API_VERSIONS: &[&str] = &[
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "apiextensions.k8s.io/v1",
+    "apiextensions.k8s.io/v1beta1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1alpha1",
+    "certificates.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1alpha3",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1beta2",
+    "scheduling.k8s.io/v1",
+    "scheduling.k8s.io/v1alpha2",
+    "scheduling.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storage.k8s.io/v1beta1",
+    "storagemigration.k8s.io/v1beta1",
+    "v1",
+];
+
+/// Loads and renders the chart in `dir`. Runs on any thread: everything it returns is plain
+/// data.
+pub fn render_chart(dir: &Path, user: &UserValues, options: &HelmOptions) -> ChartOutput {
+    let (loaded, chart) = chart::load_dir(dir);
+    let mut out = ChartOutput {
+        files: loaded.files,
+        issues: loaded
+            .issues
+            .into_iter()
+            .map(|(f, rule, span, m, h)| (SourceId(f as u32), rule, span, m, h))
+            .collect(),
+        ..ChartOutput::default()
+    };
+    let Some(chart) = chart else {
+        return out;
+    };
+    if out
+        .issues
+        .iter()
+        .any(|i| i.1 == "INPUT001" && Some(i.0.0 as usize) == chart.values_file)
+    {
+        return out;
+    }
+    // User values carry ids above USER_SOURCE_BASE until relocated.
+    let user_docs: Vec<(SourceId, Document)> = user
+        .docs
+        .iter()
+        .map(|(id, d)| {
+            (
+                SourceId(USER_SOURCE_BASE + id.0),
+                Document {
+                    tree: Arc::clone(&d.tree),
+                    root: d.root,
+                },
+            )
+        })
+        .collect();
+    let set: Vec<(SourceId, Span, String)> = user
+        .set
+        .iter()
+        .map(|(id, span, a)| (SourceId(USER_SOURCE_BASE + id.0), *span, a.clone()))
+        .collect();
+    let mut api_versions: Vec<String> =
+        BUILTIN_API_VERSIONS.iter().map(|s| s.to_string()).collect();
+    api_versions.extend(options.api_versions.iter().cloned());
+    let input = render::RenderInput {
+        user: &user_docs,
+        set: &set,
+        release_name: if options.release_name.is_empty() {
+            "release-name"
+        } else {
+            &options.release_name
+        },
+        namespace: if options.namespace.is_empty() {
+            "default"
+        } else {
+            &options.namespace
+        },
+        kube_version: if options.kube_version.is_empty() {
+            DEFAULT_KUBE_VERSION
+        } else {
+            &options.kube_version
+        },
+        api_versions: &api_versions,
+    };
+    let rendered = render::render(&chart, &input);
+    out.issues.extend(
+        rendered
+            .issues
+            .into_iter()
+            .map(|(f, rule, span, m, h)| (SourceId(f as u32), rule, span, m, h)),
+    );
+    for m in rendered.manifests {
+        let source = SourceId(m.file as u32);
+        to_resources(&m, source, &chart.name, &mut out);
+        out.manifests.push((m.name, m.text));
+    }
+    out
+}
+
+impl ChartOutput {
+    /// Moves chart-local ids to `base + id`, and user ids to the ids they stand for.
+    pub fn relocate(&mut self, base: u32) {
+        let fix = |id: SourceId| {
+            if id.0 >= USER_SOURCE_BASE {
+                SourceId(id.0 - USER_SOURCE_BASE)
+            } else {
+                SourceId(base + id.0)
+            }
+        };
+        for r in &mut self.resources {
+            r.source = fix(r.source);
+        }
+        for i in &mut self.issues {
+            i.0 = fix(i.0);
+        }
+        for t in &mut self.traces {
+            t.source = fix(t.source);
+            t.value_source = fix(t.value_source);
+        }
+    }
+}
+
+/// Output offset → template offset, through the executor's segments.
+struct SpanMap<'a> {
+    segs: &'a [Seg],
+}
+
+impl SpanMap<'_> {
+    fn seg_at(&self, o: usize) -> Option<&Seg> {
+        let i = self.segs.partition_point(|s| out_start(s) <= o);
+        let s = self.segs.get(i.checked_sub(1)?)?;
+        (o < out_end(s)).then_some(s)
+    }
+
+    fn start(&self, o: usize) -> usize {
+        match self.seg_at(o) {
+            Some(Seg::Literal { out, src, .. }) => src + (o - out),
+            Some(Seg::Action { src_start, .. }) => *src_start,
+            None => self.end(o),
+        }
+    }
+
+    fn end(&self, o: usize) -> usize {
+        if o == 0 {
+            return self.segs.first().map_or(0, |s| match s {
+                Seg::Literal { src, .. } => *src,
+                Seg::Action { src_start, .. } => *src_start,
+            });
+        }
+        match self.seg_at(o - 1) {
+            Some(Seg::Literal { out, src, .. }) => src + (o - out),
+            Some(Seg::Action { src_end, .. }) => *src_end,
+            None => {
+                // Past the last segment: its end.
+                let i = self.segs.partition_point(|s| out_start(s) < o);
+                match i.checked_sub(1).and_then(|i| self.segs.get(i)) {
+                    Some(Seg::Literal { src, len, .. }) => src + len,
+                    Some(Seg::Action { src_end, .. }) => *src_end,
+                    None => 0,
+                }
+            }
+        }
+    }
+
+    fn span(&self, s: Span) -> Span {
+        let start = self.start(s.start);
+        let end = if s.end > s.start {
+            self.end(s.end)
+        } else {
+            start
+        };
+        Span::new(start, end)
+    }
+}
+
+fn out_start(s: &Seg) -> usize {
+    match s {
+        Seg::Literal { out, .. } => *out,
+        Seg::Action { out_start, .. } => *out_start,
+    }
+}
+
+fn out_end(s: &Seg) -> usize {
+    match s {
+        Seg::Literal { out, len, .. } => out + len,
+        Seg::Action { out_end, .. } => *out_end,
+    }
+}
+
+/// Parses a manifest's output and adds its resources, spans mapped into the template.
+fn to_resources(m: &Manifest, source: SourceId, chart: &str, out: &mut ChartOutput) {
+    let map = SpanMap { segs: &m.segs };
+    for s in &m.segs {
+        if let Seg::Action {
+            src_start,
+            src_end,
+            origin: Some(o),
+            ..
+        } = s
+        {
+            out.traces.push(ValueTrace {
+                source,
+                span: Span::new(*src_start, *src_end),
+                value_source: o.source,
+                value_span: o.span,
+                path: o.path.clone(),
+                missing: o.missing,
+                condition: false,
+            });
+        }
+    }
+    for c in &m.false_conditions {
+        out.traces.push(ValueTrace {
+            source,
+            span: Span::new(c.at, c.at),
+            value_source: c.origin.source,
+            value_span: c.origin.span,
+            path: c.origin.path.clone(),
+            missing: c.origin.missing,
+            condition: true,
+        });
+    }
+    for (offset, chunk) in split_manifests(&m.text) {
+        if chunk.trim().is_empty() {
+            continue;
+        }
+        let rendered = SourceFile::new(m.name.clone(), Arc::from(chunk));
+        let parsed = yaml::parse(&rendered);
+        let shift = |s: Span| Span::new(s.start + offset, s.end + offset);
+        if let Some(e) = &parsed.error {
+            let before = &m.text[..offset];
+            let line = before.matches('\n').count() + rendered.line_col(e.span.start).line;
+            let text = m.text.lines().nth(line - 1).unwrap_or("").trim_end();
+            out.issues.push((
+                source,
+                "INPUT003",
+                map.span(shift(e.span)),
+                format!(
+                    "chart `{chart}`: template `{}` renders invalid YAML: {} (rendered line {line}: `{text}`)",
+                    m.name,
+                    e.message.trim_start_matches("invalid YAML: ")
+                ),
+                "fix the template's indentation or quoting (`spoflint render` shows the output); its other documents were checked"
+                    .to_string(),
+            ));
+        }
+        let mut docs = parsed.documents;
+        for doc in &mut docs {
+            if let Some(tree) = Arc::get_mut(&mut doc.tree) {
+                for i in 0..tree.len() {
+                    let node = tree.node_mut(NodeId(i as u32));
+                    node.span = map.span(shift(node.span));
+                }
+            }
+        }
+        out.resources
+            .extend(crate::ingest::kubernetes::resources(&docs, source));
+    }
+}
+
+/// Splits rendered output into documents as Helm does (`(?:^|\s*\n)---\s*`): a `---` at
+/// the start of a line ends a document, whatever follows it on the line. Returns each
+/// document with its offset.
+fn split_manifests(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut search = 0;
+    while let Some(i) = text[search..].find("---").map(|i| search + i) {
+        search = i + 3;
+        if i != 0 && !text[..i].ends_with('\n') {
+            continue;
+        }
+        out.push((start, &text[start..i]));
+        let rest = &text[i + 3..];
+        start = i + 3 + (rest.len() - rest.trim_start().len());
+        search = start.max(search);
+    }
+    out.push((start, &text[start..]));
+    out
+}
+
+/// Adds Helm value traces to findings on rendered templates: a label on the values line that
+/// set the offending value (or the one whose condition left a missing object or field out),
+/// and a fix text naming the value.
+pub fn annotate(findings: &mut [crate::finding::Finding], model: &crate::model::Model) {
+    if model.helm_traces.is_empty() {
+        return;
+    }
+    let mut printed: std::collections::HashMap<SourceId, Vec<&ValueTrace>> =
+        std::collections::HashMap::new();
+    for t in model.helm_traces.iter().filter(|t| !t.condition) {
+        printed.entry(t.source).or_default().push(t);
+    }
+    for f in findings.iter_mut() {
+        let p = &f.primary;
+        // The action that printed the labelled value: it ends where the label ends.
+        let hit = printed.get(&p.source).and_then(|traces| {
+            traces
+                .iter()
+                .filter(|t| {
+                    t.span.end == p.span.end
+                        && t.span.start >= p.span.start
+                        && t.span.end > t.span.start
+                })
+                .min_by_key(|t| t.span.end - t.span.start)
+                .copied()
+        });
+        if let Some(t) = hit {
+            let text = if t.missing {
+                format!("`{}` is not set", t.path)
+            } else {
+                format!("value `{}` set here", t.path)
+            };
+            let fix = match &f.want {
+                Some(w) => {
+                    let example = w.trim_start_matches(['>', '<', '=', ' ']);
+                    format!(
+                        "set `{}` {w} {} (e.g. `--set {}={example}`), the value this field is rendered from",
+                        t.path,
+                        place(model, t.value_source),
+                        t.path
+                    )
+                }
+                None => format!(
+                    "change `{}` {}, the value this field is rendered from",
+                    t.path,
+                    place(model, t.value_source)
+                ),
+            };
+            f.also(crate::finding::Label::new(
+                t.value_source,
+                t.value_span,
+                text,
+            ));
+            f.help = format!("{fix}; {}", f.help);
+        } else if let Some(what) = f.absent
+            && let Some(t) = condition_for(model, p.source, what)
+        {
+            let source_path = &model.sources.get(t.source).path;
+            let template = source_path.rsplit('/').next().unwrap_or(source_path);
+            f.also(crate::finding::Label::new(
+                t.value_source,
+                t.value_span,
+                format!("`{}` is off, so {template} renders no {what}", t.path),
+            ));
+            f.help = format!(
+                "turn on `{}` {} (the chart renders the {what} only when it is set); {}",
+                t.path,
+                place(model, t.value_source),
+                f.help
+            );
+        }
+    }
+}
+
+fn place(model: &crate::model::Model, source: SourceId) -> String {
+    let file = &model.sources.get(source).path;
+    if file == "<command line>" {
+        "on the command line".to_string()
+    } else {
+        format!("in {file}")
+    }
+}
+
+/// A false condition that left `what` out of the chart that rendered `source`: one in the same
+/// template whose value path names the field, or one in a sibling template that declares
+/// `kind: <what>`.
+fn condition_for<'m>(
+    model: &'m crate::model::Model,
+    source: SourceId,
+    what: &str,
+) -> Option<&'m ValueTrace> {
+    let dir = |id: SourceId| {
+        let p = &model.sources.get(id).path;
+        p.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string())
+    };
+    let here = dir(source);
+    let field = what.to_ascii_lowercase();
+    let kind_line = format!("kind: {what}");
+    model.helm_traces.iter().filter(|t| t.condition).find(|t| {
+        let last = t
+            .path
+            .rsplit('.')
+            .next()
+            .unwrap_or(&t.path)
+            .to_ascii_lowercase();
+        (t.source == source && last.contains(&field))
+            || (t.source != source
+                && dir(t.source) == here
+                && model.sources.get(t.source).text.contains(&kind_line))
+    })
+}

@@ -71,7 +71,7 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
             if !text.is_empty() {
                 out.push(Token {
                     tok: Tok::Text(text.to_string()),
-                    at: pos,
+                    at: src.len() - text.len(),
                     end: src.len(),
                 });
             }
@@ -85,14 +85,15 @@ fn lex(src: &str) -> Result<Vec<Token>, ParseError> {
         if trim_next {
             text = text.trim_start();
         }
+        let at = open - text.len();
         if trim_before {
             text = text.trim_end();
         }
         if !text.is_empty() {
             out.push(Token {
                 tok: Tok::Text(text.to_string()),
-                at: pos,
-                end: open,
+                at,
+                end: at + text.len(),
             });
         }
         let mut i = open + 2 + usize::from(trim_before);
@@ -304,8 +305,10 @@ pub struct Pipeline {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Node {
-    Text(String),
-    Action(Pipeline),
+    /// Literal text and the offset of its first byte (after trimming).
+    Text(String, usize),
+    /// An action and the span of its `{{ ... }}` in the template.
+    Action(Pipeline, usize, usize),
     If {
         cond: Pipeline,
         then: Vec<Node>,
@@ -401,7 +404,7 @@ impl Parser {
         let mut nodes = Vec::new();
         while let Some(t) = self.next() {
             match t.tok {
-                Tok::Text(s) => nodes.push(Node::Text(s)),
+                Tok::Text(s) => nodes.push(Node::Text(s, t.at)),
                 Tok::Open => {
                     let at = t.at;
                     let kw = match self.peek() {
@@ -463,7 +466,11 @@ impl Parser {
                                 Node::Continue(at)
                             });
                         }
-                        _ => nodes.push(Node::Action(self.pipeline(true)?)),
+                        _ => {
+                            let pipe = self.pipeline(true)?;
+                            let end = self.toks.get(self.pos - 1).map_or(at, |t| t.end);
+                            nodes.push(Node::Action(pipe, at, end));
+                        }
                     }
                 }
                 other => return err(t.at, format!("unexpected {other:?}")),
@@ -692,18 +699,22 @@ mod tests {
         assert_eq!(
             p.body,
             vec![
-                Node::Text("a".into()),
-                Node::Action(Pipeline {
-                    vars: vec![],
-                    assign: false,
-                    cmds: vec![Command {
-                        args: vec![field(&["Values", "x"])],
+                Node::Text("a".into(), 0),
+                Node::Action(
+                    Pipeline {
+                        vars: vec![],
+                        assign: false,
+                        cmds: vec![Command {
+                            args: vec![field(&["Values", "x"])],
+                            at: 7
+                        }],
                         at: 7
-                    }],
-                    at: 7
-                }),
-                Node::Text("b\n".into()),
-                Node::Text("c".into()),
+                    },
+                    3,
+                    20
+                ),
+                Node::Text("b\n".into(), 22),
+                Node::Text("c".into(), 38),
             ]
         );
     }
@@ -713,7 +724,7 @@ mod tests {
         let p =
             parse(r#"{{ $x := .Values.name | default "web" | quote }}{{ printf "%s-%d" $x.a 3 }}"#)
                 .unwrap();
-        let Node::Action(first) = &p.body[0] else {
+        let Node::Action(first, ..) = &p.body[0] else {
             panic!()
         };
         assert_eq!(first.vars, vec!["$x".to_string()]);
@@ -722,7 +733,7 @@ mod tests {
             first.cmds[1].args,
             vec![Arg::Ident("default".into()), Arg::Str("web".into())]
         );
-        let Node::Action(second) = &p.body[1] else {
+        let Node::Action(second, ..) = &p.body[1] else {
             panic!()
         };
         assert_eq!(
@@ -758,7 +769,7 @@ mod tests {
             panic!()
         };
         assert_eq!(pipe.vars, vec!["$i".to_string(), "$v".to_string()]);
-        assert_eq!(otherwise, &vec![Node::Text("empty".into())]);
+        assert!(matches!(&otherwise[..], [Node::Text(t, _)] if t == "empty"));
         assert!(p.body.iter().any(|n| matches!(n, Node::With { .. })));
     }
 
@@ -771,7 +782,7 @@ name: {{ include "app.name" . }}
         )
         .unwrap();
         assert!(p.defines.contains_key("app.name"));
-        assert_eq!(p.defines["extra"], vec![Node::Text("default".into())]);
+        assert!(matches!(&p.defines["extra"][..], [Node::Text(t, _)] if t == "default"));
         assert!(
             p.body
                 .iter()

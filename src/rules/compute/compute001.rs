@@ -22,6 +22,7 @@ pub fn check(cx: &mut RuleCx) {
                 count(n, "replica")
             ),
         )
-        .help(help);
+        .help(help)
+        .wants(format!(">= {min}"));
     }
 }

@@ -27,6 +27,7 @@ pub fn check(cx: &mut RuleCx) {
                 model.resource(w.res).display()
             ),
         )
-        .help(format!("set {field} to {target} or more, one replica per availability zone"));
+        .help(format!("set {field} to {target} or more, one replica per availability zone"))
+        .wants(format!(">= {target}"));
     }
 }

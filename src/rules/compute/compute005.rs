@@ -29,6 +29,7 @@ pub fn check(cx: &mut RuleCx) {
             "add a PodDisruptionBudget in namespace {}:\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: {}\nspec:\n  maxUnavailable: 1\n  selector:\n    matchLabels:{labels}",
             r.namespace, r.name
         ))
-        .on(w.res);
+        .on(w.res)
+        .absent("PodDisruptionBudget");
     }
 }

@@ -16,6 +16,7 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .help(w.spread_help())
-        .on(w.res);
+        .on(w.res)
+        .absent("topologySpreadConstraints");
     }
 }

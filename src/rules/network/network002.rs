@@ -18,6 +18,7 @@ pub fn check(cx: &mut RuleCx) {
         )
         .help(format!(
             "run at least {min} controller replicas (3 across zones), or run the controller as a DaemonSet"
-        ));
+        ))
+        .wants(format!(">= {min}"));
     }
 }

@@ -22,6 +22,7 @@ pub fn check(cx: &mut RuleCx) {
         )
         .help(format!(
             "run at least {min} replicas (3 across zones for Vault's raft storage) with leader election enabled"
-        ));
+        ))
+        .wants(format!(">= {min}"));
     }
 }

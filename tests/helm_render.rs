@@ -1,0 +1,404 @@
+//! Helm rendering semantics: Go template behaviour, values coalescing, dependencies,
+//! `.Files`, bounds, and findings mapped back to templates and values files.
+
+use std::path::{Path, PathBuf};
+
+use spoflint::ScanOptions;
+use spoflint::ingest::helm::{HelmOptions, SetArg};
+
+/// Writes `files` (path, content) under a fresh temporary directory.
+fn chart(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, content) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+    dir
+}
+
+const CHART: (&str, &str) = ("Chart.yaml", "apiVersion: v2\nname: app\nversion: 1.0.0\n");
+
+fn render_with(dir: &Path, helm: HelmOptions) -> (String, Vec<String>) {
+    let options = ScanOptions {
+        helm,
+        ..ScanOptions::default()
+    };
+    let r = spoflint::render(&[dir.to_path_buf()], &options).unwrap();
+    // These tests look at template semantics, not at whether the output is a manifest.
+    let problems = r
+        .problems
+        .into_iter()
+        .filter(|p| !p.contains("renders invalid YAML"))
+        .collect();
+    let text = r
+        .manifests
+        .iter()
+        .map(|(name, text)| format!("# {name}\n{text}"))
+        .collect::<Vec<_>>()
+        .join("");
+    (text, problems)
+}
+
+fn render(dir: &Path) -> (String, Vec<String>) {
+    render_with(dir, HelmOptions::default())
+}
+
+/// The single template `templates/t.yaml` rendered with `values`.
+fn one(template: &str, values: &str) -> String {
+    let dir = chart(&[
+        CHART,
+        ("values.yaml", values),
+        ("templates/t.yaml", template),
+    ]);
+    let (text, problems) = render(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    text.trim_start_matches("# app/templates/t.yaml\n")
+        .to_string()
+}
+
+#[test]
+fn go_template_semantics() {
+    // Trimming, variables and their scope, range over sorted map keys, break/continue,
+    // else-if chains, and/or short-circuit.
+    let t = r#"{{- $x := "outer" -}}
+{{- range $k, $v := .Values.m }}{{ if eq $k "skip" }}{{ continue }}{{ end }}{{ $k }}={{ $v }};{{ if eq $k "c" }}{{ break }}{{ end }}{{ end }}
+{{ if false }}a{{ else if .Values.on }}b{{ else }}c{{ end }}
+{{ with .Values.nested }}{{ $x := "inner" }}{{ .x }}-{{ $x }}{{ end }}-{{ $x }}
+{{ or .Values.missing "fallback" }} {{ and 1 0 }} {{ len .Values.list }} {{ index .Values.list 1 }}
+{{ .Values.big }} {{ .Values.small }} {{ 3 }}{{/* a comment */}}"#;
+    let values = "m: {b: 2, a: 1, skip: 0, c: 3, d: 4}\non: true\nnested: {x: 7}\nlist: [p, q]\nbig: 1000000\nsmall: 2\n";
+    assert_eq!(
+        one(t, values),
+        "a=1;b=2;c=3;\nb\n7-inner-outer\nfallback 0 2 q\n1e+06 2 3"
+    );
+}
+
+#[test]
+fn include_define_tpl_and_helpers() {
+    let dir = chart(&[
+        CHART,
+        (
+            "values.yaml",
+            "labels: {team: core}\ngreeting: 'hello {{ .Release.Name }}'\n",
+        ),
+        (
+            "templates/_helpers.tpl",
+            "{{- define \"app.labels\" -}}\napp: {{ .Chart.Name }}\n{{- range $k, $v := .Values.labels }}\n{{ $k }}: {{ $v }}\n{{- end }}\n{{- end -}}\n",
+        ),
+        (
+            "templates/cm.yaml",
+            "kind: ConfigMap\nmetadata:\n  labels:\n    {{- include \"app.labels\" . | nindent 4 }}\ndata:\n  greeting: {{ tpl .Values.greeting . | quote }}\n  ns: {{ .Release.Namespace }}\n",
+        ),
+    ]);
+    let (text, problems) = render(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        text,
+        "# app/templates/cm.yaml\nkind: ConfigMap\nmetadata:\n  labels:\n    app: app\n    team: core\ndata:\n  greeting: \"hello release-name\"\n  ns: default\n"
+    );
+}
+
+#[test]
+fn errors_name_the_chart_template_and_line() {
+    let dir = chart(&[
+        CHART,
+        ("values.yaml", "db: {}\n"),
+        (
+            "templates/a.yaml",
+            "kind: ConfigMap\ndata:\n  host: {{ required \"db.host is required\" .Values.db.host }}\n",
+        ),
+        ("templates/b.yaml", "kind: ConfigMap\nmetadata: {name: b}\n"),
+        ("templates/c.yaml", "x: {{ .Values.db.host.port }}\n"),
+        ("templates/d.yaml", "{{ if .Values.x }}never closed\n"),
+    ]);
+    let (text, problems) = render(dir.path());
+    // The good template still renders.
+    assert!(text.contains("metadata: {name: b}"), "{text}");
+    let joined = problems.join("\n");
+    assert!(
+        joined.contains("templates/a.yaml:3:") && joined.contains("db.host is required"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("templates/c.yaml:1:") && joined.contains("nil pointer evaluating"),
+        "{joined}"
+    );
+    assert!(
+        joined.contains("templates/d.yaml:1:1: invalid Go template: {{if}} without {{end}}"),
+        "{joined}"
+    );
+}
+
+#[test]
+fn values_coalesce_like_helm() {
+    // Chart defaults < user file < later user file < --set < --set-string; null deletes;
+    // maps merge deeply.
+    let dir = chart(&[
+        CHART,
+        (
+            "values.yaml",
+            "a: {x: 1, y: 2, z: 3}\nb: default\nc: keep\n",
+        ),
+        (
+            "templates/t.yaml",
+            "{{ toJson .Values.a }} {{ .Values.b }} {{ .Values.c }} {{ add .Values.n 1 }} {{ .Values.s }}",
+        ),
+    ]);
+    let user = chart(&[
+        ("one.yaml", "a: {x: 10, z: null}\nb: one\n"),
+        ("two.yaml", "b: two\n"),
+    ]);
+    let helm = HelmOptions {
+        values_files: vec![user.path().join("one.yaml"), user.path().join("two.yaml")],
+        set: vec![
+            SetArg {
+                assignment: "a.y=20,n=5".into(),
+                string: false,
+            },
+            SetArg {
+                assignment: "s=007".into(),
+                string: true,
+            },
+        ],
+        ..HelmOptions::default()
+    };
+    let (text, problems) = render_with(dir.path(), helm);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        text.ends_with(r#"{"x":10,"y":20} two keep 6 007"#),
+        "{text}"
+    );
+}
+
+/// A parent with a directory subchart (tags) and an archived one (condition), globals and
+/// subchart value overrides.
+fn parent_with_subcharts(extra_values: &str) -> tempfile::TempDir {
+    let dir = chart(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n- name: cache\n  version: 0.1.0\n  condition: cache.enabled\n- name: metrics\n  version: 0.1.0\n  tags: [monitoring]\n",
+        ),
+        (
+            "values.yaml",
+            &format!(
+                "global: {{zone: z1}}\ncache: {{replicas: 1}}\ntags: {{monitoring: false}}\n{extra_values}"
+            ),
+        ),
+        (
+            "templates/p.yaml",
+            "parent-sees: {{ .Values.cache.replicas }}\n",
+        ),
+        (
+            "charts/metrics/Chart.yaml",
+            "apiVersion: v2\nname: metrics\nversion: 0.1.0\n",
+        ),
+        ("charts/metrics/templates/m.yaml", "metrics: on\n"),
+    ]);
+    // The cache subchart, packaged as `helm package` does.
+    let tgz = dir.path().join("charts/cache-0.1.0.tgz");
+    let file = std::fs::File::create(&tgz).unwrap();
+    let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    for (name, content) in [
+        (
+            "cache/Chart.yaml",
+            "apiVersion: v2\nname: cache\nversion: 0.1.0\n",
+        ),
+        (
+            "cache/values.yaml",
+            "replicas: 3\nenabled: true\nglobal: {zone: own, extra: e}\n",
+        ),
+        (
+            "cache/templates/s.yaml",
+            "replicas: {{ .Values.replicas }} zone: {{ .Values.global.zone }} extra: {{ .Values.global.extra }} name: {{ .Chart.Name }} tpl: {{ .Template.Name }}\n",
+        ),
+    ] {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(content.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        tar.append_data(&mut header, name, content.as_bytes())
+            .unwrap();
+    }
+    tar.into_inner().unwrap().finish().unwrap();
+    dir
+}
+
+#[test]
+fn subcharts_conditions_tags_and_globals() {
+    let dir = parent_with_subcharts("");
+    let (text, problems) = render(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        text.contains(
+            "replicas: 1 zone: z1 extra: e name: cache tpl: parent/charts/cache/templates/s.yaml"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("parent-sees: 1"), "{text}");
+    assert!(
+        !text.contains("metrics: on"),
+        "tag monitoring=false disables: {text}"
+    );
+
+    let dir = parent_with_subcharts("");
+    let helm = HelmOptions {
+        set: vec![SetArg {
+            assignment: "cache.enabled=false,tags.monitoring=true".into(),
+            string: false,
+        }],
+        ..HelmOptions::default()
+    };
+    let (text, _) = render_with(dir.path(), helm);
+    assert!(!text.contains("replicas: 1 zone"), "{text}");
+    assert!(text.contains("metrics: on"), "{text}");
+}
+
+#[test]
+fn files_never_leave_the_chart() {
+    let dir = chart(&[
+        CHART,
+        ("config/app.properties", "a=1\n"),
+        ("config/other.txt", "b\n"),
+        (
+            "templates/t.yaml",
+            "{{ .Files.Get \"config/app.properties\" | trim }}|{{ .Files.Get \"../../../../etc/passwd\" }}|{{ .Files.Get \"/etc/passwd\" }}|{{ (.Files.Glob \"config/*.properties\").AsConfig | trim }}|{{ .Capabilities.APIVersions.Has \"policy/v1\" }}|{{ .Capabilities.APIVersions.Has \"monitoring.coreos.com/v1\" }}|{{ semverCompare \">=1.21-0\" .Capabilities.KubeVersion.GitVersion }}",
+        ),
+    ]);
+    let (text, problems) = render(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        text.ends_with("a=1|||app.properties: |\n  a=1|true|false|true"),
+        "{text}"
+    );
+}
+
+#[test]
+fn runaway_templates_are_bounded() {
+    let dir = chart(&[
+        CHART,
+        (
+            "templates/_loop.tpl",
+            "{{- define \"loop\" -}}x{{ include \"loop\" . }}{{- end -}}",
+        ),
+        ("templates/a.yaml", "{{ include \"loop\" . }}"),
+        (
+            "templates/b.yaml",
+            "{{ range until 100000 }}{{ range until 100000 }}x{{ end }}{{ end }}",
+        ),
+        ("templates/ok.yaml", "kind: ConfigMap\n"),
+    ]);
+    let (text, problems) = render(dir.path());
+    let joined = problems.join("\n");
+    assert!(joined.contains("nest deeper than"), "{joined}");
+    assert!(
+        joined.contains("steps") || joined.contains("bytes"),
+        "{joined}"
+    );
+    assert!(text.contains("kind: ConfigMap"));
+}
+
+fn scan_chart(dir: &Path, helm: HelmOptions) -> spoflint::Scan {
+    let options = ScanOptions {
+        helm,
+        ..ScanOptions::default()
+    };
+    spoflint::scan_with(&[PathBuf::from(dir)], &options).unwrap()
+}
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ .Release.Name }}-web
+  labels:
+    {{- include \"labels\" . | nindent 4 }}
+spec:
+  replicas: {{ .Values.replicaCount }}
+  selector:
+    matchLabels:
+      {{- include \"labels\" . | nindent 6 }}
+  template:
+    metadata:
+      labels:
+        {{- include \"labels\" . | nindent 8 }}
+    spec:
+      containers:
+        - name: web
+          image: nginx
+";
+
+#[test]
+fn findings_point_at_the_template_and_the_value_that_set_it() {
+    let dir = chart(&[
+        CHART,
+        ("values.yaml", "# defaults\nreplicaCount: 1\n"),
+        (
+            "templates/_helpers.tpl",
+            "{{- define \"labels\" -}}\napp: web\n{{- end }}",
+        ),
+        ("templates/deployment.yaml", DEPLOYMENT),
+    ]);
+    let scan = scan_chart(dir.path(), HelmOptions::default());
+    let f = scan
+        .findings
+        .iter()
+        .find(|f| f.rule == "COMPUTE001")
+        .expect("COMPUTE001");
+    let sources = &scan.model.sources;
+    let primary = sources.get(f.primary.source);
+    assert!(primary.path.ends_with("templates/deployment.yaml"));
+    assert_eq!(
+        &primary.text[f.primary.span.start..f.primary.span.end],
+        "replicas: {{ .Values.replicaCount }}"
+    );
+    let value = f
+        .secondary
+        .iter()
+        .find(|l| sources.get(l.source).path.ends_with("values.yaml"))
+        .expect("a label on values.yaml");
+    assert_eq!(
+        &sources.get(value.source).text[value.span.start..value.span.end],
+        "replicaCount: 1"
+    );
+    assert!(
+        f.help.starts_with("set `replicaCount` >= 2 in "),
+        "{}",
+        f.help
+    );
+
+    // --set wins, and is what the trace then names.
+    let helm = HelmOptions {
+        set: vec![SetArg {
+            assignment: "replicaCount=2".into(),
+            string: false,
+        }],
+        ..HelmOptions::default()
+    };
+    let scan = scan_chart(dir.path(), helm);
+    assert!(!scan.findings.iter().any(|f| f.rule == "COMPUTE001"));
+    let f = scan
+        .findings
+        .iter()
+        .find(|f| f.rule == "COMPUTE002")
+        .expect("COMPUTE002 for 2 replicas");
+    assert!(f.help.contains("on the command line"), "{}", f.help);
+}
+
+/// The rendered manifests of every fixture chart, so rendering regressions show in review.
+#[test]
+fn rendered_fixture_charts() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir("fixtures/helm")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Chart.yaml").is_file())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 7, "fixture charts went missing: {cases:?}");
+    for case in cases {
+        let (text, problems) = render(&case);
+        assert!(problems.is_empty(), "{}: {problems:?}", case.display());
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        insta::assert_snapshot!(format!("rendered__{name}"), text);
+    }
+}
