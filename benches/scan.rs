@@ -3,7 +3,10 @@
 //!   of a large monorepo's deploy/ tree;
 //! - 400 Terraform root modules (one per service and environment) that call two local modules,
 //!   with tfvars, count/for_each, a second-region provider alias and cross-resource references:
-//!   about 2,000 files and 4,800 resource instances.
+//!   about 2,000 files and 4,800 resource instances;
+//! - 200 Helm charts, each with a vendored library subchart (helpers via `include`), values
+//!   with overrides for the subchart, `range`/`with`/`toYaml`/checksum includes: rendered
+//!   in-process, then scanned.
 //!
 //! `cargo bench` prints the time of one full scan (discover → parse → facts → rules).
 
@@ -285,6 +288,172 @@ fn generate_terraform(root: &Path) -> usize {
     files
 }
 
+const CHARTS: usize = 200;
+
+const LIB_HELPERS: &str = r#"{{- define "lib.fullname" -}}
+{{- if .Values.fullnameOverride }}{{ .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}{{ printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" }}{{ end }}
+{{- end -}}
+{{- define "lib.labels" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+{{- define "lib.selector" -}}
+app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+"#;
+
+const DEPLOYMENT_TPL: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include "lib.fullname" . }}
+  labels:
+    {{- include "lib.labels" . | nindent 4 }}
+spec:
+  {{- if not .Values.autoscaling.enabled }}
+  replicas: {{ .Values.replicaCount }}
+  {{- end }}
+  selector:
+    matchLabels:
+      {{- include "lib.selector" . | nindent 6 }}
+  template:
+    metadata:
+      annotations:
+        checksum/config: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}
+      labels:
+        {{- include "lib.selector" . | nindent 8 }}
+    spec:
+      {{- with .Values.topologySpreadConstraints }}
+      topologySpreadConstraints:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+      containers:
+        - name: app
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"
+          env:
+            {{- range $k, $v := .Values.env }}
+            - name: {{ $k | upper }}
+              value: {{ $v | quote }}
+            {{- end }}
+          resources:
+            {{- toYaml .Values.resources | nindent 12 }}
+"#;
+
+const OTHER_TPLS: &[(&str, &str)] = &[
+    (
+        "service.yaml",
+        r#"apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "lib.fullname" . }}
+  labels:
+    {{- include "lib.labels" . | nindent 4 }}
+spec:
+  type: {{ .Values.service.type }}
+  ports:
+    - port: {{ .Values.service.port }}
+  selector:
+    {{- include "lib.selector" . | nindent 4 }}
+"#,
+    ),
+    (
+        "pdb.yaml",
+        r#"{{- if .Values.podDisruptionBudget.enabled }}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "lib.fullname" . }}
+spec:
+  maxUnavailable: {{ .Values.podDisruptionBudget.maxUnavailable }}
+  selector:
+    matchLabels:
+      {{- include "lib.selector" . | nindent 6 }}
+{{- end }}
+"#,
+    ),
+    (
+        "hpa.yaml",
+        r#"{{- if .Values.autoscaling.enabled }}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ include "lib.fullname" . }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ include "lib.fullname" . }}
+  minReplicas: {{ .Values.autoscaling.minReplicas }}
+  maxReplicas: {{ .Values.autoscaling.maxReplicas }}
+{{- end }}
+"#,
+    ),
+    (
+        "configmap.yaml",
+        r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ include "lib.fullname" . }}
+data:
+  {{- range $k, $v := .Values.config }}
+  {{ $k }}: {{ tpl (toString $v) $ | quote }}
+  {{- end }}
+"#,
+    ),
+];
+
+/// Writes the Helm corpus; returns the number of charts.
+fn generate_helm(root: &Path) -> usize {
+    for i in 0..CHARTS {
+        let dir = root.join(format!("chart-{i}"));
+        std::fs::create_dir_all(dir.join("templates")).unwrap();
+        std::fs::create_dir_all(dir.join("charts/lib/templates")).unwrap();
+        std::fs::write(
+            dir.join("Chart.yaml"),
+            format!("apiVersion: v2\nname: svc-{i}\nversion: 1.{i}.0\nappVersion: \"2.0\"\ndependencies:\n  - name: lib\n    version: 0.1.0\n    repository: file://charts/lib\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("charts/lib/Chart.yaml"),
+            "apiVersion: v2\nname: lib\ntype: library\nversion: 0.1.0\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("charts/lib/templates/_helpers.tpl"), LIB_HELPERS).unwrap();
+        let autoscaling = i % 3 == 0;
+        let mut values = format!(
+            "replicaCount: {}\nimage:\n  repository: registry.example.com/svc-{i}\n  tag: \"\"\nautoscaling:\n  enabled: {autoscaling}\n  minReplicas: 3\n  maxReplicas: 10\npodDisruptionBudget:\n  enabled: {}\n  maxUnavailable: 1\nservice:\n  type: ClusterIP\n  port: 80\ncommonLabels:\n  team: team-{}\nresources:\n  limits:\n    cpu: 500m\n    memory: 256Mi\n",
+            1 + i % 4,
+            i % 5 != 0,
+            i % 9
+        );
+        values.push_str("topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: topology.kubernetes.io/zone\n    whenUnsatisfiable: DoNotSchedule\n");
+        values.push_str("env:\n");
+        for e in 0..8 {
+            let _ = writeln!(values, "  var_{e}: value-{e}-{i}");
+        }
+        values.push_str("config:\n");
+        for e in 0..6 {
+            let _ = writeln!(values, "  key{e}: \"{{{{ .Release.Name }}}}-{e}\"");
+        }
+        std::fs::write(dir.join("values.yaml"), values).unwrap();
+        std::fs::write(dir.join("templates/deployment.yaml"), DEPLOYMENT_TPL).unwrap();
+        for (name, text) in OTHER_TPLS {
+            std::fs::write(dir.join("templates").join(name), text).unwrap();
+        }
+        std::fs::write(
+            dir.join("templates/NOTES.txt"),
+            "Installed {{ .Release.Name }}.\n",
+        )
+        .unwrap();
+    }
+    CHARTS
+}
+
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let manifests = generate(dir.path());
@@ -320,6 +489,26 @@ fn bench(c: &mut Criterion) {
     );
     group.bench_function("400_terraform_roots", |b| {
         b.iter(|| spoflint::scan(&tf_paths).unwrap())
+    });
+    let helm_dir = tempfile::tempdir().unwrap();
+    let charts = generate_helm(helm_dir.path());
+    let helm_paths = [PathBuf::from(helm_dir.path())];
+    let scan = spoflint::scan(&helm_paths).unwrap();
+    let problems: Vec<_> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("INPUT"))
+        .map(|f| &f.message)
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    eprintln!(
+        "helm corpus: {charts} charts, {} files, {} rendered resources, {} findings",
+        scan.files,
+        scan.model.resources.len(),
+        scan.findings.len()
+    );
+    group.bench_function("200_helm_charts", |b| {
+        b.iter(|| spoflint::scan(&helm_paths).unwrap())
     });
     group.finish();
 }

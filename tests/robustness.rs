@@ -227,3 +227,129 @@ fn mutated_terraform_never_panics() {
         scan.model.terraform.len()
     );
 }
+
+const TEMPLATE_SPLICES: &[&[u8]] = &[
+    b"{{",
+    b"}}",
+    b"{{- ",
+    b" -}}",
+    b"{{ end }}",
+    b"{{ if .Values.x }}",
+    b"{{ range .Values }}",
+    b"{{ with $ }}",
+    b"{{ define \"d\" }}{{ include \"d\" . }}{{ end }}",
+    b"{{ include \"nope\" . }}",
+    b"{{ template \"d\" . }}",
+    b"{{ $x := .Values }}{{ $x.a.b.c }}",
+    b"| nindent 400",
+    b"| toYaml",
+    b"(",
+    b")",
+    b"\"",
+    b"`",
+    b".Values.",
+    b"\n",
+    b"  ",
+    b"\xc3\xa9",
+    b"\xff",
+    b"\x00",
+    b"{{/*",
+];
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dest = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// The same for Helm: every fixture chart is copied with its templates and values truncated
+/// or spliced with template syntax, then everything is scanned at once.
+#[test]
+fn mutated_helm_charts_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(0x4e1);
+    let mut charts: Vec<PathBuf> = std::fs::read_dir("fixtures/helm")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Chart.yaml").is_file())
+        .collect();
+    charts.sort();
+    let mut cases = 0;
+    for (i, chart) in charts.iter().enumerate() {
+        for variant in 0..24 {
+            let out = dir.path().join(format!("{i}-{variant}"));
+            copy_tree(chart, &out);
+            let mut files = Vec::new();
+            files_under(&out, &mut files);
+            files.sort();
+            let editable: Vec<&PathBuf> = files
+                .iter()
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|e| e == "yaml" || e == "tpl" || e == "txt")
+                })
+                .collect();
+            for _ in 0..1 + variant % 3 {
+                let target = editable[rng.next() % editable.len()];
+                let mut b = std::fs::read(target).unwrap();
+                if variant % 4 == 0 {
+                    b.truncate(b.len() * (1 + rng.next() % 3) / 4);
+                } else {
+                    let at = rng.next() % (b.len() + 1);
+                    let splice = TEMPLATE_SPLICES[rng.next() % TEMPLATE_SPLICES.len()];
+                    if rng.next().is_multiple_of(2) && at < b.len() {
+                        b.remove(at);
+                    }
+                    b.splice(at..at, splice.iter().copied());
+                }
+                std::fs::write(target, &b).unwrap();
+            }
+            cases += 1;
+        }
+    }
+    assert!(cases >= 150, "{cases}");
+    let scan = spoflint::scan(&[dir.path().to_path_buf()]).unwrap();
+    let summary = Summary::of(&scan);
+    report::human::render(&scan, &summary, false);
+    let json = report::json::render(&scan, &summary);
+    assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
+    for f in &scan.findings {
+        for l in std::iter::once(&f.primary).chain(&f.secondary) {
+            let text = &scan.model.sources.get(l.source).text;
+            assert!(
+                l.span.start <= l.span.end && l.span.end <= text.len(),
+                "{f:?}"
+            );
+            assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
+        }
+    }
+    let broken = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule == "INPUT001" || f.rule == "INPUT003")
+        .count();
+    assert!(broken > 40, "mutations should break many charts: {broken}");
+    assert!(
+        scan.model.resources.len() > 300,
+        "and leave many renderable: {}",
+        scan.model.resources.len()
+    );
+}
