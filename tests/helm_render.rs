@@ -292,11 +292,27 @@ fn runaway_templates_are_bounded() {
     let (text, problems) = render(dir.path());
     let joined = problems.join("\n");
     assert!(joined.contains("nest deeper than"), "{joined}");
+    assert!(!joined.contains("the chart's templates"), "{joined}");
     assert!(
         joined.contains("steps") || joined.contains("bytes"),
         "{joined}"
     );
     assert!(text.contains("kind: ConfigMap"));
+
+    // Each template stays under its own bound; together they pass the chart's.
+    let big = "# {{ repeat 10000000 \"x\" }}{{ repeat 5000000 \"y\" }}\n";
+    let mut files = vec![CHART];
+    let names: Vec<String> = (0..6).map(|i| format!("templates/big{i}.yaml")).collect();
+    files.extend(names.iter().map(|n| (n.as_str(), big)));
+    let dir = chart(&files);
+    let (_, problems) = render(dir.path());
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems
+            .iter()
+            .all(|p| p.contains("the chart's templates output more than")),
+        "{problems:?}"
+    );
 }
 
 fn scan_chart(dir: &Path, helm: HelmOptions) -> spoflint::Scan {

@@ -17,6 +17,9 @@ use super::value::{Obj, Origin, V, Value};
 pub const MAX_CALL_DEPTH: usize = 100;
 pub const MAX_OUTPUT_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_STEPS: u64 = 5_000_000;
+/// Bounds on one chart (all its templates and subcharts together).
+pub const MAX_CHART_STEPS: u64 = 50_000_000;
+pub const MAX_CHART_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 
 /// A named template (`define`) and the file it was defined in.
 #[derive(Debug, Clone)]
@@ -61,6 +64,9 @@ pub struct Env<'a> {
     pub defines: &'a HashMap<String, Define>,
     /// File index `tpl` reports its errors against (the rendered file).
     pub parse: &'a dyn Fn(&str) -> Result<super::template::Parsed, String>,
+    /// Steps and output bytes the chart's templates have used so far.
+    pub chart_steps: std::cell::Cell<u64>,
+    pub chart_bytes: std::cell::Cell<usize>,
 }
 
 enum Flow {
@@ -123,6 +129,16 @@ impl<'a> Exec<'a> {
                 format!("template execution exceeded {MAX_STEPS} steps; aborted"),
             );
         }
+        let chart = self.env.chart_steps.get() + 1;
+        self.env.chart_steps.set(chart);
+        if chart > MAX_CHART_STEPS {
+            return self.err(
+                at,
+                format!(
+                    "the chart's templates exceeded {MAX_CHART_STEPS} execution steps; aborted"
+                ),
+            );
+        }
         Ok(())
     }
 
@@ -131,6 +147,16 @@ impl<'a> Exec<'a> {
             return self.err(
                 at,
                 format!("template output exceeds {MAX_OUTPUT_BYTES} bytes; aborted"),
+            );
+        }
+        let chart = self.env.chart_bytes.get() + s.len();
+        self.env.chart_bytes.set(chart);
+        if chart > MAX_CHART_OUTPUT_BYTES {
+            return self.err(
+                at,
+                format!(
+                    "the chart's templates output more than {MAX_CHART_OUTPUT_BYTES} bytes; aborted"
+                ),
             );
         }
         self.out.push_str(s);

@@ -94,6 +94,8 @@ pub fn render(chart: &Chart, input: &RenderInput<'_>) -> Rendered {
     let env = Env {
         defines: &defines,
         parse: &parse,
+        chart_steps: Default::default(),
+        chart_bytes: Default::default(),
     };
     let capabilities = capabilities(input);
     let release = release(input);
