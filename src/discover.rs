@@ -183,5 +183,9 @@ pub fn normalize(path: &Path) -> PathBuf {
             other => out.push(other),
         }
     }
+    if out.as_os_str().is_empty() {
+        // `.` (or `a/..`) is the current directory, not nothing.
+        out.push(".");
+    }
     out
 }

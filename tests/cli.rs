@@ -311,6 +311,24 @@ fn helm_charts_are_rendered_not_parsed_as_yaml() {
 }
 
 #[test]
+fn check_dot_inside_a_chart_renders_it() {
+    let out = spoflint()
+        .current_dir("fixtures/helm/ha-antipatterns")
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1);
+    let (json, rules) = json_report(&out);
+    assert_eq!(rules, ["COMPUTE001", "NETWORK001"]);
+    assert_eq!(json["findings"][0]["file"], "templates/deployment.yaml");
+    let out = spoflint()
+        .current_dir("fixtures/helm/ha-antipatterns")
+        .arg("render")
+        .assert()
+        .code(0);
+    assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("kind: Deployment"));
+}
+
+#[test]
 fn helm_values_files_and_set_follow_helms_order() {
     let case = "fixtures/helm/values-override";
     let prod = "fixtures/helm/values-override/values-prod.yaml";

@@ -78,7 +78,12 @@ fn ours(chart: &Path, values: &[PathBuf]) -> BTreeMap<String, String> {
         ..ScanOptions::default()
     };
     let r = spoflint::render(&[chart.to_path_buf()], &options).unwrap();
-    assert!(r.problems.is_empty(), "{}: {:?}", chart.display(), r.problems);
+    assert!(
+        r.problems.is_empty(),
+        "{}: {:?}",
+        chart.display(),
+        r.problems
+    );
     r.manifests
         .into_iter()
         .filter(|(_, text)| !text.trim().is_empty())
@@ -106,7 +111,9 @@ fn fixture_charts_render_exactly_as_helm_renders_them() {
     cases.sort();
     cases.push((
         PathBuf::from("fixtures/helm/values-override"),
-        vec![PathBuf::from("fixtures/helm/values-override/values-prod.yaml")],
+        vec![PathBuf::from(
+            "fixtures/helm/values-override/values-prod.yaml",
+        )],
     ));
     cases.push((PathBuf::from("fixtures/bad-input/helm-escape"), Vec::new()));
     let mut compared = 0;

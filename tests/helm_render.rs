@@ -63,11 +63,11 @@ fn go_template_semantics() {
     // else-if chains, and/or short-circuit.
     let t = r#"{{- $x := "outer" -}}
 {{- range $k, $v := .Values.m }}{{ if eq $k "skip" }}{{ continue }}{{ end }}{{ $k }}={{ $v }};{{ if eq $k "c" }}{{ break }}{{ end }}{{ end }}
-{{ if false }}a{{ else if .Values.on }}b{{ else }}c{{ end }}
+{{ if false }}a{{ else if .Values.enabled }}b{{ else }}c{{ end }}
 {{ with .Values.nested }}{{ $x := "inner" }}{{ .x }}-{{ $x }}{{ end }}-{{ $x }}
 {{ or .Values.missing "fallback" }} {{ and 1 0 }} {{ len .Values.list }} {{ index .Values.list 1 }}
 {{ .Values.big }} {{ .Values.small }} {{ 3 }}{{/* a comment */}}"#;
-    let values = "m: {b: 2, a: 1, skip: 0, c: 3, d: 4}\non: true\nnested: {x: 7}\nlist: [p, q]\nbig: 1000000\nsmall: 2\n";
+    let values = "m: {b: 2, a: 1, skip: 0, c: 3, d: 4}\nenabled: true\nnested: {x: 7}\nlist: [p, q]\nbig: 1000000\nsmall: 2\n";
     assert_eq!(
         one(t, values),
         "a=1;b=2;c=3;\nb\n7-inner-outer\nfallback 0 2 q\n1e+06 2 3"
@@ -138,7 +138,7 @@ fn values_coalesce_like_helm() {
         CHART,
         (
             "values.yaml",
-            "a: {x: 1, y: 2, z: 3}\nb: default\nc: keep\n",
+            "a: {p: 1, q: 2, r: 3}\nb: default\nc: keep\n",
         ),
         (
             "templates/t.yaml",
@@ -146,14 +146,14 @@ fn values_coalesce_like_helm() {
         ),
     ]);
     let user = chart(&[
-        ("one.yaml", "a: {x: 10, z: null}\nb: one\n"),
+        ("one.yaml", "a: {p: 10, r: null}\nb: one\n"),
         ("two.yaml", "b: two\n"),
     ]);
     let helm = HelmOptions {
         values_files: vec![user.path().join("one.yaml"), user.path().join("two.yaml")],
         set: vec![
             SetArg {
-                assignment: "a.y=20,n=5".into(),
+                assignment: "a.q=20,n=5".into(),
                 string: false,
             },
             SetArg {
@@ -166,7 +166,7 @@ fn values_coalesce_like_helm() {
     let (text, problems) = render_with(dir.path(), helm);
     assert!(problems.is_empty(), "{problems:?}");
     assert!(
-        text.ends_with(r#"{"x":10,"y":20} two keep 6 007"#),
+        text.ends_with(r#"{"p":10,"q":20} two keep 6 007"#),
         "{text}"
     );
 }
@@ -417,4 +417,64 @@ fn rendered_fixture_charts() {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
         insta::assert_snapshot!(format!("rendered__{name}"), text);
     }
+}
+
+/// Cases where real charts showed a difference from Helm (each checked against Helm's engine).
+#[test]
+fn helm_compatibility_details() {
+    let t = r#"has: {{ $.Capabilities.APIVersions.Has "apps/v1" }}
+get: {{ $f := .Files }}{{ $f.Get "files/a.txt" | trim }}
+emptyGlob: {{ if .Files.Glob "nothing/*" }}yes{{ else }}no{{ end }} {{ (.Files.Glob "nothing/*").AsConfig }}
+keys: {{ keys .Values.tcp | sortAlpha | toJson }}
+dup: {{ .Values.dup }}
+bools: {{ toJson .Values.flags }}
+"#;
+    let values = "tcp:\n  9000: a\n  1.5: b\n  true: c\ndup: 1\ndup: 2\nflags: {a: yes, b: off, c: \"no\"}\n";
+    let dir = chart(&[
+        CHART,
+        ("values.yaml", values),
+        ("files/a.txt", "hello\n"),
+        ("templates/t.yaml", t),
+    ]);
+    let (text, problems) = render(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(
+        text,
+        "# app/templates/t.yaml\nhas: true\nget: hello\nemptyGlob: no {}\nkeys: [\"1.5\",\"9000\",\"true\"]\ndup: 2\nbools: {\"a\":true,\"b\":false,\"c\":\"no\"}\n"
+    );
+}
+
+#[test]
+fn aliases_and_subcharts_scope() {
+    let dir = chart(&[
+        (
+            "Chart.yaml",
+            "apiVersion: v2\nname: parent\nversion: 1.0.0\ndependencies:\n- name: sub\n  version: 0.1.0\n  alias: first\n- name: sub\n  version: 0.1.0\n  alias: second\n",
+        ),
+        ("values.yaml", "second: {x: two}\n"),
+        (
+            "templates/p.yaml",
+            "subcharts: {{ keys .Subcharts | sortAlpha | join \",\" }} {{ (index .Subcharts \"second\").Values.x }} {{ (index .Subcharts \"first\").Chart.Name }}\n",
+        ),
+        (
+            "charts/sub/Chart.yaml",
+            "apiVersion: v2\nname: sub\nversion: 0.1.0\n",
+        ),
+        ("charts/sub/values.yaml", "x: default\n"),
+        (
+            "charts/sub/templates/s.yaml",
+            "{{ .Chart.Name }}: {{ .Values.x }} {{ .Template.Name }}\n",
+        ),
+    ]);
+    let (text, problems) = render(dir.path());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(
+        text.contains("first: default parent/charts/first/templates/s.yaml"),
+        "{text}"
+    );
+    assert!(
+        text.contains("second: two parent/charts/second/templates/s.yaml"),
+        "{text}"
+    );
+    assert!(text.contains("subcharts: first,second two first"), "{text}");
 }

@@ -423,7 +423,7 @@ pub fn render_charts(
         let source = model.sources.add(r.file);
         model.option_sources += 1;
         let file = model.sources.get(source);
-        let parsed = yaml::parse(file);
+        let parsed = yaml::parse_yaml11(file);
         match (&parsed.error, r.issues.first()) {
             (_, Some((rule, span, message, help))) => issues.push(InputIssue {
                 rule,

@@ -187,6 +187,16 @@ impl<'s> Builder<'s> {
 
 /// Parses every document of `file`. Never panics; stops at the first error.
 pub fn parse(file: &SourceFile) -> ParsedYaml {
+    parse_schema(file, false)
+}
+
+/// Parses like [`parse`], but with YAML 1.1's booleans as go-yaml v2 reads them (`yes`, `no`,
+/// `on`, `off`, `y`, `n` unquoted): how Helm reads values files and `fromYaml` text.
+pub fn parse_yaml11(file: &SourceFile) -> ParsedYaml {
+    parse_schema(file, true)
+}
+
+fn parse_schema(file: &SourceFile, yaml11: bool) -> ParsedYaml {
     let text: &str = &file.text;
     let ascii = text.is_ascii();
     let mut out = ParsedYaml::default();
@@ -224,7 +234,18 @@ pub fn parse(file: &SourceFile) -> ParsedYaml {
                 Ok(())
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let kind = scalar_kind(&value, style, tag.as_deref());
+                let mut kind = scalar_kind(&value, style, tag.as_deref());
+                if yaml11 && style == ScalarStyle::Plain && tag.is_none() {
+                    kind = match value.as_ref() {
+                        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
+                            NodeKind::Bool(true)
+                        }
+                        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+                            NodeKind::Bool(false)
+                        }
+                        _ => kind,
+                    };
+                }
                 let id = b.push(kind, span, Some(1), anchor);
                 b.attach(id, 1, span)
             }

@@ -207,6 +207,18 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// Mapping entries as written, in order, with every scalar key as text (`9000`, `true`,
+    /// `1.5`); `None` for keys that are collections. Merge keys are not expanded.
+    pub fn raw_entries(&self) -> Vec<(Option<String>, Val<'a>)> {
+        let NodeKind::Map(entries) = self.kind() else {
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .map(|&(k, v)| (self.tree.val(k).scalar_text(), self.child(k, v)))
+            .collect()
+    }
+
     pub fn as_str(&self) -> Option<&'a str> {
         match self.kind() {
             NodeKind::Str(s) => Some(s),

@@ -92,7 +92,7 @@ pub fn load_dir(dir: &Path) -> (Loaded, Option<Chart>) {
         Ok(t) => t,
         Err(e) => {
             loaded.files.push(SourceFile::new(
-                format!("{display}/Chart.yaml"),
+                under(&display, "Chart.yaml"),
                 Arc::from(""),
             ));
             loaded.issues.push((
@@ -187,6 +187,15 @@ fn read_tgz(bytes: &[u8], budget: &mut Budget) -> Result<Tree, String> {
     Ok(out)
 }
 
+/// `rel` under the chart's display path (`.` when the chart is the current directory).
+fn under(display: &str, rel: &str) -> String {
+    if display == "." || display.is_empty() {
+        rel.to_string()
+    } else {
+        format!("{display}/{rel}")
+    }
+}
+
 fn text_of(bytes: &[u8]) -> Option<String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     String::from_utf8(bytes.to_vec()).ok()
@@ -200,7 +209,7 @@ fn add_file(loaded: &mut Loaded, path: String, text: String) -> usize {
 
 /// Parses a YAML file of the chart; a syntax error is INPUT001 at its place.
 fn yaml_doc(loaded: &mut Loaded, file: usize, what: &str) -> Option<Document> {
-    let parsed = yaml::parse(&loaded.files[file]);
+    let parsed = yaml::parse_yaml11(&loaded.files[file]);
     if let Some(e) = parsed.error {
         loaded.issues.push((
             file,
@@ -226,7 +235,7 @@ fn load_tree(
     let chart_bytes = tree.get("Chart.yaml")?;
     let chart_file = add_file(
         loaded,
-        format!("{display}/Chart.yaml"),
+        under(display, "Chart.yaml"),
         text_of(chart_bytes).unwrap_or_default(),
     );
     let meta = yaml_doc(loaded, chart_file, "Chart.yaml");
@@ -244,7 +253,7 @@ fn load_tree(
     if let Some(bytes) = tree.get("values.yaml").or_else(|| tree.get("values.yml")) {
         let f = add_file(
             loaded,
-            format!("{display}/values.yaml"),
+            under(display, "values.yaml"),
             text_of(bytes).unwrap_or_default(),
         );
         values_file = Some(f);
@@ -274,7 +283,7 @@ fn load_tree(
             let Some(text) = text_of(bytes) else {
                 continue;
             };
-            let file = add_file(loaded, format!("{display}/{rel}"), text);
+            let file = add_file(loaded, under(display, rel), text);
             let parsed = match template::parse(&loaded.files[file].text) {
                 Ok(p) => Some(p),
                 Err(e) => {
@@ -325,7 +334,7 @@ fn load_tree(
         for (key, sub_tree) in &sub_dirs {
             if let Some(archive) = key.strip_prefix('\0') {
                 let path = format!("charts/{archive}");
-                let archive_display = format!("{display}/{path}");
+                let archive_display = under(display, &path);
                 let unpacked = tree
                     .get(&path)
                     .ok_or_else(|| "missing".to_string())
@@ -356,7 +365,7 @@ fn load_tree(
                 subcharts.extend(load_tree(
                     loaded,
                     sub_tree,
-                    &format!("{display}/charts/{key}"),
+                    &under(display, &format!("charts/{key}")),
                     Some(&prefix),
                     depth + 1,
                     budget,

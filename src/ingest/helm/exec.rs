@@ -398,16 +398,28 @@ impl<'a> Exec<'a> {
         let first = &cmd.args[0];
         match first {
             Arg::Ident(name) => self.call(name, &cmd.args[1..], dot, piped, cmd.at),
+            // A method call: `.Files.Get "x"`, `$.Capabilities.APIVersions.Has "v1"`,
+            // `(.Files.Glob "a/*").AsConfig`.
             Arg::Field(chain) if cmd.args.len() > 1 || piped.is_some() => {
-                // A method call: `.Files.Get "x"`, `.Capabilities.APIVersions.Has "v1"`.
                 let (last, init) = chain.split_last().unwrap_or((&chain[0], &[]));
                 let receiver = self.fields(dot.clone(), init, cmd.at)?;
-                let mut args = Vec::new();
-                for a in &cmd.args[1..] {
-                    args.push(self.arg(a, dot, cmd.at)?);
-                }
-                args.extend(piped);
-                self.method(&receiver, last, &args, cmd.at)
+                self.method_call(&receiver, last, cmd, dot, piped)
+            }
+            Arg::Variable(name, chain)
+                if !chain.is_empty() && (cmd.args.len() > 1 || piped.is_some()) =>
+            {
+                let (last, init) = chain.split_last().unwrap_or((&chain[0], &[]));
+                let receiver =
+                    self.arg(&Arg::Variable(name.clone(), init.to_vec()), dot, cmd.at)?;
+                self.method_call(&receiver, last, cmd, dot, piped)
+            }
+            Arg::Sub(pipe, chain)
+                if !chain.is_empty() && (cmd.args.len() > 1 || piped.is_some()) =>
+            {
+                let (last, init) = chain.split_last().unwrap_or((&chain[0], &[]));
+                let v = self.pipeline(pipe, dot)?;
+                let receiver = self.fields(v, init, cmd.at)?;
+                self.method_call(&receiver, last, cmd, dot, piped)
             }
             Arg::Nil => self.err(cmd.at, "nil is not a command"),
             _ => {
@@ -417,6 +429,23 @@ impl<'a> Exec<'a> {
                 self.arg(first, dot, cmd.at)
             }
         }
+    }
+
+    /// `receiver.name args... piped`.
+    fn method_call(
+        &mut self,
+        receiver: &Value,
+        name: &str,
+        cmd: &Command,
+        dot: &Value,
+        piped: Option<Value>,
+    ) -> R<Value> {
+        let mut args = Vec::new();
+        for a in &cmd.args[1..] {
+            args.push(self.arg(a, dot, cmd.at)?);
+        }
+        args.extend(piped);
+        self.method(receiver, name, &args, cmd.at)
     }
 
     fn arg(&mut self, arg: &Arg, dot: &Value, at: usize) -> R<Value> {

@@ -47,8 +47,9 @@ pub fn method(files: &Files, name: &str, args: &[Value]) -> Result<Value, String
             Ok(super::value::V::Obj(Obj::Files(Arc::new(matched))).into())
         }
         "AsConfig" | "AsSecrets" => {
+            // Go marshals the (empty, non-nil) map.
             if files.is_empty() {
-                return Ok(Value::from(""));
+                return Ok(Value::from("{}"));
             }
             let map: BTreeMap<String, Value> = files
                 .iter()

@@ -5521,7 +5521,7 @@ fn json_kind(v: &Value) -> &'static str {
 /// The first document of a YAML text, as Helm reads it (numbers become float64).
 fn parse_yaml(s: &str) -> Result<Value, String> {
     let file = crate::model::SourceFile::new(String::new(), Arc::from(s));
-    let parsed = crate::ingest::yaml::parse(&file);
+    let parsed = crate::ingest::yaml::parse_yaml11(&file);
     match (parsed.documents.first(), parsed.error) {
         (Some(doc), _) => Ok(Value::from_yaml(doc.tree.val(doc.root), None, "")),
         (None, Some(e)) => Err(format!(

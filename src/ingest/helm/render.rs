@@ -51,17 +51,32 @@ pub const USER_SOURCE_BASE: u32 = u32::MAX / 2;
 struct Node<'c> {
     chart: &'c Chart,
     name: String,
+    /// Template-name prefix: `parent/charts/<name or alias>`.
+    prefix: String,
+    parent: Option<usize>,
     values: Value,
+}
+
+impl Node<'_> {
+    fn template_name(&self, rel: &str) -> String {
+        format!("{}/{rel}", self.prefix)
+    }
 }
 
 pub fn render(chart: &Chart, input: &RenderInput<'_>) -> Rendered {
     let mut out = Rendered::default();
     let user = user_values(input);
     let mut nodes = Vec::new();
-    resolve(chart, &chart.name, user, "", None, &mut nodes, &mut out);
+    let top = Parent {
+        index: None,
+        prefix: chart.name.clone(),
+        path: String::new(),
+        top: None,
+    };
+    resolve(chart, &chart.name, user, &top, &mut nodes, &mut out);
     // Named templates: every chart's, deepest first so that parents override.
     let mut order: Vec<&Node> = nodes.iter().collect();
-    order.sort_by_key(|n| std::cmp::Reverse(n.chart.prefix.matches('/').count()));
+    order.sort_by_key(|n| std::cmp::Reverse(n.prefix.matches('/').count()));
     let mut defines = HashMap::new();
     for n in &order {
         for t in &n.chart.templates {
@@ -69,7 +84,7 @@ pub fn render(chart: &Chart, input: &RenderInput<'_>) -> Rendered {
                 // Every file is a template of its own name too (`include (print
                 // $.Template.BasePath "/configmap.yaml") .` for checksums).
                 defines.insert(
-                    t.name.clone(),
+                    n.template_name(&t.rel),
                     Define {
                         body: Rc::new(p.body.clone()),
                         file: t.file,
@@ -99,38 +114,50 @@ pub fn render(chart: &Chart, input: &RenderInput<'_>) -> Rendered {
     };
     let capabilities = capabilities(input);
     let release = release(input);
-    for n in &nodes {
-        let files = Value::from(V::Obj(Obj::Files(Arc::clone(&n.chart.files))));
-        let meta = chart_meta(n);
+    // Each chart's top-level objects; `.Subcharts` holds its enabled subcharts' (children
+    // come after their parent in `nodes`, so build from the end).
+    let mut scopes: Vec<Value> = vec![Value::nil(); nodes.len()];
+    for (i, n) in nodes.iter().enumerate().rev() {
+        let subcharts = Value::new_map();
+        for (j, child) in nodes.iter().enumerate().skip(i + 1) {
+            if child.parent == Some(i) {
+                let _ = subcharts.map_set(&child.name, scopes[j].clone());
+            }
+        }
+        scopes[i] = map([
+            ("Values", n.values.clone()),
+            ("Release", release.clone()),
+            ("Chart", chart_meta(n)),
+            ("Capabilities", capabilities.clone()),
+            (
+                "Files",
+                Value::from(V::Obj(Obj::Files(Arc::clone(&n.chart.files)))),
+            ),
+            ("Subcharts", subcharts),
+        ]);
+    }
+    for (n, scope) in nodes.iter().zip(&scopes) {
         for t in &n.chart.templates {
             let Some(parsed) = &t.parsed else { continue };
             let base = t.rel.rsplit('/').next().unwrap_or(&t.rel);
             if base.starts_with('_') || base == "NOTES.txt" {
                 continue;
             }
-            let data = map([
-                ("Values", n.values.clone()),
-                ("Release", release.clone()),
-                ("Chart", meta.clone()),
-                ("Capabilities", capabilities.clone()),
-                ("Files", files.clone()),
-                (
-                    "Template",
-                    map([
-                        ("Name", Value::from(t.name.as_str())),
-                        (
-                            "BasePath",
-                            Value::from(format!("{}/templates", n.chart.prefix)),
-                        ),
-                    ]),
-                ),
-                ("Subcharts", Value::new_map()),
-            ]);
+            let name = n.template_name(&t.rel);
+            let mut data = scope.map_entries();
+            data.insert(
+                "Template".into(),
+                map([
+                    ("Name", Value::from(name.as_str())),
+                    ("BasePath", Value::from(format!("{}/templates", n.prefix))),
+                ]),
+            );
+            let data = Value::from(data);
             let mut exec = Exec::new(&env, t.file);
             match exec.run(&parsed.body, data) {
                 Ok(text) => out.manifests.push(Manifest {
                     file: t.file,
-                    name: t.name.clone(),
+                    name,
                     text,
                     segs: std::mem::take(&mut exec.segs),
                     false_conditions: std::mem::take(&mut exec.false_conditions),
@@ -292,6 +319,15 @@ fn coalesce_depth(hi: &Value, lo: &Value, depth: usize) -> Value {
     }
 }
 
+/// Where a chart sits in the tree: its parent's node, its template-name prefix, its values
+/// path from the top (`cache`), and the top chart's values (for `tags`).
+struct Parent<'v> {
+    index: Option<usize>,
+    prefix: String,
+    path: String,
+    top: Option<&'v Value>,
+}
+
 /// Coalesces `chart`'s defaults under `incoming`, resolves its dependencies (enabled ones get
 /// their values under their name, with the parent's `global`), and pushes every enabled chart
 /// to `nodes`. Returns the chart's final values. (Loading bounds the nesting of subcharts.)
@@ -299,11 +335,12 @@ fn resolve<'c>(
     chart: &'c Chart,
     name: &str,
     incoming: Value,
-    path: &str,
-    top: Option<&Value>,
+    at: &Parent<'_>,
     nodes: &mut Vec<Node<'c>>,
     out: &mut Rendered,
 ) -> Value {
+    let path = at.path.as_str();
+    let top = at.top;
     let defaults = chart
         .values
         .as_ref()
@@ -316,6 +353,8 @@ fn resolve<'c>(
     nodes.push(Node {
         chart,
         name: name.to_string(),
+        prefix: at.prefix.clone(),
+        parent: at.index,
         values: merged.clone(),
     });
     // Dependencies as Chart.yaml lists them; subcharts it does not list are enabled.
@@ -346,15 +385,13 @@ fn resolve<'c>(
             let own_global = sub_in.map_get("global").unwrap_or_else(Value::new_map);
             let _ = sub_in.map_set("global", coalesce(&parent_global, &own_global));
             let mark = nodes.len();
-            let sub_values = resolve(
-                sub,
-                &as_name,
-                sub_in,
-                &sub_path,
-                Some(&top_values),
-                nodes,
-                out,
-            );
+            let sub_at = Parent {
+                index: Some(index),
+                prefix: format!("{}/charts/{as_name}", at.prefix),
+                path: sub_path,
+                top: Some(&top_values),
+            };
+            let sub_values = resolve(sub, &as_name, sub_in, &sub_at, nodes, out);
             let _ = merged.map_set(&as_name, sub_values);
             if let Some(dep) = dep
                 && !enabled(dep, &merged, &top_values)

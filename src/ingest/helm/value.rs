@@ -144,6 +144,8 @@ impl Value {
             V::Str(s) => !s.is_empty(),
             V::List(l) => !l.is_empty(),
             V::Map(m) => m.try_borrow().is_ok_and(|m| !m.is_empty()),
+            // Go's chart.Files is a map: empty is false.
+            V::Obj(Obj::Files(f)) => !f.is_empty(),
             V::Obj(_) => true,
         }
     }
@@ -421,22 +423,30 @@ impl Value {
                     })
                     .collect(),
             )),
-            NodeKind::Map(_) => V::Map(Rc::new(RefCell::new(
-                node.entries()
-                    .into_iter()
-                    .map(|(k, item)| {
-                        let p = if path.is_empty() {
-                            k.to_string()
-                        } else {
-                            format!("{path}.{k}")
-                        };
-                        (
-                            k.to_string(),
-                            Self::from_yaml_depth(item, source, &p, depth + 1),
-                        )
-                    })
-                    .collect(),
-            ))),
+            NodeKind::Map(_) => {
+                // Helm reads values through JSON: every key becomes a string (`9000: x` is
+                // "9000"), and a repeated key keeps its last value. Merge keys (`<<`) fill in
+                // what the mapping does not set itself.
+                let child = |k: &str, item| {
+                    let p = if path.is_empty() {
+                        k.to_string()
+                    } else {
+                        format!("{path}.{k}")
+                    };
+                    Self::from_yaml_depth(item, source, &p, depth + 1)
+                };
+                let mut map = BTreeMap::new();
+                for (k, item) in node.entries() {
+                    map.insert(k.to_string(), child(k, item));
+                }
+                for (k, item) in node.raw_entries() {
+                    if let Some(k) = k.filter(|k| k != "<<") {
+                        let v = child(&k, item);
+                        map.insert(k, v);
+                    }
+                }
+                V::Map(Rc::new(RefCell::new(map)))
+            }
         };
         Value { v, origin }
     }
@@ -639,7 +649,7 @@ fn resolves_as_non_string(s: &str) -> bool {
         "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
         "OFF", ".inf", ".Inf", ".INF", "-.inf", "+.inf", ".nan", ".NaN", ".NAN", "<<",
     ];
-    if WORDS.contains(&s) {
+    if WORDS.contains(&s) || yaml11_timestamp(s) {
         return true;
     }
     let t = s.strip_prefix(['-', '+']).unwrap_or(s);
@@ -673,6 +683,42 @@ fn resolves_as_non_string(s: &str) -> bool {
             None => exponent.is_some() && digits(mantissa),
         };
     int || float
+}
+
+/// go-yaml v2 quotes strings that YAML 1.1 would read as timestamps: `2006-1-2`, and that
+/// followed by `T` or spaces and a time.
+fn yaml11_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |from: usize, min: usize, max: usize| -> Option<usize> {
+        let n = b[from.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (min..=max).contains(&n).then_some(from + n)
+    };
+    let Some(i) = digits(0, 4, 4) else {
+        return false;
+    };
+    if b.get(i) != Some(&b'-') {
+        return false;
+    }
+    let Some(i) = digits(i + 1, 1, 2) else {
+        return false;
+    };
+    if b.get(i) != Some(&b'-') {
+        return false;
+    }
+    let Some(i) = digits(i + 1, 1, 2) else {
+        return false;
+    };
+    match b.get(i) {
+        None => true,
+        Some(b'T' | b't' | b' ' | b'\t') => {
+            let rest = s[i + 1..].trim_start();
+            rest.len() >= 4 && rest.as_bytes()[0].is_ascii_digit() && rest.contains(':')
+        }
+        _ => false,
+    }
 }
 
 fn plain_allowed(s: &str) -> bool {
@@ -770,6 +816,16 @@ mod tests {
             "a: |\n  multi\n  line\nb:\n- x: 1\n  \"y\": \"true\"\nc: '*'\nd: {}"
         );
         assert_eq!(Value::from(vec![]).to_yaml(), "[]");
+        for ts in [
+            "2020-10-24",
+            "2020-1-2",
+            "2020-10-24T10:00:00Z",
+            "2001-12-14 21:59:43.10",
+        ] {
+            assert_eq!(Value::from(ts).to_yaml(), format!("\"{ts}\""));
+        }
+        assert_eq!(Value::from("2020-10-24x").to_yaml(), "2020-10-24x");
+        assert_eq!(Value::from("8.2.1").to_yaml(), "8.2.1");
         assert_eq!(Value::nil().to_yaml(), "null");
     }
 
