@@ -401,14 +401,18 @@ impl<'a> Exec<'a> {
             // A method call: `.Files.Get "x"`, `$.Capabilities.APIVersions.Has "v1"`,
             // `(.Files.Glob "a/*").AsConfig`.
             Arg::Field(chain) if cmd.args.len() > 1 || piped.is_some() => {
-                let (last, init) = chain.split_last().unwrap_or((&chain[0], &[]));
+                let Some((last, init)) = chain.split_last() else {
+                    return self.err(cmd.at, "empty field chain");
+                };
                 let receiver = self.fields(dot.clone(), init, cmd.at)?;
                 self.method_call(&receiver, last, cmd, dot, piped)
             }
             Arg::Variable(name, chain)
                 if !chain.is_empty() && (cmd.args.len() > 1 || piped.is_some()) =>
             {
-                let (last, init) = chain.split_last().unwrap_or((&chain[0], &[]));
+                let Some((last, init)) = chain.split_last() else {
+                    return self.err(cmd.at, "empty field chain");
+                };
                 let receiver =
                     self.arg(&Arg::Variable(name.clone(), init.to_vec()), dot, cmd.at)?;
                 self.method_call(&receiver, last, cmd, dot, piped)
@@ -416,7 +420,9 @@ impl<'a> Exec<'a> {
             Arg::Sub(pipe, chain)
                 if !chain.is_empty() && (cmd.args.len() > 1 || piped.is_some()) =>
             {
-                let (last, init) = chain.split_last().unwrap_or((&chain[0], &[]));
+                let Some((last, init)) = chain.split_last() else {
+                    return self.err(cmd.at, "empty field chain");
+                };
                 let v = self.pipeline(pipe, dot)?;
                 let receiver = self.fields(v, init, cmd.at)?;
                 self.method_call(&receiver, last, cmd, dot, piped)
