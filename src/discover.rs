@@ -57,9 +57,52 @@ fn is_chart_dir(dir: &Path) -> bool {
     dir.join("Chart.yaml").is_file()
 }
 
+/// Paths to leave out: gitignore-style patterns relative to `base` (the config's directory).
+#[derive(Debug, Clone)]
+pub struct Excludes {
+    pub base: PathBuf,
+    pub patterns: Vec<String>,
+}
+
 /// Finds the files under `roots`. Files named explicitly are taken whatever their extension;
 /// symbolic links are never followed, so nothing outside the roots is read.
 pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
+    discover_excluding(roots, &None)
+}
+
+/// [`discover`], leaving out what `excludes` matches (directories are not even entered).
+pub fn discover_excluding(
+    roots: &[PathBuf],
+    excludes: &Option<Excludes>,
+) -> Result<Discovered, DiscoverError> {
+    let matcher = match excludes {
+        Some(ex) => {
+            let mut b = ignore::gitignore::GitignoreBuilder::new(&ex.base);
+            for p in &ex.patterns {
+                b.add_line(None, p)
+                    .map_err(|e| DiscoverError(format!("exclude pattern `{p}`: {e}")))?;
+            }
+            Some(
+                b.build()
+                    .map_err(|e| DiscoverError(format!("exclude patterns: {e}")))?,
+            )
+        }
+        None => None,
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let excluded = move |path: &Path, is_dir: bool| {
+        matcher.as_ref().is_some_and(|m| {
+            let abs = normalize(&cwd.join(path));
+            abs.starts_with(m.path()) && m.matched_path_or_any_parents(&abs, is_dir).is_ignore()
+        })
+    };
+    discover_inner(roots, std::sync::Arc::new(excluded))
+}
+
+/// Decides whether a walked path is left out.
+type Exclude = std::sync::Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
+
+fn discover_inner(roots: &[PathBuf], excluded: Exclude) -> Result<Discovered, DiscoverError> {
     let mut found = Discovered::default();
     let mut dirs = Vec::new();
     for root in roots {
@@ -97,9 +140,11 @@ pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
             .hidden(false)
             .follow_links(false)
             .require_git(false)
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+            .filter_entry(move |e| {
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                let skipped_dir =
+                    is_dir && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref());
+                !skipped_dir && !excluded(e.path(), is_dir)
             });
         let files = Mutex::new(Vec::new());
         let charts = Mutex::new(Vec::new());

@@ -131,6 +131,18 @@ pub struct Finding {
     /// a field (`topologySpreadConstraints`). A Helm chart may have left it out because of a
     /// value, which the fix text then names.
     pub absent: Option<&'static str>,
+    /// Set when an inline `spoflint:ignore` comment suppresses the finding: it is still
+    /// reported by machine formats (as suppressed), never counted or shown as open.
+    pub suppressed: Option<Suppression>,
+}
+
+/// Why and where a finding was suppressed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The mandatory reason written after `reason:`.
+    pub reason: String,
+    /// The comment that suppresses it.
+    pub at: Label,
 }
 
 /// The resource a finding is about.
@@ -153,6 +165,33 @@ impl From<TfId> for Subject {
 }
 
 impl Finding {
+    /// A stable identity for baselines and SARIF `partialFingerprints`: the rule, the file and
+    /// the resource (Kubernetes kind/namespace/name or Terraform address), or the labelled text
+    /// when there is no resource. Line numbers are not part of it, so it survives edits that
+    /// move the finding. [`fingerprints`] adds an occurrence number for repeats.
+    fn identity(&self, model: &Model) -> String {
+        let file = &model.sources.get(self.primary.source).path;
+        let subject = match self.resource {
+            Some(Subject::Kubernetes(id)) => {
+                let r = model.resource(id);
+                format!(
+                    "k8s:{}/{}/{}/{}",
+                    r.api_version, r.kind, r.namespace, r.name
+                )
+            }
+            Some(Subject::Terraform(id)) => format!("tf:{}", model.tf(id).address),
+            None => {
+                let text = model
+                    .sources
+                    .get(self.primary.source)
+                    .text
+                    .get(self.primary.span.start..self.primary.span.end);
+                format!("text:{}", text.unwrap_or("").trim())
+            }
+        };
+        format!("{}\u{0}{file}\u{0}{subject}", self.rule)
+    }
+
     /// Deterministic report order: file, position, rule, message.
     pub fn sort(findings: &mut [Finding], model: &Model) {
         findings.sort_by(|a, b| {
@@ -166,6 +205,23 @@ impl Finding {
             ))
         });
     }
+}
+
+/// Fingerprints of `findings` (same order): a hash of [`Finding`]'s identity and its
+/// occurrence number among findings with the same identity, in report order.
+pub fn fingerprints(findings: &[Finding], model: &Model) -> Vec<String> {
+    use sha2::Digest as _;
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    findings
+        .iter()
+        .map(|f| {
+            let identity = f.identity(model);
+            let n = seen.entry(identity.clone()).or_default();
+            *n += 1;
+            let digest = sha2::Sha256::digest(format!("{identity}\u{0}{n}").as_bytes());
+            digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+        })
+        .collect()
 }
 
 /// `1 replica`, `2 replicas`: a count with its noun.

@@ -3,6 +3,7 @@
 //! The module tree follows the data flow:
 //! [`discover`] → [`ingest`] → [`model`] → [`facts`] → [`rules`] → [`report`].
 
+pub mod config;
 pub mod discover;
 pub mod facts;
 pub mod finding;
@@ -10,6 +11,7 @@ pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod suppress;
 
 use std::path::PathBuf;
 
@@ -24,6 +26,64 @@ pub struct Scan {
     pub findings: Vec<Finding>,
     /// Files (and charts) read.
     pub files: usize,
+    /// Findings left out because a baseline already knows them.
+    pub baselined: usize,
+}
+
+impl Scan {
+    /// Findings that are not suppressed by a `spoflint:ignore` comment.
+    pub fn open_findings(&self) -> impl Iterator<Item = &finding::Finding> + Clone {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+
+    /// The baseline file for this scan's open findings: their fingerprints (stable across
+    /// line shifts), with rule, file and message for people reading it.
+    pub fn baseline(&self) -> String {
+        let prints = finding::fingerprints(&self.findings, &self.model);
+        let entries: Vec<serde_json::Value> = self
+            .findings
+            .iter()
+            .zip(&prints)
+            .filter(|(f, _)| f.suppressed.is_none())
+            .map(|(f, p)| {
+                serde_json::json!({
+                    "fingerprint": p,
+                    "rule": f.rule,
+                    "file": self.model.sources.get(f.primary.source).path,
+                    "message": f.message,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "version": 1,
+            "tool": "spoflint",
+            "findings": entries,
+        });
+        let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+
+    /// Drops the findings a baseline (from [`Scan::baseline`]) already knows; returns how
+    /// many were dropped. `Err` when the text is not a baseline.
+    pub fn apply_baseline(&mut self, text: &str) -> Result<usize, String> {
+        let doc: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| format!("not a spoflint baseline: {e}"))?;
+        let known: std::collections::HashSet<&str> = doc
+            .get("findings")
+            .and_then(|f| f.as_array())
+            .ok_or("not a spoflint baseline: no `findings` list")?
+            .iter()
+            .filter_map(|e| e.get("fingerprint")?.as_str())
+            .collect();
+        let prints = finding::fingerprints(&self.findings, &self.model);
+        let before = self.findings.len();
+        let mut keep = prints.iter().map(|p| !known.contains(p.as_str()));
+        self.findings.retain(|_| keep.next().unwrap_or(true));
+        let dropped = before - self.findings.len();
+        self.baselined += dropped;
+        Ok(dropped)
+    }
 }
 
 /// Inputs that are not files to scan.
@@ -35,6 +95,18 @@ pub struct ScanOptions {
     pub vars: Vec<(String, String)>,
     /// How Helm charts are rendered (values, `--set`, capabilities).
     pub helm: ingest::helm::HelmOptions,
+    /// The configuration file's rule, layer and exclude settings (its Terraform and Helm
+    /// inputs are merged into the fields above by the caller).
+    pub config: config::Config,
+}
+
+/// The configuration's exclude patterns, anchored at its directory.
+fn excludes(config: &config::Config) -> Option<discover::Excludes> {
+    let base = config.path.as_ref()?.parent()?.to_path_buf();
+    (!config.exclude.is_empty()).then(|| discover::Excludes {
+        base,
+        patterns: config.exclude.clone(),
+    })
 }
 
 /// Scans `paths` with default options.
@@ -56,11 +128,16 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
             return Err(format!("--values {}: no such file", f.display()));
         }
     }
-    let found = discover::discover(paths).map_err(|e| e.0)?;
+    let found = discover::discover_excluding(paths, &excludes(&options.config)).map_err(|e| e.0)?;
     let (model, input) = ingest::ingest(&found, options);
     let facts = Facts::derive(&model);
-    let mut findings = rules::run(&model, &facts, &input)?;
+    let mut findings = rules::run(&model, &facts, &input, &config::params(&options.config))?;
     ingest::helm::annotate(&mut findings, &model);
+    if let Some(meta) = rules::catalog()?.get("INPUT006") {
+        suppress::apply(&mut findings, &model, meta);
+    }
+    config::apply(&options.config, &mut findings);
+    finding::Finding::sort(&mut findings, &model);
     Ok(Scan {
         // Every file scanned (chart files included; option files and JSON files that are not
         // plans are not).
@@ -68,6 +145,7 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
         model,
         facts,
         findings,
+        baselined: 0,
     })
 }
 
@@ -85,7 +163,7 @@ pub fn render(paths: &[PathBuf], options: &ScanOptions) -> Result<Rendered, Stri
             return Err(format!("--values {}: no such file", f.display()));
         }
     }
-    let found = discover::discover(paths).map_err(|e| e.0)?;
+    let found = discover::discover_excluding(paths, &excludes(&options.config)).map_err(|e| e.0)?;
     if found.charts.is_empty() {
         return Err("no Helm chart (a directory with Chart.yaml) found".to_string());
     }

@@ -33,6 +33,18 @@ enum Command {
     /// List the resources a scan understood: Terraform instances (address, provider, region)
     /// and Kubernetes objects, with where they are defined.
     Resources(ResourcesArgs),
+    /// Write a commented default configuration file (.spoflint.yaml).
+    Init {
+        /// Where to write it.
+        #[arg(default_value = ".spoflint.yaml")]
+        path: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Record the current findings in a baseline file, so that `check --baseline` reports
+    /// only new ones.
+    Baseline(BaselineArgs),
     /// Render Helm charts in-process (like `helm template`) and print the manifests.
     Render(RenderArgs),
     /// Print a rule's documentation.
@@ -56,10 +68,36 @@ struct CheckArgs {
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
+    /// Report only findings that the baseline file (from `spoflint baseline`) does not hold.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
     #[command(flatten)]
     terraform: TerraformArgs,
     #[command(flatten)]
     helm: HelmArgs,
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+#[derive(clap::Args)]
+struct BaselineArgs {
+    /// Files or directories to scan.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Where to write the baseline.
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        default_value = ".spoflint-baseline.json"
+    )]
+    output: PathBuf,
+    #[command(flatten)]
+    terraform: TerraformArgs,
+    #[command(flatten)]
+    helm: HelmArgs,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 #[derive(clap::Args)]
@@ -71,6 +109,8 @@ struct ResourcesArgs {
     terraform: TerraformArgs,
     #[command(flatten)]
     helm: HelmArgs,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 #[derive(clap::Args)]
@@ -80,6 +120,8 @@ struct RenderArgs {
     paths: Vec<PathBuf>,
     #[command(flatten)]
     helm: HelmArgs,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 #[derive(clap::Args)]
@@ -94,53 +136,72 @@ struct HelmArgs {
     /// Helm value `KEY=VALUE` kept as a string.
     #[arg(long = "set-string", value_name = "KEY=VALUE")]
     set_string: Vec<String>,
-    /// Kubernetes version charts see in .Capabilities.KubeVersion.
-    #[arg(long = "kube-version", value_name = "VERSION", default_value = spoflint::ingest::helm::DEFAULT_KUBE_VERSION)]
-    kube_version: String,
+    /// Kubernetes version charts see in .Capabilities.KubeVersion [default: v1.31.0].
+    #[arg(long = "kube-version", value_name = "VERSION")]
+    kube_version: Option<String>,
     /// Extra API versions for .Capabilities.APIVersions, e.g. monitoring.coreos.com/v1
     /// (repeatable).
     #[arg(long = "api-versions", value_name = "GROUP/VERSION")]
     api_versions: Vec<String>,
-    /// .Release.Name charts are rendered with.
-    #[arg(
-        long = "release-name",
-        value_name = "NAME",
-        default_value = "release-name"
-    )]
-    release_name: String,
-    /// .Release.Namespace charts are rendered with.
-    #[arg(
-        long = "namespace",
-        value_name = "NAMESPACE",
-        default_value = "default"
-    )]
-    namespace: String,
+    /// .Release.Name charts are rendered with [default: release-name].
+    #[arg(long = "release-name", value_name = "NAME")]
+    release_name: Option<String>,
+    /// .Release.Namespace charts are rendered with [default: default].
+    #[arg(long = "namespace", value_name = "NAMESPACE")]
+    namespace: Option<String>,
+}
+
+#[derive(clap::Args, Default)]
+struct ConfigArgs {
+    /// Configuration file (default: the nearest .spoflint.yaml in or above the first path).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any configuration file.
+    #[arg(long)]
+    no_config: bool,
 }
 
 impl HelmArgs {
-    fn options(&self) -> spoflint::ingest::helm::HelmOptions {
+    /// Helm options: the configuration's, then these flags (which win).
+    fn options(&self, config: &spoflint::config::Config) -> spoflint::ingest::helm::HelmOptions {
         use spoflint::ingest::helm::SetArg;
+        let typed = |a: &String| SetArg {
+            assignment: a.clone(),
+            string: false,
+        };
         // clap keeps each flag's values in order; --set-string ones go last (Helm applies
         // --set, then --set-string).
-        let set = self
-            .set
+        let set = config
+            .helm_set
             .iter()
-            .map(|a| SetArg {
-                assignment: a.clone(),
-                string: false,
-            })
+            .map(typed)
+            .chain(self.set.iter().map(typed))
             .chain(self.set_string.iter().map(|a| SetArg {
                 assignment: a.clone(),
                 string: true,
             }))
             .collect();
+        let pick = |flag: &Option<String>, conf: &Option<String>| {
+            flag.clone().or_else(|| conf.clone()).unwrap_or_default()
+        };
         spoflint::ingest::helm::HelmOptions {
-            values_files: self.values.clone(),
+            values_files: config
+                .helm_values
+                .iter()
+                .chain(&self.values)
+                .cloned()
+                .collect(),
             set,
-            kube_version: self.kube_version.clone(),
-            api_versions: self.api_versions.clone(),
-            release_name: self.release_name.clone(),
-            namespace: self.namespace.clone(),
+            kube_version: pick(&self.kube_version, &config.kube_version),
+            api_versions: config
+                .api_versions
+                .iter()
+                .chain(&self.api_versions)
+                .cloned()
+                .collect(),
+            release_name: pick(&self.release_name, &config.release_name),
+            namespace: pick(&self.namespace, &config.namespace),
+            charts: config.charts.clone(),
         }
     }
 }
@@ -162,12 +223,42 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     }
 }
 
-fn scan_options(terraform: &TerraformArgs, helm: &HelmArgs) -> spoflint::ScanOptions {
-    spoflint::ScanOptions {
-        var_files: terraform.var_files.clone(),
-        vars: terraform.vars.clone(),
-        helm: helm.options(),
-    }
+/// Scan options: the configuration file (found, given, or none), then the flags.
+fn scan_options(
+    paths: &[PathBuf],
+    config: &ConfigArgs,
+    terraform: &TerraformArgs,
+    helm: &HelmArgs,
+) -> Result<spoflint::ScanOptions, String> {
+    let path = if config.no_config {
+        None
+    } else {
+        match &config.config {
+            Some(p) if !p.is_file() => {
+                return Err(format!("--config {}: no such file", p.display()));
+            }
+            Some(p) => Some(p.clone()),
+            None => paths
+                .first()
+                .filter(|p| p.as_os_str() != "-")
+                .and_then(|p| spoflint::config::find(p)),
+        }
+    };
+    let config = match path {
+        Some(p) => spoflint::config::load(&p).map_err(|e| format!("invalid configuration: {e}"))?,
+        None => spoflint::config::Config::default(),
+    };
+    Ok(spoflint::ScanOptions {
+        var_files: config
+            .var_files
+            .iter()
+            .chain(&terraform.var_files)
+            .cloned()
+            .collect(),
+        vars: config.vars.iter().chain(&terraform.vars).cloned().collect(),
+        helm: helm.options(&config),
+        config,
+    })
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -229,10 +320,22 @@ fn fail(message: &str) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let scan = match spoflint::scan_with(&args.paths, &scan_options(&args.terraform, &args.helm)) {
+    let options = match scan_options(&args.paths, &args.config, &args.terraform, &args.helm) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    let mut scan = match spoflint::scan_with(&args.paths, &options) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
+    if let Some(path) = &args.baseline {
+        let applied = std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| scan.apply_baseline(&text));
+        if let Err(e) = applied {
+            return fail(&format!("--baseline {}: {e}", path.display()));
+        }
+    }
     let summary = Summary::of(&scan);
     let text = match args.format {
         Format::Human => report::human::render(&scan, &summary, use_color(args.color)),
@@ -245,7 +348,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     let failing = args
         .fail_on
         .threshold()
-        .is_some_and(|t| scan.findings.iter().any(|f| f.severity >= t));
+        .is_some_and(|t| scan.open_findings().any(|f| f.severity >= t));
     if failing {
         ExitCode::from(1)
     } else {
@@ -309,9 +412,58 @@ fn explain(id: &str) -> ExitCode {
     }
 }
 
+/// Writes the default configuration.
+fn init(path: &std::path::Path, force: bool) -> ExitCode {
+    if path.exists() && !force {
+        return fail(&format!(
+            "{} exists; use --force to overwrite it",
+            path.display()
+        ));
+    }
+    let text = match spoflint::config::default_text() {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    if let Err(e) = std::fs::write(path, text) {
+        return fail(&format!("{}: {e}", path.display()));
+    }
+    eprintln!("spoflint: wrote {}", path.display());
+    ExitCode::SUCCESS
+}
+
+/// Writes the baseline file.
+fn write_baseline(args: &BaselineArgs) -> ExitCode {
+    let options = match scan_options(&args.paths, &args.config, &args.terraform, &args.helm) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    let scan = match spoflint::scan_with(&args.paths, &options) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let text = scan.baseline();
+    if let Err(e) = std::fs::write(&args.output, text) {
+        return fail(&format!("{}: {e}", args.output.display()));
+    }
+    eprintln!(
+        "spoflint: wrote {} finding(s) to {}",
+        scan.open_findings().count(),
+        args.output.display()
+    );
+    ExitCode::SUCCESS
+}
+
 /// Prints rendered manifests as `helm template` does; problems go to stderr (exit 1).
 fn render_charts(args: &RenderArgs) -> ExitCode {
-    let options = scan_options(&TerraformArgs::default(), &args.helm);
+    let options = match scan_options(
+        &args.paths,
+        &args.config,
+        &TerraformArgs::default(),
+        &args.helm,
+    ) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
     let rendered = match spoflint::render(&args.paths, &options) {
         Ok(r) => r,
         Err(e) => return fail(&e),
@@ -341,7 +493,11 @@ fn render_charts(args: &RenderArgs) -> ExitCode {
 }
 
 fn list_resources(args: &ResourcesArgs) -> ExitCode {
-    let scan = match spoflint::scan_with(&args.paths, &scan_options(&args.terraform, &args.helm)) {
+    let options = match scan_options(&args.paths, &args.config, &args.terraform, &args.helm) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    let scan = match spoflint::scan_with(&args.paths, &options) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -386,5 +542,7 @@ fn main() -> ExitCode {
         Command::Explain { id } => explain(id),
         Command::Resources(args) => list_resources(args),
         Command::Render(args) => render_charts(args),
+        Command::Baseline(args) => write_baseline(args),
+        Command::Init { path, force } => init(path, *force),
     }
 }

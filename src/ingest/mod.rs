@@ -417,65 +417,50 @@ pub fn render_charts(
         return manifests;
     }
     let helm_options = &options.helm;
-    let mut user = helm::UserValues::default();
-    for path in &helm_options.values_files {
-        let r = read_file_as(path, FileKind::Yaml);
-        let source = model.sources.add(r.file);
-        model.option_sources += 1;
-        let file = model.sources.get(source);
-        let parsed = yaml::parse_yaml11(file);
-        match (&parsed.error, r.issues.first()) {
-            (_, Some((rule, span, message, help))) => issues.push(InputIssue {
-                rule,
-                source,
-                span: *span,
-                message: message.clone(),
-                help: help.clone(),
-            }),
-            (Some(e), None) => issues.push(InputIssue {
-                rule: "INPUT001",
-                source,
-                span: e.span,
-                message: format!("{} (Helm values file)", e.message),
-                help: "fix the YAML; the charts were rendered without this file".to_string(),
-            }),
-            (None, None) => user
-                .docs
-                .extend(parsed.documents.into_iter().take(1).map(|d| (source, d))),
+    let user = read_user_values(
+        &helm_options.values_files,
+        &helm_options.set,
+        "<command line>",
+        model,
+        issues,
+    );
+    // Values the configuration gives charts in (or under) a directory.
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let per_dir: Vec<(PathBuf, helm::UserValues)> = helm_options
+        .charts
+        .iter()
+        .map(|c| {
+            let set: Vec<helm::SetArg> = c
+                .set
+                .iter()
+                .map(|a| helm::SetArg {
+                    assignment: a.clone(),
+                    string: false,
+                })
+                .collect();
+            let values = read_user_values(&c.values, &set, CONFIG_SET_SOURCE, model, issues);
+            (normalize(&cwd.join(&c.dir)), values)
+        })
+        .collect();
+    let user_for = |dir: &Path| -> Option<helm::UserValues> {
+        let abs = normalize(&cwd.join(dir));
+        let mut acc: Option<helm::UserValues> = None;
+        for (d, v) in &per_dir {
+            if abs.starts_with(d) {
+                acc = Some(acc.as_ref().unwrap_or(&user).then(v));
+            }
         }
-    }
-    if !helm_options.set.is_empty() {
-        // One source holds every `--set`, a line each, so traces can point at them.
-        let mut text = String::new();
-        let mut spans = Vec::new();
-        for s in &helm_options.set {
-            let flag = if s.string { "--set-string " } else { "--set " };
-            let start = text.len() + flag.len();
-            text.push_str(flag);
-            text.push_str(&s.assignment);
-            spans.push((Span::new(start, text.len()), s));
-            text.push('\n');
-        }
-        let source = model.sources.add(SourceFile::new(
-            "<command line>".to_string(),
-            Arc::from(text),
-        ));
-        model.option_sources += 1;
-        for (span, s) in spans {
-            let assignment = if s.string {
-                format!("\u{0}string:{}", s.assignment)
-            } else {
-                s.assignment.clone()
-            };
-            user.set.push((source, span, assignment));
-        }
-    }
+        acc
+    };
     // Templates recurse (bounded, but deeply in debug builds): render on large stacks.
     let render = || -> Vec<helm::ChartOutput> {
         found
             .charts
             .par_iter()
-            .map(|dir| helm::render_chart(dir, &user, helm_options))
+            .map(|dir| match user_for(dir) {
+                Some(chart_user) => helm::render_chart(dir, &chart_user, helm_options),
+                None => helm::render_chart(dir, &user, helm_options),
+            })
             .collect()
     };
     let outputs = match rayon::ThreadPoolBuilder::new()
@@ -506,4 +491,71 @@ pub fn render_charts(
         manifests.extend(out.manifests);
     }
     manifests
+}
+
+/// The source that holds the configuration's per-chart `set` values.
+pub const CONFIG_SET_SOURCE: &str = "<configuration helm.charts set>";
+
+/// Reads Helm values files and `--set` assignments into user values; `set_source` names the
+/// source the assignments are shown in.
+fn read_user_values(
+    files: &[PathBuf],
+    set: &[helm::SetArg],
+    set_source: &str,
+    model: &mut Model,
+    issues: &mut Vec<InputIssue>,
+) -> helm::UserValues {
+    let mut user = helm::UserValues::default();
+    for path in files {
+        let r = read_file_as(path, FileKind::Yaml);
+        let source = model.sources.add(r.file);
+        model.option_sources += 1;
+        let file = model.sources.get(source);
+        let parsed = yaml::parse_yaml11(file);
+        match (&parsed.error, r.issues.first()) {
+            (_, Some((rule, span, message, help))) => issues.push(InputIssue {
+                rule,
+                source,
+                span: *span,
+                message: message.clone(),
+                help: help.clone(),
+            }),
+            (Some(e), None) => issues.push(InputIssue {
+                rule: "INPUT001",
+                source,
+                span: e.span,
+                message: format!("{} (Helm values file)", e.message),
+                help: "fix the YAML; the charts were rendered without this file".to_string(),
+            }),
+            (None, None) => user
+                .docs
+                .extend(parsed.documents.into_iter().take(1).map(|d| (source, d))),
+        }
+    }
+    if !set.is_empty() {
+        // One source holds every `--set`, a line each, so traces can point at them.
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        for s in set {
+            let flag = if s.string { "--set-string " } else { "--set " };
+            let start = text.len() + flag.len();
+            text.push_str(flag);
+            text.push_str(&s.assignment);
+            spans.push((Span::new(start, text.len()), s));
+            text.push('\n');
+        }
+        let source = model
+            .sources
+            .add(SourceFile::new(set_source.to_string(), Arc::from(text)));
+        model.option_sources += 1;
+        for (span, s) in spans {
+            let assignment = if s.string {
+                format!("\u{0}string:{}", s.assignment)
+            } else {
+                s.assignment.clone()
+            };
+            user.set.push((source, span, assignment));
+        }
+    }
+    user
 }

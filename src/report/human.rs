@@ -133,7 +133,7 @@ pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
         .with_width(WIDTH)
         .with_links(false);
     let mut out = String::new();
-    for f in &scan.findings {
+    for f in scan.open_findings() {
         let d = diag(scan, f);
         if handler.render_report(&mut out, &d).is_err() {
             out.push_str(&format!("{}: {}\n", f.rule, f.message));
@@ -141,8 +141,20 @@ pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
         out.push('\n');
     }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut left_out = Vec::new();
+    if summary.suppressed > 0 {
+        left_out.push(format!("{} suppressed", summary.suppressed));
+    }
+    if summary.baselined > 0 {
+        left_out.push(format!("{} in the baseline", summary.baselined));
+    }
+    let suppressed = if left_out.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", left_out.join(", "))
+    };
     out.push_str(&format!(
-        "Scanned {}, {}: {}, {}, {} info\n\n",
+        "Scanned {}, {}: {}, {}, {} info{suppressed}\n\n",
         plural(summary.files, "file"),
         plural(summary.resources, "resource"),
         plural(summary.count(Severity::Error), "error"),

@@ -63,6 +63,16 @@ struct JsonFinding<'a> {
     label: &'a str,
     resource: Option<ResourceRef<'a>>,
     related: Vec<Related>,
+    /// Present when a `spoflint:ignore` comment suppresses the finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<JsonSuppression>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression {
+    reason: String,
+    #[serde(flatten)]
+    location: Location,
 }
 
 #[derive(Serialize)]
@@ -73,6 +83,14 @@ struct JsonSummary {
     errors: usize,
     warnings: usize,
     info: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    suppressed: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    baselined: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -162,6 +180,10 @@ fn finding<'a>(scan: &'a Scan, f: &'a Finding) -> JsonFinding<'a> {
                 message: l.text.clone(),
             })
             .collect(),
+        suppressed: f.suppressed.as_ref().map(|s| JsonSuppression {
+            reason: s.reason.clone(),
+            location: location(scan, &s.at),
+        }),
     }
 }
 
@@ -199,10 +221,12 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
         summary: JsonSummary {
             files: summary.files,
             resources: summary.resources,
-            findings: scan.findings.len(),
+            findings: scan.open_findings().count(),
             errors: summary.count(crate::finding::Severity::Error),
             warnings: summary.count(crate::finding::Severity::Warning),
             info: summary.count(crate::finding::Severity::Info),
+            suppressed: summary.suppressed,
+            baselined: summary.baselined,
         },
         layers,
     };

@@ -45,6 +45,10 @@ pub struct Summary {
     /// Per kind of Terraform resource that needs a counterpart in a second region: the
     /// regions it lives in.
     pub region_pairs: Vec<crate::facts::terraform::RegionPair>,
+    /// Findings suppressed by `spoflint:ignore` comments (not counted anywhere else).
+    pub suppressed: usize,
+    /// Findings left out because the baseline knows them.
+    pub baselined: usize,
 }
 
 impl Summary {
@@ -54,13 +58,13 @@ impl Summary {
                 .into_iter()
                 .map(|s| (s, 0))
                 .collect();
-        for f in &scan.findings {
+        for f in scan.open_findings() {
             *by_severity.entry(f.severity).or_default() += 1;
         }
         let layers = Layer::ARCHITECTURE
             .iter()
             .map(|&layer| {
-                let of_layer = scan.findings.iter().filter(|f| f.layer == layer);
+                let of_layer = scan.open_findings().filter(|f| f.layer == layer);
                 let findings = of_layer.clone().count();
                 let failing = of_layer.clone().any(|f| f.severity >= Severity::Warning);
                 let status = if failing {
@@ -83,6 +87,8 @@ impl Summary {
             by_severity,
             layers,
             region_pairs: scan.facts.tf.region_pairs.clone(),
+            suppressed: scan.findings.len() - scan.open_findings().count(),
+            baselined: scan.baselined,
         }
     }
 

@@ -4,6 +4,7 @@
 //! and one document `rules/<layer>/<ID>.md` whose front matter holds its metadata (layer,
 //! severity, title, parameters with defaults). `build.rs` registers both; nothing else lists rules.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
@@ -159,11 +160,19 @@ pub struct RuleCx<'a> {
     pub input: &'a [InputIssue],
     meta: &'static RuleMeta,
     findings: Vec<Finding>,
+    /// Parameter values set by the configuration: (rule id, parameter) → value.
+    overrides: &'a HashMap<(String, String), i64>,
 }
 
 impl<'a> RuleCx<'a> {
-    /// A parameter's value (today: its documented default).
+    /// A parameter's value: the configuration's, or its documented default.
     pub fn param(&self, name: &str) -> i64 {
+        if let Some(v) = self
+            .overrides
+            .get(&(self.meta.id.to_string(), name.to_string()))
+        {
+            return *v;
+        }
         let p = self.meta.parameters.iter().find(|p| p.name == name);
         debug_assert!(
             p.is_some(),
@@ -187,6 +196,7 @@ impl<'a> RuleCx<'a> {
             resource: None,
             want: None,
             absent: None,
+            suppressed: None,
         });
         self.findings.last_mut().expect("just pushed")
     }
@@ -241,7 +251,12 @@ impl Finding {
 }
 
 /// Runs every rule over the model and facts.
-pub fn run(model: &Model, facts: &Facts, input: &[InputIssue]) -> Result<Vec<Finding>, String> {
+pub fn run(
+    model: &Model,
+    facts: &Facts,
+    input: &[InputIssue],
+    overrides: &HashMap<(String, String), i64>,
+) -> Result<Vec<Finding>, String> {
     let catalog = catalog()?;
     let mut findings: Vec<Finding> = RULE_IMPLS
         .par_iter()
@@ -258,6 +273,7 @@ pub fn run(model: &Model, facts: &Facts, input: &[InputIssue]) -> Result<Vec<Fin
                 input,
                 meta,
                 findings: Vec::new(),
+                overrides,
             };
             (imp.check)(&mut cx);
             Ok(cx.findings)

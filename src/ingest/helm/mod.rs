@@ -44,6 +44,9 @@ pub struct HelmOptions {
     /// `.Release.Name` (default `release-name`, as `helm template`) and `.Release.Namespace`.
     pub release_name: String,
     pub namespace: String,
+    /// Values for the charts in (or under) given directories, from the configuration;
+    /// applied after `values_files` and `set`.
+    pub charts: Vec<crate::config::ChartConfig>,
 }
 
 #[derive(Debug, Clone)]
@@ -53,7 +56,7 @@ pub struct SetArg {
     pub string: bool,
 }
 
-/// User values given to every chart: parsed files and the `--set` source, with their ids in
+/// User values given to a chart: parsed files and the `--set` source, with their ids in
 /// the scan's sources.
 #[derive(Default)]
 pub struct UserValues {
@@ -228,6 +231,27 @@ pub fn render_chart(dir: &Path, user: &UserValues, options: &HelmOptions) -> Cha
         out.manifests.push((m.name, m.text));
     }
     out
+}
+
+impl UserValues {
+    /// These values, then `more` (which wins).
+    pub fn then(&self, more: &UserValues) -> UserValues {
+        let docs = self.docs.iter().chain(&more.docs);
+        UserValues {
+            docs: docs
+                .map(|(id, d)| {
+                    (
+                        *id,
+                        Document {
+                            tree: Arc::clone(&d.tree),
+                            root: d.root,
+                        },
+                    )
+                })
+                .collect(),
+            set: self.set.iter().chain(&more.set).cloned().collect(),
+        }
+    }
 }
 
 impl ChartOutput {
@@ -490,6 +514,8 @@ fn place(model: &crate::model::Model, source: SourceId) -> String {
     let file = &model.sources.get(source).path;
     if file == "<command line>" {
         "on the command line".to_string()
+    } else if file == crate::ingest::CONFIG_SET_SOURCE {
+        "in the configuration's helm.charts set".to_string()
     } else {
         format!("in {file}")
     }

@@ -1,0 +1,465 @@
+//! `.spoflint.yaml`: rules and layers on or off, severity overrides, rule parameters, paths to
+//! exclude, Terraform variables and Helm values (also per chart).
+//!
+//! Found by walking up from the first scanned path, or given with `--config`. Paths in it are
+//! relative to its directory. Unknown keys, unknown rules or parameters and values of the
+//! wrong type are errors with the key's location.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::finding::{Layer, Severity};
+use crate::model::{SourceFile, Span, Val};
+
+/// Config file names looked for, in order.
+pub const FILE_NAMES: &[&str] = &[".spoflint.yaml", ".spoflint.yml"];
+
+/// A rule's settings.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RuleConfig {
+    pub enabled: Option<bool>,
+    pub severity: Option<Severity>,
+    pub params: BTreeMap<String, i64>,
+}
+
+/// Helm values for the charts under one directory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChartConfig {
+    /// The chart directory (resolved against the config's directory).
+    pub dir: PathBuf,
+    pub values: Vec<PathBuf>,
+    /// `key=value` assignments, Helm's `--set` syntax.
+    pub set: Vec<String>,
+}
+
+/// A loaded configuration (empty when there is none).
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Where it was read from.
+    pub path: Option<PathBuf>,
+    pub rules: HashMap<String, RuleConfig>,
+    pub disabled_layers: HashSet<Layer>,
+    /// Glob patterns (gitignore syntax) relative to the config's directory.
+    pub exclude: Vec<String>,
+    pub var_files: Vec<PathBuf>,
+    pub vars: Vec<(String, String)>,
+    pub helm_values: Vec<PathBuf>,
+    pub helm_set: Vec<String>,
+    pub kube_version: Option<String>,
+    pub api_versions: Vec<String>,
+    pub release_name: Option<String>,
+    pub namespace: Option<String>,
+    pub charts: Vec<ChartConfig>,
+}
+
+/// A config file problem, located.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub file: SourceFile,
+    pub span: Span,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = self.file.line_col(self.span.start);
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.path, at.line, at.col, self.message
+        )
+    }
+}
+
+/// The config file for a scan of `start`: the nearest `.spoflint.yaml` in it or above it.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    let mut dir = if start.is_dir() {
+        Some(start.as_path())
+    } else {
+        start.parent()
+    };
+    while let Some(d) = dir {
+        for name in FILE_NAMES {
+            let candidate = d.join(name);
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Reads and validates a config file.
+pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        file: SourceFile::new(crate::discover::display_path(path), Arc::from("")),
+        span: Span::default(),
+        message: format!("cannot read the config file: {e}"),
+    })?;
+    parse(path, text)
+}
+
+/// Parses config text read from `path`.
+pub fn parse(path: &Path, text: String) -> Result<Config, ConfigError> {
+    let file = SourceFile::new(crate::discover::display_path(path), Arc::from(text));
+    let parsed = crate::ingest::yaml::parse(&file);
+    if let Some(e) = parsed.error {
+        return Err(ConfigError {
+            file,
+            span: e.span,
+            message: e.message,
+        });
+    }
+    let base = path.parent().unwrap_or(Path::new("")).to_path_buf();
+    let mut config = Config {
+        path: Some(path.to_path_buf()),
+        ..Config::default()
+    };
+    let result = match parsed.documents.first() {
+        None => Ok(()),
+        Some(doc) => {
+            let root = doc.tree.val(doc.root);
+            if root.is_null() {
+                Ok(())
+            } else {
+                Reader { base: &base }.root(root, &mut config)
+            }
+        }
+    };
+    result.map_err(|(span, message)| ConfigError {
+        file,
+        span,
+        message,
+    })?;
+    Ok(config)
+}
+
+type R<T> = Result<T, (Span, String)>;
+
+fn err<T>(v: &Val<'_>, message: impl Into<String>) -> R<T> {
+    Err((v.field_span(), message.into()))
+}
+
+fn key_err<T>(v: &Val<'_>, message: impl Into<String>) -> R<T> {
+    Err((v.key_span().unwrap_or(v.span()), message.into()))
+}
+
+struct Reader<'b> {
+    base: &'b Path,
+}
+
+/// The entries of a mapping; anything else is an error.
+fn entries<'a>(v: Val<'a>, what: &str) -> R<Vec<(&'a str, Val<'a>)>> {
+    if v.is_null() {
+        return Ok(Vec::new());
+    }
+    if !v.is_map() {
+        return err(&v, format!("`{what}` must be a mapping"));
+    }
+    Ok(v.entries())
+}
+
+fn string(v: &Val<'_>, what: &str) -> R<String> {
+    v.scalar_text()
+        .filter(|_| !v.is_map() && !matches!(v.kind(), crate::model::NodeKind::Seq(_)))
+        .ok_or_else(|| (v.field_span(), format!("`{what}` must be a string")))
+}
+
+fn strings(v: Val<'_>, what: &str) -> R<Vec<String>> {
+    match v.kind() {
+        crate::model::NodeKind::Seq(_) => v.items().map(|i| string(&i, what)).collect(),
+        crate::model::NodeKind::Null => Ok(Vec::new()),
+        _ => err(&v, format!("`{what}` must be a list")),
+    }
+}
+
+fn boolean(v: &Val<'_>, what: &str) -> R<bool> {
+    match v.as_bool() {
+        Some(b) => Ok(b),
+        None => match v.as_str() {
+            Some("on") => Ok(true),
+            Some("off") => Ok(false),
+            _ => err(v, format!("`{what}` must be true/false (or on/off)")),
+        },
+    }
+}
+
+impl Reader<'_> {
+    fn path(&self, s: &str) -> PathBuf {
+        crate::discover::normalize(&self.base.join(s))
+    }
+
+    fn root(&self, root: Val<'_>, c: &mut Config) -> R<()> {
+        for (key, v) in entries(root, "the config")? {
+            match key {
+                "rules" => self.rules(v, c)?,
+                "layers" => {
+                    for (name, on) in entries(v, "layers")? {
+                        let Some(layer) = Layer::parse(name) else {
+                            return key_err(
+                                &on,
+                                format!(
+                                    "unknown layer `{name}` (one of network, compute, control, data, dns, cicd, gitops, security)"
+                                ),
+                            );
+                        };
+                        if !boolean(&on, &format!("layers.{name}"))? {
+                            c.disabled_layers.insert(layer);
+                        }
+                    }
+                }
+                "exclude" => c.exclude = strings(v, "exclude")?,
+                "terraform" => {
+                    for (k, x) in entries(v, "terraform")? {
+                        match k {
+                            "var_files" => {
+                                c.var_files = strings(x, "terraform.var_files")?
+                                    .iter()
+                                    .map(|p| self.path(p))
+                                    .collect()
+                            }
+                            "vars" => {
+                                for (name, value) in entries(x, "terraform.vars")? {
+                                    c.vars.push((
+                                        name.to_string(),
+                                        string(&value, &format!("terraform.vars.{name}"))?,
+                                    ));
+                                }
+                            }
+                            _ => {
+                                return key_err(
+                                    &x,
+                                    format!("unknown key `terraform.{k}` (var_files, vars)"),
+                                );
+                            }
+                        }
+                    }
+                }
+                "helm" => self.helm(v, c)?,
+                _ => {
+                    return key_err(
+                        &v,
+                        format!("unknown key `{key}` (rules, layers, exclude, terraform, helm)"),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn rules(&self, v: Val<'_>, c: &mut Config) -> R<()> {
+        let catalog = crate::rules::catalog().map_err(|e| (v.span(), e))?;
+        for (id, setting) in entries(v, "rules")? {
+            let upper = id.to_ascii_uppercase();
+            let Some(meta) = catalog.get(&upper) else {
+                return key_err(
+                    &setting,
+                    format!("unknown rule `{id}` (see `spoflint rules`)"),
+                );
+            };
+            let mut rc = RuleConfig::default();
+            if setting.is_map() {
+                for (k, x) in setting.entries() {
+                    match k {
+                        "enabled" => {
+                            rc.enabled = Some(boolean(&x, &format!("rules.{id}.enabled"))?)
+                        }
+                        "severity" => {
+                            let s = string(&x, "severity")?;
+                            rc.severity = Some(Severity::parse(&s).ok_or_else(|| {
+                                (
+                                    x.field_span(),
+                                    format!("unknown severity `{s}` (error, warning, info)"),
+                                )
+                            })?);
+                        }
+                        param => {
+                            if !meta.parameters.iter().any(|p| p.name == param) {
+                                let known: Vec<&str> =
+                                    meta.parameters.iter().map(|p| p.name.as_str()).collect();
+                                return key_err(
+                                    &x,
+                                    format!(
+                                        "unknown key `{param}` for {upper}: enabled, severity{}",
+                                        if known.is_empty() {
+                                            String::new()
+                                        } else {
+                                            format!(", or a parameter ({})", known.join(", "))
+                                        }
+                                    ),
+                                );
+                            }
+                            let Some(n) = x.as_i64() else {
+                                return err(
+                                    &x,
+                                    format!("parameter `{param}` of {upper} must be an integer"),
+                                );
+                            };
+                            rc.params.insert(param.to_string(), n);
+                        }
+                    }
+                }
+            } else {
+                rc.enabled = Some(boolean(&setting, &format!("rules.{id}"))?);
+            }
+            c.rules.insert(upper, rc);
+        }
+        Ok(())
+    }
+
+    fn helm(&self, v: Val<'_>, c: &mut Config) -> R<()> {
+        for (k, x) in entries(v, "helm")? {
+            match k {
+                "values" => {
+                    c.helm_values = strings(x, "helm.values")?
+                        .iter()
+                        .map(|p| self.path(p))
+                        .collect()
+                }
+                "set" => c.helm_set = set_list(x, "helm.set")?,
+                "kube_version" => c.kube_version = Some(string(&x, "helm.kube_version")?),
+                "api_versions" => c.api_versions = strings(x, "helm.api_versions")?,
+                "release_name" => c.release_name = Some(string(&x, "helm.release_name")?),
+                "namespace" => c.namespace = Some(string(&x, "helm.namespace")?),
+                "charts" => {
+                    for (dir, settings) in entries(x, "helm.charts")? {
+                        let mut chart = ChartConfig {
+                            dir: self.path(dir),
+                            ..ChartConfig::default()
+                        };
+                        for (ck, cx) in entries(settings, &format!("helm.charts.{dir}"))? {
+                            match ck {
+                                "values" => {
+                                    chart.values = strings(cx, "values")?
+                                        .iter()
+                                        .map(|p| self.path(p))
+                                        .collect()
+                                }
+                                "set" => chart.set = set_list(cx, "set")?,
+                                _ => {
+                                    return key_err(
+                                        &cx,
+                                        format!("unknown key `{ck}` for a chart (values, set)"),
+                                    );
+                                }
+                            }
+                        }
+                        c.charts.push(chart);
+                    }
+                }
+                _ => {
+                    return key_err(
+                        &x,
+                        format!(
+                            "unknown key `helm.{k}` (values, set, kube_version, api_versions, release_name, namespace, charts)"
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `set:` as a mapping of dotted keys to values (or a list of `key=value` strings).
+fn set_list(v: Val<'_>, what: &str) -> R<Vec<String>> {
+    if matches!(v.kind(), crate::model::NodeKind::Seq(_)) {
+        return strings(v, what);
+    }
+    entries(v, what)?
+        .into_iter()
+        .map(|(k, x)| Ok(format!("{k}={}", string(&x, &format!("{what}.{k}"))?)))
+        .collect()
+}
+
+/// A commented configuration with every setting at its default, for `spoflint init`.
+pub fn default_text() -> Result<String, String> {
+    let catalog = crate::rules::catalog()?;
+    let mut out = String::from(
+        "# spoflint configuration (see README, Configuration).
+# Found by walking up from the scanned path, or given with --config. Paths are relative to
+# this file. Everything is commented out, so the defaults apply: uncomment what you change.
+
+# Rules: `off` to disable one, or a mapping with `enabled`, `severity` (error, warning, info)
+# and its parameters. Every rule, with its default severity and parameters:
+# rules:
+",
+    );
+    for r in &catalog.rules {
+        let mut settings = vec![format!("severity: {}", r.severity.as_str())];
+        settings.extend(
+            r.parameters
+                .iter()
+                .map(|p| format!("{}: {}", p.name, p.default)),
+        );
+        out.push_str(&format!(
+            "#   {}: {{ {} }}   # {}\n",
+            r.id,
+            settings.join(", "),
+            r.title
+        ));
+    }
+    out.push_str(
+        "
+# Layers to leave out entirely (network, compute, control, data, dns, cicd, gitops, security):
+# layers:
+#   cicd: off
+
+# Paths not to scan (gitignore syntax, relative to this file):
+# exclude:
+#   - legacy/**
+#   - \"**/testdata/**\"
+
+# Terraform inputs for every root module (command-line --var-file/--var come after these):
+# terraform:
+#   var_files: [envs/prod.tfvars]
+#   vars:
+#     region: eu-west-1
+
+# Helm rendering (command-line --values/--set come after these):
+# helm:
+#   kube_version: v1.31.0
+#   api_versions: [monitoring.coreos.com/v1]
+#   release_name: prod
+#   namespace: default
+#   values: []            # for every chart
+#   set: {}               # for every chart, e.g. { global.env: prod }
+#   charts:               # per chart directory
+#     charts/shop:
+#       values: [charts/shop/values-prod.yaml]
+#       set:
+#         replicaCount: 3
+",
+    );
+    Ok(out)
+}
+
+/// Applies the rule and layer settings to findings: disabled ones dropped, severities
+/// overridden.
+pub fn apply(config: &Config, findings: &mut Vec<crate::finding::Finding>) {
+    findings.retain(|f| {
+        !config.disabled_layers.contains(&f.layer)
+            && config.rules.get(f.rule).and_then(|r| r.enabled) != Some(false)
+    });
+    for f in findings.iter_mut() {
+        if let Some(s) = config.rules.get(f.rule).and_then(|r| r.severity) {
+            f.severity = s;
+        }
+    }
+}
+
+/// Parameter overrides: (rule id, parameter) → value.
+pub fn params(config: &Config) -> HashMap<(String, String), i64> {
+    config
+        .rules
+        .iter()
+        .flat_map(|(id, r)| {
+            r.params
+                .iter()
+                .map(move |(p, v)| ((id.clone(), p.clone()), *v))
+        })
+        .collect()
+}

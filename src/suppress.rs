@@ -1,0 +1,215 @@
+//! Inline suppressions: `# spoflint:ignore RULE[,RULE...] reason: why` in a YAML or HCL
+//! comment (`#` or `//`; in a Helm template also `{{/* ... */}}`).
+//!
+//! A comment suppresses the findings of its rules
+//! - on its own line (a trailing comment) or on the line right below it, or
+//! - of the resource it sits directly above (the line before a Kubernetes document or a
+//!   Terraform block), wherever their labels are.
+//!
+//! The reason is mandatory. A comment without one, naming an unknown rule, or suppressing
+//! nothing is itself reported (INPUT006), so stale suppressions do not pile up. Suppressed
+//! findings stay in the results, marked, for the machine formats.
+
+use std::collections::HashMap;
+
+use crate::finding::{Finding, Label, Subject, Suppression};
+use crate::model::{Model, SourceId, Span};
+
+const MARKER: &str = "spoflint:ignore";
+
+/// One suppression comment.
+#[derive(Debug)]
+struct Comment {
+    source: SourceId,
+    /// 1-based line of the comment.
+    line: usize,
+    span: Span,
+    rules: Vec<String>,
+    reason: Option<String>,
+    used: bool,
+}
+
+/// Finds the suppression comments in `text`.
+fn comments(source: SourceId, text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    if !text.contains(MARKER) {
+        return out;
+    }
+    let mut offset = 0;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        let Some(at) = line.find(MARKER) else {
+            continue;
+        };
+        // Only inside a comment: `#` or `//` at the line start or after a space (not the `//`
+        // of a URL), or a template comment `{{/*`.
+        let before = &line[..at];
+        let Some(comment_at) = comment_start(before) else {
+            continue;
+        };
+        let rest = line[at + MARKER.len()..]
+            .trim_end_matches(['\n', '\r'])
+            .trim_end_matches("*/}}")
+            .trim_end_matches("*/")
+            .trim();
+        let (ids, reason) = match rest.split_once("reason:") {
+            Some((ids, reason)) => (ids, Some(reason.trim().to_string())),
+            None => (rest, None),
+        };
+        let rules = ids
+            .split([',', ' '])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_ascii_uppercase)
+            .collect();
+        let end = start + line.trim_end_matches(['\n', '\r']).len();
+        out.push(Comment {
+            source,
+            line: i + 1,
+            span: Span::new(start + comment_at, end),
+            rules,
+            reason: reason.filter(|r| !r.is_empty()),
+            used: false,
+        });
+    }
+    out
+}
+
+/// Where a comment starts in `before` (the text before the marker on its line), if it is one.
+fn comment_start(before: &str) -> Option<usize> {
+    let bytes = before.as_bytes();
+    before.char_indices().map(|(i, _)| i).find(|&i| {
+        let rest = &before[i..];
+        let after_space = i == 0 || bytes[i - 1].is_ascii_whitespace();
+        rest.starts_with("{{/*")
+            || rest.starts_with("{{- /*")
+            || (after_space && (rest.starts_with('#') || rest.starts_with("//")))
+    })
+}
+
+/// The first line of the resource a finding is about, in its defining file.
+fn resource_start(model: &Model, subject: Subject) -> (SourceId, usize) {
+    match subject {
+        Subject::Kubernetes(id) => {
+            let r = model.resource(id);
+            let file = model.sources.get(r.source);
+            let span = r.root().span();
+            (r.source, file.line_col(span.start.min(r.header.start)).line)
+        }
+        Subject::Terraform(id) => {
+            let r = model.tf(id);
+            let file = model.sources.get(r.source);
+            (r.source, file.line_col(r.header.start).line)
+        }
+    }
+}
+
+/// Marks suppressed findings and appends INPUT006 findings for suppression comments that
+/// are invalid or suppress nothing. `input006` is the rule's catalogue entry.
+pub fn apply(
+    findings: &mut Vec<Finding>,
+    model: &Model,
+    input006: &'static crate::rules::RuleMeta,
+) {
+    let mut all: Vec<Comment> = Vec::new();
+    for i in 0..model.sources.len() {
+        let id = SourceId(i as u32);
+        all.extend(comments(id, &model.sources.get(id).text));
+    }
+    if all.is_empty() {
+        return;
+    }
+    let known =
+        |rule: &str| crate::rules::catalog().is_ok_and(|c| c.rules.iter().any(|r| r.id == rule));
+    let mut by_line: HashMap<(SourceId, usize), Vec<usize>> = HashMap::new();
+    for (i, c) in all.iter().enumerate() {
+        by_line.entry((c.source, c.line)).or_default().push(i);
+    }
+    for f in findings.iter_mut() {
+        let file = model.sources.get(f.primary.source);
+        let line = file.line_col(f.primary.span.start).line;
+        let mut candidates: Vec<usize> = Vec::new();
+        for l in [line, line.saturating_sub(1)] {
+            candidates.extend(by_line.get(&(f.primary.source, l)).into_iter().flatten());
+        }
+        if let Some(subject) = f.resource {
+            let (source, start) = resource_start(model, subject);
+            candidates.extend(
+                by_line
+                    .get(&(source, start.saturating_sub(1)))
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        for i in candidates {
+            let c = &mut all[i];
+            if c.reason.is_none() || !c.rules.iter().any(|r| r == f.rule) {
+                continue;
+            }
+            c.used = true;
+            f.suppressed = Some(Suppression {
+                reason: c.reason.clone().unwrap_or_default(),
+                at: Label::new(c.source, c.span, "suppressed here"),
+            });
+            break;
+        }
+    }
+    for c in &all {
+        let problem = if c.rules.is_empty() {
+            Some("names no rule".to_string())
+        } else if let Some(bad) = c.rules.iter().find(|r| !known(r)) {
+            Some(format!("names unknown rule {bad}"))
+        } else if c.reason.is_none() {
+            Some("has no reason (write `reason: <why>` after the rule ids)".to_string())
+        } else if !c.used {
+            Some(format!(
+                "suppresses nothing: no {} finding on this line, the next line, or the resource below it",
+                c.rules.join("/")
+            ))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            findings.push(Finding {
+                rule: input006.id,
+                layer: input006.layer,
+                severity: input006.severity,
+                title: input006.title.as_str(),
+                message: format!("suppression comment {problem}"),
+                help: "fix the comment, or delete it if the finding it was for is gone".to_string(),
+                primary: Label::new(c.source, c.span, "this suppression"),
+                secondary: Vec::new(),
+                resource: None,
+                want: None,
+                absent: None,
+                suppressed: None,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_parsed_with_rules_and_reason() {
+        let text = "é: 1 # spoflint:ignore COMPUTE001, compute002 reason: batch job\n\
+                    # spoflint:ignore DATA001\n\
+                    url: http://x/spoflint:ignore\n\
+                    {{/* spoflint:ignore NETWORK001 reason: internal only */}}\n";
+        let c = comments(SourceId(0), text);
+        assert_eq!(c.len(), 3);
+        assert_eq!(c[0].rules, ["COMPUTE001", "COMPUTE002"]);
+        assert_eq!(c[0].reason.as_deref(), Some("batch job"));
+        assert_eq!(c[0].line, 1);
+        assert_eq!(
+            &text[c[0].span.start..c[0].span.end],
+            "# spoflint:ignore COMPUTE001, compute002 reason: batch job"
+        );
+        assert_eq!(c[1].reason, None);
+        assert_eq!(c[2].rules, ["NETWORK001"]);
+        assert_eq!(c[2].reason.as_deref(), Some("internal only"));
+    }
+}

@@ -1,0 +1,262 @@
+//! `.spoflint.yaml`: discovery by walking up, every setting's effect, located errors, and
+//! `spoflint init`.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn spoflint() -> Command {
+    Command::cargo_bin("spoflint").unwrap()
+}
+
+fn write(dir: &Path, files: &[(&str, &str)]) {
+    for (path, content) in files {
+        let p = dir.join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, content).unwrap();
+    }
+}
+
+fn deployment(name: &str, replicas: u32) -> String {
+    format!(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n        - name: {name}\n          image: nginx\n"
+    )
+}
+
+/// (rule, severity) of every finding of `check --format json` run in `dir` on `path`.
+fn findings(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let out = spoflint()
+        .current_dir(dir)
+        .args(["check", "--format", "json"])
+        .args(args)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let mut got: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    got.dedup();
+    got
+}
+
+fn pair(rule: &str, severity: &str) -> (String, String) {
+    (rule.to_string(), severity.to_string())
+}
+
+#[test]
+fn rules_layers_params_and_excludes() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("apps/two.yaml", &deployment("two", 2)),
+            ("legacy/one.yaml", &deployment("one", 1)),
+        ],
+    );
+    // No configuration: COMPUTE001 (one), COMPUTE002/003/005 (two).
+    let base = findings(dir.path(), &["."]);
+    assert_eq!(
+        base,
+        [
+            pair("COMPUTE001", "error"),
+            pair("COMPUTE002", "warning"),
+            pair("COMPUTE003", "warning"),
+            pair("COMPUTE005", "warning"),
+        ]
+    );
+    write(
+        dir.path(),
+        &[(
+            ".spoflint.yaml",
+            "rules:\n  COMPUTE002: off\n  compute005:\n    severity: error\n  COMPUTE001:\n    min_replicas: 3\nlayers:\n  network: off\nexclude:\n  - legacy/\n",
+        )],
+    );
+    // legacy/ is not scanned; min_replicas 3 makes `two` a COMPUTE001 error; COMPUTE002 is
+    // off; COMPUTE005 is an error; found from a subdirectory by walking up.
+    assert_eq!(
+        findings(&dir.path().join("apps"), &["."]),
+        [
+            pair("COMPUTE001", "error"),
+            pair("COMPUTE003", "warning"),
+            pair("COMPUTE005", "error"),
+        ]
+    );
+    assert_eq!(findings(dir.path(), &["--no-config", "."]), base);
+    // A whole layer off.
+    write(
+        dir.path(),
+        &[(".spoflint.yaml", "layers:\n  compute: off\n")],
+    );
+    assert!(findings(dir.path(), &["."]).is_empty());
+}
+
+#[test]
+fn unknown_keys_are_errors_with_their_location() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), &[("a.yaml", &deployment("a", 3))]);
+    for (config, at, says) in [
+        (
+            "rules:\n  COMPUTE001:\n    min_replica: 3\n",
+            ":3:5:",
+            "unknown key `min_replica` for COMPUTE001",
+        ),
+        ("rulez: {}\n", ":1:1:", "unknown key `rulez`"),
+        (
+            "rules:\n  NOPE001: off\n",
+            ":2:3:",
+            "unknown rule `NOPE001`",
+        ),
+        ("layers:\n  compute: maybe\n", ":2:3:", "must be true/false"),
+        (
+            "rules:\n  COMPUTE001: {severity: fatal}\n",
+            ":2:16:",
+            "unknown severity `fatal`",
+        ),
+        (
+            "helm:\n  charts:\n    x: {valuez: []}\n",
+            ":3:9:",
+            "unknown key `valuez`",
+        ),
+    ] {
+        write(dir.path(), &[(".spoflint.yaml", config)]);
+        let out = spoflint()
+            .current_dir(dir.path())
+            .args(["check", "."])
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+        assert!(
+            err.contains(&format!(".spoflint.yaml{at}")) && err.contains(says),
+            "{config:?}: {err}"
+        );
+    }
+    spoflint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--config", "missing.yaml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn terraform_and_helm_inputs_from_the_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // A Terraform case whose verdict depends on a variable, and a chart whose values decide.
+    let tf = root.join("fixtures/terraform/data003/fire-tfvars-overrides-default");
+    for entry in std::fs::read_dir(&tf).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, dir.path().join("tf").join(p.file_name().unwrap()))
+            .or_else(|_| {
+                std::fs::create_dir_all(dir.path().join("tf"))?;
+                std::fs::copy(&p, dir.path().join("tf").join(p.file_name().unwrap()))
+            })
+            .unwrap();
+    }
+    write(
+        dir.path(),
+        &[
+            (
+                "chart/Chart.yaml",
+                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+            ),
+            ("chart/values.yaml", "replicaCount: 1\n"),
+            ("chart/values-prod.yaml", "replicaCount: 2\n"),
+            (
+                "chart/templates/d.yaml",
+                &deployment("{{ .Release.Name }}", 9)
+                    .replace("replicas: 9", "replicas: {{ .Values.replicaCount }}"),
+            ),
+        ],
+    );
+    let rules =
+        |dir: &Path| -> Vec<String> { findings(dir, &["."]).into_iter().map(|(r, _)| r).collect() };
+    let before = rules(dir.path());
+    assert!(before.contains(&"DATA003".to_string()), "{before:?}");
+    assert!(before.contains(&"COMPUTE001".to_string()), "{before:?}");
+    write(
+        dir.path(),
+        &[(
+            ".spoflint.yaml",
+            "terraform:\n  vars:\n    multi_az: \"true\"\nhelm:\n  release_name: prod\n  charts:\n    chart:\n      values: [chart/values-prod.yaml]\n",
+        )],
+    );
+    let after = rules(dir.path());
+    assert!(!after.contains(&"DATA003".to_string()), "{after:?}");
+    assert!(!after.contains(&"COMPUTE001".to_string()), "{after:?}");
+    assert!(
+        after.contains(&"COMPUTE002".to_string()),
+        "2 replicas: {after:?}"
+    );
+    // The trace names the file the configuration gave.
+    let out = spoflint()
+        .current_dir(dir.path())
+        .args(["check", "--format", "json", "chart"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "COMPUTE002")
+        .unwrap();
+    assert_eq!(f["resource"]["name"], "prod");
+    assert!(
+        f["related"].as_array().unwrap().iter().any(|r| r["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("chart/values-prod.yaml")),
+        "{f}"
+    );
+}
+
+#[test]
+fn init_writes_a_config_that_loads_and_documents_every_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    spoflint()
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(0);
+    let text = std::fs::read_to_string(dir.path().join(".spoflint.yaml")).unwrap();
+    let catalog = spoflint::rules::catalog().unwrap();
+    for r in &catalog.rules {
+        assert!(
+            text.contains(&format!("#   {}: {{ severity: ", r.id)),
+            "{}",
+            r.id
+        );
+    }
+    // Refuses to overwrite.
+    spoflint()
+        .current_dir(dir.path())
+        .arg("init")
+        .assert()
+        .code(2);
+    // Uncommenting the rules section gives a valid configuration that changes nothing.
+    let uncommented: String = text
+        .lines()
+        .map(|l| {
+            if l == "# rules:" || l.starts_with("#   ") && l.contains(": { severity:") {
+                l.trim_start_matches('#').replacen(' ', "", 1).to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(uncommented.contains("\nrules:\n  NETWORK001: { severity: error, min_replicas: 2 }"));
+    std::fs::write(dir.path().join(".spoflint.yaml"), uncommented).unwrap();
+    write(dir.path(), &[("a.yaml", &deployment("a", 1))]);
+    assert_eq!(findings(dir.path(), &["."]), [pair("COMPUTE001", "error")]);
+}
