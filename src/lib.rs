@@ -36,6 +36,26 @@ impl Scan {
         self.findings.iter().filter(|f| f.suppressed.is_none())
     }
 
+    /// Keeps only the findings located in `files` (their main location, or a related one such
+    /// as the values line that set a chart's field). Paths compare as absolute, normalised.
+    pub fn retain_in(&mut self, files: &[PathBuf]) {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let abs = |p: &std::path::Path| discover::normalize(&cwd.join(p));
+        let scope: std::collections::HashSet<PathBuf> = files.iter().map(|p| abs(p)).collect();
+        let in_scope = |source: model::SourceId| {
+            scope.contains(&abs(std::path::Path::new(
+                &self.model.sources.get(source).path,
+            )))
+        };
+        let keep: Vec<bool> = self
+            .findings
+            .iter()
+            .map(|f| in_scope(f.primary.source) || f.secondary.iter().any(|l| in_scope(l.source)))
+            .collect();
+        let mut keep = keep.into_iter();
+        self.findings.retain(|_| keep.next().unwrap_or(true));
+    }
+
     /// The baseline file for this scan's open findings: their fingerprints (stable across
     /// line shifts), with rule, file and message for people reading it.
     pub fn baseline(&self) -> String {

@@ -59,9 +59,21 @@ struct CheckArgs {
     /// Files or directories to scan.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Output format: human, json, sarif, junit, github, markdown. Repeatable; `FORMAT=FILE`
+    /// writes that format to a file (e.g. `--format human --format sarif=out.sarif`).
+    #[arg(long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_output, default_value = "human")]
+    formats: Vec<Output>,
+    /// Write the output (of the format given without `=FILE`) to this file instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Report only findings in files changed since --base (git), or in the files given as
+    /// paths; the whole repository is still scanned for cross-file reasoning.
+    #[arg(long)]
+    changed_only: bool,
+    /// Git revision --changed-only compares with (its merge base with HEAD) [default: HEAD,
+    /// i.e. uncommitted changes].
+    #[arg(long, value_name = "REF", requires = "changed_only")]
+    base: Option<String>,
     /// When to colour human output (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
@@ -267,6 +279,35 @@ enum Format {
     Json,
 }
 
+/// A report format and where it goes.
+#[derive(Clone, Debug)]
+struct Output {
+    format: ReportFormat,
+    file: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+enum ReportFormat {
+    Human,
+    Json,
+    Sarif,
+    Junit,
+    Github,
+    Markdown,
+}
+
+fn parse_output(s: &str) -> Result<Output, String> {
+    let (name, file) = match s.split_once('=') {
+        Some((n, f)) if !f.is_empty() => (n, Some(PathBuf::from(f))),
+        Some(_) => return Err(format!("`{s}`: a file name must follow `=`")),
+        None => (s, None),
+    };
+    let format = ReportFormat::from_str(name, true).map_err(|_| {
+        format!("unknown format `{name}` (human, json, sarif, junit, github, markdown)")
+    })?;
+    Ok(Output { format, file })
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Color {
     Auto,
@@ -324,7 +365,16 @@ fn check(args: &CheckArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
-    let mut scan = match spoflint::scan_with(&args.paths, &options) {
+    // --changed-only scans the whole repository and reports on the changed files only.
+    let (paths, scope) = if args.changed_only {
+        match changed_scope(&args.paths, args.base.as_deref()) {
+            Ok(scope) => (vec![repository_root()], Some(scope)),
+            Err(e) => return fail(&e),
+        }
+    } else {
+        (args.paths.clone(), None)
+    };
+    let mut scan = match spoflint::scan_with(&paths, &options) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -336,14 +386,41 @@ fn check(args: &CheckArgs) -> ExitCode {
             return fail(&format!("--baseline {}: {e}", path.display()));
         }
     }
+    if let Some(scope) = &scope {
+        scan.retain_in(scope);
+    }
     let summary = Summary::of(&scan);
-    let text = match args.format {
-        Format::Human => report::human::render(&scan, &summary, use_color(args.color)),
-        Format::Json => report::json::render(&scan, &summary),
-    };
-    let printed = print(&text);
-    if printed != ExitCode::SUCCESS {
-        return printed;
+    let to_stdout: Vec<&Output> = args.formats.iter().filter(|o| o.file.is_none()).collect();
+    if to_stdout.len() > 1 {
+        return fail(
+            "only one --format can go to standard output; give the others a file: --format sarif=out.sarif",
+        );
+    }
+    for out in &args.formats {
+        let text = match out.format {
+            ReportFormat::Human => {
+                let colour = out.file.is_none() && args.output.is_none() && use_color(args.color);
+                report::human::render(&scan, &summary, colour)
+            }
+            ReportFormat::Json => report::json::render(&scan, &summary),
+            ReportFormat::Sarif => report::sarif::render(&scan, &summary),
+            ReportFormat::Junit => report::junit::render(&scan, &summary),
+            ReportFormat::Github => report::github::render(&scan, &summary),
+            ReportFormat::Markdown => report::markdown::render(&scan, &summary),
+        };
+        match out.file.as_ref().or(args.output.as_ref()) {
+            Some(path) => {
+                if let Err(e) = std::fs::write(path, text) {
+                    return fail(&format!("{}: {e}", path.display()));
+                }
+            }
+            None => {
+                let printed = print(&text);
+                if printed != ExitCode::SUCCESS {
+                    return printed;
+                }
+            }
+        }
     }
     let failing = args
         .fail_on
@@ -354,6 +431,80 @@ fn check(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The repository `--changed-only` scans: git's top level (as `.` when it is the current
+/// directory), or the current directory outside git.
+fn repository_root() -> PathBuf {
+    let top = std::process::Command::new("git")
+        .args(["-c", "core.fsmonitor=false", "rev-parse", "--show-toplevel"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let cwd = std::env::current_dir()
+        .ok()
+        .and_then(|d| d.canonicalize().ok());
+    match top {
+        Some(t) if t.canonicalize().ok() != cwd => t,
+        _ => PathBuf::from("."),
+    }
+}
+
+/// The files `--changed-only` reports on: the file paths given, or else what git says changed
+/// since `base` (its merge base with HEAD), committed or not. Git runs with hooks, fsmonitor
+/// and external diff drivers off, so nothing from the repository is executed.
+fn changed_scope(paths: &[PathBuf], base: Option<&str>) -> Result<Vec<PathBuf>, String> {
+    let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
+    if !files.is_empty() {
+        return Ok(files);
+    }
+    let git = |args: &[&str]| -> Result<String, String> {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "core.fsmonitor=false",
+                "-c",
+                "core.hooksPath=/dev/null",
+                "-c",
+                "diff.external=",
+            ])
+            .args(args)
+            .output()
+            .map_err(|e| format!("--changed-only needs git: {e}"))?;
+        if !out.status.success() {
+            return Err(format!(
+                "--changed-only: git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let top = git(&["rev-parse", "--show-toplevel"])?;
+    let top = PathBuf::from(top.trim());
+    let since = match base {
+        Some(b) => git(&["merge-base", b, "HEAD"])?.trim().to_string(),
+        None => "HEAD".to_string(),
+    };
+    let mut out: Vec<PathBuf> = git(&[
+        "diff",
+        "--name-only",
+        "--no-ext-diff",
+        "--no-textconv",
+        &since,
+        "--",
+    ])?
+    .lines()
+    .map(|l| top.join(l))
+    .collect();
+    // New files not yet added are changes too.
+    out.extend(
+        git(&["ls-files", "--others", "--exclude-standard", "--full-name"])?
+            .lines()
+            .map(|l| top.join(l)),
+    );
+    Ok(out)
 }
 
 fn list_rules(format: Format) -> ExitCode {

@@ -207,6 +207,71 @@ fn explain_prints_the_rule_document() {
         text.contains(body),
         "explain must print the document body verbatim"
     );
+    // Every rule: `explain` and rules/<layer>/<ID>.md are the same text.
+    for entry in std::fs::read_dir("rules").unwrap() {
+        for doc in std::fs::read_dir(entry.unwrap().path()).unwrap() {
+            let path = doc.unwrap().path();
+            let id = path.file_stem().unwrap().to_string_lossy().to_string();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let body = text.splitn(3, "---\n").nth(2).unwrap().trim();
+            let out = spoflint().args(["explain", &id]).assert().code(0);
+            let printed = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+            assert!(
+                printed.contains(body),
+                "{id}: explain differs from {}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn several_formats_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = dir.path().join("out.sarif");
+    let md = dir.path().join("summary.md");
+    let out = spoflint()
+        .args(["check", FIRING, "--color", "never", "--format", "human"])
+        .arg("--format")
+        .arg(format!("sarif={}", sarif.display()))
+        .arg("--format")
+        .arg(format!("markdown={}", md.display()))
+        .assert()
+        .code(1);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(text.contains("COMPUTE001 · compute · error"), "{text}");
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(s["runs"][0]["results"][0]["ruleId"], "COMPUTE001");
+    assert!(std::fs::read_to_string(&md).unwrap().contains("COMPUTE001"));
+    // --output takes the format given without a file.
+    let json = dir.path().join("out.json");
+    spoflint()
+        .args(["check", FIRING, "--format", "json", "--output"])
+        .arg(&json)
+        .assert()
+        .code(1)
+        .stdout("");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["summary"]["errors"], 1);
+    for (format, line_start) in [("github", "::error file="), ("junit", "<?xml")] {
+        let out = spoflint()
+            .args(["check", FIRING, "--format", format])
+            .assert()
+            .code(1);
+        let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+        assert!(text.starts_with(line_start), "{format}: {text}");
+    }
+    // Two formats cannot share stdout; unknown formats are usage errors.
+    spoflint()
+        .args(["check", FIRING, "--format", "human", "--format", "json"])
+        .assert()
+        .code(2);
+    spoflint()
+        .args(["check", FIRING, "--format", "xml"])
+        .assert()
+        .code(2);
 }
 
 #[test]

@@ -1,7 +1,11 @@
 //! Reports: the per-layer verdict and summary (computed once), and one renderer per format.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use std::collections::BTreeMap;
 

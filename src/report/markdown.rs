@@ -1,0 +1,236 @@
+//! `--format markdown`: a pull-request comment or `$GITHUB_STEP_SUMMARY`: a heading, the
+//! totals, the per-layer "Zero-SPOF validation" table, the region pairs (when there are
+//! Terraform resources that need a second region) and the open findings by severity, at most
+//! [`MAX_FINDINGS`] of them. Suppressed findings are only counted.
+
+use super::{LayerStatus, Summary};
+use crate::Scan;
+use crate::finding::{Finding, Severity};
+
+/// The most findings listed; the rest are counted ("… and N more").
+pub const MAX_FINDINGS: usize = 200;
+
+/// Escapes plain text for markdown: ASCII punctuation that could start markup is
+/// backslash-escaped (`_` only at a word's edge: `aws_db_instance` cannot emphasise),
+/// `<`, `>` and `&` become entities (no HTML gets through) and a line break becomes a space
+/// (multi-line texts are split before: see [`text`]).
+fn escape_plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let word = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '_' if word(i.checked_sub(1)) && word(Some(i + 1)) => out.push(c),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' => {}
+            '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn longest_backtick_run(text: &str) -> usize {
+    let (mut longest, mut run) = (0, 0);
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    longest
+}
+
+/// `text` as an inline code span, with a fence longer than any run of backticks inside it.
+fn code(text: &str) -> String {
+    let text = text.replace(['\r', '\n'], " ");
+    let fence = "`".repeat(longest_backtick_run(&text) + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Escapes a message or help text: its `code spans` (balanced single backticks, as spoflint's
+/// messages write values and fields) stay code, and the rest is escaped plain text.
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('`') else {
+            break;
+        };
+        let inner = &after[..close];
+        out.push_str(&escape_plain(&rest[..open]));
+        if inner.is_empty() {
+            out.push_str(&escape_plain(&rest[open..open + close + 2]));
+        } else {
+            out.push_str(&code(inner));
+        }
+        rest = &after[close + 1..];
+    }
+    out.push_str(&escape_plain(rest));
+    out
+}
+
+/// Keeps an escaped line from being read as a list item, a setext underline or a thematic
+/// break: a leading `-`, `+` or `=`, or the `.`/`)` after leading digits, is escaped.
+fn not_a_block(line: &str) -> String {
+    let line = line.trim_start();
+    if line.starts_with(['-', '+', '=']) {
+        return format!("\\{line}");
+    }
+    let digits = line.len() - line.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    match line[digits..].chars().next() {
+        Some(p @ ('.' | ')')) if digits > 0 => {
+            format!("{}\\{p}{}", &line[..digits], &line[digits + 1..])
+        }
+        _ => line.to_string(),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The lines after the first of a multi-line text (a YAML snippet in a fix, say) as a fenced
+/// code block inside a list item.
+fn fenced(rest: &str) -> String {
+    let fence = "`".repeat((longest_backtick_run(rest) + 1).max(3));
+    let mut out = format!("\n\n  {fence}\n");
+    for line in rest.lines() {
+        out.push_str("  ");
+        out.push_str(line.trim_end_matches('\r'));
+        out.push('\n');
+    }
+    out.push_str(&format!("  {fence}"));
+    out
+}
+
+/// A message or help text: its first line escaped, the others (if any) as code.
+fn text(text: &str) -> (String, Option<String>) {
+    let (first, rest) = match text.split_once('\n') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (text, None),
+    };
+    let first = not_a_block(&escape(first.trim_end_matches('\r')));
+    (first, rest.filter(|r| !r.trim().is_empty()).map(fenced))
+}
+
+fn finding(scan: &Scan, f: &Finding) -> String {
+    let file = scan.model.sources.get(f.primary.source);
+    let at = file.line_col(f.primary.span.start);
+    let (message, message_code) = text(&f.message);
+    let mut s = format!(
+        "- **{}** {} — {}  \n  {message}",
+        f.rule,
+        escape_plain(f.title),
+        code(&format!("{}:{}", file.path, at.line)),
+    );
+    let after_code = message_code.is_some();
+    s.push_str(&message_code.unwrap_or_default());
+    if !f.help.is_empty() {
+        let (help, help_code) = text(&f.help);
+        s.push_str(if after_code { "\n\n  " } else { "  \n  " });
+        s.push_str(&format!("*How to fix:* {help}"));
+        s.push_str(&help_code.unwrap_or_default());
+    }
+    s.push('\n');
+    s
+}
+
+pub fn render(scan: &Scan, summary: &Summary) -> String {
+    let open: Vec<&Finding> = scan
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .collect();
+    let count = |s: Severity| open.iter().filter(|f| f.severity == s).count();
+    let suppressed = scan.findings.len() - open.len();
+
+    let mut out = String::from("## spoflint\n\n");
+    out.push_str(&format!(
+        "**{}, {}, {} info, {} suppressed** · {}, {} scanned\n\n",
+        plural(count(Severity::Error), "error"),
+        plural(count(Severity::Warning), "warning"),
+        count(Severity::Info),
+        suppressed,
+        plural(summary.files, "file"),
+        plural(summary.resources, "resource"),
+    ));
+
+    out.push_str("### Zero-SPOF validation\n\n| layer | verdict | findings |\n|---|---|---|\n");
+    for v in &summary.layers {
+        let verdict = match v.status {
+            LayerStatus::Pass => "✅ pass",
+            LayerStatus::Fail => "❌ fail",
+            LayerStatus::NotPresent => "➖ not present",
+        };
+        out.push_str(&format!(
+            "| {} | {verdict} | {} |\n",
+            v.layer.as_str(),
+            v.findings
+        ));
+    }
+
+    if !summary.region_pairs.is_empty() {
+        out.push_str("\n### Region pairs\n\n| resource | regions | verdict |\n|---|---|---|\n");
+        for p in &summary.region_pairs {
+            let mut regions = p
+                .regions
+                .iter()
+                .map(|r| escape_plain(r))
+                .collect::<Vec<_>>()
+                .join(" + ");
+            if p.unknown > 0 {
+                if !regions.is_empty() {
+                    regions.push_str(", ");
+                }
+                regions.push_str(&format!("{} in an unknown region", p.unknown));
+            }
+            let verdict = if p.paired() {
+                "✅ paired"
+            } else {
+                "❌ single region"
+            };
+            out.push_str(&format!("| {} | {regions} | {verdict} |\n", code(p.kind)));
+        }
+    }
+
+    out.push_str("\n### Findings\n\n");
+    if open.is_empty() {
+        out.push_str("No open findings.\n");
+        return out;
+    }
+    let mut listed = 0;
+    for (severity, heading) in [
+        (Severity::Error, "Errors"),
+        (Severity::Warning, "Warnings"),
+        (Severity::Info, "Info"),
+    ] {
+        let of: Vec<&&Finding> = open.iter().filter(|f| f.severity == severity).collect();
+        if of.is_empty() || listed == MAX_FINDINGS {
+            continue;
+        }
+        out.push_str(&format!("#### {heading} ({})\n\n", of.len()));
+        for f in of.into_iter().take(MAX_FINDINGS - listed) {
+            out.push_str(&finding(scan, f));
+            listed += 1;
+        }
+        out.push('\n');
+    }
+    if open.len() > listed {
+        out.push_str(&format!("… and {} more\n", open.len() - listed));
+    }
+    out
+}

@@ -1,0 +1,105 @@
+//! `--changed-only`: the whole repository is scanned, findings are reported only for the files
+//! that changed (per git, or the files given).
+
+use std::path::Path;
+use std::process::Command as Std;
+
+use assert_cmd::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Std::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "git {args:?}: {ok:?}");
+}
+
+fn has_git() -> bool {
+    Std::new("git").arg("--version").output().is_ok()
+}
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      topologySpreadConstraints:\n        - maxSkew: 1\n          topologyKey: topology.kubernetes.io/zone\n          whenUnsatisfiable: DoNotSchedule\n          labelSelector:\n            matchLabels:\n              app: web\n      containers:\n        - name: web\n          image: nginx\n";
+
+/// A PDB that (with the Deployment's 3 replicas, known only from the other file) forbids every
+/// eviction.
+const PDB: &str = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 3\n  selector:\n    matchLabels:\n      app: web\n";
+
+const SINGLE: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: solo\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: solo\n  template:\n    metadata:\n      labels:\n        app: solo\n    spec:\n      containers:\n        - name: solo\n          image: nginx\n";
+
+fn rules(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
+    let out = Command::cargo_bin("spoflint")
+        .unwrap()
+        .current_dir(dir)
+        .args(["check", "--format", "json", "--changed-only"])
+        .args(args)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let file = f["file"].as_str().unwrap();
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                file.rsplit('/').next().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn only_changed_files_are_reported_but_everything_is_read() {
+    if !has_git() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    std::fs::write(d.join("deployment.yaml"), DEPLOYMENT).unwrap();
+    std::fs::write(d.join("solo.yaml"), SINGLE).unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    // Nothing changed: nothing to report, although solo.yaml has a finding.
+    assert!(rules(d, &[]).is_empty());
+    // A new, uncommitted PDB: its finding needs the Deployment's replicas from another file.
+    std::fs::write(d.join("pdb.yaml"), PDB).unwrap();
+    assert_eq!(rules(d, &[]), [("COMPUTE006".into(), "pdb.yaml".into())]);
+    // Committed on top of a base: --base compares with the merge base.
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "pdb"]);
+    assert!(rules(d, &[]).is_empty());
+    assert_eq!(
+        rules(d, &["--base", "HEAD~1"]),
+        [("COMPUTE006".into(), "pdb.yaml".into())]
+    );
+    // Files given as arguments (as pre-commit passes them) are the scope.
+    assert_eq!(
+        rules(d, &["solo.yaml"]),
+        [("COMPUTE001".into(), "solo.yaml".into())]
+    );
+}
+
+#[test]
+fn outside_git_files_must_be_given() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("solo.yaml"), SINGLE).unwrap();
+    assert_eq!(
+        rules(dir.path(), &["solo.yaml"]),
+        [("COMPUTE001".into(), "solo.yaml".into())]
+    );
+    if has_git() {
+        Command::cargo_bin("spoflint")
+            .unwrap()
+            .current_dir(dir.path())
+            .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+            .args(["check", "--changed-only"])
+            .assert()
+            .code(2);
+    }
+}

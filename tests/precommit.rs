@@ -1,0 +1,91 @@
+//! The pre-commit hook, for real: `pre-commit try-repo` builds spoflint from this repository
+//! (language: rust) and runs the hook in a throwaway git repository.
+//!
+//! Needs `pre-commit` (from PyPI) and git: found through `SPOFLINT_PRE_COMMIT` or on PATH.
+//! Without them the test is skipped with a message, unless `SPOFLINT_REQUIRE_PRE_COMMIT=1` (as
+//! in CI), where that is a failure. It builds spoflint in release mode: slow, so it runs once.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pre_commit() -> Option<String> {
+    let exe = std::env::var("SPOFLINT_PRE_COMMIT").unwrap_or_else(|_| "pre-commit".into());
+    let works = Command::new(&exe)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let git = Command::new("git").arg("--version").output().is_ok();
+    (works && git).then_some(exe)
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+const SINGLE: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: solo\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: solo\n  template:\n    metadata:\n      labels:\n        app: solo\n    spec:\n      containers:\n        - name: solo\n          image: nginx\n";
+
+#[test]
+fn hook_runs_through_pre_commit_try_repo() {
+    let Some(exe) = pre_commit() else {
+        let msg = "skipped: pre-commit or git is not installed (pip install pre-commit, or set \
+                   SPOFLINT_PRE_COMMIT to its path)";
+        assert!(
+            std::env::var("SPOFLINT_REQUIRE_PRE_COMMIT").is_err(),
+            "SPOFLINT_REQUIRE_PRE_COMMIT is set but {msg}"
+        );
+        eprintln!("{msg}");
+        return;
+    };
+    let repo = tempfile::tempdir().unwrap();
+    let d = repo.path();
+    git(d, &["init", "-q"]);
+    std::fs::write(
+        d.join("ok.yaml"),
+        SINGLE
+            .replace("replicas: 1", "replicas: 3")
+            .replace("solo", "ok"),
+    )
+    .unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    // Pre-commit's cache (the built hook) lives with the test, not in the user's home.
+    let cache = d.join(".cache");
+    let run = |files: &[&str]| -> Output {
+        Command::new(&exe)
+            .current_dir(d)
+            .env("PRE_COMMIT_HOME", &cache)
+            .args([
+                "try-repo",
+                env!("CARGO_MANIFEST_DIR"),
+                "spoflint",
+                "--verbose",
+                "--files",
+            ])
+            .args(files)
+            .output()
+            .unwrap()
+    };
+    std::fs::write(d.join("solo.yaml"), SINGLE).unwrap();
+    git(d, &["add", "solo.yaml"]);
+    let bad = run(&["solo.yaml"]);
+    let text = String::from_utf8_lossy(&bad.stdout).to_string();
+    assert_eq!(
+        bad.status.code(),
+        Some(1),
+        "{text}\n{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    assert!(text.contains("COMPUTE001"), "{text}");
+    assert!(text.contains("solo.yaml"), "{text}");
+    // The clean file passes, although solo.yaml (not passed) still has its finding.
+    let good = run(&["ok.yaml"]);
+    let text = String::from_utf8_lossy(&good.stdout).to_string();
+    assert_eq!(good.status.code(), Some(0), "{text}");
+    assert!(!text.contains("COMPUTE001"), "{text}");
+}
