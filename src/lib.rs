@@ -37,15 +37,15 @@ impl Scan {
     }
 
     /// Keeps only the findings located in `files` (their main location, or a related one such
-    /// as the values line that set a chart's field). Paths compare as absolute, normalised.
+    /// as the values line that set a chart's field). Paths compare as absolute, normalised; a
+    /// file inside a given path counts too (a template inside a changed `.tgz` subchart).
     pub fn retain_in(&mut self, files: &[PathBuf]) {
         let cwd = std::env::current_dir().unwrap_or_default();
         let abs = |p: &std::path::Path| discover::normalize(&cwd.join(p));
         let scope: std::collections::HashSet<PathBuf> = files.iter().map(|p| abs(p)).collect();
         let in_scope = |source: model::SourceId| {
-            scope.contains(&abs(std::path::Path::new(
-                &self.model.sources.get(source).path,
-            )))
+            let path = abs(std::path::Path::new(&self.model.sources.get(source).path));
+            path.ancestors().any(|a| scope.contains(a))
         };
         let keep: Vec<bool> = self
             .findings

@@ -103,3 +103,18 @@ fn outside_git_files_must_be_given() {
             .code(2);
     }
 }
+
+#[test]
+fn a_changed_archive_scopes_the_templates_inside_it() {
+    if !has_git() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    // Run inside this repository: the chart's subchart archive is "the changed file".
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let found = rules(
+        root,
+        &["fixtures/helm/tgz-dependency/charts/cache-0.2.0.tgz"],
+    );
+    assert_eq!(found, [("DATA001".into(), "statefulset.yaml".into())]);
+}
