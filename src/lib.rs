@@ -129,6 +129,14 @@ fn excludes(config: &config::Config) -> Option<discover::Excludes> {
     })
 }
 
+/// A usage error for the first of `files` (given with `flag`) that is not a file.
+fn require_files(flag: &str, files: &[PathBuf]) -> Result<(), String> {
+    match files.iter().find(|f| !f.is_file()) {
+        Some(f) => Err(format!("{flag} {}: no such file", f.display())),
+        None => Ok(()),
+    }
+}
+
 /// Scans `paths` with default options.
 pub fn scan(paths: &[PathBuf]) -> Result<Scan, String> {
     scan_with(paths, &ScanOptions::default())
@@ -138,16 +146,8 @@ pub fn scan(paths: &[PathBuf]) -> Result<Scan, String> {
 /// `Err` only for usage problems (a path that does not exist) or a broken rule catalogue;
 /// problems with the scanned files are findings.
 pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, String> {
-    for f in &options.var_files {
-        if !f.is_file() {
-            return Err(format!("--var-file {}: no such file", f.display()));
-        }
-    }
-    for f in &options.helm.values_files {
-        if !f.is_file() {
-            return Err(format!("--values {}: no such file", f.display()));
-        }
-    }
+    require_files("--var-file", &options.var_files)?;
+    require_files("--values", &options.helm.values_files)?;
     let found = discover::discover_excluding(paths, &excludes(&options.config)).map_err(|e| e.0)?;
     let (model, input) = ingest::ingest(&found, options);
     let facts = Facts::derive(&model);
@@ -178,11 +178,7 @@ pub struct Rendered {
 
 /// Renders the Helm charts found under `paths`, as `helm template` would, without scanning.
 pub fn render(paths: &[PathBuf], options: &ScanOptions) -> Result<Rendered, String> {
-    for f in &options.helm.values_files {
-        if !f.is_file() {
-            return Err(format!("--values {}: no such file", f.display()));
-        }
-    }
+    require_files("--values", &options.helm.values_files)?;
     let found = discover::discover_excluding(paths, &excludes(&options.config)).map_err(|e| e.0)?;
     if found.charts.is_empty() {
         return Err("no Helm chart (a directory with Chart.yaml) found".to_string());

@@ -171,20 +171,12 @@ pub fn apply(
             None
         };
         if let Some(problem) = problem {
-            findings.push(Finding {
-                rule: input006.id,
-                layer: input006.layer,
-                severity: input006.severity,
-                title: input006.title.as_str(),
-                message: format!("suppression comment {problem}"),
-                help: "fix the comment, or delete it if the finding it was for is gone".to_string(),
-                primary: Label::new(c.source, c.span, "this suppression"),
-                secondary: Vec::new(),
-                resource: None,
-                want: None,
-                absent: None,
-                suppressed: None,
-            });
+            let mut f = input006.finding(
+                Label::new(c.source, c.span, "this suppression"),
+                format!("suppression comment {problem}"),
+            );
+            f.help = "fix the comment, or delete it if the finding it was for is gone".to_string();
+            findings.push(f);
         }
     }
 }

@@ -420,7 +420,7 @@ pub fn render_charts(
     let user = read_user_values(
         &helm_options.values_files,
         &helm_options.set,
-        "<command line>",
+        COMMAND_LINE_SOURCE,
         model,
         issues,
     );
@@ -492,6 +492,10 @@ pub fn render_charts(
     }
     manifests
 }
+
+/// The source that holds `--set` values given on the command line (or globally in the
+/// configuration).
+pub const COMMAND_LINE_SOURCE: &str = "<command line>";
 
 /// The source that holds the configuration's per-chart `set` values.
 pub const CONFIG_SET_SOURCE: &str = "<configuration helm.charts set>";

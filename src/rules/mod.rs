@@ -55,6 +55,26 @@ pub struct RuleMeta {
     pub doc_path: &'static str,
 }
 
+impl RuleMeta {
+    /// A finding of this rule at `primary`, at the rule's severity, with nothing else set.
+    pub fn finding(&'static self, primary: Label, message: impl Into<String>) -> Finding {
+        Finding {
+            rule: self.id,
+            layer: self.layer,
+            severity: self.severity,
+            title: self.title.as_str(),
+            message: message.into(),
+            help: String::new(),
+            primary,
+            secondary: Vec::new(),
+            resource: None,
+            want: None,
+            absent: None,
+            suppressed: None,
+        }
+    }
+}
+
 /// Parses a rule document's front matter.
 pub fn parse_doc(path: &'static str, text: &'static str) -> Result<RuleMeta, String> {
     let err = |m: &str| format!("rules/{path}: {m}");
@@ -184,20 +204,7 @@ impl<'a> RuleCx<'a> {
 
     /// Reports a finding at `primary`; chain `.help(..)`, `.also(..)`, `.on(..)` on the result.
     pub fn report(&mut self, primary: Label, message: impl Into<String>) -> &mut Finding {
-        self.findings.push(Finding {
-            rule: self.meta.id,
-            layer: self.meta.layer,
-            severity: self.meta.severity,
-            title: self.meta.title.as_str(),
-            message: message.into(),
-            help: String::new(),
-            primary,
-            secondary: Vec::new(),
-            resource: None,
-            want: None,
-            absent: None,
-            suppressed: None,
-        });
+        self.findings.push(self.meta.finding(primary, message));
         self.findings.last_mut().expect("just pushed")
     }
 }

@@ -512,7 +512,7 @@ pub fn annotate(findings: &mut [crate::finding::Finding], model: &crate::model::
 
 fn place(model: &crate::model::Model, source: SourceId) -> String {
     let file = &model.sources.get(source).path;
-    if file == "<command line>" {
+    if file == crate::ingest::COMMAND_LINE_SOURCE {
         "on the command line".to_string()
     } else if file == crate::ingest::CONFIG_SET_SOURCE {
         "in the configuration's helm.charts set".to_string()
