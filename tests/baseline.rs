@@ -3,14 +3,11 @@
 
 use assert_cmd::Command;
 
+mod common;
+use common::deployment;
+
 fn spoflint() -> Command {
     Command::cargo_bin("spoflint").unwrap()
-}
-
-fn deployment(name: &str, replicas: u32) -> String {
-    format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n        - name: {name}\n          image: nginx\n"
-    )
 }
 
 fn rules(out: &assert_cmd::assert::Assert) -> Vec<(String, String)> {

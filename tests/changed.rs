@@ -4,17 +4,10 @@
 use std::path::Path;
 use std::process::Command as Std;
 
-use assert_cmd::Command;
+mod common;
+use common::git;
 
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Std::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(ok.status.success(), "git {args:?}: {ok:?}");
-}
+use assert_cmd::Command;
 
 fn has_git() -> bool {
     Std::new("git").arg("--version").output().is_ok()
@@ -25,8 +18,6 @@ const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  na
 /// A PDB that (with the Deployment's 3 replicas, known only from the other file) forbids every
 /// eviction.
 const PDB: &str = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 3\n  selector:\n    matchLabels:\n      app: web\n";
-
-const SINGLE: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: solo\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: solo\n  template:\n    metadata:\n      labels:\n        app: solo\n    spec:\n      containers:\n        - name: solo\n          image: nginx\n";
 
 fn rules(dir: &Path, args: &[&str]) -> Vec<(String, String)> {
     let out = Command::cargo_bin("spoflint")
@@ -62,7 +53,7 @@ fn only_changed_files_are_reported_but_everything_is_read() {
     let d = dir.path();
     git(d, &["init", "-q"]);
     std::fs::write(d.join("deployment.yaml"), DEPLOYMENT).unwrap();
-    std::fs::write(d.join("solo.yaml"), SINGLE).unwrap();
+    std::fs::write(d.join("solo.yaml"), common::deployment("solo", 1)).unwrap();
     git(d, &["add", "."]);
     git(d, &["commit", "-q", "-m", "base"]);
     // Nothing changed: nothing to report, although solo.yaml has a finding.
@@ -88,7 +79,7 @@ fn only_changed_files_are_reported_but_everything_is_read() {
 #[test]
 fn outside_git_files_must_be_given() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("solo.yaml"), SINGLE).unwrap();
+    std::fs::write(dir.path().join("solo.yaml"), common::deployment("solo", 1)).unwrap();
     assert_eq!(
         rules(dir.path(), &["solo.yaml"]),
         [("COMPUTE001".into(), "solo.yaml".into())]

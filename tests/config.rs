@@ -5,22 +5,11 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod common;
+use common::{deployment, write};
+
 fn spoflint() -> Command {
     Command::cargo_bin("spoflint").unwrap()
-}
-
-fn write(dir: &Path, files: &[(&str, &str)]) {
-    for (path, content) in files {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
-}
-
-fn deployment(name: &str, replicas: u32) -> String {
-    format!(
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: {replicas}\n  selector:\n    matchLabels:\n      app: {name}\n  template:\n    metadata:\n      labels:\n        app: {name}\n    spec:\n      containers:\n        - name: {name}\n          image: nginx\n"
-    )
 }
 
 /// (rule, severity) of every finding of `check --format json` run in `dir` on `path`.

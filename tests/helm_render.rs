@@ -4,16 +4,14 @@
 use std::path::{Path, PathBuf};
 
 use spoflint::ScanOptions;
+
+mod common;
 use spoflint::ingest::helm::{HelmOptions, SetArg};
 
 /// Writes `files` (path, content) under a fresh temporary directory.
 fn chart(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for (path, content) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
+    common::write(dir.path(), files);
     dir
 }
 

@@ -5,8 +5,10 @@
 //! Without them the test is skipped with a message, unless `SPOFLINT_REQUIRE_PRE_COMMIT=1` (as
 //! in CI), where that is a failure. It builds spoflint in release mode: slow, so it runs once.
 
-use std::path::Path;
 use std::process::{Command, Output};
+
+mod common;
+use common::git;
 
 fn pre_commit() -> Option<String> {
     let exe = std::env::var("SPOFLINT_PRE_COMMIT").unwrap_or_else(|_| "pre-commit".into());
@@ -17,18 +19,6 @@ fn pre_commit() -> Option<String> {
     let git = Command::new("git").arg("--version").output().is_ok();
     (works && git).then_some(exe)
 }
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "git {args:?}: {out:?}");
-}
-
-const SINGLE: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: solo\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app: solo\n  template:\n    metadata:\n      labels:\n        app: solo\n    spec:\n      containers:\n        - name: solo\n          image: nginx\n";
 
 #[test]
 fn hook_runs_through_pre_commit_try_repo() {
@@ -69,7 +59,7 @@ fn hook_runs_through_pre_commit_try_repo() {
             .output()
             .unwrap()
     };
-    std::fs::write(d.join("solo.yaml"), SINGLE).unwrap();
+    std::fs::write(d.join("solo.yaml"), common::deployment("solo", 1)).unwrap();
     git(d, &["add", "solo.yaml"]);
     let bad = run(&["solo.yaml"]);
     let text = String::from_utf8_lossy(&bad.stdout).to_string();

@@ -6,35 +6,15 @@ use std::path::Path;
 use assert_cmd::Command;
 use spoflint::finding::Finding;
 
-fn write(dir: &Path, files: &[(&str, &str)]) {
-    for (path, content) in files {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, content).unwrap();
-    }
-}
+mod common;
+use common::write;
 
+/// A Deployment with a comment above it and one after its `replicas:` value.
 fn deployment(name: &str, replicas: u32, comment_above: &str, replicas_comment: &str) -> String {
-    format!(
-        "{comment_above}apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: {name}
-spec:
-  replicas: {replicas}{replicas_comment}
-  selector:
-    matchLabels:
-      app: {name}
-  template:
-    metadata:
-      labels:
-        app: {name}
-    spec:
-      containers:
-        - name: {name}
-          image: nginx
-"
-    )
+    let line = format!("replicas: {replicas}");
+    let d =
+        common::deployment(name, replicas).replacen(&line, &format!("{line}{replicas_comment}"), 1);
+    format!("{comment_above}{d}")
 }
 
 fn scan(dir: &Path) -> spoflint::Scan {

@@ -2,18 +2,13 @@
 //! variable precedence, count/for_each addresses, local modules and their outputs, provider
 //! regions, expressions and functions, and unknown values that must stay unknown.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use spoflint::model::terraform::{Unknown, Value};
 use spoflint::{Scan, ScanOptions};
 
-fn write(dir: &Path, files: &[(&str, &str)]) {
-    for (name, text) in files {
-        let path = dir.join(name);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-}
+mod common;
+use common::write;
 
 fn scan(files: &[(&str, &str)], options: ScanOptions) -> (tempfile::TempDir, Scan) {
     let dir = tempfile::tempdir().unwrap();
