@@ -64,14 +64,10 @@ pub struct Excludes {
     pub patterns: Vec<String>,
 }
 
-/// Finds the files under `roots`. Files named explicitly are taken whatever their extension;
-/// symbolic links are never followed, so nothing outside the roots is read.
-pub fn discover(roots: &[PathBuf]) -> Result<Discovered, DiscoverError> {
-    discover_excluding(roots, &None)
-}
-
-/// [`discover`], leaving out what `excludes` matches (directories are not even entered).
-pub fn discover_excluding(
+/// Finds the files under `roots`, leaving out what `excludes` matches (directories are not
+/// even entered). Files named explicitly are taken whatever their extension; symbolic links
+/// are never followed, so nothing outside the roots is read.
+pub fn discover(
     roots: &[PathBuf],
     excludes: &Option<Excludes>,
 ) -> Result<Discovered, DiscoverError> {

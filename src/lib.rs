@@ -148,7 +148,7 @@ pub fn scan(paths: &[PathBuf]) -> Result<Scan, String> {
 pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, String> {
     require_files("--var-file", &options.var_files)?;
     require_files("--values", &options.helm.values_files)?;
-    let found = discover::discover_excluding(paths, &excludes(&options.config)).map_err(|e| e.0)?;
+    let found = discover::discover(paths, &excludes(&options.config)).map_err(|e| e.0)?;
     let (model, input) = ingest::ingest(&found, options);
     let facts = Facts::derive(&model);
     let mut findings = rules::run(&model, &facts, &input, &config::params(&options.config))?;
@@ -179,7 +179,7 @@ pub struct Rendered {
 /// Renders the Helm charts found under `paths`, as `helm template` would, without scanning.
 pub fn render(paths: &[PathBuf], options: &ScanOptions) -> Result<Rendered, String> {
     require_files("--values", &options.helm.values_files)?;
-    let found = discover::discover_excluding(paths, &excludes(&options.config)).map_err(|e| e.0)?;
+    let found = discover::discover(paths, &excludes(&options.config)).map_err(|e| e.0)?;
     if found.charts.is_empty() {
         return Err("no Helm chart (a directory with Chart.yaml) found".to_string());
     }

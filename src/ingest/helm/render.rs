@@ -376,9 +376,11 @@ fn resolve<'c>(
             } else {
                 format!("{path}.{as_name}")
             };
-            let mut sub_in = merged.map_get(&as_name).filter(|v| v.as_map().is_some());
-            let sub_in = sub_in
-                .take()
+            // A copy of the parent's section (coalescing onto nothing copies), so setting its
+            // `global` below leaves the parent's values alone.
+            let sub_in = merged
+                .map_get(&as_name)
+                .filter(|v| v.as_map().is_some())
                 .map_or_else(Value::new_map, |v| coalesce(&v, &Value::new_map()));
             // The parent's globals win over the subchart's.
             let parent_global = merged.map_get("global").unwrap_or_else(Value::new_map);
