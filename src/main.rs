@@ -56,9 +56,6 @@ enum Command {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Files or directories to scan.
-    #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
     /// Output format: human, json, sarif, junit, github, markdown. Repeatable; `FORMAT=FILE`
     /// writes that format to a file (e.g. `--format human --format sarif=out.sarif`).
     #[arg(long = "format", value_name = "FORMAT[=FILE]", value_parser = parse_output, default_value = "human")]
@@ -84,18 +81,11 @@ struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     #[command(flatten)]
-    terraform: TerraformArgs,
-    #[command(flatten)]
-    helm: HelmArgs,
-    #[command(flatten)]
-    config: ConfigArgs,
+    inputs: ScanInputs,
 }
 
 #[derive(clap::Args)]
 struct BaselineArgs {
-    /// Files or directories to scan.
-    #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
     /// Where to write the baseline.
     #[arg(
         long,
@@ -105,15 +95,18 @@ struct BaselineArgs {
     )]
     output: PathBuf,
     #[command(flatten)]
-    terraform: TerraformArgs,
-    #[command(flatten)]
-    helm: HelmArgs,
-    #[command(flatten)]
-    config: ConfigArgs,
+    inputs: ScanInputs,
 }
 
 #[derive(clap::Args)]
 struct ResourcesArgs {
+    #[command(flatten)]
+    inputs: ScanInputs,
+}
+
+/// What a scan reads: the paths, and the configuration, Terraform and Helm inputs.
+#[derive(clap::Args)]
+struct ScanInputs {
     /// Files or directories to scan.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
@@ -123,6 +116,12 @@ struct ResourcesArgs {
     helm: HelmArgs,
     #[command(flatten)]
     config: ConfigArgs,
+}
+
+impl ScanInputs {
+    fn options(&self) -> Result<spoflint::ScanOptions, String> {
+        scan_options(&self.paths, &self.config, &self.terraform, &self.helm)
+    }
 }
 
 #[derive(clap::Args)]
@@ -164,6 +163,7 @@ struct HelmArgs {
 }
 
 #[derive(clap::Args, Default)]
+#[command(next_help_heading = "Configuration")]
 struct ConfigArgs {
     /// Configuration file (default: the nearest .spoflint.yaml in or above the first path).
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
@@ -361,18 +361,18 @@ fn fail(message: &str) -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let options = match scan_options(&args.paths, &args.config, &args.terraform, &args.helm) {
+    let options = match args.inputs.options() {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
     // --changed-only scans the whole repository and reports on the changed files only.
     let (paths, scope) = if args.changed_only {
-        match changed_scope(&args.paths, args.base.as_deref()) {
+        match changed_scope(&args.inputs.paths, args.base.as_deref()) {
             Ok(scope) => (vec![repository_root()], Some(scope)),
             Err(e) => return fail(&e),
         }
     } else {
-        (args.paths.clone(), None)
+        (args.inputs.paths.clone(), None)
     };
     let mut scan = match spoflint::scan_with(&paths, &options) {
         Ok(s) => s,
@@ -436,12 +436,9 @@ fn check(args: &CheckArgs) -> ExitCode {
 /// The repository `--changed-only` scans: git's top level (as `.` when it is the current
 /// directory), or the current directory outside git.
 fn repository_root() -> PathBuf {
-    let top = std::process::Command::new("git")
-        .args(["-c", "core.fsmonitor=false", "rev-parse", "--show-toplevel"])
-        .output()
+    let top = git(&["rev-parse", "--show-toplevel"])
         .ok()
-        .filter(|o| o.status.success())
-        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+        .map(|t| PathBuf::from(t.trim()));
     let cwd = std::env::current_dir()
         .ok()
         .and_then(|d| d.canonicalize().ok());
@@ -451,36 +448,38 @@ fn repository_root() -> PathBuf {
     }
 }
 
+/// Runs git for `--changed-only` and returns its output. Hooks, fsmonitor and external diff
+/// drivers are off, so nothing from the repository is executed.
+fn git(args: &[&str]) -> Result<String, String> {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.hooksPath=/dev/null",
+            "-c",
+            "diff.external=",
+        ])
+        .args(args)
+        .output()
+        .map_err(|e| format!("--changed-only needs git: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "--changed-only: git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
 /// The files `--changed-only` reports on: the file paths given, or else what git says changed
-/// since `base` (its merge base with HEAD), committed or not. Git runs with hooks, fsmonitor
-/// and external diff drivers off, so nothing from the repository is executed.
+/// since `base` (its merge base with HEAD), committed or not.
 fn changed_scope(paths: &[PathBuf], base: Option<&str>) -> Result<Vec<PathBuf>, String> {
     let files: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
     if !files.is_empty() {
         return Ok(files);
     }
-    let git = |args: &[&str]| -> Result<String, String> {
-        let out = std::process::Command::new("git")
-            .args([
-                "-c",
-                "core.fsmonitor=false",
-                "-c",
-                "core.hooksPath=/dev/null",
-                "-c",
-                "diff.external=",
-            ])
-            .args(args)
-            .output()
-            .map_err(|e| format!("--changed-only needs git: {e}"))?;
-        if !out.status.success() {
-            return Err(format!(
-                "--changed-only: git {}: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ));
-        }
-        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
-    };
     let top = git(&["rev-parse", "--show-toplevel"])?;
     let top = PathBuf::from(top.trim());
     let since = match base {
@@ -584,11 +583,11 @@ fn init(path: &std::path::Path, force: bool) -> ExitCode {
 
 /// Writes the baseline file.
 fn write_baseline(args: &BaselineArgs) -> ExitCode {
-    let options = match scan_options(&args.paths, &args.config, &args.terraform, &args.helm) {
+    let options = match args.inputs.options() {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
-    let scan = match spoflint::scan_with(&args.paths, &options) {
+    let scan = match spoflint::scan_with(&args.inputs.paths, &options) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
@@ -644,11 +643,11 @@ fn render_charts(args: &RenderArgs) -> ExitCode {
 }
 
 fn list_resources(args: &ResourcesArgs) -> ExitCode {
-    let options = match scan_options(&args.paths, &args.config, &args.terraform, &args.helm) {
+    let options = match args.inputs.options() {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
-    let scan = match spoflint::scan_with(&args.paths, &options) {
+    let scan = match spoflint::scan_with(&args.inputs.paths, &options) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
