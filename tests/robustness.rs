@@ -17,6 +17,20 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Every finding's spans (main and related) lie inside their file, on character boundaries.
+fn assert_spans_valid(scan: &spoflint::Scan) {
+    for f in &scan.findings {
+        for l in std::iter::once(&f.primary).chain(&f.secondary) {
+            let text = &scan.model.sources.get(l.source).text;
+            assert!(
+                l.span.start <= l.span.end && l.span.end <= text.len(),
+                "{f:?}"
+            );
+            assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
+        }
+    }
+}
+
 /// A small deterministic generator (no dependency needed for a fixed mutation schedule).
 struct Lcg(u64);
 
@@ -91,17 +105,7 @@ fn mutated_fixtures_never_panic() {
     let json = report::json::render(&scan, &summary);
     assert!(human.contains("Zero-SPOF validation"));
     assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
-    // Every finding's span lies inside its file, on character boundaries.
-    for f in &scan.findings {
-        for l in std::iter::once(&f.primary).chain(&f.secondary) {
-            let text = &scan.model.sources.get(l.source).text;
-            assert!(
-                l.span.start <= l.span.end && l.span.end <= text.len(),
-                "{f:?}"
-            );
-            assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
-        }
-    }
+    assert_spans_valid(&scan);
     let with_resources: BTreeSet<_> = scan.model.resources.iter().map(|r| r.source).collect();
     let parse_errors = scan
         .findings
@@ -205,16 +209,7 @@ fn mutated_terraform_never_panics() {
     report::human::render(&scan, &summary, false);
     let json = report::json::render(&scan, &summary);
     assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
-    for f in &scan.findings {
-        for l in std::iter::once(&f.primary).chain(&f.secondary) {
-            let text = &scan.model.sources.get(l.source).text;
-            assert!(
-                l.span.start <= l.span.end && l.span.end <= text.len(),
-                "{f:?}"
-            );
-            assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
-        }
-    }
+    assert_spans_valid(&scan);
     let broken = scan
         .findings
         .iter()
@@ -331,16 +326,7 @@ fn mutated_helm_charts_never_panic() {
     report::human::render(&scan, &summary, false);
     let json = report::json::render(&scan, &summary);
     assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
-    for f in &scan.findings {
-        for l in std::iter::once(&f.primary).chain(&f.secondary) {
-            let text = &scan.model.sources.get(l.source).text;
-            assert!(
-                l.span.start <= l.span.end && l.span.end <= text.len(),
-                "{f:?}"
-            );
-            assert!(text.is_char_boundary(l.span.start) && text.is_char_boundary(l.span.end));
-        }
-    }
+    assert_spans_valid(&scan);
     let broken = scan
         .findings
         .iter()
