@@ -7,6 +7,8 @@ pub mod config;
 pub mod discover;
 pub mod facts;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ingest;
 pub mod model;
 pub mod report;
