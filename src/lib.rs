@@ -9,6 +9,7 @@ pub mod facts;
 pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod guard;
 pub mod ingest;
 pub mod model;
 pub mod report;

@@ -474,3 +474,147 @@ resource "aws_sqs_queue" "q" {
         input_findings(&scan)
     );
 }
+
+#[test]
+fn format_takes_any_width_and_precision_without_panicking() {
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+resource "aws_sqs_queue" "q" {
+  name  = format("%.65536f", 1.5)
+  tags  = { w = format("%70000d", 7), short = format("%8.3f|%-4s|%04d", 3.14159, "ab", 42) }
+}
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    assert!(
+        input_findings(&scan).is_empty(),
+        "{:?}",
+        input_findings(&scan)
+    );
+    let Value::String(name) = value(&scan, "aws_sqs_queue.q", "name") else {
+        panic!("not a string")
+    };
+    assert_eq!(name.len(), 2 + 65536);
+    assert!(name.starts_with("1.5000") && name.ends_with("000"));
+    let Value::Map(tags) = value(&scan, "aws_sqs_queue.q", "tags") else {
+        panic!("not a map")
+    };
+    assert_eq!(tags["w"].as_str().map(str::len), Some(70000));
+    assert_eq!(tags["short"], s("   3.142|ab  |0042"));
+}
+
+#[test]
+fn strings_longer_than_the_limit_are_refused_where_they_are_built() {
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+locals {
+  mib   = format("%1048576s", "x")
+  wide  = format("%99999999999d", 1)
+  joined = join(local.mib, range(20))
+  replaced = replace("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "a", local.mib)
+}
+resource "aws_sqs_queue" "q" {
+  name = "q"
+}
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    let input = input_findings(&scan);
+    for text in [
+        "format(): the result would be",
+        "join(): the result would be",
+        "replace(): the result would be",
+    ] {
+        assert!(input.iter().any(|f| f.contains(text)), "{text}: {input:?}");
+    }
+    // Each failure is local: the resource is still evaluated.
+    assert_eq!(value(&scan, "aws_sqs_queue.q", "name"), &s("q"));
+}
+
+#[test]
+fn string_doubling_stops_at_the_byte_budget() {
+    let mut tf = String::from("locals {\n  s0 = \"xxxxxxxxxxxxxxxx\"\n");
+    for i in 1..40 {
+        tf.push_str(&format!(
+            "  s{i} = \"${{local.s{}}}${{local.s{}}}\"\n",
+            i - 1,
+            i - 1
+        ));
+    }
+    tf.push_str("}\n");
+    let (_d, scan) = scan(
+        &[
+            ("bomb/main.tf", &tf),
+            (
+                "good/main.tf",
+                "resource \"aws_db_instance\" \"db\" {\n  multi_az = false\n}\n",
+            ),
+        ],
+        ScanOptions::default(),
+    );
+    let input = input_findings(&scan);
+    assert!(
+        input
+            .iter()
+            .any(|f| f.contains("MiB of strings and collections built")),
+        "{input:?}"
+    );
+    // The root module beside it is evaluated and judged.
+    assert!(scan.findings.iter().any(|f| f.rule == "DATA003"));
+}
+
+#[test]
+fn nested_module_counts_are_bounded_together() {
+    let (_d, scan) = scan(
+        &[
+            (
+                "main.tf",
+                "module \"a\" {\n  source = \"./m1\"\n  count  = 10000\n}\n",
+            ),
+            (
+                "m1/main.tf",
+                "module \"b\" {\n  source = \"../m2\"\n  count  = 10000\n}\n",
+            ),
+            ("m2/main.tf", "resource \"aws_sqs_queue\" \"q\" {}\n"),
+        ],
+        ScanOptions::default(),
+    );
+    let input = input_findings(&scan);
+    assert!(
+        input.iter().any(|f| f.contains(
+            "more than 50000 resource and module instances (nested `count`/`for_each` multiply)"
+        )),
+        "{input:?}"
+    );
+    assert!(scan.model.terraform.len() <= 50_000);
+}
+
+#[test]
+fn a_module_that_calls_itself_is_instantiated_once() {
+    let (_d, scan) = scan(
+        &[
+            ("main.tf", "module \"m\" {\n  source = \"./m\"\n}\n"),
+            (
+                "m/main.tf",
+                "module \"again\" {\n  source = \"../m\"\n}\nresource \"aws_sqs_queue\" \"q\" {}\n",
+            ),
+        ],
+        ScanOptions::default(),
+    );
+    let addresses: Vec<&str> = scan
+        .model
+        .terraform
+        .iter()
+        .map(|r| r.address.as_str())
+        .collect();
+    assert_eq!(addresses, ["module.m.aws_sqs_queue.q"]);
+    let input = input_findings(&scan);
+    assert_eq!(input.len(), 1, "{input:?}");
+    assert!(input[0].contains("a module cycle"), "{input:?}");
+}

@@ -30,6 +30,24 @@ pub struct InputIssue {
     pub help: String,
 }
 
+/// An INPUT007 finding: a bug (a panic) stopped spoflint while `what` (e.g. "reading this
+/// file"); `consequence` says what is missing from the scan because of it.
+pub fn internal_error(
+    source: SourceId,
+    span: Span,
+    what: &str,
+    panic: &str,
+    consequence: &str,
+) -> InputIssue {
+    InputIssue {
+        rule: "INPUT007",
+        source,
+        span,
+        message: format!("internal error while {what}: {panic}; {consequence}"),
+        help: "this is a bug in spoflint, not in your files: please report it with the input that causes it; the rest of the scan went on".to_string(),
+    }
+}
+
 struct FileResult {
     path: PathBuf,
     file: SourceFile,

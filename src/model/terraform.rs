@@ -128,43 +128,104 @@ impl Value {
     }
 }
 
-impl fmt::Display for Value {
-    /// HCL-like rendering, for messages.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Value {
+    /// About how many bytes the value takes in memory: what evaluation budgets charge for
+    /// building or copying it.
+    pub fn weight(&self) -> u64 {
+        const SLOT: u64 = std::mem::size_of::<Value>() as u64;
         match self {
-            Value::Null => f.write_str("null"),
-            Value::Bool(b) => write!(f, "{b}"),
-            Value::Number(n) => {
-                if n.fract() == 0.0 && n.abs() < 1e15 {
-                    write!(f, "{}", *n as i64)
-                } else {
-                    write!(f, "{n}")
-                }
+            Value::String(s) => SLOT + s.len() as u64,
+            Value::List(items) => SLOT + items.iter().map(Value::weight).sum::<u64>(),
+            // A B-tree entry costs about a slot besides its key and value.
+            Value::Map(m) => {
+                SLOT + m
+                    .iter()
+                    .map(|(k, v)| SLOT + k.len() as u64 + v.weight())
+                    .sum::<u64>()
             }
-            Value::String(s) => write!(f, "{s:?}"),
+            Value::Unknown(Unknown::Attr(_, a)) => SLOT + a.len() as u64,
+            _ => SLOT,
+        }
+    }
+
+    /// HCL-like text of the value (`["a", 1]`, `{k = true}`); `false` when it was cut at
+    /// `limit` bytes.
+    pub fn write_hcl(&self, out: &mut String, limit: usize) -> bool {
+        use std::fmt::Write;
+        if out.len() > limit {
+            return false;
+        }
+        match self {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => {
+                let _ = if n.fract() == 0.0 && n.abs() < 1e15 {
+                    write!(out, "{}", *n as i64)
+                } else {
+                    write!(out, "{n}")
+                };
+            }
+            Value::String(s) => {
+                let room = limit.saturating_sub(out.len()) + 1;
+                if s.len() > room {
+                    let cut = (0..=room)
+                        .rev()
+                        .find(|&i| s.is_char_boundary(i))
+                        .unwrap_or(0);
+                    let _ = write!(out, "{:?}", &s[..cut]);
+                    out.pop();
+                    return false;
+                }
+                let _ = write!(out, "{s:?}");
+            }
             Value::List(items) => {
-                f.write_str("[")?;
+                out.push('[');
                 for (i, v) in items.iter().enumerate() {
                     if i > 0 {
-                        f.write_str(", ")?;
+                        out.push_str(", ");
                     }
-                    write!(f, "{v}")?;
+                    if !v.write_hcl(out, limit) {
+                        return false;
+                    }
                 }
-                f.write_str("]")
+                out.push(']');
             }
             Value::Map(m) => {
-                f.write_str("{")?;
+                out.push('{');
                 for (i, (k, v)) in m.iter().enumerate() {
                     if i > 0 {
-                        f.write_str(", ")?;
+                        out.push_str(", ");
                     }
-                    write!(f, "{k} = {v}")?;
+                    let _ = write!(out, "{k} = ");
+                    if !v.write_hcl(out, limit) {
+                        return false;
+                    }
                 }
-                f.write_str("}")
+                out.push('}');
             }
-            Value::Resource(_) => f.write_str("(resource)"),
-            Value::Unknown(_) => f.write_str("(known after apply)"),
+            Value::Resource(_) => out.push_str("(resource)"),
+            Value::Unknown(_) => out.push_str("(known after apply)"),
         }
+        out.len() <= limit
+    }
+}
+
+/// Longest rendering of a value in a message.
+const DISPLAY_BYTES: usize = 200;
+
+impl fmt::Display for Value {
+    /// HCL-like rendering, for messages: cut with `…` past a couple of hundred bytes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        if !self.write_hcl(&mut s, DISPLAY_BYTES) {
+            let cut = (0..=DISPLAY_BYTES.min(s.len()))
+                .rev()
+                .find(|&i| s.is_char_boundary(i))
+                .unwrap_or(0);
+            s.truncate(cut);
+            s.push('…');
+        }
+        f.write_str(&s)
     }
 }
 

@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::rc::Rc;
 
 use hcl_edit::expr::{
     BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
@@ -29,8 +30,92 @@ use crate::model::{SourceId, Span};
 pub const MAX_INSTANCES: usize = 10_000;
 /// Deepest chain of references (local → local → ...) and of nested module calls.
 const MAX_DEPTH: u32 = 64;
-/// Evaluation steps one root module may take.
-const BUDGET: u64 = 5_000_000;
+/// Longest string one expression may build (a template, `format`, `join`, ...).
+pub const MAX_STRING_BYTES: usize = funcs::MAX_STRING_BYTES;
+
+/// What evaluation may spend: evaluation steps, bytes of strings and collections built (and
+/// copied out of variables and locals), and resource plus module instances (nested `count`s
+/// multiply).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    pub steps: u64,
+    pub bytes: u64,
+    pub instances: u64,
+}
+
+/// What one root module (with every module it calls) may spend.
+pub const ROOT_LIMITS: Limits = Limits {
+    steps: 5_000_000,
+    bytes: 64 << 20,
+    instances: 50_000,
+};
+
+/// What the root modules of one scan may spend together.
+pub const SCAN_LIMITS: Limits = Limits {
+    steps: 50_000_000,
+    bytes: 256 << 20,
+    instances: 200_000,
+};
+
+/// Bytes charged for each resource instance besides its attribute values (address, names,
+/// provider, region and the maps that hold them).
+const INSTANCE_BYTES: u64 = 512;
+
+/// One of the three [`Limits`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Spend {
+    Steps,
+    Bytes,
+    Instances,
+}
+
+impl Limits {
+    fn get(&self, kind: Spend) -> u64 {
+        match kind {
+            Spend::Steps => self.steps,
+            Spend::Bytes => self.bytes,
+            Spend::Instances => self.instances,
+        }
+    }
+
+    fn get_mut(&mut self, kind: Spend) -> &mut u64 {
+        match kind {
+            Spend::Steps => &mut self.steps,
+            Spend::Bytes => &mut self.bytes,
+            Spend::Instances => &mut self.instances,
+        }
+    }
+
+    /// What is left of `self` after `spent`.
+    fn minus(&self, spent: &Limits) -> Limits {
+        Limits {
+            steps: self.steps.saturating_sub(spent.steps),
+            bytes: self.bytes.saturating_sub(spent.bytes),
+            instances: self.instances.saturating_sub(spent.instances),
+        }
+    }
+
+    /// The first kind of which nothing is left.
+    fn exhausted(&self) -> Option<Spend> {
+        [Spend::Steps, Spend::Bytes, Spend::Instances]
+            .into_iter()
+            .find(|&k| self.get(k) == 0)
+    }
+}
+
+/// What a limit is about, for messages.
+fn limit_text(kind: Spend, limit: u64) -> String {
+    match kind {
+        Spend::Steps => format!("more than {limit} evaluation steps"),
+        Spend::Bytes => format!(
+            "more than {} MiB of strings and collections built",
+            limit >> 20
+        ),
+        Spend::Instances => format!(
+            "more than {limit} resource and module instances (nested `count`/`for_each` multiply)"
+        ),
+    }
+}
 
 /// Values given on the command line, applied to every root module.
 #[derive(Debug, Default)]
@@ -58,27 +143,33 @@ struct EvalError {
 }
 
 type R = Result<Value, EvalError>;
+type RS = Result<Shared, EvalError>;
+
+/// A value that named references share: reading `local.x[0]` copies element 0, not `x`.
+type Shared = Rc<Value>;
 
 #[derive(Clone)]
 enum Slot {
     Busy,
-    Done(Value, Option<Origin>),
+    Done(Shared, Option<Origin>),
 }
 
+/// What an expression sees: its module instance and file, `count.index`, `each.key` /
+/// `each.value` and the names bound by enclosing `for` expressions. Cloning it is cheap.
 #[derive(Clone)]
 struct Scope {
     inst: usize,
     source: SourceId,
     count: Option<Value>,
-    each: Option<(Value, Value)>,
-    binds: Vec<(String, Value)>,
+    each: Option<(Shared, Shared)>,
+    binds: Vec<(String, Shared)>,
 }
 
 struct Link<'m> {
     parent: usize,
     call: &'m CallDecl,
     count: Option<Value>,
-    each: Option<(Value, Value)>,
+    each: Option<(Shared, Shared)>,
 }
 
 struct Inst<'m> {
@@ -104,8 +195,14 @@ struct Ev<'m, 'o> {
     issues: &'o mut Vec<InputIssue>,
     seen: &'o mut HashSet<(SourceId, usize, String)>,
     remote: &'o mut HashSet<String>,
-    fuel: u64,
-    exhausted: bool,
+    /// What is left for this root module (its own limits, or less if the scan has less left).
+    left: Limits,
+    /// What this root module had at the start, and what it has spent.
+    start: Limits,
+    spent: Limits,
+    /// Set when a limit is passed: the message, reported once; everything after fails.
+    exhausted: Option<EvalError>,
+    exhaustion_reported: bool,
     /// Inside the stand-in instance of an unknown `count`/`for_each`.
     speculative: u32,
     depth: u32,
@@ -123,25 +220,81 @@ pub fn evaluate<'m>(
 ) {
     let mut seen = HashSet::new();
     let mut remote = HashSet::new();
+    let mut scan_spent = Limits {
+        steps: 0,
+        bytes: 0,
+        instances: 0,
+    };
     for root in roots {
         let Some(m) = modules.get(root) else {
             continue;
         };
-        let mut ev = Ev {
-            modules,
-            insts: Vec::new(),
-            out,
-            issues,
-            seen: &mut seen,
-            remote: &mut remote,
-            fuel: BUDGET,
-            exhausted: false,
-            speculative: 0,
-            depth: 0,
-            root: m.display.clone(),
+        let scan_left = SCAN_LIMITS.minus(&scan_spent);
+        if let Some(kind) = scan_left.exhausted() {
+            issues.push(InputIssue {
+                rule: "INPUT004",
+                source: m.first_source,
+                span: Span::default(),
+                message: format!(
+                    "root module `{}` was not evaluated: the Terraform root modules of this scan together took {}",
+                    m.display,
+                    limit_text(kind, SCAN_LIMITS.get(kind))
+                ),
+                help: "scan fewer root modules at once (one `spoflint check` per directory), or exclude the module that takes so much".to_string(),
+            });
+            continue;
+        }
+        let left = Limits {
+            steps: ROOT_LIMITS.steps.min(scan_left.steps),
+            bytes: ROOT_LIMITS.bytes.min(scan_left.bytes),
+            instances: ROOT_LIMITS.instances.min(scan_left.instances),
         };
-        let inst = ev.root_instance(m, inputs);
-        ev.force_all(inst);
+        let (out_len, issues_len) = (out.len(), issues.len());
+        let mut spent = Limits {
+            steps: 0,
+            bytes: 0,
+            instances: 0,
+        };
+        let run = crate::guard::run(|| {
+            let mut ev = Ev {
+                modules,
+                insts: Vec::new(),
+                out: &mut *out,
+                issues: &mut *issues,
+                seen: &mut seen,
+                remote: &mut remote,
+                left,
+                start: left,
+                spent,
+                exhausted: None,
+                exhaustion_reported: false,
+                speculative: 0,
+                depth: 0,
+                root: m.display.clone(),
+            };
+            let inst = ev.root_instance(m, inputs);
+            ev.force_all(inst);
+            ev.spent
+        });
+        match run {
+            Ok(s) => spent = s,
+            Err(panic) => {
+                // What a root module yielded before a bug stopped it may be inconsistent:
+                // the whole root is dropped, and the failure is reported.
+                out.truncate(out_len);
+                issues.truncate(issues_len);
+                issues.push(crate::ingest::internal_error(
+                    m.first_source,
+                    Span::default(),
+                    &format!("evaluating root module `{}`", m.display),
+                    &panic,
+                    "its resources are not checked",
+                ));
+            }
+        }
+        scan_spent.steps += spent.steps;
+        scan_spent.bytes += spent.bytes;
+        scan_spent.instances += spent.instances;
     }
 }
 
@@ -158,19 +311,37 @@ fn err(source: SourceId, node: &impl hcl_edit::Span, message: impl Into<String>)
 const META: &[&str] = &["provider", "providers", "depends_on", "source", "version"];
 
 /// One instance of an expansion: `count.index`, `each.key`/`each.value`, address suffix.
-type InstanceKey = (Option<Value>, Option<(Value, Value)>, String);
+type InstanceKey = (Option<Value>, Option<(Shared, Shared)>, String);
 
 /// The instance keys of an expanded `count`/`for_each`.
 enum Expansion {
     Single,
     Count(usize),
-    Each(Vec<(String, Value)>),
+    Each(Vec<(String, Shared)>),
     /// `count`/`for_each` unknown before apply: one representative instance (key `[?]`),
     /// marked so that rules which count instances do not guess.
     Unknown,
 }
 
+/// The `count` or `for_each` argument of a block (its header when it has neither).
+fn expansion_span(block: &Block, header: Span) -> Span {
+    block
+        .body
+        .get_attribute("count")
+        .or_else(|| block.body.get_attribute("for_each"))
+        .map_or(header, span_of)
+}
+
 impl Expansion {
+    /// How many instances it makes.
+    fn len(&self) -> usize {
+        match self {
+            Expansion::Single | Expansion::Unknown => 1,
+            Expansion::Count(n) => *n,
+            Expansion::Each(items) => items.len(),
+        }
+    }
+
     fn keys(&self) -> Vec<InstanceKey> {
         match self {
             Expansion::Single => vec![(None, None, String::new())],
@@ -182,14 +353,14 @@ impl Expansion {
                 .map(|(k, v)| {
                     (
                         None,
-                        Some((Value::String(k.clone()), v.clone())),
+                        Some((Rc::new(Value::String(k.clone())), Rc::clone(v))),
                         format!("[{k:?}]"),
                     )
                 })
                 .collect(),
             Expansion::Unknown => vec![(
                 Some(Value::UNKNOWN),
-                Some((Value::UNKNOWN, Value::UNKNOWN)),
+                Some((Rc::new(Value::UNKNOWN), Rc::new(Value::UNKNOWN))),
                 "[?]".to_string(),
             )],
         }
@@ -227,15 +398,18 @@ impl<'m, 'o> Ev<'m, 'o> {
     }
 
     fn report(&mut self, e: EvalError) {
+        // Once a limit is passed every evaluation fails: the limit is what is reported, once.
+        if let Some(limit) = &self.exhausted {
+            if !self.exhaustion_reported {
+                self.exhaustion_reported = true;
+                let (source, span, message) = (limit.source, limit.span, limit.message.clone());
+                self.issue("INPUT004", source, span, message);
+            }
+            return;
+        }
         // A stand-in instance may not exist at all: its errors are not the user's.
         if self.speculative > 0 {
             return;
-        }
-        if self.fuel == 0 {
-            if self.exhausted {
-                return;
-            }
-            self.exhausted = true;
         }
         self.issue("INPUT004", e.source, e.span, e.message);
     }
@@ -303,7 +477,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 };
                 self.insts[inst]
                     .vars
-                    .insert(name.to_string(), Slot::Done(v, Some(origin)));
+                    .insert(name.to_string(), Slot::Done(Rc::new(v), Some(origin)));
             }
         }
         for (name, text, parsed) in &inputs.vars {
@@ -319,7 +493,7 @@ impl<'m, 'o> Ev<'m, 'o> {
             let v = self.typed(v, decl, &sc);
             self.insts[inst]
                 .vars
-                .insert(name.clone(), Slot::Done(v, None));
+                .insert(name.clone(), Slot::Done(Rc::new(v), None));
         }
         self.configure_providers(inst);
         inst
@@ -460,10 +634,10 @@ impl<'m, 'o> Ev<'m, 'o> {
         Ok(())
     }
 
-    fn var(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> R {
+    fn var(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> RS {
         let inst = sc.inst;
         match self.insts[inst].vars.get(name) {
-            Some(Slot::Done(v, _)) => return Ok(v.clone()),
+            Some(Slot::Done(v, _)) => return Ok(Rc::clone(v)),
             Some(Slot::Busy) => {
                 return Err(err(sc.source, at, format!("var.{name} depends on itself")));
             }
@@ -535,10 +709,10 @@ impl<'m, 'o> Ev<'m, 'o> {
             },
         };
         self.depth -= 1;
-        let value = self.typed(value, decl, &self.scope(inst, decl.source));
+        let value = Rc::new(self.typed(value, decl, &self.scope(inst, decl.source)));
         self.insts[inst]
             .vars
-            .insert(name.to_string(), Slot::Done(value.clone(), origin));
+            .insert(name.to_string(), Slot::Done(Rc::clone(&value), origin));
         Ok(value)
     }
 
@@ -613,10 +787,10 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
     }
 
-    fn local(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> R {
+    fn local(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> RS {
         let inst = sc.inst;
         match self.insts[inst].locals.get(name) {
-            Some(Slot::Done(v, _)) => return Ok(v.clone()),
+            Some(Slot::Done(v, _)) => return Ok(Rc::clone(v)),
             Some(Slot::Busy) => {
                 return Err(err(
                     sc.source,
@@ -646,9 +820,10 @@ impl<'m, 'o> Ev<'m, 'o> {
             }
         };
         self.depth -= 1;
+        let v = Rc::new(v);
         self.insts[inst]
             .locals
-            .insert(name.to_string(), Slot::Done(v.clone(), None));
+            .insert(name.to_string(), Slot::Done(Rc::clone(&v), None));
         Ok(v)
     }
 
@@ -698,8 +873,11 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         if let Some(each) = body.get_attribute("for_each") {
             let v = self.eval(&each.value, sc)?;
-            let items: Vec<(String, Value)> = match &v {
-                Value::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            let items: Vec<(String, Shared)> = match &v {
+                Value::Map(m) => m
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Rc::new(v.clone())))
+                    .collect(),
                 Value::List(items) if items.iter().all(|i| i.as_str().is_some()) => {
                     let mut keys: Vec<String> = items
                         .iter()
@@ -708,7 +886,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                     keys.sort();
                     keys.dedup();
                     keys.into_iter()
-                        .map(|k| (k.clone(), Value::String(k)))
+                        .map(|k| (k.clone(), Rc::new(Value::String(k))))
                         .collect()
                 }
                 Value::Null => Vec::new(),
@@ -740,10 +918,10 @@ impl<'m, 'o> Ev<'m, 'o> {
 
     /// The value of resource `key` (`aws_lb.web` / `data.aws_region.current`), evaluating
     /// its instances on first use.
-    fn resource(&mut self, key: &str, sc: &Scope, at: &impl hcl_edit::Span) -> R {
+    fn resource(&mut self, key: &str, sc: &Scope, at: &impl hcl_edit::Span) -> RS {
         let inst = sc.inst;
         match self.insts[inst].resources.get(key) {
-            Some(Slot::Done(v, _)) => return Ok(v.clone()),
+            Some(Slot::Done(v, _)) => return Ok(Rc::clone(v)),
             Some(Slot::Busy) => {
                 return Err(err(sc.source, at, format!("cycle: {key} refers to itself")));
             }
@@ -772,7 +950,13 @@ impl<'m, 'o> Ev<'m, 'o> {
             .get(&provider)
             .cloned()
             .unwrap_or_default();
-        let value = match self.expansion(&decl.block.body, &rsc, key) {
+        let expansion = self.expansion(&decl.block.body, &rsc, key).and_then(|exp| {
+            if !decl.data {
+                self.spend_instances(&exp, decl.source, expansion_span(&decl.block, decl.header))?;
+            }
+            Ok(exp)
+        });
+        let value = match expansion {
             Err(e) => {
                 self.report(e);
                 Value::UNKNOWN
@@ -845,18 +1029,19 @@ impl<'m, 'o> Ev<'m, 'o> {
             }
         };
         self.depth -= 1;
+        let value = Rc::new(value);
         self.insts[inst]
             .resources
-            .insert(key.to_string(), Slot::Done(value.clone(), None));
+            .insert(key.to_string(), Slot::Done(Rc::clone(&value), None));
         Ok(value)
     }
 
     /// The value of `module.<name>`: an object of its outputs (a list or map of them with
     /// `count`/`for_each`), instantiating the module on first use.
-    fn module_call(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> R {
+    fn module_call(&mut self, name: &str, sc: &Scope, at: &impl hcl_edit::Span) -> RS {
         let inst = sc.inst;
         match self.insts[inst].calls.get(name) {
-            Some(Slot::Done(v, _)) => return Ok(v.clone()),
+            Some(Slot::Done(v, _)) => return Ok(Rc::clone(v)),
             Some(Slot::Busy) => {
                 return Err(err(
                     sc.source,
@@ -876,10 +1061,10 @@ impl<'m, 'o> Ev<'m, 'o> {
         };
         let call = &m.calls[idx];
         self.insts[inst].calls.insert(name.to_string(), Slot::Busy);
-        let value = self.instantiate(inst, call);
+        let value = Rc::new(self.instantiate(inst, call));
         self.insts[inst]
             .calls
-            .insert(name.to_string(), Slot::Done(value.clone(), None));
+            .insert(name.to_string(), Slot::Done(Rc::clone(&value), None));
         Ok(value)
     }
 
@@ -934,8 +1119,26 @@ impl<'m, 'o> Ev<'m, 'o> {
             );
             return Value::UNKNOWN;
         }
+        if self.calls_itself(inst, child) {
+            self.issue(
+                "INPUT004",
+                call.source,
+                call.header,
+                format!(
+                    "module `{}` calls `{src}`, which is already being instantiated above it (a module cycle, which Terraform rejects); it is not expanded",
+                    call.name
+                ),
+            );
+            return Value::UNKNOWN;
+        }
         let sc = self.scope(inst, call.source);
-        let exp = match self.expansion(&call.block.body, &sc, &format!("module.{}", call.name)) {
+        let exp = self
+            .expansion(&call.block.body, &sc, &format!("module.{}", call.name))
+            .and_then(|exp| {
+                self.spend_instances(&exp, call.source, expansion_span(&call.block, call.header))?;
+                Ok(exp)
+            });
+        let exp = match exp {
             Ok(exp) => exp,
             Err(e) => {
                 self.report(e);
@@ -977,7 +1180,7 @@ impl<'m, 'o> Ev<'m, 'o> {
 
     fn output(&mut self, inst: usize, name: &str) -> Value {
         match self.insts[inst].outputs.get(name) {
-            Some(Slot::Done(v, _)) => return v.clone(),
+            Some(Slot::Done(v, _)) => return Value::clone(v),
             Some(Slot::Busy) => return Value::UNKNOWN,
             None => {}
         }
@@ -999,7 +1202,7 @@ impl<'m, 'o> Ev<'m, 'o> {
         };
         self.insts[inst]
             .outputs
-            .insert(name.to_string(), Slot::Done(v.clone(), None));
+            .insert(name.to_string(), Slot::Done(Rc::new(v.clone()), None));
         v
     }
 
@@ -1126,7 +1329,7 @@ impl<'m, 'o> Ev<'m, 'o> {
             let mut isc = sc.clone();
             let obj: BTreeMap<String, Value> =
                 [("key".to_string(), k), ("value".to_string(), v)].into();
-            isc.binds.push((iterator.clone(), Value::Map(obj)));
+            isc.binds.push((iterator.clone(), Rc::new(Value::Map(obj))));
             let body = self.eval_body(&content.body, &isc);
             out.blocks.push(NestedBlock {
                 kind: kind.clone(),
@@ -1138,17 +1341,93 @@ impl<'m, 'o> Ev<'m, 'o> {
 
     // ---- expressions -----------------------------------------------------------------------
 
-    fn burn(&mut self, sc: &Scope, at: &impl hcl_edit::Span, n: u64) -> Result<(), EvalError> {
-        if self.fuel < n {
-            self.fuel = 0;
-            return Err(err(
-                sc.source,
-                at,
-                "evaluation budget exhausted (expressions build too many values); the rest of this module is not evaluated",
-            ));
+    /// Pays `n` of `kind` from the budget; passing a limit fails this and every later
+    /// evaluation of the root module.
+    fn spend(&mut self, kind: Spend, n: u64, source: SourceId, at: Span) -> Result<(), EvalError> {
+        if let Some(e) = &self.exhausted {
+            return Err(EvalError {
+                source: e.source,
+                span: e.span,
+                message: e.message.clone(),
+            });
         }
-        self.fuel -= n;
-        Ok(())
+        let left = self.left.get_mut(kind);
+        if *left >= n {
+            *left -= n;
+            *self.spent.get_mut(kind) += n;
+            return Ok(());
+        }
+        // The root's share was cut down when the scan had less left than a root may spend.
+        let (whose, limit) = if self.start.get(kind) < ROOT_LIMITS.get(kind) {
+            (
+                "the Terraform root modules of this scan together take",
+                SCAN_LIMITS.get(kind),
+            )
+        } else {
+            (
+                "this root module (with the modules it calls) takes",
+                ROOT_LIMITS.get(kind),
+            )
+        };
+        let e = EvalError {
+            source,
+            span: at,
+            message: format!(
+                "evaluation budget exhausted: {whose} {}; the rest of this root module is not evaluated",
+                limit_text(kind, limit)
+            ),
+        };
+        self.exhausted = Some(EvalError {
+            source,
+            span: at,
+            message: e.message.clone(),
+        });
+        Err(e)
+    }
+
+    fn burn(&mut self, sc: &Scope, at: &impl hcl_edit::Span, n: u64) -> Result<(), EvalError> {
+        self.spend(Spend::Steps, n, sc.source, span_of(at))
+    }
+
+    /// Pays for the instances of an expansion (a resource's, or a module call's): one each, and
+    /// their bookkeeping in bytes.
+    fn spend_instances(
+        &mut self,
+        exp: &Expansion,
+        source: SourceId,
+        at: Span,
+    ) -> Result<(), EvalError> {
+        let n = exp.len() as u64;
+        self.spend(Spend::Instances, n, source, at)?;
+        self.spend(Spend::Bytes, n * INSTANCE_BYTES, source, at)
+    }
+
+    /// Whether module instance `inst` or one of its ancestors is an instance of `module`.
+    fn calls_itself(&self, inst: usize, module: &ModuleDir) -> bool {
+        let mut at = Some(inst);
+        while let Some(i) = at {
+            if self.insts[i].m.dir == module.dir {
+                return true;
+            }
+            at = self.insts[i].link.as_ref().map(|l| l.parent);
+        }
+        false
+    }
+
+    /// Pays for a new list or map of `n` elements whose elements are paid for already.
+    fn spend_container(
+        &mut self,
+        sc: &Scope,
+        at: &impl hcl_edit::Span,
+        n: usize,
+    ) -> Result<(), EvalError> {
+        let slot = std::mem::size_of::<Value>() as u64;
+        self.spend(Spend::Bytes, slot * (n as u64 + 1), sc.source, span_of(at))
+    }
+
+    /// Pays for a value built or copied: its size in bytes.
+    fn charge(&mut self, sc: &Scope, at: &impl hcl_edit::Span, v: &Value) -> Result<(), EvalError> {
+        self.spend(Spend::Bytes, v.weight(), sc.source, span_of(at))
     }
 
     fn eval(&mut self, e: &'m Expression, sc: &Scope) -> R {
@@ -1163,6 +1442,8 @@ impl<'m, 'o> Ev<'m, 'o> {
                 for item in items.iter() {
                     out.push(self.eval(item, sc)?);
                 }
+                // The elements are paid for already: only the list itself is new.
+                self.spend_container(sc, e, out.len())?;
                 Ok(Value::List(out))
             }
             Expression::Object(obj) => {
@@ -1180,11 +1461,12 @@ impl<'m, 'o> Ev<'m, 'o> {
                     let v = self.eval(v.expr(), sc)?;
                     out.insert(key, v);
                 }
+                self.spend_container(sc, e, out.len())?;
                 Ok(Value::Map(out))
             }
-            Expression::StringTemplate(t) => self.template(t, sc),
+            Expression::StringTemplate(t) => self.template(t, sc, e),
             Expression::HeredocTemplate(h) => {
-                let v = self.template(&h.template, sc)?;
+                let v = self.template(&h.template, sc, e)?;
                 Ok(match (v, h.indent()) {
                     (Value::String(s), Some(n)) => Value::String(dedent(&s, n)),
                     (v, _) => v,
@@ -1192,7 +1474,11 @@ impl<'m, 'o> Ev<'m, 'o> {
             }
             Expression::Parenthesis(p) => self.eval(p.inner(), sc),
             Expression::Variable(v) => match sc.binds.iter().rev().find(|(n, _)| n == v.as_str()) {
-                Some((_, val)) => Ok(val.clone()),
+                Some((_, val)) => {
+                    let val = Value::clone(val);
+                    self.charge(sc, e, &val)?;
+                    Ok(val)
+                }
                 None => Err(err(sc.source, e, format!("unknown name `{}`", v.as_str()))),
             },
             Expression::Conditional(c) => {
@@ -1257,13 +1543,17 @@ impl<'m, 'o> Ev<'m, 'o> {
                         }
                         let size: usize = args.iter().map(|a| a.elements().len()).sum();
                         self.burn(sc, e, size as u64)?;
-                        funcs::call(name, &args).map_err(|m| err(sc.source, e, m))
+                        let v = funcs::call(name, &args).map_err(|m| err(sc.source, e, m))?;
+                        self.charge(sc, e, &v)?;
+                        Ok(v)
                     }
                 }
             }
             Expression::Traversal(t) => {
-                let (mut value, rest) = self.traversal_root(&t.expr, &t.operators, sc, e)?;
-                self.apply_ops(&mut value, &t.operators[rest..], sc, e)?;
+                let (root, rest) = self.traversal_root(&t.expr, &t.operators, sc, e)?;
+                // Only what the traversal reaches is copied (and paid for).
+                let value = self.apply_ops(&root, &t.operators[rest..], sc, e)?;
+                self.charge(sc, e, &value)?;
                 Ok(value)
             }
             Expression::UnaryOp(u) => {
@@ -1306,13 +1596,13 @@ impl<'m, 'o> Ev<'m, 'o> {
         ops: &'m [hcl_edit::Decorated<TraversalOperator>],
         sc: &Scope,
         whole: &'m Expression,
-    ) -> Result<(Value, usize), EvalError> {
+    ) -> Result<(Shared, usize), EvalError> {
         let Expression::Variable(name) = root else {
-            return Ok((self.eval(root, sc)?, 0));
+            return Ok((Rc::new(self.eval(root, sc)?), 0));
         };
         let name = name.as_str();
         if let Some((_, v)) = sc.binds.iter().rev().find(|(n, _)| n == name) {
-            return Ok((v.clone(), 0));
+            return Ok((Rc::clone(v), 0));
         }
         let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
             Some(TraversalOperator::GetAttr(a)) => Some(a.as_str()),
@@ -1331,7 +1621,7 @@ impl<'m, 'o> Ev<'m, 'o> {
             "var" => Ok((self.var(need(0)?, sc, whole)?, 1)),
             "local" => Ok((self.local(need(0)?, sc, whole)?, 1)),
             "count" => match (&sc.count, need(0)?) {
-                (Some(i), "index") => Ok((i.clone(), 1)),
+                (Some(i), "index") => Ok((Rc::new(i.clone()), 1)),
                 _ => Err(err(
                     sc.source,
                     whole,
@@ -1339,8 +1629,8 @@ impl<'m, 'o> Ev<'m, 'o> {
                 )),
             },
             "each" => match (&sc.each, need(0)?) {
-                (Some((k, _)), "key") => Ok((k.clone(), 1)),
-                (Some((_, v)), "value") => Ok((v.clone(), 1)),
+                (Some((k, _)), "key") => Ok((Rc::clone(k), 1)),
+                (Some((_, v)), "value") => Ok((Rc::clone(v), 1)),
                 _ => Err(err(
                     sc.source,
                     whole,
@@ -1349,10 +1639,10 @@ impl<'m, 'o> Ev<'m, 'o> {
             },
             "path" => {
                 let m = self.insts[sc.inst].m;
-                Ok((Value::String(m.display.clone()), 1))
+                Ok((Rc::new(Value::String(m.display.clone())), 1))
             }
-            "terraform" => Ok((Value::String("default".into()), 1)),
-            "self" => Ok((Value::UNKNOWN, ops.len())),
+            "terraform" => Ok((Rc::new(Value::String("default".into())), 1)),
+            "self" => Ok((Rc::new(Value::UNKNOWN), ops.len())),
             "module" => Ok((self.module_call(need(0)?, sc, whole)?, 1)),
             "data" => {
                 let key = format!("data.{}.{}", need(0)?, need(1)?);
@@ -1365,48 +1655,43 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
     }
 
+    /// Applies traversal operators (`.name`, `[i]`, splats) to `value`; only the part they
+    /// reach is copied.
     fn apply_ops(
         &mut self,
-        value: &mut Value,
+        value: &Value,
         ops: &'m [hcl_edit::Decorated<TraversalOperator>],
         sc: &Scope,
         whole: &'m Expression,
-    ) -> Result<(), EvalError> {
+    ) -> R {
+        let mut cur = std::borrow::Cow::Borrowed(value);
         for (i, op) in ops.iter().enumerate() {
-            match op.value() {
+            let next = match op.value() {
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    let items = match std::mem::replace(value, Value::Null) {
-                        Value::List(items) => items,
+                    let items: Vec<&Value> = match &*cur {
+                        Value::List(items) => items.iter().collect(),
                         Value::Null => Vec::new(),
-                        Value::Unknown(_) => {
-                            *value = Value::UNKNOWN;
-                            return Ok(());
-                        }
+                        Value::Unknown(_) => return Ok(Value::UNKNOWN),
                         // A map is not a list: `values(x)[*]` is; a single object becomes [x].
                         other => vec![other],
                     };
                     let mut out = Vec::with_capacity(items.len());
-                    for mut item in items {
-                        self.apply_ops(&mut item, &ops[i + 1..], sc, whole)?;
-                        out.push(item);
+                    for item in items {
+                        out.push(self.apply_ops(item, &ops[i + 1..], sc, whole)?);
                     }
-                    *value = Value::List(out);
-                    return Ok(());
+                    return Ok(Value::List(out));
                 }
-                TraversalOperator::GetAttr(a) => {
-                    *value = self.get_attr(value, a.as_str(), sc, whole)?;
-                }
+                TraversalOperator::GetAttr(a) => self.get_attr(&cur, a.as_str(), sc, whole)?,
                 TraversalOperator::Index(idx) => {
                     let k = self.eval(idx, sc)?;
-                    *value = index(value, &k).map_err(|m| err(sc.source, whole, m))?;
+                    index(&cur, &k).map_err(|m| err(sc.source, whole, m))?
                 }
-                TraversalOperator::LegacyIndex(n) => {
-                    *value = index(value, &Value::Number(*n.value() as f64))
-                        .map_err(|m| err(sc.source, whole, m))?;
-                }
-            }
+                TraversalOperator::LegacyIndex(n) => index(&cur, &Value::Number(*n.value() as f64))
+                    .map_err(|m| err(sc.source, whole, m))?,
+            };
+            cur = std::borrow::Cow::Owned(next);
         }
-        Ok(())
+        Ok(cur.into_owned())
     }
 
     fn get_attr(&mut self, v: &Value, name: &str, sc: &Scope, whole: &Expression) -> R {
@@ -1435,21 +1720,38 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
     }
 
-    fn template(&mut self, t: &'m Template, sc: &Scope) -> R {
+    /// The value of template `t` (of expression `at`).
+    fn template(&mut self, t: &'m Template, sc: &Scope, at: &'m Expression) -> R {
         // "${x}" is x itself, whatever its type.
         if let Some(Element::Interpolation(i)) = t.as_single_element() {
             return self.eval(&i.expr, sc);
         }
         let mut out = String::new();
-        if !self.render(t, sc, &mut out)? {
+        if !self.render(t, sc, at, &mut out)? {
             return Ok(Value::UNKNOWN);
         }
-        Ok(Value::String(out))
+        let v = Value::String(out);
+        self.charge(sc, at, &v)?;
+        Ok(v)
     }
 
-    /// Renders into `out`; `false` when some part is unknown.
-    fn render(&mut self, t: &'m Template, sc: &Scope, out: &mut String) -> Result<bool, EvalError> {
+    /// Renders into `out`; `false` when some part is unknown. Fails rather than build a
+    /// string longer than [`MAX_STRING_BYTES`].
+    fn render(
+        &mut self,
+        t: &'m Template,
+        sc: &Scope,
+        at: &'m Expression,
+        out: &mut String,
+    ) -> Result<bool, EvalError> {
         for el in t.iter() {
+            if out.len() > MAX_STRING_BYTES {
+                return Err(err(
+                    sc.source,
+                    at,
+                    format!("the template builds a string longer than {MAX_STRING_BYTES} bytes"),
+                ));
+            }
             match el {
                 Element::Literal(s) => out.push_str(s.value()),
                 Element::Interpolation(i) => {
@@ -1458,6 +1760,15 @@ impl<'m, 'o> Ev<'m, 'o> {
                         return Ok(false);
                     }
                     match funcs::to_string(&v) {
+                        Some(s) if out.len() + s.len() > MAX_STRING_BYTES => {
+                            return Err(err(
+                                sc.source,
+                                at,
+                                format!(
+                                    "the template builds a string longer than {MAX_STRING_BYTES} bytes"
+                                ),
+                            ));
+                        }
                         Some(s) => out.push_str(&s),
                         None if v == Value::Null => {
                             return Err(err(sc.source, &i.expr, "cannot interpolate null"));
@@ -1476,13 +1787,13 @@ impl<'m, 'o> Ev<'m, 'o> {
                         let c = self.eval(&d.if_expr.cond_expr, sc)?;
                         match c.as_bool() {
                             Some(true) => {
-                                if !self.render(&d.if_expr.template, sc, out)? {
+                                if !self.render(&d.if_expr.template, sc, at, out)? {
                                     return Ok(false);
                                 }
                             }
                             Some(false) => {
                                 if let Some(e) = &d.else_expr
-                                    && !self.render(&e.template, sc, out)?
+                                    && !self.render(&e.template, sc, at, out)?
                                 {
                                     return Ok(false);
                                 }
@@ -1496,6 +1807,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                         let Some(items) = iterate(&coll) else {
                             return Ok(false);
                         };
+                        self.charge(sc, &f.collection_expr, &coll)?;
                         for (k, v) in items {
                             self.burn(sc, &f.collection_expr, 1)?;
                             let mut isc = sc.clone();
@@ -1503,7 +1815,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                                 isc.binds.push((kv.as_str().to_string(), k));
                             }
                             isc.binds.push((f.value_var.as_str().to_string(), v));
-                            if !self.render(&f.template, &isc, out)? {
+                            if !self.render(&f.template, &isc, at, out)? {
                                 return Ok(false);
                             }
                         }
@@ -1527,6 +1839,8 @@ impl<'m, 'o> Ev<'m, 'o> {
                 ))
             };
         };
+        // The elements are copied into the iteration variables.
+        self.charge(sc, &f.intro.collection_expr, &coll)?;
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
         for (k, v) in items {
@@ -1580,18 +1894,18 @@ impl<'m, 'o> Ev<'m, 'o> {
 }
 
 /// `(k, v)` pairs of a list (index, element) or a map (key, value); `None` otherwise.
-fn iterate(v: &Value) -> Option<Vec<(Value, Value)>> {
+fn iterate(v: &Value) -> Option<Vec<(Shared, Shared)>> {
     match v {
         Value::List(items) => Some(
             items
                 .iter()
                 .enumerate()
-                .map(|(i, v)| (Value::Number(i as f64), v.clone()))
+                .map(|(i, v)| (Rc::new(Value::Number(i as f64)), Rc::new(v.clone())))
                 .collect(),
         ),
         Value::Map(m) => Some(
             m.iter()
-                .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                .map(|(k, v)| (Rc::new(Value::String(k.clone())), Rc::new(v.clone())))
                 .collect(),
         ),
         _ => None,

@@ -11,6 +11,14 @@ use crate::model::terraform::Value;
 
 /// Most elements a function may build (`range`, `setproduct`, ...).
 pub const MAX_ELEMENTS: usize = 100_000;
+/// Longest string a function (or a template) may build.
+pub const MAX_STRING_BYTES: usize = 16 << 20;
+
+fn too_long(name: &str, bytes: usize) -> String {
+    format!(
+        "{name}(): the result would be {bytes} bytes, more than the {MAX_STRING_BYTES}-byte limit"
+    )
+}
 
 /// Functions that exist in Terraform but whose result spoflint never computes: they read files,
 /// the clock, randomness or hash contents. Their result is unknown, which is not an error.
@@ -566,6 +574,11 @@ pub fn call(name: &str, args: &[Value]) -> FnResult {
                 .iter()
                 .map(|v| string(v, name))
                 .collect::<Result<Vec<_>, _>>()?;
+            let bytes = parts.iter().map(String::len).sum::<usize>()
+                + sep.len().saturating_mul(parts.len().saturating_sub(1));
+            if bytes > MAX_STRING_BYTES {
+                return Err(too_long(name, bytes));
+            }
             Ok(Value::String(parts.join(&sep)))
         }
         "split" => {
@@ -611,6 +624,20 @@ pub fn call(name: &str, args: &[Value]) -> FnResult {
             if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
                 // A regular expression: not evaluated.
                 return Ok(Value::UNKNOWN);
+            }
+            if to.len() > from.len() && !from.is_empty() {
+                let bytes = s.len() + s.matches(&from).count() * (to.len() - from.len());
+                if bytes > MAX_STRING_BYTES {
+                    return Err(too_long(name, bytes));
+                }
+            }
+            if from.is_empty() {
+                // Go's strings.Replace with an empty old string inserts `to` around every
+                // character.
+                let bytes = s.len() + (s.chars().count() + 1).saturating_mul(to.len());
+                if bytes > MAX_STRING_BYTES {
+                    return Err(too_long(name, bytes));
+                }
             }
             Ok(Value::String(s.replace(&from, &to)))
         }
@@ -696,37 +723,44 @@ fn format(fmt: &str, args: &[Value]) -> FnResult {
         let arg = next
             .next()
             .ok_or("format(): not enough arguments for the format string")?;
-        let (width, precision) = match spec
-            .trim_start_matches(['-', '+', '#', ' '])
-            .split_once('.')
-        {
-            Some((w, p)) => (w.parse::<usize>().ok(), p.parse::<usize>().ok()),
-            None => (
-                spec.trim_start_matches(['-', '+', '#', ' '])
-                    .parse::<usize>()
-                    .ok(),
-                None,
-            ),
+        // Widths and precisions past the longest string are refused before anything is built.
+        let number = |digits: &str| -> Result<Option<usize>, String> {
+            if digits.is_empty() {
+                return Ok(None);
+            }
+            match digits.parse::<usize>() {
+                Ok(n) if n <= MAX_STRING_BYTES => Ok(Some(n)),
+                _ => Err(too_long("format", MAX_STRING_BYTES.saturating_add(1))),
+            }
+        };
+        let flags = spec.trim_start_matches(['-', '+', '#', ' ']);
+        let (width, precision) = match flags.split_once('.') {
+            Some((w, p)) => (number(w)?, Some(number(p)?.unwrap_or(0))),
+            None => (number(flags)?, None),
         };
         let text = match verb {
-            's' | 'v' => to_string(arg).unwrap_or_else(|| arg.to_string()),
+            's' | 'v' => to_string(arg).unwrap_or_else(|| {
+                let mut s = String::new();
+                arg.write_hcl(&mut s, MAX_STRING_BYTES);
+                s
+            }),
             'q' => format!("{:?}", to_string(arg).unwrap_or_default()),
             't' => arg
                 .as_bool()
                 .ok_or("format(): %t needs a bool")?
                 .to_string(),
             'd' => (arg.as_f64().ok_or("format(): %d needs a number")?.trunc() as i64).to_string(),
-            'f' => format!(
-                "{:.*}",
+            'f' => fixed(
+                arg.as_f64().ok_or("format(): %f needs a number")?,
                 precision.unwrap_or(6),
-                arg.as_f64().ok_or("format(): %f needs a number")?
             ),
             other => return Err(format!("format(): unsupported verb %{other}")),
         };
-        if width.is_some_and(|w| w > 1000) || precision.is_some_and(|p| p > 100) {
-            return Err("format(): width or precision too large".into());
-        }
         let pad = width.unwrap_or(0).saturating_sub(text.chars().count());
+        let bytes = out.len() + text.len() + pad;
+        if bytes > MAX_STRING_BYTES {
+            return Err(too_long("format", bytes));
+        }
         let zero = spec.starts_with('0') && verb == 'd';
         if spec.starts_with('-') {
             out.push_str(&text);
@@ -735,8 +769,22 @@ fn format(fmt: &str, args: &[Value]) -> FnResult {
             out.push_str(&(if zero { "0" } else { " " }).repeat(pad));
             out.push_str(&text);
         }
+        if out.len() > MAX_STRING_BYTES {
+            return Err(too_long("format", out.len()));
+        }
     }
     Ok(Value::String(out))
+}
+
+/// `x` with `precision` digits after the point. A double's exact decimal expansion ends within
+/// 1,100 digits of the point, so longer precisions are that expansion padded with zeros.
+fn fixed(x: f64, precision: usize) -> String {
+    const EXACT: usize = 1_100;
+    let mut s = format!("{:.*}", precision.min(EXACT), x);
+    if precision > EXACT && x.is_finite() {
+        s.extend(std::iter::repeat_n('0', precision - EXACT));
+    }
+    s
 }
 
 /// `cidrsubnet(prefix, newbits, netnum)` for IPv4 and IPv6.

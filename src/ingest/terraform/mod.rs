@@ -114,6 +114,8 @@ pub struct CallDecl {
 pub struct ModuleDir {
     pub dir: PathBuf,
     pub display: String,
+    /// The module's first `.tf` file, where problems with the module as a whole are shown.
+    pub first_source: SourceId,
     pub variables: BTreeMap<String, VarDecl>,
     pub locals: BTreeMap<String, Decl<Attribute>>,
     pub resources: Vec<ResDecl>,
@@ -287,6 +289,8 @@ impl Collected {
                     d => d,
                 },
                 dir,
+                // Files come in path order: the first one names the module.
+                first_source: source,
                 ..ModuleDir::default()
             })
             .add_tf(source, body);

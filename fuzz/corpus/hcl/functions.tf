@@ -1,0 +1,43 @@
+locals {
+  f1    = format("%5.2f", 1.5)
+  f2    = format("%-8s|%08d|%x|%q|%%", "ab", 42, 255, "q")
+  fl    = formatlist("%s-%d", ["a", "b"], [1, 2])
+  j     = join(",", ["a", "b", "c"])
+  r     = replace("a-b-c", "-", "_")
+  rr    = replace("abc", "/[a-b]/", "x")
+  s     = substr("hello world", 1, 4)
+  sp    = split(",", "a,b,,c")
+  t     = trimprefix(trimsuffix(trim("  x  ", " "), "x"), "y")
+  up    = upper(lower("MiXeD"))
+  m     = merge({ a = 1 }, { b = 2 }, { a = 3 })
+  lk    = lookup(local.m, "b", 0)
+  c     = concat([1], [2, 3], [])
+  fl2   = flatten([[1, [2]], [], [3]])
+  sl    = slice([1, 2, 3, 4], 1, 3)
+  el    = element(["a", "b"], 5)
+  zm    = zipmap(["k1", "k2"], [1, 2])
+  ks    = keys(local.zm)
+  ds    = distinct([1, 1, 2])
+  mn    = min(3, 1, 2)
+  mx    = max(abs(-4), ceil(1.2), floor(2.9))
+  cl    = coalesce("", null, "x")
+  cll   = coalescelist([], [1])
+  cp    = compact(["a", "", null, "b"])
+  ct    = contains(["a"], "a")
+  ix    = index(["a", "b"], "b")
+  ch    = chunklist([1, 2, 3, 4, 5], 2)
+  sp2   = setproduct(["a", "b"], [1, 2])
+  si    = setintersection(["a", "b"], ["b"])
+  su    = setunion(["a"], ["b"])
+  rv    = reverse([1, 2, 3])
+  so    = sort(["b", "a"])
+  one   = one(["x"])
+  tr    = try(local.nope, "fallback")
+  cn    = can(local.nope)
+  tn    = tonumber("12") + tostring(3)
+  tb    = tobool("true") ? 1 : 0
+}
+
+output "all" {
+  value = local.f1
+}
