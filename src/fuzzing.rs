@@ -87,7 +87,7 @@ pub fn hcl(data: &[u8]) {
         &mut issues,
     );
     let facts = Facts::derive(&model);
-    let _ = crate::rules::run(&model, &facts, &issues, &Default::default());
+    let _ = crate::rules::run(&model, &facts, &issues, &Default::default(), false);
 }
 
 /// Reads `data` as Terraform plan JSON and runs every rule on its resources.
@@ -102,7 +102,7 @@ pub fn plan(data: &[u8]) {
         model.terraform.extend(found);
     }
     let facts = Facts::derive(&model);
-    let _ = crate::rules::run(&model, &facts, &[], &Default::default());
+    let _ = crate::rules::run(&model, &facts, &[], &Default::default(), false);
 }
 
 /// The kind of file [`reports`] writes its input to, chosen by the first byte.

@@ -31,6 +31,9 @@ pub struct Scan {
     pub files: usize,
     /// Findings left out because a baseline already knows them.
     pub baselined: usize,
+    /// Bugs met during the scan (INPUT007 findings, counted before any configuration or
+    /// baseline hides them): the scan is incomplete, and `check` exits with 1.
+    pub internal_errors: usize,
 }
 
 impl Scan {
@@ -109,6 +112,9 @@ impl Scan {
     }
 }
 
+/// The source that failures outside any one file (a rule, a report) are shown at.
+pub const INTERNAL_SOURCE: &str = "<spoflint>";
+
 /// Inputs that are not files to scan.
 #[derive(Debug, Default, Clone)]
 pub struct ScanOptions {
@@ -152,13 +158,62 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
     require_files("--var-file", &options.var_files)?;
     require_files("--values", &options.helm.values_files)?;
     let found = discover::discover(paths, &excludes(&options.config)).map_err(|e| e.0)?;
-    let (model, input) = ingest::ingest(&found, options);
-    let facts = Facts::derive(&model);
-    let mut findings = rules::run(&model, &facts, &input, &config::params(&options.config))?;
-    ingest::helm::annotate(&mut findings, &model);
-    if let Some(meta) = rules::catalog()?.get("INPUT006") {
-        suppress::apply(&mut findings, &model, meta);
+    let (mut model, input) = ingest::ingest(&found, options);
+    // A bug met in one stage costs that stage's part only; each failure is an INPUT007.
+    let mut failures: Vec<(String, String, &str)> = Vec::new();
+    let facts = guard::run(|| Facts::derive(&model)).unwrap_or_else(|panic| {
+        failures.push((
+            "deriving cross-resource facts".into(),
+            panic,
+            "only problems with the input files were reported",
+        ));
+        Facts::default()
+    });
+    let params = config::params(&options.config);
+    let run = rules::run(&model, &facts, &input, &params, !failures.is_empty())?;
+    let mut findings = run.findings;
+    for (rule, panic) in run.failed {
+        failures.push((
+            format!("running rule {rule}"),
+            panic,
+            "its findings are missing",
+        ));
     }
+    if let Err(panic) = guard::run(|| ingest::helm::annotate(&mut findings, &model)) {
+        failures.push((
+            "tracing Helm findings to chart values".into(),
+            panic,
+            "some findings on charts do not name the value to change",
+        ));
+    }
+    let catalog = rules::catalog()?;
+    if let Some(meta) = catalog.get("INPUT006")
+        && let Err(panic) = guard::run(|| suppress::apply(&mut findings, &model, meta))
+    {
+        failures.push((
+            "matching `spoflint:ignore` comments".into(),
+            panic,
+            "some suppressed findings may be shown",
+        ));
+    }
+    if !failures.is_empty()
+        && let Some(meta) = catalog.get("INPUT007")
+    {
+        // Failures outside any one file are shown at `<spoflint>`.
+        let source = model.sources.add(model::SourceFile::new(
+            INTERNAL_SOURCE.to_string(),
+            std::sync::Arc::from(""),
+        ));
+        model.option_sources += 1;
+        for (what, panic, consequence) in failures {
+            let issue =
+                ingest::internal_error(source, model::Span::default(), &what, &panic, consequence);
+            let mut f = meta.finding(finding::Label::new(source, issue.span, ""), issue.message);
+            f.help = issue.help;
+            findings.push(f);
+        }
+    }
+    let internal_errors = findings.iter().filter(|f| f.rule == "INPUT007").count();
     config::apply(&options.config, &mut findings);
     finding::Finding::sort(&mut findings, &model);
     Ok(Scan {
@@ -169,6 +224,7 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
         facts,
         findings,
         baselined: 0,
+        internal_errors,
     })
 }
 

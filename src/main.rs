@@ -355,8 +355,10 @@ fn print(text: &str) -> ExitCode {
     }
 }
 
+/// A usage error: the message (which may quote a file or a flag) goes to stderr made safe for
+/// a terminal; exit status 2.
 fn fail(message: &str) -> ExitCode {
-    eprintln!("spoflint: error: {message}");
+    eprintln!("spoflint: error: {}", report::terminal_safe(message));
     ExitCode::from(2)
 }
 
@@ -396,8 +398,10 @@ fn check(args: &CheckArgs) -> ExitCode {
             "only one --format can go to standard output; give the others a file: --format sarif=out.sarif",
         );
     }
+    // A bug in one report format costs that format only; the scan still fails.
+    let mut report_failed = false;
     for out in &args.formats {
-        let text = match out.format {
+        let rendered = spoflint::guard::run(|| match out.format {
             ReportFormat::Human => {
                 let colour = out.file.is_none() && args.output.is_none() && use_color(args.color);
                 report::human::render(&scan, &summary, colour)
@@ -407,6 +411,22 @@ fn check(args: &CheckArgs) -> ExitCode {
             ReportFormat::Junit => report::junit::render(&scan, &summary),
             ReportFormat::Github => report::github::render(&scan, &summary),
             ReportFormat::Markdown => report::markdown::render(&scan, &summary),
+        });
+        let text = match rendered {
+            Ok(text) => text,
+            Err(panic) => {
+                report_failed = true;
+                eprintln!(
+                    "spoflint: internal error while writing the {} report: {}; this is a bug in spoflint, please report it",
+                    format!("{:?}", out.format).to_lowercase(),
+                    spoflint::report::terminal_safe(&panic)
+                );
+                match out.format {
+                    // The findings still reach the terminal, one line each.
+                    ReportFormat::Human => report::human::render_plain(&scan, &summary),
+                    _ => continue,
+                }
+            }
         };
         match out.file.as_ref().or(args.output.as_ref()) {
             Some(path) => {
@@ -426,7 +446,8 @@ fn check(args: &CheckArgs) -> ExitCode {
         .fail_on
         .threshold()
         .is_some_and(|t| scan.open_findings().any(|f| f.severity >= t));
-    if failing {
+    // An internal error leaves the scan incomplete: never a pass, whatever --fail-on says.
+    if failing || scan.internal_errors > 0 || report_failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -630,7 +651,7 @@ fn render_charts(args: &RenderArgs) -> ExitCode {
     }
     let printed = print(&text);
     for p in &rendered.problems {
-        eprintln!("spoflint: {p}");
+        eprintln!("spoflint: {}", report::terminal_safe_line(p));
     }
     if printed != ExitCode::SUCCESS {
         return printed;
@@ -678,13 +699,16 @@ fn list_resources(args: &ResourcesArgs) -> ExitCode {
         .collect();
     rows.sort();
     let mut text = String::new();
-    for (at, what, detail) in rows {
+    for row in rows {
+        let [at, what, detail] =
+            [row.0, row.1, row.2].map(|t| report::terminal_safe_line(&t).into_owned());
         text.push_str(&format!("{at}  {what}  {detail}\n"));
     }
     print(&text)
 }
 
 fn main() -> ExitCode {
+    spoflint::guard::install_hook();
     let cli = Cli::parse();
     match &cli.command {
         Command::Check(args) => check(args),

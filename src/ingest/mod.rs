@@ -95,8 +95,27 @@ fn read_limited(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads and parses one file; a bug met on the way costs this file only (INPUT007).
 fn read_file(path: &PathBuf) -> FileResult {
-    read_file_as(path, file_kind(path).unwrap_or(FileKind::Yaml))
+    let kind = file_kind(path).unwrap_or(FileKind::Yaml);
+    crate::guard::run(|| read_file_as(path, kind)).unwrap_or_else(|panic| {
+        let display = if path.as_os_str() == STDIN {
+            "<stdin>".to_string()
+        } else {
+            display_path(path)
+        };
+        let issue = internal_error(
+            SourceId(0),
+            Span::default(),
+            "reading this file",
+            &panic,
+            "it is not checked",
+        );
+        FileResult {
+            issues: vec![(issue.rule, issue.span, issue.message, issue.help)],
+            ..FileResult::new(path, SourceFile::new(display, Arc::from("")))
+        }
+    })
 }
 
 fn read_file_as(path: &PathBuf, kind: FileKind) -> FileResult {
@@ -475,9 +494,12 @@ pub fn render_charts(
         found
             .charts
             .par_iter()
-            .map(|dir| match user_for(dir) {
-                Some(chart_user) => helm::render_chart(dir, &chart_user, helm_options),
-                None => helm::render_chart(dir, &user, helm_options),
+            .map(|dir| {
+                let chart_user = user_for(dir);
+                let user = chart_user.as_ref().unwrap_or(&user);
+                // A bug met while rendering costs this chart only (INPUT007).
+                crate::guard::run(|| helm::render_chart(dir, user, helm_options))
+                    .unwrap_or_else(|panic| helm::ChartOutput::failed(dir, &panic))
             })
             .collect()
     };

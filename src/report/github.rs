@@ -6,11 +6,14 @@ use super::Summary;
 use crate::Scan;
 use crate::finding::{Finding, Severity};
 
-/// Escapes a command's message as GitHub's toolkit does: `%`, `\r` and `\n`.
+/// Escapes a command's message as GitHub's toolkit does (`%`, `\r` and `\n`); other control,
+/// bidirectional and invisible characters are shown escaped (`\e`, `\u{202e}`).
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    let text = text
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    super::terminal_safe(&text).into_owned()
 }
 
 /// Escapes a command property's value: the message escapes, and `:` and `,`.

@@ -1,18 +1,36 @@
 //! Human output: miette graphical diagnostics, then a summary and the per-layer table.
+//!
+//! Text from the scanned files (snippets, names in messages, file names) is shown through
+//! [`Excerpt`] and [`super::terminal`]: control, bidirectional and invisible characters are
+//! escaped, and lines longer than [`MAX_LINE_CHARS`] are cut around the labels, so that no
+//! file can drive the terminal or the renderer.
 
 use std::fmt;
-use std::sync::Arc;
+use std::ops::Range;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
 
+use super::terminal::{escaped, needs_escape, terminal_safe, terminal_safe_line};
 use super::{LayerStatus, Summary};
 use crate::Scan;
 use crate::finding::{Finding, Label, Severity};
+use crate::model::SourceFile;
 
 /// Width that messages wrap at; fixed so that output is identical everywhere.
 const WIDTH: usize = 100;
+/// Lines of context miette shows around a label.
+const CONTEXT_LINES: usize = 1;
+/// Longest line shown whole; longer ones are cut around the labels on them.
+const MAX_LINE_CHARS: usize = 400;
+/// Bytes kept before and after a label's start and end on a cut line.
+const CUT_CONTEXT: usize = 40;
+/// Bytes of a long label kept at its start and at its end on a cut line.
+const CUT_LABEL: usize = 100;
+/// What stands for the text a cut leaves out.
+const ELLIPSIS: &str = "…";
 
 #[derive(Debug)]
 struct Diag {
@@ -20,7 +38,7 @@ struct Diag {
     code: Option<String>,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
+    source: Excerpt,
     labels: Vec<LabeledSpan>,
     related: Vec<Diag>,
 }
@@ -61,42 +79,283 @@ impl Diagnostic for Diag {
     }
 }
 
-fn source(scan: &Scan, label: &Label) -> NamedSource<Arc<str>> {
-    let file = scan.model.sources.get(label.source);
-    NamedSource::new(file.path.clone(), Arc::clone(&file.text)).with_language("yaml")
+/// A run of the excerpt and the file bytes it stands for: the same text (`literal`), or an
+/// escaped character, a line end, or an ellipsis for bytes a cut left out.
+#[derive(Debug)]
+struct Piece {
+    file: Range<usize>,
+    shown: Range<usize>,
+    literal: bool,
 }
 
-fn labeled(label: &Label, primary: bool) -> LabeledSpan {
-    let len = label.span.end - label.span.start;
-    let text = (!label.text.is_empty()).then(|| label.text.clone());
+/// The lines of one file that a diagnostic shows, as they are shown: every line from the
+/// first label's (less the context) to the last label's (plus the context), each made safe
+/// for a terminal and cut around its labels when it is long. miette reads it through
+/// [`SourceCode`] with the file's own line numbers and columns, and labels are moved into it
+/// with [`Excerpt::span`].
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// 0-based line of the file the excerpt starts at.
+    first_line: usize,
+    /// The file offset the excerpt starts at.
+    file_start: usize,
+    pieces: Vec<Piece>,
+    /// For each line of the excerpt: its file offset (for columns).
+    line_starts: Vec<usize>,
+}
+
+impl Excerpt {
+    fn new(file: &SourceFile, spans: &[Range<usize>]) -> Excerpt {
+        let text: &str = &file.text;
+        let clamp = |o: usize| {
+            let o = o.min(text.len());
+            (0..=o)
+                .rev()
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(0)
+        };
+        let spans: Vec<Range<usize>> = spans
+            .iter()
+            .map(|r| clamp(r.start)..clamp(r.end.max(r.start)))
+            .collect();
+        let first = spans
+            .iter()
+            .map(|r| file.line_index(r.start))
+            .min()
+            .unwrap_or(0)
+            .saturating_sub(CONTEXT_LINES);
+        let last = (spans
+            .iter()
+            .map(|r| file.line_index(r.end))
+            .max()
+            .unwrap_or(0)
+            + CONTEXT_LINES)
+            .min(file.line_count().saturating_sub(1));
+        let mut x = Excerpt {
+            name: terminal_safe_line(&file.path).into_owned(),
+            text: String::new(),
+            first_line: first,
+            file_start: file.line_range(first).start,
+            pieces: Vec::new(),
+            line_starts: Vec::new(),
+        };
+        for index in first..=last.max(first) {
+            let line = file.line_range(index);
+            x.line_starts.push(line.start);
+            // A CRLF line ends at its `\r`; the end itself is shown as `\n`.
+            let content_end = if text[line.clone()].ends_with('\r') {
+                line.end - 1
+            } else {
+                line.end
+            };
+            let keep = keep_ranges(text, line.start..content_end, &spans);
+            let mut at = line.start;
+            for k in keep {
+                if k.start > at {
+                    x.push(at..k.start, ELLIPSIS, false);
+                }
+                x.push_safe(text, k.clone());
+                at = k.end;
+            }
+            if at < content_end {
+                x.push(at..content_end, ELLIPSIS, false);
+            }
+            let next = file.line_range(index + 1).start;
+            if next > content_end {
+                x.push(content_end..next.max(content_end), "\n", false);
+            }
+        }
+        x
+    }
+
+    fn push(&mut self, file: Range<usize>, shown: &str, literal: bool) {
+        let start = self.text.len();
+        self.text.push_str(shown);
+        self.pieces.push(Piece {
+            file,
+            shown: start..self.text.len(),
+            literal,
+        });
+    }
+
+    /// Adds file text, escaping what a terminal must not receive.
+    fn push_safe(&mut self, text: &str, range: Range<usize>) {
+        let mut run = range.start;
+        for (i, c) in text[range.clone()].char_indices() {
+            if needs_escape(c) {
+                let at = range.start + i;
+                if at > run {
+                    self.push(run..at, &text[run..at], true);
+                }
+                self.push(at..at + c.len_utf8(), &escaped(c), false);
+                run = at + c.len_utf8();
+            }
+        }
+        if range.end > run {
+            self.push(run..range.end, &text[run..range.end], true);
+        }
+    }
+
+    /// Where file offset `o` is in the excerpt.
+    fn shown_offset(&self, o: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.file.end <= o);
+        match self.pieces.get(i) {
+            None => self.text.len(),
+            Some(p) if o <= p.file.start => p.shown.start,
+            Some(p) if p.literal => p.shown.start + (o - p.file.start),
+            Some(p) => p.shown.end,
+        }
+    }
+
+    /// Where excerpt offset `s` is in the file.
+    fn file_offset(&self, s: usize) -> usize {
+        let i = self.pieces.partition_point(|p| p.shown.end <= s);
+        match self.pieces.get(i) {
+            None => self.pieces.last().map_or(self.file_start, |p| p.file.end),
+            Some(p) if p.literal => p.file.start + (s.saturating_sub(p.shown.start)),
+            Some(p) => p.file.start,
+        }
+    }
+
+    /// A file span as a span of the excerpt.
+    fn span(&self, r: Range<usize>) -> SourceSpan {
+        let start = self.shown_offset(r.start);
+        let end = self.shown_offset(r.end.max(r.start)).max(start);
+        (start, end - start).into()
+    }
+}
+
+/// The parts of line `line` to show: all of it when it is short, else windows around the
+/// labels on it (and its start), merged, on character boundaries.
+fn keep_ranges(text: &str, line: Range<usize>, spans: &[Range<usize>]) -> Vec<Range<usize>> {
+    if text[line.clone()].chars().count() <= MAX_LINE_CHARS {
+        return vec![line];
+    }
+    let within = |o: usize| {
+        let o = o.clamp(line.start, line.end);
+        (line.start..=o)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(line.start)
+    };
+    // The line's start, then windows around every label on it.
+    let mut windows: Vec<Range<usize>> = Vec::new();
+    windows.push(line.start..line.start + CUT_CONTEXT);
+    for r in spans {
+        if r.end < line.start || r.start > line.end {
+            continue;
+        }
+        let (a, b) = (r.start.max(line.start), r.end.min(line.end));
+        if b - a <= 2 * CUT_LABEL {
+            windows.push(a.saturating_sub(CUT_CONTEXT)..b + CUT_CONTEXT);
+        } else {
+            windows.push(a.saturating_sub(CUT_CONTEXT)..a + CUT_LABEL);
+            windows.push(b.saturating_sub(CUT_LABEL)..b + CUT_CONTEXT);
+        }
+    }
+    let mut windows: Vec<Range<usize>> = windows
+        .into_iter()
+        .map(|w| within(w.start)..within(w.end))
+        .filter(|w| !w.is_empty())
+        .collect();
+    windows.sort_by_key(|w| w.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for w in windows {
+        match merged.last_mut() {
+            Some(m) if w.start <= m.end => m.end = m.end.max(w.end),
+            _ => merged.push(w),
+        }
+    }
+    merged
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        // Lines of the file, not of the excerpt; `line_count`, like miette's own, counts the
+        // lines from the start of the file.
+        let line = self.first_line + inner.line();
+        let column = if context_lines_before == 0 {
+            let at = self.file_offset(span.offset());
+            let start = self
+                .line_starts
+                .get(inner.line())
+                .copied()
+                .unwrap_or(self.file_start);
+            at.saturating_sub(start)
+        } else {
+            0
+        };
+        Ok(Box::new(
+            MietteSpanContents::new_named(
+                self.name.clone(),
+                inner.data(),
+                *inner.span(),
+                line,
+                column,
+                self.first_line + inner.line_count(),
+            )
+            .with_language("yaml"),
+        ))
+    }
+}
+
+fn labeled(excerpt: &Excerpt, label: &Label, primary: bool) -> LabeledSpan {
+    let text = (!label.text.is_empty()).then(|| terminal_safe_line(&label.text).into_owned());
+    let span = excerpt.span(label.span.start..label.span.end);
     if primary {
-        LabeledSpan::new_primary_with_span(text, (label.span.start, len))
+        LabeledSpan::new_primary_with_span(text, span)
     } else {
-        LabeledSpan::new_with_span(text, (label.span.start, len))
+        LabeledSpan::new_with_span(text, span)
     }
 }
 
 fn diag(scan: &Scan, f: &Finding) -> Diag {
-    let mut labels = vec![labeled(&f.primary, true)];
-    let mut related = Vec::new();
-    for l in &f.secondary {
-        if l.source == f.primary.source {
-            labels.push(labeled(l, false));
-        } else {
-            related.push(Diag {
-                message: format!("related: {}", l.text),
+    let file = scan.model.sources.get(f.primary.source);
+    let same: Vec<&Label> = f
+        .secondary
+        .iter()
+        .filter(|l| l.source == f.primary.source)
+        .collect();
+    let spans: Vec<Range<usize>> = std::iter::once(&f.primary)
+        .chain(same.iter().copied())
+        .map(|l| l.span.start..l.span.end)
+        .collect();
+    let excerpt = Excerpt::new(file, &spans);
+    let mut labels = vec![labeled(&excerpt, &f.primary, true)];
+    labels.extend(same.iter().map(|l| labeled(&excerpt, l, false)));
+    let related = f
+        .secondary
+        .iter()
+        .filter(|l| l.source != f.primary.source)
+        .map(|l| {
+            let excerpt = Excerpt::new(
+                scan.model.sources.get(l.source),
+                std::slice::from_ref(&(l.span.start..l.span.end)),
+            );
+            Diag {
+                message: format!("related: {}", terminal_safe_line(&l.text)),
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
-                source: source(scan, l),
-                labels: vec![labeled(l, true)],
+                labels: vec![labeled(&excerpt, l, true)],
+                source: excerpt,
                 related: Vec::new(),
-            });
-        }
-    }
+            }
+        })
+        .collect();
     let explain = format!("details: spoflint explain {}", f.rule);
     Diag {
-        message: f.message.clone(),
+        message: terminal_safe_line(&f.message).into_owned(),
         code: Some(format!("{} · {} · {}", f.rule, f.layer, f.severity)),
         severity: match f.severity {
             Severity::Error => miette::Severity::Error,
@@ -106,12 +365,34 @@ fn diag(scan: &Scan, f: &Finding) -> Diag {
         help: Some(if f.help.is_empty() {
             explain
         } else {
-            format!("{}\n{explain}", f.help)
+            format!("{}\n{explain}", terminal_safe(&f.help))
         }),
-        source: source(scan, &f.primary),
+        source: excerpt,
         labels,
         related,
     }
+}
+
+/// One line per finding (`file:line:col: severity[RULE]: message`): what the terminal gets
+/// when the graphical renderer fails.
+pub fn render_plain(scan: &Scan, summary: &Summary) -> String {
+    let mut out = String::new();
+    for f in scan.open_findings() {
+        let file = scan.model.sources.get(f.primary.source);
+        let at = file.line_col(f.primary.span.start);
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}]: {}\n",
+            terminal_safe_line(&file.path),
+            at.line,
+            at.col,
+            f.severity,
+            f.rule,
+            terminal_safe_line(&f.message)
+        ));
+    }
+    out.push('\n');
+    summary_text(&mut out, summary, false);
+    out
 }
 
 fn paint(color: bool, code: &str, text: &str) -> String {
@@ -131,15 +412,22 @@ pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
     };
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(WIDTH)
-        .with_links(false);
+        .with_links(false)
+        .with_context_lines(CONTEXT_LINES);
     let mut out = String::new();
     for f in scan.open_findings() {
         let d = diag(scan, f);
         if handler.render_report(&mut out, &d).is_err() {
-            out.push_str(&format!("{}: {}\n", f.rule, f.message));
+            out.push_str(&format!("{}: {}\n", f.rule, d.message));
         }
         out.push('\n');
     }
+    summary_text(&mut out, summary, color);
+    out
+}
+
+/// The summary line, the per-layer table and the region pairs.
+fn summary_text(out: &mut String, summary: &Summary, color: bool) {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let mut left_out = Vec::new();
     if summary.suppressed > 0 {
@@ -188,7 +476,12 @@ pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
             } else {
                 ("✗", "31")
             };
-            let mut regions = p.regions.iter().cloned().collect::<Vec<_>>().join(" + ");
+            let mut regions = p
+                .regions
+                .iter()
+                .map(|r| terminal_safe_line(r).into_owned())
+                .collect::<Vec<_>>()
+                .join(" + ");
             if p.unknown > 0 {
                 if !regions.is_empty() {
                     regions.push_str(", ");
@@ -207,5 +500,4 @@ pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
             ));
         }
     }
-    out
 }

@@ -6,6 +6,9 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod terminal;
+
+pub use terminal::{terminal_safe, terminal_safe_line};
 
 use std::collections::BTreeMap;
 

@@ -257,40 +257,57 @@ impl Finding {
     }
 }
 
-/// Runs every rule over the model and facts.
+/// What [`run`] found: the findings, and the rules that failed (a panic, with its message).
+#[derive(Default)]
+pub struct RunOutput {
+    pub findings: Vec<Finding>,
+    pub failed: Vec<(&'static str, String)>,
+}
+
+/// Runs every rule over the model and facts (only the input rules with `input_only`, when the
+/// facts could not be derived). A rule that panics loses its own findings only.
 pub fn run(
     model: &Model,
     facts: &Facts,
     input: &[InputIssue],
     overrides: &HashMap<(String, String), i64>,
-) -> Result<Vec<Finding>, String> {
+    input_only: bool,
+) -> Result<RunOutput, String> {
     let catalog = catalog()?;
-    let mut findings: Vec<Finding> = RULE_IMPLS
+    let ran = RULE_IMPLS
         .par_iter()
-        .map(|imp| -> Result<Vec<Finding>, String> {
-            let meta = catalog.get(imp.id).ok_or_else(|| {
-                format!(
-                    "rule {} has no document rules/{}/{}.md",
-                    imp.id, imp.layer_dir, imp.id
-                )
-            })?;
-            let mut cx = RuleCx {
-                model,
-                facts,
-                input,
-                meta,
-                findings: Vec::new(),
-                overrides,
-            };
-            (imp.check)(&mut cx);
-            Ok(cx.findings)
-        })
-        .collect::<Result<Vec<_>, _>>()?
-        .into_iter()
-        .flatten()
-        .collect();
-    Finding::sort(&mut findings, model);
-    Ok(findings)
+        .filter(|imp| !input_only || imp.layer_dir == "input")
+        .map(
+            |imp| -> Result<Result<Vec<Finding>, (&'static str, String)>, String> {
+                let meta = catalog.get(imp.id).ok_or_else(|| {
+                    format!(
+                        "rule {} has no document rules/{}/{}.md",
+                        imp.id, imp.layer_dir, imp.id
+                    )
+                })?;
+                let mut cx = RuleCx {
+                    model,
+                    facts,
+                    input,
+                    meta,
+                    findings: Vec::new(),
+                    overrides,
+                };
+                Ok(crate::guard::run(|| (imp.check)(&mut cx))
+                    .map(|()| cx.findings)
+                    .map_err(|panic| (imp.id, panic)))
+            },
+        )
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = RunOutput::default();
+    for r in ran {
+        match r {
+            Ok(findings) => out.findings.extend(findings),
+            Err(failure) => out.failed.push(failure),
+        }
+    }
+    Finding::sort(&mut out.findings, model);
+    Ok(out)
 }
 
 /// A rule's documentation as `spoflint explain` prints it: a header with its metadata and

@@ -255,6 +255,29 @@ impl UserValues {
 }
 
 impl ChartOutput {
+    /// The output of a chart whose rendering met a bug: an INPUT007 at its `Chart.yaml`.
+    pub fn failed(dir: &Path, panic: &str) -> ChartOutput {
+        let display = crate::discover::display_path(&dir.join("Chart.yaml"));
+        let issue = crate::ingest::internal_error(
+            SourceId(0),
+            Span::default(),
+            "rendering this Helm chart",
+            panic,
+            "its templates are not checked",
+        );
+        ChartOutput {
+            files: vec![SourceFile::new(display, Arc::from(""))],
+            issues: vec![(
+                issue.source,
+                issue.rule,
+                issue.span,
+                issue.message,
+                issue.help,
+            )],
+            ..ChartOutput::default()
+        }
+    }
+
     /// Moves chart-local ids to `base + id`, and user ids to the ids they stand for.
     pub fn relocate(&mut self, base: u32) {
         let fix = |id: SourceId| {
