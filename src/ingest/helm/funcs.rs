@@ -1212,6 +1212,10 @@ struct Digits {
 
 /// The digits of |x|: shortest round-trip when `sig` is `None`, else rounded to `sig`
 /// significant digits (trailing zeros kept).
+/// Digits past which a double's decimal expansion is all zeros (767 significant digits, and
+/// 1,074 after the point for the smallest subnormal).
+const EXACT_DIGITS: usize = 1_100;
+
 fn float_digits(x: f64, sig: Option<usize>) -> Digits {
     let x = x.abs();
     if x == 0.0 {
@@ -1220,9 +1224,12 @@ fn float_digits(x: f64, sig: Option<usize>) -> Digits {
             dp: 0,
         };
     }
+    // A double's exact decimal expansion has at most 767 significant digits: asking for more
+    // only adds zeros, which the callers pad with (and Rust's formatter refuses precisions
+    // past 65,535).
     let s = match sig {
         None => format!("{x:e}"),
-        Some(n) => format!("{:.*e}", n.saturating_sub(1), x),
+        Some(n) => format!("{:.*e}", n.saturating_sub(1).min(EXACT_DIGITS), x),
     };
     let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
     let exp: i64 = e.parse().unwrap_or(0);
@@ -1300,7 +1307,8 @@ fn format_float(x: f64, verb: char, prec: Option<usize>) -> String {
         }
         'f' | 'F' => match prec {
             Some(p) => {
-                let s = format!("{:.*}", p.min(1100), x.abs());
+                let mut s = format!("{:.*}", p.min(EXACT_DIGITS), x.abs());
+                s.extend(std::iter::repeat_n('0', p.saturating_sub(EXACT_DIGITS)));
                 if neg { format!("-{s}") } else { s }
             }
             None => {
@@ -6977,6 +6985,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn printf_precisions_past_what_rust_formats() {
+        // Go prints every digit asked for; the digits past a double's exact expansion are 0.
+        let e = printf("%.99999e", &[f(1.5)]);
+        assert!(
+            e.starts_with("1.5000") && e.ends_with("0e+00"),
+            "{}",
+            &e[..20]
+        );
+        assert_eq!(e.len(), "1.".len() + 99999 + "e+00".len());
+        let g = printf("%.99999g", &[f(1.5)]);
+        assert_eq!(g, "1.5");
+        let fixed = printf("%.70000f", &[f(-0.25)]);
+        assert!(fixed.starts_with("-0.2500") && fixed.len() == 3 + 70000);
+        assert_eq!(
+            printf("%.30f", &[f(0.1)]),
+            "0.100000000000000005551115123126"
+        );
     }
 
     #[test]
