@@ -592,7 +592,23 @@ fn read_user_values(
             .sources
             .add(SourceFile::new(set_source.to_string(), Arc::from(text)));
         model.option_sources += 1;
+        // Each assignment is checked once here, within one budget for them all; one that Helm
+        // would refuse, or that passes the budget, is reported at its line and left out.
+        let mut slots = helm::strvals::MAX_SET_SLOTS;
         for (span, s) in spans {
+            if let Err(e) = helm::strvals::parse_within(&s.assignment, None, s.string, &mut slots) {
+                issues.push(InputIssue {
+                    rule: "INPUT001",
+                    source,
+                    span,
+                    message: format!(
+                        "invalid {} value: {e}",
+                        if s.string { "--set-string" } else { "--set" }
+                    ),
+                    help: "fix the assignment (Helm's syntax: a.b=1,list={x,y},a[0].b=x); the charts were rendered without it".to_string(),
+                });
+                continue;
+            }
             let assignment = if s.string {
                 format!("\u{0}string:{}", s.assignment)
             } else {
