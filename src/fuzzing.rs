@@ -58,6 +58,7 @@ pub fn go_template(data: &[u8]) {
         parse: &parse,
         chart_steps: Default::default(),
         chart_bytes: Default::default(),
+        chart_segs: Default::default(),
     };
     let data = value::Value::new_map();
     let _ = data.map_set("Values", values);

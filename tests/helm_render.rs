@@ -292,7 +292,7 @@ fn runaway_templates_are_bounded() {
     assert!(joined.contains("nest deeper than"), "{joined}");
     assert!(!joined.contains("the chart's templates"), "{joined}");
     assert!(
-        joined.contains("steps") || joined.contains("bytes"),
+        joined.contains("steps") || joined.contains("bytes") || joined.contains("pieces"),
         "{joined}"
     );
     assert!(text.contains("kind: ConfigMap"));
@@ -310,6 +310,72 @@ fn runaway_templates_are_bounded() {
             .iter()
             .all(|p| p.contains("the chart's templates output more than")),
         "{problems:?}"
+    );
+}
+
+#[test]
+fn output_pieces_and_rendered_nodes_are_bounded() {
+    // A loop printing one piece per iteration stops at the template's bound of pieces, and the
+    // chart's other templates are still rendered.
+    let dir = chart(&[
+        CHART,
+        (
+            "templates/pieces.yaml",
+            "{{ range until 1000000 }}{{ . }},{{ end }}",
+        ),
+        ("templates/ok.yaml", "kind: ConfigMap\n"),
+    ]);
+    let (text, problems) = render(dir.path());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("the template prints more than 250000 pieces of output")),
+        "{problems:?}"
+    );
+    assert!(text.contains("kind: ConfigMap"));
+
+    // Three documents of 900,000 nodes each: the chart's bound of 2,000,000 YAML nodes stops
+    // the third, and says so once.
+    let dir = chart(&[
+        CHART,
+        (
+            "templates/nodes.yaml",
+            "{{ range until 3 }}---\n- [{{ repeat 900000 \"0,\" }}0]\n{{ end }}",
+        ),
+    ]);
+    let scan = scan_chart(dir.path(), HelmOptions::default());
+    let input: Vec<&str> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule == "INPUT003")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(input.len(), 1, "{input:?}");
+    assert!(
+        input[0].contains("renders more than 2000000 YAML nodes"),
+        "{input:?}"
+    );
+}
+
+#[test]
+fn charts_stop_rendering_once_the_scan_budget_is_spent() {
+    let dir = chart(&[CHART, ("templates/ok.yaml", "kind: ConfigMap\n")]);
+    let scan = spoflint::ingest::helm::exec::ScanBudget::default();
+    let user = spoflint::ingest::helm::UserValues::default();
+    let fresh =
+        spoflint::ingest::helm::render_chart(dir.path(), &user, &HelmOptions::default(), &scan);
+    assert!(fresh.issues.is_empty());
+    scan.spend(spoflint::ingest::helm::exec::MAX_SCAN_STEPS + 1, 0);
+    let out =
+        spoflint::ingest::helm::render_chart(dir.path(), &user, &HelmOptions::default(), &scan);
+    assert!(out.resources.is_empty());
+    assert_eq!(out.issues.len(), 1);
+    assert!(
+        out.issues[0].3.contains(
+            "was not rendered: the charts of this scan together took more than 200000000 execution steps"
+        ),
+        "{:?}",
+        out.issues[0]
     );
 }
 

@@ -490,6 +490,7 @@ pub fn render_charts(
         acc
     };
     // Templates recurse (bounded, but deeply in debug builds): render on large stacks.
+    let scan = helm::exec::ScanBudget::default();
     let render = || -> Vec<helm::ChartOutput> {
         found
             .charts
@@ -498,7 +499,7 @@ pub fn render_charts(
                 let chart_user = user_for(dir);
                 let user = chart_user.as_ref().unwrap_or(&user);
                 // A bug met while rendering costs this chart only (INPUT007).
-                crate::guard::run(|| helm::render_chart(dir, user, helm_options))
+                crate::guard::run(|| helm::render_chart(dir, user, helm_options, &scan))
                     .unwrap_or_else(|panic| helm::ChartOutput::failed(dir, &panic))
             })
             .collect()

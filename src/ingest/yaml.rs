@@ -15,6 +15,8 @@ use crate::model::{NodeId, NodeKind, SourceFile, Span, Tree};
 pub const MAX_DEPTH: usize = 256;
 /// Most nodes one document may expand to once aliases are followed.
 pub const MAX_EXPANDED_NODES: u64 = 1_000_000;
+/// Most nodes one file (all its documents) may hold: about 100 bytes of memory each.
+pub const MAX_FILE_NODES: usize = 2_000_000;
 
 /// One parsed document: its tree and root.
 #[derive(Debug)]
@@ -35,6 +37,8 @@ pub struct YamlError {
 pub struct ParsedYaml {
     pub documents: Vec<Document>,
     pub error: Option<YamlError>,
+    /// Nodes read (at most the limit the parse was given, plus one when it was passed).
+    pub nodes: usize,
 }
 
 enum Frame {
@@ -60,6 +64,8 @@ struct Builder<'s> {
     anchors: HashMap<usize, NodeId>,
     stack: Vec<Frame>,
     root: Option<NodeId>,
+    /// Whether the document uses an alias (for the message when it grows too large).
+    aliased: bool,
 }
 
 impl<'s> Builder<'s> {
@@ -72,6 +78,7 @@ impl<'s> Builder<'s> {
             anchors: HashMap::new(),
             stack: Vec::new(),
             root: None,
+            aliased: false,
         }
     }
 
@@ -103,21 +110,35 @@ impl<'s> Builder<'s> {
         id
     }
 
-    /// Attaches a completed node to its parent (or makes it the document root).
-    fn attach(&mut self, id: NodeId, size: u64, span: Span) -> Result<(), YamlError> {
-        if size > MAX_EXPANDED_NODES {
-            return Err(self.error(
-                span,
+    /// The error for a document past [`MAX_EXPANDED_NODES`].
+    fn too_large(&self, span: Span) -> YamlError {
+        self.error(
+            span,
+            if self.aliased {
                 format!(
                     "alias expansion would produce more than {MAX_EXPANDED_NODES} nodes (an alias bomb?); document skipped"
-                ),
-            ));
+                )
+            } else {
+                format!("document holds more than {MAX_EXPANDED_NODES} nodes; document skipped")
+            },
+        )
+    }
+
+    /// Attaches a completed node to its parent (or makes it the document root). The open
+    /// collection's size is checked as it grows, so a huge one fails before it is built.
+    fn attach(&mut self, id: NodeId, size: u64, span: Span) -> Result<(), YamlError> {
+        if size > MAX_EXPANDED_NODES {
+            return Err(self.too_large(span));
         }
-        match self.stack.last_mut() {
-            None => self.root = Some(id),
+        let total = match self.stack.last_mut() {
+            None => {
+                self.root = Some(id);
+                0
+            }
             Some(Frame::Seq { items, size: s, .. }) => {
                 items.push(id);
                 *s = s.saturating_add(size);
+                *s
             }
             Some(Frame::Map {
                 entries,
@@ -130,7 +151,11 @@ impl<'s> Builder<'s> {
                     Some(k) => entries.push((k, id)),
                 }
                 *s = s.saturating_add(size);
+                *s
             }
+        };
+        if total > MAX_EXPANDED_NODES {
+            return Err(self.too_large(span));
         }
         Ok(())
     }
@@ -187,21 +212,28 @@ impl<'s> Builder<'s> {
 
 /// Parses every document of `file`. Never panics; stops at the first error.
 pub fn parse(file: &SourceFile) -> ParsedYaml {
-    parse_schema(file, false)
+    parse_schema(file, false, MAX_FILE_NODES)
+}
+
+/// Parses like [`parse`], reading at most `max_nodes` nodes (fewer than [`MAX_FILE_NODES`]
+/// when the caller has a smaller budget left); `nodes` in the result tells if it was passed.
+pub fn parse_limited(file: &SourceFile, max_nodes: usize) -> ParsedYaml {
+    parse_schema(file, false, max_nodes.min(MAX_FILE_NODES))
 }
 
 /// Parses like [`parse`], but with YAML 1.1's booleans as go-yaml v2 reads them (`yes`, `no`,
 /// `on`, `off`, `y`, `n` unquoted): how Helm reads values files and `fromYaml` text.
 pub fn parse_yaml11(file: &SourceFile) -> ParsedYaml {
-    parse_schema(file, true)
+    parse_schema(file, true, MAX_FILE_NODES)
 }
 
-fn parse_schema(file: &SourceFile, yaml11: bool) -> ParsedYaml {
+fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> ParsedYaml {
     let text: &str = &file.text;
     let ascii = text.is_ascii();
     let mut out = ParsedYaml::default();
     let mut parser = Parser::new_from_str(text);
     let mut builder: Option<Builder> = None;
+    let mut nodes = 0usize;
     while let Some(next) = parser.next_event() {
         let (event, raw_span) = match next {
             Ok(ev) => ev,
@@ -224,6 +256,25 @@ fn parse_schema(file: &SourceFile, yaml11: bool) -> ParsedYaml {
         };
         let b = builder.get_or_insert_with(|| Builder::new(file, ascii));
         let span = b.span(&raw_span);
+        if matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(_)
+                | Event::SequenceStart(..)
+                | Event::MappingStart(..)
+        ) {
+            nodes += 1;
+            out.nodes = nodes;
+            if nodes > max_nodes {
+                out.error = Some(b.error(
+                    span,
+                    format!(
+                        "the file holds more than {max_nodes} YAML nodes; the rest of it is skipped"
+                    ),
+                ));
+                break;
+            }
+        }
         let step = match event {
             Event::StreamStart | Event::Nothing | Event::DocumentStart(_) => Ok(()),
             Event::StreamEnd => break,
@@ -249,16 +300,19 @@ fn parse_schema(file: &SourceFile, yaml11: bool) -> ParsedYaml {
                 let id = b.push(kind, span, Some(1), anchor);
                 b.attach(id, 1, span)
             }
-            Event::Alias(anchor) => match b.anchors.get(&anchor).copied() {
-                None => Err(b.error(span, "alias refers to an unknown anchor")),
-                Some(target) => match b.sizes[target.0 as usize] {
-                    None => Err(b.error(span, "recursive alias: an anchor refers to itself")),
-                    Some(size) => {
-                        let id = b.push(NodeKind::Alias(target), span, Some(size), 0);
-                        b.attach(id, size, span)
-                    }
-                },
-            },
+            Event::Alias(anchor) => {
+                b.aliased = true;
+                match b.anchors.get(&anchor).copied() {
+                    None => Err(b.error(span, "alias refers to an unknown anchor")),
+                    Some(target) => match b.sizes[target.0 as usize] {
+                        None => Err(b.error(span, "recursive alias: an anchor refers to itself")),
+                        Some(size) => {
+                            let id = b.push(NodeKind::Alias(target), span, Some(size), 0);
+                            b.attach(id, size, span)
+                        }
+                    },
+                }
+            }
             Event::SequenceStart(anchor, _) => {
                 let id = b.push(NodeKind::Seq(Vec::new()), span, None, anchor);
                 b.open(

@@ -20,6 +20,64 @@ pub const MAX_STEPS: u64 = 5_000_000;
 /// Bounds on one chart (all its templates and subcharts together).
 pub const MAX_CHART_STEPS: u64 = 50_000_000;
 pub const MAX_CHART_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
+/// Most pieces (runs of literal text, printed values) the output of one template, and of a
+/// chart's templates together, is made of: each is remembered (about 50 bytes) to map findings
+/// back into the templates.
+pub const MAX_SEGS: usize = 250_000;
+pub const MAX_CHART_SEGS: usize = 1_000_000;
+
+/// Bounds on all the charts of one scan together: what a chart may spend is bounded above, and
+/// so is what many of them may spend together.
+pub const MAX_SCAN_STEPS: u64 = 200_000_000;
+pub const MAX_SCAN_OUTPUT_BYTES: u64 = 256 << 20;
+/// YAML nodes the rendered manifests of one chart, and of all charts together, may hold.
+pub const MAX_CHART_NODES: u64 = 2_000_000;
+pub const MAX_SCAN_NODES: u64 = 8_000_000;
+
+/// What the charts of one scan have spent together; shared by the threads that render them.
+/// Each template is paid for when it finishes (a template is bounded on its own), and none
+/// starts once a bound is passed.
+#[derive(Debug, Default)]
+pub struct ScanBudget {
+    steps: std::sync::atomic::AtomicU64,
+    bytes: std::sync::atomic::AtomicU64,
+    nodes: std::sync::atomic::AtomicU64,
+}
+
+impl ScanBudget {
+    /// Adds what one template took.
+    pub fn spend(&self, steps: u64, bytes: u64) {
+        use std::sync::atomic::Ordering::Relaxed;
+        self.steps.fetch_add(steps, Relaxed);
+        self.bytes.fetch_add(bytes, Relaxed);
+    }
+
+    /// How many more nodes the rendered manifests of the scan may hold.
+    pub fn nodes_left(&self) -> u64 {
+        MAX_SCAN_NODES.saturating_sub(self.nodes.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Adds the nodes of parsed manifests.
+    pub fn spend_nodes(&self, n: u64) {
+        self.nodes
+            .fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Which bound the charts of the scan have passed, if any.
+    pub fn exhausted(&self) -> Option<String> {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self.steps.load(Relaxed) > MAX_SCAN_STEPS {
+            Some(format!("more than {MAX_SCAN_STEPS} execution steps"))
+        } else if self.bytes.load(Relaxed) > MAX_SCAN_OUTPUT_BYTES {
+            Some(format!(
+                "more than {} MiB of output",
+                MAX_SCAN_OUTPUT_BYTES >> 20
+            ))
+        } else {
+            None
+        }
+    }
+}
 
 /// A named template (`define`) and the file it was defined in.
 #[derive(Debug, Clone)]
@@ -67,6 +125,8 @@ pub struct Env<'a> {
     /// Steps and output bytes the chart's templates have used so far.
     pub chart_steps: std::cell::Cell<u64>,
     pub chart_bytes: std::cell::Cell<usize>,
+    /// Output pieces ([`Seg`]s) the chart's templates have recorded so far.
+    pub chart_segs: std::cell::Cell<usize>,
 }
 
 enum Flow {
@@ -78,6 +138,8 @@ enum Flow {
 pub struct Exec<'a> {
     env: &'a Env<'a>,
     out: String,
+    /// Bytes output by this run so far (kept when the output is taken).
+    pub written: usize,
     pub segs: Vec<Seg>,
     pub false_conditions: Vec<FalseCondition>,
     vars: Vec<(String, Value)>,
@@ -96,6 +158,7 @@ impl<'a> Exec<'a> {
         Exec {
             env,
             out: String::new(),
+            written: 0,
             segs: Vec::new(),
             false_conditions: Vec::new(),
             vars: Vec::new(),
@@ -160,7 +223,13 @@ impl<'a> Exec<'a> {
             );
         }
         self.out.push_str(s);
+        self.written += s.len();
         Ok(())
+    }
+
+    /// Execution steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
     }
 
     fn list(&mut self, nodes: &[Node], dot: &Value) -> R<Flow> {
@@ -179,7 +248,8 @@ impl<'a> Exec<'a> {
                 self.step(*at)?;
                 let out = self.out.len();
                 self.write(*at, text)?;
-                if self.call_depth == 0 {
+                if self.call_depth == 0 && !text.is_empty() {
+                    self.seg(*at)?;
                     self.segs.push(Seg::Literal {
                         out,
                         src: *at,
@@ -194,7 +264,7 @@ impl<'a> Exec<'a> {
                     let text = v.to_go_string();
                     self.write(*start, &text)?;
                 }
-                self.action_seg(out_start, *start, *end, v.origin);
+                self.action_seg(out_start, *start, *end, v.origin)?;
             }
             Node::If {
                 cond,
@@ -303,12 +373,33 @@ impl<'a> Exec<'a> {
                 let text = self.call_template(name, data, *at)?;
                 self.write(*at, &text)?;
                 let end = pipe.as_ref().map_or(*at, |p| p.at);
-                self.action_seg(out_start, *at, end.max(*at), None);
+                self.action_seg(out_start, *at, end.max(*at), None)?;
             }
             Node::Break(_) => return Ok(Flow::Break),
             Node::Continue(_) => return Ok(Flow::Continue),
         }
         Ok(Flow::Normal)
+    }
+
+    /// Counts one more output piece against the template's and the chart's bounds.
+    fn seg(&mut self, at: usize) -> R<()> {
+        if self.segs.len() >= MAX_SEGS {
+            return self.err(
+                at,
+                format!("the template prints more than {MAX_SEGS} pieces of output; aborted"),
+            );
+        }
+        let n = self.env.chart_segs.get() + 1;
+        self.env.chart_segs.set(n);
+        if n > MAX_CHART_SEGS {
+            return self.err(
+                at,
+                format!(
+                    "the chart's templates print more than {MAX_CHART_SEGS} pieces of output; aborted"
+                ),
+            );
+        }
+        Ok(())
     }
 
     fn action_seg(
@@ -317,8 +408,9 @@ impl<'a> Exec<'a> {
         start: usize,
         end: usize,
         origin: Option<Rc<Origin>>,
-    ) {
+    ) -> R<()> {
         if self.call_depth == 0 && self.out.len() > out_start {
+            self.seg(start)?;
             self.segs.push(Seg::Action {
                 out_start,
                 out_end: self.out.len(),
@@ -327,6 +419,7 @@ impl<'a> Exec<'a> {
                 origin,
             });
         }
+        Ok(())
     }
 
     fn note_false(&mut self, at: usize, v: &Value) {

@@ -155,7 +155,12 @@ pub const BUILTIN_API_VERSIONS: &[&str] = &[
 
 /// Loads and renders the chart in `dir`. Runs on any thread: everything it returns is plain
 /// data.
-pub fn render_chart(dir: &Path, user: &UserValues, options: &HelmOptions) -> ChartOutput {
+pub fn render_chart(
+    dir: &Path,
+    user: &UserValues,
+    options: &HelmOptions,
+    scan: &exec::ScanBudget,
+) -> ChartOutput {
     let (loaded, chart) = chart::load_dir(dir);
     let mut out = ChartOutput {
         files: loaded.files,
@@ -217,6 +222,7 @@ pub fn render_chart(dir: &Path, user: &UserValues, options: &HelmOptions) -> Cha
             &options.kube_version
         },
         api_versions: &api_versions,
+        scan,
     };
     let rendered = render::render(&chart, &input);
     out.issues.extend(
@@ -225,9 +231,13 @@ pub fn render_chart(dir: &Path, user: &UserValues, options: &HelmOptions) -> Cha
             .into_iter()
             .map(|(f, rule, span, m, h)| (SourceId(f as u32), rule, span, m, h)),
     );
+    let mut nodes = NodeBudget {
+        left: exec::MAX_CHART_NODES,
+        passed: false,
+    };
     for m in rendered.manifests {
         let source = SourceId(m.file as u32);
-        to_resources(&m, source, &chart.name, &mut out);
+        to_resources(&m, source, &chart.name, &mut nodes, scan, &mut out);
         out.manifests.push((m.name, m.text));
     }
     out
@@ -368,7 +378,22 @@ fn out_end(s: &Seg) -> usize {
 }
 
 /// Parses a manifest's output and adds its resources, spans mapped into the template.
-fn to_resources(m: &Manifest, source: SourceId, chart: &str, out: &mut ChartOutput) {
+/// The YAML nodes a chart's rendered manifests may still hold; `passed` once reported.
+struct NodeBudget {
+    left: u64,
+    passed: bool,
+}
+
+/// Parses a rendered template's manifests into resources (spans mapped back into the
+/// template), within what is left of the chart's and the scan's YAML node budgets.
+fn to_resources(
+    m: &Manifest,
+    source: SourceId,
+    chart: &str,
+    nodes: &mut NodeBudget,
+    scan: &exec::ScanBudget,
+    out: &mut ChartOutput,
+) {
     let map = SpanMap { segs: &m.segs };
     for s in &m.segs {
         if let Seg::Action {
@@ -404,10 +429,50 @@ fn to_resources(m: &Manifest, source: SourceId, chart: &str, out: &mut ChartOutp
         if chunk.trim().is_empty() {
             continue;
         }
-        let rendered = SourceFile::new(m.name.clone(), Arc::from(chunk));
-        let parsed = yaml::parse(&rendered);
         let shift = |s: Span| Span::new(s.start + offset, s.end + offset);
-        if let Some(e) = &parsed.error {
+        if nodes.passed {
+            continue;
+        }
+        let (chart_left, scan_left) = (nodes.left, scan.nodes_left());
+        let limit = chart_left.min(scan_left);
+        let rendered = SourceFile::new(m.name.clone(), Arc::from(chunk));
+        let parsed = if limit == 0 {
+            yaml::ParsedYaml {
+                nodes: 1,
+                ..yaml::ParsedYaml::default()
+            }
+        } else {
+            yaml::parse_limited(&rendered, limit as usize)
+        };
+        nodes.left = chart_left.saturating_sub(parsed.nodes as u64);
+        scan.spend_nodes(parsed.nodes as u64);
+        if parsed.nodes as u64 > limit {
+            // Reported once per chart, where its budget (or the scan's) ran out.
+            nodes.passed = true;
+            let whose = if chart_left <= scan_left {
+                format!(
+                    "chart `{chart}` renders more than {} YAML nodes",
+                    exec::MAX_CHART_NODES
+                )
+            } else {
+                format!(
+                    "the charts of this scan together render more than {} YAML nodes",
+                    exec::MAX_SCAN_NODES
+                )
+            };
+            let at = parsed.error.as_ref().map_or(Span::default(), |e| e.span);
+            out.issues.push((
+                source,
+                "INPUT003",
+                map.span(shift(at)),
+                format!(
+                    "{whose}; the rest of the chart's manifests (from template `{}`) is not checked",
+                    m.name
+                ),
+                "render less (`spoflint render` shows the output), or exclude the chart"
+                    .to_string(),
+            ));
+        } else if let Some(e) = &parsed.error {
             let before = &m.text[..offset];
             let line = before.matches('\n').count() + rendered.line_col(e.span.start).line;
             let text = m.text.lines().nth(line - 1).unwrap_or("").trim_end();

@@ -24,6 +24,8 @@ pub struct RenderInput<'a> {
     pub namespace: &'a str,
     pub kube_version: &'a str,
     pub api_versions: &'a [String],
+    /// What the charts of the scan have spent together.
+    pub scan: &'a super::exec::ScanBudget,
 }
 
 /// One rendered template file.
@@ -111,6 +113,7 @@ pub fn render(chart: &Chart, input: &RenderInput<'_>) -> Rendered {
         parse: &parse,
         chart_steps: Default::default(),
         chart_bytes: Default::default(),
+        chart_segs: Default::default(),
     };
     let capabilities = capabilities(input);
     let release = release(input);
@@ -153,8 +156,24 @@ pub fn render(chart: &Chart, input: &RenderInput<'_>) -> Rendered {
                 ]),
             );
             let data = Value::from(data);
+            if let Some(bound) = input.scan.exhausted() {
+                out.issues.push((
+                    t.file,
+                    "INPUT003",
+                    Span::new(0, 0),
+                    format!(
+                        "chart `{}`: template `{}` was not rendered: the charts of this scan together took {bound}",
+                        chart.name, t.rel
+                    ),
+                    "scan fewer charts at once, or exclude the chart whose templates take so much"
+                        .to_string(),
+                ));
+                continue;
+            }
             let mut exec = Exec::new(&env, t.file);
-            match exec.run(&parsed.body, data) {
+            let result = exec.run(&parsed.body, data);
+            input.scan.spend(exec.steps(), exec.written as u64);
+            match result {
                 Ok(text) => out.manifests.push(Manifest {
                     file: t.file,
                     name,
