@@ -379,6 +379,91 @@ fn charts_stop_rendering_once_the_scan_budget_is_spent() {
     );
 }
 
+/// The messages of the INPUT findings of a scan.
+fn input_messages(scan: &spoflint::Scan) -> Vec<String> {
+    scan.findings
+        .iter()
+        .filter(|f| f.rule.starts_with("INPUT"))
+        .map(|f| {
+            format!(
+                "{} {}: {}",
+                f.rule,
+                scan.model.sources.get(f.primary.source).path,
+                f.message
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn chart_files_that_are_not_read_are_reported_with_what_they_cost() {
+    let big = format!("# {}\n", "x".repeat(5 << 20));
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {replicas: {{ .Values.replicas }}}\n";
+    // A template too large to read: reported, and the chart's other templates are rendered.
+    let dir = chart(&[
+        CHART,
+        ("values.yaml", "replicas: 1\n"),
+        ("templates/big.yaml", &big),
+        ("templates/web.yaml", deployment),
+        ("templates/latin1.yaml", "# caf\u{e9}\n"),
+        ("charts/notachart/README.md", "no Chart.yaml here\n"),
+    ]);
+    std::fs::write(dir.path().join("templates/latin1.yaml"), b"# caf\xe9\n").unwrap();
+    let scan = scan_chart(dir.path(), HelmOptions::default());
+    let input = input_messages(&scan);
+    for text in [
+        "`templates/big.yaml` of chart",
+        "larger than the 4 MiB a chart file may be",
+        "`templates/latin1.yaml` of chart",
+        "not valid UTF-8; that template is not rendered",
+        "`charts/notachart` of chart `app` has no Chart.yaml",
+    ] {
+        assert!(input.iter().any(|m| m.contains(text)), "{text}: {input:?}");
+    }
+    assert!(scan.findings.iter().any(|f| f.rule == "COMPUTE001"));
+
+    // A values file too large to read: the chart is not rendered (every value would be
+    // wrong), so no "1 replica" finding comes from its missing defaults.
+    let dir = chart(&[
+        CHART,
+        ("values.yaml", &format!("replicas: 3\n{big}")),
+        ("templates/web.yaml", deployment),
+    ]);
+    let scan = scan_chart(dir.path(), HelmOptions::default());
+    let input = input_messages(&scan);
+    assert!(
+        input.iter().any(
+            |m| m.contains("`values.yaml` of chart") && m.contains("the chart is not rendered")
+        ),
+        "{input:?}"
+    );
+    assert!(!scan.findings.iter().any(|f| f.rule == "COMPUTE001"));
+    assert!(scan.model.resources.is_empty());
+
+    // Subcharts nested deeper than the bound: reported at the chart that holds them.
+    let mut files: Vec<(String, String)> = vec![(CHART.0.to_string(), CHART.1.to_string())];
+    let mut at = String::new();
+    for depth in 0..12 {
+        at.push_str(&format!("charts/c{depth}/"));
+        files.push((
+            format!("{at}Chart.yaml"),
+            format!("apiVersion: v2\nname: c{depth}\nversion: 1.0.0\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = chart(&refs);
+    let scan = scan_chart(dir.path(), HelmOptions::default());
+    let input = input_messages(&scan);
+    assert!(
+        input.iter().any(|m| m
+            .contains("subcharts nested deeper than 10 levels; they are not rendered: charts/c10")),
+        "{input:?}"
+    );
+}
+
 fn scan_chart(dir: &Path, helm: HelmOptions) -> spoflint::Scan {
     let options = ScanOptions {
         helm,

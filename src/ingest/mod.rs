@@ -125,9 +125,8 @@ fn read_file_as(path: &PathBuf, kind: FileKind) -> FileResult {
     } else {
         display_path(path)
     };
+    // A `.json` file that is read at all looks like a Terraform plan: its problems are reported.
     let fail = |text: &str, span: Span, msg: String, help: &str| FileResult {
-        // Unreadable `.json` files are not ours to judge.
-        skip: kind == FileKind::Json,
         issues: vec![("INPUT001", span, msg, help.to_string())],
         ..FileResult::new(path, SourceFile::new(display.clone(), Arc::from(text)))
     };
@@ -137,7 +136,11 @@ fn read_file_as(path: &PathBuf, kind: FileKind) -> FileResult {
         // Most JSON files are not plans: look at the head before reading the rest.
         match std::fs::File::open(path).and_then(read_plan) {
             Ok(Some(bytes)) => Ok(bytes),
-            Ok(None) | Err(_) => return skipped(path),
+            Ok(None) => return skipped(path),
+            Err(e) => Err(std::io::Error::new(
+                e.kind(),
+                format!("{e} (a .json file is read when it is a Terraform plan)"),
+            )),
         }
     } else {
         std::fs::File::open(path).and_then(read_limited)
@@ -148,16 +151,24 @@ fn read_file_as(path: &PathBuf, kind: FileKind) -> FileResult {
             return fail(
                 "",
                 Span::default(),
-                format!("cannot read file: {e}"),
-                "check the file's permissions",
+                format!("cannot read file: {e}; not checked"),
+                "check the file's permissions, or exclude it from the scan",
             );
         }
     };
     if bytes.len() as u64 > MAX_FILE_BYTES {
+        let what = if kind == FileKind::Json {
+            "Terraform plan"
+        } else {
+            "file"
+        };
         return fail(
             "",
             Span::default(),
-            format!("file is larger than the {MAX_FILE_BYTES}-byte limit; skipped"),
+            format!(
+                "{what} is larger than the {} MiB limit; not checked",
+                MAX_FILE_BYTES >> 20
+            ),
             "split the file, or exclude it from the scan",
         );
     }

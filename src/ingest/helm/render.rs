@@ -427,7 +427,7 @@ fn resolve<'c>(
             || chart
                 .unreadable
                 .iter()
-                .any(|a| a.starts_with(&format!("{}-", dep.name)));
+                .any(|a| *a == dep.name || a.starts_with(&format!("{}-", dep.name)));
         if !present
             && enabled(dep, &merged, &top_values)
             && let Some(file) = chart.chart_file
