@@ -13,7 +13,7 @@ use crate::finding::{Layer, Severity};
 use crate::model::{SourceFile, Span, Val};
 
 /// Config file names looked for, in order.
-pub const FILE_NAMES: &[&str] = &[".spoflint.yaml", ".spoflint.yml"];
+pub const FILE_NAMES: &[&str] = crate::discover::CONFIG_FILE_NAMES;
 
 /// A rule's settings.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -72,33 +72,41 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// The config file for a scan of `start`: the nearest `.spoflint.yaml` in it or above it.
+/// The config file for a scan of `start`: the nearest `.spoflint.yaml` in it or above it, but
+/// not above the top of its git repository (a file there is not the repository's to set).
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
-    let mut dir = if start.is_dir() {
-        Some(start.as_path())
+    let first = if start.is_dir() {
+        start.as_path()
     } else {
-        start.parent()
+        start.parent()?
     };
-    while let Some(d) = dir {
+    let top = crate::discover::repository_root(first);
+    for d in first.ancestors() {
         for name in FILE_NAMES {
             let candidate = d.join(name);
             if candidate.is_file() {
                 return Some(candidate);
             }
         }
-        dir = d.parent();
+        if top.as_deref() == Some(d) {
+            break;
+        }
     }
     None
 }
 
+/// Largest configuration file read.
+pub const MAX_BYTES: u64 = 1 << 20;
+
 /// Reads and validates a config file.
 pub fn load(path: &Path) -> Result<Config, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
-        file: SourceFile::new(crate::discover::display_path(path), Arc::from("")),
-        span: Span::default(),
-        message: format!("cannot read the config file: {e}"),
-    })?;
+    let text =
+        crate::read_option_file("config file", path, MAX_BYTES).map_err(|message| ConfigError {
+            file: SourceFile::new(crate::discover::display_path(path), Arc::from("")),
+            span: Span::default(),
+            message,
+        })?;
     parse(path, text)
 }
 
@@ -125,7 +133,10 @@ pub fn parse(path: &Path, text: String) -> Result<Config, ConfigError> {
             if root.is_null() {
                 Ok(())
             } else {
-                Reader { base: &base }.root(root, &mut config)
+                let named = path
+                    .file_name()
+                    .is_some_and(|n| FILE_NAMES.iter().any(|f| n == *f));
+                Reader { base: &base }.root(root, &mut config, named)
             }
         }
     };
@@ -138,6 +149,16 @@ pub fn parse(path: &Path, text: String) -> Result<Config, ConfigError> {
 }
 
 type R<T> = Result<T, (Span, String)>;
+
+/// The keys a configuration file may have at its top.
+const ROOT_KEYS: &[&str] = &["rules", "layers", "exclude", "terraform", "helm"];
+
+fn not_a_config() -> String {
+    format!(
+        "not a spoflint configuration file: it is not a mapping with any of the keys {}",
+        ROOT_KEYS.join(", ")
+    )
+}
 
 fn err<T>(v: &Val<'_>, message: impl Into<String>) -> R<T> {
     Err((v.field_span(), message.into()))
@@ -192,8 +213,17 @@ impl Reader<'_> {
         crate::discover::normalize(&self.base.join(s))
     }
 
-    fn root(&self, root: Val<'_>, c: &mut Config) -> R<()> {
-        for (key, v) in entries(root, "the config")? {
+    /// Reads the top of the file; `named` when it is called `.spoflint.yaml`.
+    fn root(&self, root: Val<'_>, c: &mut Config, named: bool) -> R<()> {
+        // A file given with `--config` that has none of our keys is not a spoflint
+        // configuration (the wrong file): say so without quoting it, as it may hold secrets.
+        // In a `.spoflint.yaml`, an unknown key is a typo, and named as such.
+        let keys = entries(root, "the config")
+            .map_err(|e| if named { e } else { (e.0, not_a_config()) })?;
+        if !named && !keys.is_empty() && !keys.iter().any(|(k, _)| ROOT_KEYS.contains(k)) {
+            return Err((root.span(), not_a_config()));
+        }
+        for (key, v) in keys {
             match key {
                 "rules" => self.rules(v, c)?,
                 "layers" => {

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use ignore::{WalkBuilder, WalkState};
 
-/// What a scan will read.
+/// What a scan will read, and what it leaves out.
 #[derive(Debug, Default)]
 pub struct Discovered {
     /// YAML files to parse as Kubernetes manifests, sorted.
@@ -14,11 +14,35 @@ pub struct Discovered {
     pub tf_files: Vec<PathBuf>,
     /// Helm chart directories (they hold a `Chart.yaml`), sorted; their templates are not raw YAML.
     pub charts: Vec<PathBuf>,
+    /// Directories (and files) the walk could not read, with why, sorted.
+    pub unreadable: Vec<(PathBuf, String)>,
+    /// What `.gitignore` files and the configuration's `exclude` left out, sorted.
+    pub ignored: Vec<Ignored>,
+}
+
+/// A directory or a file of a kind spoflint reads, left out of the scan by an ignore rule.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ignored {
+    pub path: PathBuf,
+    pub dir: bool,
+    /// The rule: `.gitignore: *.yaml`, `exclude: legacy/**`.
+    pub by: String,
 }
 
 /// A path the user named that does not exist or cannot be walked.
 #[derive(Debug)]
 pub struct DiscoverError(pub String);
+
+/// Names of spoflint's configuration file, in the order they are looked for.
+pub const CONFIG_FILE_NAMES: &[&str] = &[".spoflint.yaml", ".spoflint.yml"];
+
+/// The top of the git repository holding `path` (absolute): the nearest directory in or above
+/// it with a `.git` entry.
+pub fn repository_root(path: &Path) -> Option<PathBuf> {
+    path.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
 
 /// Directories never descended into: VCS metadata and downloaded Terraform modules.
 const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
@@ -64,12 +88,18 @@ pub struct Excludes {
     pub patterns: Vec<String>,
 }
 
-/// Finds the files under `roots`, leaving out what `excludes` matches (directories are not
-/// even entered). Files named explicitly are taken whatever their extension; symbolic links
-/// are never followed, so nothing outside the roots is read.
+/// Largest `.gitignore` (or `.git/info/exclude`) read.
+const MAX_IGNORE_FILE_BYTES: u64 = 256 * 1024;
+
+/// Finds the files under `roots`, leaving out what `.gitignore` files and `excludes` match
+/// (directories are not even entered) and the configuration file `config` (it is not a
+/// manifest). Files named explicitly are taken whatever their extension; symbolic links are
+/// never followed, so nothing outside the roots is read (but `.gitignore` files of the
+/// repository above a root).
 pub fn discover(
     roots: &[PathBuf],
     excludes: &Option<Excludes>,
+    config: Option<&Path>,
 ) -> Result<Discovered, DiscoverError> {
     let matcher = match excludes {
         Some(ex) => {
@@ -86,19 +116,129 @@ pub fn discover(
         None => None,
     };
     let cwd = std::env::current_dir().unwrap_or_default();
-    let excluded = move |path: &Path, is_dir: bool| {
-        matcher.as_ref().is_some_and(|m| {
-            let abs = normalize(&cwd.join(path));
-            abs.starts_with(m.path()) && m.matched_path_or_any_parents(&abs, is_dir).is_ignore()
-        })
+    let config = config.map(|c| normalize(&cwd.join(c)));
+    let git = GitRules::new(roots, &cwd);
+    let left_out = move |path: &Path, is_dir: bool| -> Option<String> {
+        let abs = normalize(&cwd.join(path));
+        if !is_dir
+            && (config.as_ref() == Some(&abs)
+                || path
+                    .file_name()
+                    .is_some_and(|n| CONFIG_FILE_NAMES.iter().any(|c| n == *c)))
+        {
+            // A configuration file is not a manifest; it says nothing to report.
+            return Some(String::new());
+        }
+        if let Some(m) = &matcher
+            && abs.starts_with(m.path())
+            && let ignore::Match::Ignore(glob) = m.matched_path_or_any_parents(&abs, is_dir)
+        {
+            return Some(format!("exclude: {}", glob.original()));
+        }
+        git.ignored(&abs, is_dir)
     };
-    discover_inner(roots, std::sync::Arc::new(excluded))
+    discover_inner(roots, std::sync::Arc::new(left_out))
 }
 
-/// Decides whether a walked path is left out.
-type Exclude = std::sync::Arc<dyn Fn(&Path, bool) -> bool + Send + Sync>;
+/// Decides whether a walked path is left out, and by which rule (empty: say nothing).
+type LeftOut = std::sync::Arc<dyn Fn(&Path, bool) -> Option<String> + Send + Sync>;
 
-fn discover_inner(roots: &[PathBuf], excluded: Exclude) -> Result<Discovered, DiscoverError> {
+/// `.gitignore` rules as git applies them to files it does not track: every `.gitignore` from
+/// the repository's top (or from the scanned directory, outside a repository) down to the
+/// file, the deepest one with a matching pattern deciding, then `.git/info/exclude`. `.ignore`
+/// files and the user's global excludes are not read: what a scan judges depends on the
+/// repository alone, and a committed `.ignore` cannot switch checks off.
+struct GitRules {
+    /// Per scan root (absolute): the top whose rules apply, and its `.git/info/exclude`.
+    tops: Vec<(PathBuf, PathBuf, Option<ignore::gitignore::Gitignore>)>,
+    /// `.gitignore` matchers by directory, loaded on first use.
+    dirs: std::sync::RwLock<
+        std::collections::HashMap<PathBuf, Option<std::sync::Arc<ignore::gitignore::Gitignore>>>,
+    >,
+}
+
+impl GitRules {
+    fn new(roots: &[PathBuf], cwd: &Path) -> GitRules {
+        let tops = roots
+            .iter()
+            .filter(|r| r.as_os_str() != crate::ingest::STDIN)
+            .map(|r| {
+                let abs = normalize(&cwd.join(r));
+                let repo = repository_root(&abs);
+                let top = repo.clone().unwrap_or_else(|| abs.clone());
+                let exclude = repo.and_then(|t| load_ignore_file(&t, &t.join(".git/info/exclude")));
+                (abs, top, exclude)
+            })
+            .collect();
+        GitRules {
+            tops,
+            dirs: Default::default(),
+        }
+    }
+
+    fn matcher(&self, dir: &Path) -> Option<std::sync::Arc<ignore::gitignore::Gitignore>> {
+        if let Some(m) = self.dirs.read().unwrap_or_else(|p| p.into_inner()).get(dir) {
+            return m.clone();
+        }
+        let m = load_ignore_file(dir, &dir.join(".gitignore")).map(std::sync::Arc::new);
+        self.dirs
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf(), m.clone());
+        m
+    }
+
+    /// The rule that ignores `abs`, if one does.
+    fn ignored(&self, abs: &Path, is_dir: bool) -> Option<String> {
+        let (_, top, exclude) = self
+            .tops
+            .iter()
+            .filter(|(root, _, _)| abs.starts_with(root))
+            .max_by_key(|(root, _, _)| root.as_os_str().len())?;
+        let rule = |m: &ignore::gitignore::Gitignore, name: &str| match m.matched(abs, is_dir) {
+            ignore::Match::Ignore(glob) => Some(Some(format!("{name}: {}", glob.original()))),
+            ignore::Match::Whitelist(_) => Some(None),
+            ignore::Match::None => None,
+        };
+        for dir in abs.ancestors().skip(1) {
+            if !dir.starts_with(top) {
+                break;
+            }
+            if let Some(m) = self.matcher(dir) {
+                let name = display_path(dir.join(".gitignore").strip_prefix(top).unwrap_or(dir));
+                if let Some(decided) = rule(&m, &name) {
+                    return decided;
+                }
+            }
+        }
+        exclude
+            .as_ref()
+            .and_then(|m| rule(m, ".git/info/exclude"))
+            .flatten()
+    }
+}
+
+/// The rules of one ignore file, rooted at `dir`; `None` when it does not exist, is too large
+/// or does not read.
+fn load_ignore_file(dir: &Path, file: &Path) -> Option<ignore::gitignore::Gitignore> {
+    use std::io::Read;
+    let f = std::fs::File::open(file).ok()?;
+    if !f.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    f.take(MAX_IGNORE_FILE_BYTES)
+        .read_to_string(&mut text)
+        .ok()?;
+    let mut b = ignore::gitignore::GitignoreBuilder::new(dir);
+    for line in text.lines() {
+        // A pattern git cannot read is ignored, as git ignores it.
+        let _ = b.add_line(Some(file.to_path_buf()), line);
+    }
+    b.build().ok()
+}
+
+fn discover_inner(roots: &[PathBuf], left_out: LeftOut) -> Result<Discovered, DiscoverError> {
     let mut found = Discovered::default();
     let mut dirs = Vec::new();
     for root in roots {
@@ -132,22 +272,46 @@ fn discover_inner(roots: &[PathBuf], excluded: Exclude) -> Result<Discovered, Di
         for dir in rest {
             builder.add(dir);
         }
+        let ignored = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let record = std::sync::Arc::clone(&ignored);
         builder
-            .hidden(false)
+            .standard_filters(false)
             .follow_links(false)
-            .require_git(false)
             .filter_entry(move |e| {
                 let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                let skipped_dir =
-                    is_dir && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref());
-                !skipped_dir && !excluded(e.path(), is_dir)
+                if is_dir && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()) {
+                    return false;
+                }
+                // Roots are scanned whatever the rules say of them.
+                if e.depth() == 0 {
+                    return true;
+                }
+                match left_out(e.path(), is_dir) {
+                    None => true,
+                    Some(by) => {
+                        // Only what the scan would have read is worth telling.
+                        if !by.is_empty() && (is_dir || file_kind(e.path()).is_some()) {
+                            lock(&record).push(Ignored {
+                                path: normalize(e.path()),
+                                dir: is_dir,
+                                by,
+                            });
+                        }
+                        false
+                    }
+                }
             });
         let files = Mutex::new(Vec::new());
         let charts = Mutex::new(Vec::new());
+        let unreadable = Mutex::new(Vec::new());
         builder.build_parallel().run(|| {
             Box::new(|entry| {
-                let Ok(entry) = entry else {
-                    return WalkState::Continue;
+                let entry = match entry {
+                    Ok(e) => e,
+                    Err(e) => {
+                        lock(&unreadable).push(unreadable_entry(&e));
+                        return WalkState::Continue;
+                    }
                 };
                 let Some(ft) = entry.file_type() else {
                     return WalkState::Continue;
@@ -167,6 +331,8 @@ fn discover_inner(roots: &[PathBuf], excluded: Exclude) -> Result<Discovered, Di
             found.push_file(f);
         }
         found.charts = charts.into_inner().unwrap_or_default();
+        found.unreadable = unreadable.into_inner().unwrap_or_default();
+        found.ignored = std::mem::take(&mut *lock(&ignored));
     }
     // `./a.yaml` and `a.yaml` (from overlapping roots) are one file, read once.
     for list in [
@@ -180,7 +346,36 @@ fn discover_inner(roots: &[PathBuf], excluded: Exclude) -> Result<Discovered, Di
         list.sort();
         list.dedup();
     }
+    found.unreadable.sort();
+    found.unreadable.dedup();
+    found.ignored.sort();
+    found.ignored.dedup();
     Ok(found)
+}
+
+/// The path and the reason of a walk error (an unreadable directory).
+fn unreadable_entry(e: &ignore::Error) -> (PathBuf, String) {
+    fn path_of(e: &ignore::Error) -> Option<&Path> {
+        match e {
+            ignore::Error::WithPath { path, .. } => Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            _ => None,
+        }
+    }
+    fn io_of(e: &ignore::Error) -> Option<&std::io::Error> {
+        match e {
+            ignore::Error::Io(io) => Some(io),
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => io_of(err),
+            _ => None,
+        }
+    }
+    let path = path_of(e).map_or_else(|| PathBuf::from("."), normalize);
+    let why = io_of(e).map_or_else(|| e.to_string(), |io| io.to_string());
+    (path, why)
 }
 
 impl Discovered {

@@ -31,9 +31,16 @@ pub struct Scan {
     pub files: usize,
     /// Findings left out because a baseline already knows them.
     pub baselined: usize,
+    /// Layers with warning or error findings that a baseline or `--changed-only` left out:
+    /// their verdict is "no new findings", not "pass".
+    pub filtered_failing: std::collections::BTreeSet<finding::Layer>,
     /// Bugs met during the scan (INPUT007 findings, counted before any configuration or
     /// baseline hides them): the scan is incomplete, and `check` exits with 1.
     pub internal_errors: usize,
+    /// The configuration file the scan used.
+    pub config: Option<PathBuf>,
+    /// What `.gitignore` files and the configuration's `exclude` left out.
+    pub ignored: Vec<discover::Ignored>,
 }
 
 impl Scan {
@@ -58,8 +65,20 @@ impl Scan {
             .iter()
             .map(|f| in_scope(f.primary.source) || f.secondary.iter().any(|l| in_scope(l.source)))
             .collect();
-        let mut keep = keep.into_iter();
-        self.findings.retain(|_| keep.next().unwrap_or(true));
+        self.drop_findings(&keep);
+    }
+
+    /// Drops the findings whose `keep` is false, remembering the layers that lose a failing
+    /// finding by it.
+    fn drop_findings(&mut self, keep: &[bool]) {
+        for (f, &k) in self.findings.iter().zip(keep) {
+            if !k && f.suppressed.is_none() && f.severity >= finding::Severity::Warning {
+                self.filtered_failing.insert(f.layer);
+            }
+        }
+        let mut keep = keep.iter();
+        self.findings
+            .retain(|_| keep.next().copied().unwrap_or(true));
     }
 
     /// The baseline file for this scan's open findings: their fingerprints (stable across
@@ -104,8 +123,8 @@ impl Scan {
             .collect();
         let prints = finding::fingerprints(&self.findings, &self.model);
         let before = self.findings.len();
-        let mut keep = prints.iter().map(|p| !known.contains(p.as_str()));
-        self.findings.retain(|_| keep.next().unwrap_or(true));
+        let keep: Vec<bool> = prints.iter().map(|p| !known.contains(p.as_str())).collect();
+        self.drop_findings(&keep);
         let dropped = before - self.findings.len();
         self.baselined += dropped;
         Ok(dropped)
@@ -138,12 +157,50 @@ fn excludes(config: &config::Config) -> Option<discover::Excludes> {
     })
 }
 
-/// A usage error for the first of `files` (given with `flag`) that is not a file.
+/// A usage error for the first of `files` (given with `flag`) that is not a regular file.
 fn require_files(flag: &str, files: &[PathBuf]) -> Result<(), String> {
-    match files.iter().find(|f| !f.is_file()) {
-        Some(f) => Err(format!("{flag} {}: no such file", f.display())),
-        None => Ok(()),
+    for f in files {
+        check_option_file(flag, f)?;
     }
+    Ok(())
+}
+
+/// `Ok` when `path` (given with `flag`) is a regular file: a missing path, a directory, a FIFO
+/// or a device (`/dev/zero`, which would never end) is a usage error that says which.
+pub fn check_option_file(flag: &str, path: &std::path::Path) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(format!("{flag} {}: no such file", path.display()))
+        }
+        Err(e) => Err(format!("{flag} {}: {e}", path.display())),
+        Ok(m) if m.is_dir() => Err(format!(
+            "{flag} {}: a directory, not a file",
+            path.display()
+        )),
+        Ok(m) if !m.is_file() => Err(format!(
+            "{flag} {}: not a regular file (a device, FIFO or socket is never read)",
+            path.display()
+        )),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Reads an option file (`--config`, `--baseline`): a regular file of at most `limit` bytes.
+pub fn read_option_file(flag: &str, path: &std::path::Path, limit: u64) -> Result<String, String> {
+    use std::io::Read;
+    check_option_file(flag, path)?;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_string(&mut text))
+        .map_err(|e| format!("{flag} {}: {e}", path.display()))?;
+    if text.len() as u64 > limit {
+        return Err(format!(
+            "{flag} {}: larger than {} MiB",
+            path.display(),
+            limit >> 20
+        ));
+    }
+    Ok(text)
 }
 
 /// Scans `paths` with default options.
@@ -157,7 +214,12 @@ pub fn scan(paths: &[PathBuf]) -> Result<Scan, String> {
 pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, String> {
     require_files("--var-file", &options.var_files)?;
     require_files("--values", &options.helm.values_files)?;
-    let found = discover::discover(paths, &excludes(&options.config)).map_err(|e| e.0)?;
+    let found = discover::discover(
+        paths,
+        &excludes(&options.config),
+        options.config.path.as_deref(),
+    )
+    .map_err(|e| e.0)?;
     let (mut model, input) = ingest::ingest(&found, options);
     // A bug met in one stage costs that stage's part only; each failure is an INPUT007.
     let mut failures: Vec<(String, String, &str)> = Vec::new();
@@ -224,7 +286,10 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
         facts,
         findings,
         baselined: 0,
+        filtered_failing: Default::default(),
         internal_errors,
+        config: options.config.path.clone(),
+        ignored: found.ignored,
     })
 }
 
@@ -238,7 +303,12 @@ pub struct Rendered {
 /// Renders the Helm charts found under `paths`, as `helm template` would, without scanning.
 pub fn render(paths: &[PathBuf], options: &ScanOptions) -> Result<Rendered, String> {
     require_files("--values", &options.helm.values_files)?;
-    let found = discover::discover(paths, &excludes(&options.config)).map_err(|e| e.0)?;
+    let found = discover::discover(
+        paths,
+        &excludes(&options.config),
+        options.config.path.as_deref(),
+    )
+    .map_err(|e| e.0)?;
     if found.charts.is_empty() {
         return Err("no Helm chart (a directory with Chart.yaml) found".to_string());
     }

@@ -246,10 +246,10 @@ fn scan_options(
         None
     } else {
         match &config.config {
-            Some(p) if !p.is_file() => {
-                return Err(format!("--config {}: no such file", p.display()));
+            Some(p) => {
+                spoflint::check_option_file("--config", p)?;
+                Some(p.clone())
             }
-            Some(p) => Some(p.clone()),
             None => paths
                 .first()
                 .filter(|p| p.as_os_str() != "-")
@@ -362,6 +362,9 @@ fn fail(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// Largest baseline file read.
+const BASELINE_MAX_BYTES: u64 = 64 << 20;
+
 fn check(args: &CheckArgs) -> ExitCode {
     let options = match args.inputs.options() {
         Ok(o) => o,
@@ -381,11 +384,13 @@ fn check(args: &CheckArgs) -> ExitCode {
         Err(e) => return fail(&e),
     };
     if let Some(path) = &args.baseline {
-        let applied = std::fs::read_to_string(path)
-            .map_err(|e| e.to_string())
-            .and_then(|text| scan.apply_baseline(&text));
+        let applied =
+            spoflint::read_option_file("--baseline", path, BASELINE_MAX_BYTES).and_then(|text| {
+                scan.apply_baseline(&text)
+                    .map_err(|e| format!("--baseline {}: {e}", path.display()))
+            });
         if let Err(e) = applied {
-            return fail(&format!("--baseline {}: {e}", path.display()));
+            return fail(&e);
         }
     }
     if let Some(scope) = &scope {

@@ -423,6 +423,20 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
                 }),
         );
     }
+    for (path, why) in &found.unreadable {
+        // Not a file of the scan: shown at its path, not counted.
+        let source = model
+            .sources
+            .add(SourceFile::new(display_path(path), Arc::from("")));
+        model.option_sources += 1;
+        issues.push(InputIssue {
+            rule: "INPUT001",
+            source,
+            span: Span::default(),
+            message: format!("cannot read this directory: {why}; what it holds is not checked"),
+            help: "check its permissions, or exclude it from the scan".to_string(),
+        });
+    }
     let mut inputs = Inputs::default();
     for path in &options.var_files {
         // Terraform reads any --var-file as HCL, or as JSON when it ends in .json.

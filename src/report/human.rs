@@ -449,11 +449,30 @@ fn summary_text(out: &mut String, summary: &Summary, color: bool) {
         plural(summary.count(Severity::Warning), "warning"),
         summary.count(Severity::Info),
     ));
+    if summary.internal_errors > 0 {
+        out.push_str(&format!(
+            "Incomplete: spoflint met {} (INPUT007); what it was reading is not checked\n",
+            plural(summary.internal_errors, "internal error")
+        ));
+    }
+    if let Some(config) = &summary.config {
+        out.push_str(&format!("Configuration: {}\n", terminal_safe_line(config)));
+    }
+    if let Some(ignored) = summary.ignored_text() {
+        out.push_str(&format!(
+            "Left out by ignore rules: {}\n",
+            terminal_safe_line(&ignored)
+        ));
+    }
+    if summary.internal_errors > 0 || summary.config.is_some() || !summary.ignored.is_empty() {
+        out.push('\n');
+    }
     out.push_str("Zero-SPOF validation\n");
     for v in &summary.layers {
         let (mark, colour) = match v.status {
             LayerStatus::Pass => ("✓", "32"),
             LayerStatus::Fail => ("✗", "31"),
+            LayerStatus::NoNewFindings => ("~", "33"),
             LayerStatus::NotPresent => ("-", "2"),
         };
         let detail = if v.findings > 0 {

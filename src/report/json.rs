@@ -87,6 +87,20 @@ struct JsonSummary {
     suppressed: usize,
     #[serde(skip_serializing_if = "is_zero")]
     baselined: usize,
+    /// The configuration file used, or null.
+    config: Option<String>,
+    /// Directories and files that ignore rules left out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ignored: Vec<JsonIgnored>,
+    #[serde(rename = "internalErrors", skip_serializing_if = "is_zero")]
+    internal_errors: usize,
+}
+
+#[derive(Serialize)]
+struct JsonIgnored {
+    path: String,
+    directory: bool,
+    by: String,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -227,6 +241,17 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
             info: summary.count(crate::finding::Severity::Info),
             suppressed: summary.suppressed,
             baselined: summary.baselined,
+            config: summary.config.clone(),
+            ignored: summary
+                .ignored
+                .iter()
+                .map(|i| JsonIgnored {
+                    path: crate::discover::display_path(&i.path),
+                    directory: i.dir,
+                    by: i.by.clone(),
+                })
+                .collect(),
+            internal_errors: summary.internal_errors,
         },
         layers,
     };

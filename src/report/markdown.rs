@@ -174,6 +174,7 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
         let verdict = match v.status {
             LayerStatus::Pass => "✅ pass",
             LayerStatus::Fail => "❌ fail",
+            LayerStatus::NoNewFindings => "🔶 no new findings",
             LayerStatus::NotPresent => "➖ not present",
         };
         out.push_str(&format!(

@@ -22,6 +22,9 @@ pub enum LayerStatus {
     Pass,
     /// At least one warning or error finding in the layer.
     Fail,
+    /// None left, but only because a baseline or `--changed-only` left the layer's warning or
+    /// error findings out: not a pass.
+    NoNewFindings,
     /// The scanned files hold nothing of this layer.
     NotPresent,
 }
@@ -31,6 +34,7 @@ impl LayerStatus {
         match self {
             LayerStatus::Pass => "pass",
             LayerStatus::Fail => "fail",
+            LayerStatus::NoNewFindings => "no new findings",
             LayerStatus::NotPresent => "not present",
         }
     }
@@ -56,6 +60,12 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings left out because the baseline knows them.
     pub baselined: usize,
+    /// The configuration file used (as displayed), if any.
+    pub config: Option<String>,
+    /// What ignore rules (`.gitignore`, the configuration's `exclude`) left out.
+    pub ignored: Vec<crate::discover::Ignored>,
+    /// Bugs met during the scan (INPUT007): the scan is incomplete.
+    pub internal_errors: usize,
 }
 
 impl Summary {
@@ -76,6 +86,8 @@ impl Summary {
                 let failing = of_layer.clone().any(|f| f.severity >= Severity::Warning);
                 let status = if failing {
                     LayerStatus::Fail
+                } else if scan.filtered_failing.contains(&layer) {
+                    LayerStatus::NoNewFindings
                 } else if scan.facts.present.contains(&layer) || findings > 0 {
                     LayerStatus::Pass
                 } else {
@@ -96,10 +108,45 @@ impl Summary {
             region_pairs: scan.facts.tf.region_pairs.clone(),
             suppressed: scan.findings.len() - scan.open_findings().count(),
             baselined: scan.baselined,
+            config: scan.config.as_deref().map(crate::discover::display_path),
+            ignored: scan.ignored.clone(),
+            internal_errors: scan.internal_errors,
         }
     }
 
     pub fn count(&self, s: Severity) -> usize {
         self.by_severity.get(&s).copied().unwrap_or(0)
+    }
+
+    /// "2 directories and 3 files (.gitignore: *.yaml, exclude: legacy/**)": what ignore
+    /// rules left out, for a summary line; `None` when nothing was.
+    pub fn ignored_text(&self) -> Option<String> {
+        if self.ignored.is_empty() {
+            return None;
+        }
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        let dirs = self.ignored.iter().filter(|i| i.dir).count();
+        let files = self.ignored.len() - dirs;
+        let mut parts = Vec::new();
+        if dirs > 0 {
+            parts.push(if dirs == 1 {
+                "1 directory".to_string()
+            } else {
+                format!("{dirs} directories")
+            });
+        }
+        if files > 0 {
+            parts.push(plural(files, "file"));
+        }
+        let mut rules: Vec<&str> = self.ignored.iter().map(|i| i.by.as_str()).collect();
+        rules.sort();
+        rules.dedup();
+        let more = rules.len().saturating_sub(3);
+        rules.truncate(3);
+        let mut rules = rules.join(", ");
+        if more > 0 {
+            rules.push_str(&format!(", and {more} more"));
+        }
+        Some(format!("{} ({rules})", parts.join(" and ")))
     }
 }
