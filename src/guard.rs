@@ -30,6 +30,22 @@ pub fn install_hook() {
     }));
 }
 
+/// Panics when the environment variable `SPOFLINT_FAILPOINT` is `kind:name`: how tests reach
+/// the guards (`read:deploy.yaml`, `terraform:infra`, `helm:charts/web`, `rule:COMPUTE001`,
+/// `facts:`, `report:human`). Debug builds only: a release binary has no failpoints.
+pub fn failpoint(kind: &str, name: &str) {
+    #[cfg(debug_assertions)]
+    if let Some(v) = std::env::var_os("SPOFLINT_FAILPOINT")
+        && v.to_str()
+            .and_then(|v| v.split_once(':'))
+            .is_some_and(|(k, n)| k == kind && n == name)
+    {
+        panic!("failpoint `{kind}:{name}`");
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = (kind, name);
+}
+
 /// Runs `f`; a panic becomes `Err` with its message (and location, with [`install_hook`]).
 pub fn run<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     GUARDS.with(|g| g.set(g.get() + 1));

@@ -223,7 +223,11 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
     let (mut model, input) = ingest::ingest(&found, options);
     // A bug met in one stage costs that stage's part only; each failure is an INPUT007.
     let mut failures: Vec<(String, String, &str)> = Vec::new();
-    let facts = guard::run(|| Facts::derive(&model)).unwrap_or_else(|panic| {
+    let facts = guard::run(|| {
+        guard::failpoint("facts", "");
+        Facts::derive(&model)
+    })
+    .unwrap_or_else(|panic| {
         failures.push((
             "deriving cross-resource facts".into(),
             panic,

@@ -406,24 +406,28 @@ fn check(args: &CheckArgs) -> ExitCode {
     // A bug in one report format costs that format only; the scan still fails.
     let mut report_failed = false;
     for out in &args.formats {
-        let rendered = spoflint::guard::run(|| match out.format {
-            ReportFormat::Human => {
-                let colour = out.file.is_none() && args.output.is_none() && use_color(args.color);
-                report::human::render(&scan, &summary, colour)
+        let name = format!("{:?}", out.format).to_lowercase();
+        let rendered = spoflint::guard::run(|| {
+            spoflint::guard::failpoint("report", &name);
+            match out.format {
+                ReportFormat::Human => {
+                    let colour =
+                        out.file.is_none() && args.output.is_none() && use_color(args.color);
+                    report::human::render(&scan, &summary, colour)
+                }
+                ReportFormat::Json => report::json::render(&scan, &summary),
+                ReportFormat::Sarif => report::sarif::render(&scan, &summary),
+                ReportFormat::Junit => report::junit::render(&scan, &summary),
+                ReportFormat::Github => report::github::render(&scan, &summary),
+                ReportFormat::Markdown => report::markdown::render(&scan, &summary),
             }
-            ReportFormat::Json => report::json::render(&scan, &summary),
-            ReportFormat::Sarif => report::sarif::render(&scan, &summary),
-            ReportFormat::Junit => report::junit::render(&scan, &summary),
-            ReportFormat::Github => report::github::render(&scan, &summary),
-            ReportFormat::Markdown => report::markdown::render(&scan, &summary),
         });
         let text = match rendered {
             Ok(text) => text,
             Err(panic) => {
                 report_failed = true;
                 eprintln!(
-                    "spoflint: internal error while writing the {} report: {}; this is a bug in spoflint, please report it",
-                    format!("{:?}", out.format).to_lowercase(),
+                    "spoflint: internal error while writing the {name} report: {}; this is a bug in spoflint, please report it",
                     spoflint::report::terminal_safe(&panic)
                 );
                 match out.format {

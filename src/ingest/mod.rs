@@ -98,7 +98,11 @@ fn read_limited(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
 /// Reads and parses one file; a bug met on the way costs this file only (INPUT007).
 fn read_file(path: &PathBuf) -> FileResult {
     let kind = file_kind(path).unwrap_or(FileKind::Yaml);
-    crate::guard::run(|| read_file_as(path, kind)).unwrap_or_else(|panic| {
+    crate::guard::run(|| {
+        crate::guard::failpoint("read", &display_path(path));
+        read_file_as(path, kind)
+    })
+    .unwrap_or_else(|panic| {
         let display = if path.as_os_str() == STDIN {
             "<stdin>".to_string()
         } else {
@@ -524,8 +528,11 @@ pub fn render_charts(
                 let chart_user = user_for(dir);
                 let user = chart_user.as_ref().unwrap_or(&user);
                 // A bug met while rendering costs this chart only (INPUT007).
-                crate::guard::run(|| helm::render_chart(dir, user, helm_options, &scan))
-                    .unwrap_or_else(|panic| helm::ChartOutput::failed(dir, &panic))
+                crate::guard::run(|| {
+                    crate::guard::failpoint("helm", &display_path(dir));
+                    helm::render_chart(dir, user, helm_options, &scan)
+                })
+                .unwrap_or_else(|panic| helm::ChartOutput::failed(dir, &panic))
             })
             .collect()
     };

@@ -108,7 +108,12 @@ impl Summary {
             region_pairs: scan.facts.tf.region_pairs.clone(),
             suppressed: scan.findings.len() - scan.open_findings().count(),
             baselined: scan.baselined,
-            config: scan.config.as_deref().map(crate::discover::display_path),
+            config: scan.config.as_deref().map(|path| {
+                // Found configurations are absolute: shown from the current directory.
+                let cwd = std::env::current_dir().and_then(|d| d.canonicalize());
+                let relative = cwd.ok().and_then(|d| path.strip_prefix(d).ok());
+                crate::discover::display_path(relative.unwrap_or(path))
+            }),
             ignored: scan.ignored.clone(),
             internal_errors: scan.internal_errors,
         }

@@ -293,9 +293,12 @@ pub fn run(
                     findings: Vec::new(),
                     overrides,
                 };
-                Ok(crate::guard::run(|| (imp.check)(&mut cx))
-                    .map(|()| cx.findings)
-                    .map_err(|panic| (imp.id, panic)))
+                Ok(crate::guard::run(|| {
+                    crate::guard::failpoint("rule", imp.id);
+                    (imp.check)(&mut cx)
+                })
+                .map(|()| cx.findings)
+                .map_err(|panic| (imp.id, panic)))
             },
         )
         .collect::<Result<Vec<_>, _>>()?;

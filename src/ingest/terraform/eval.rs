@@ -256,6 +256,7 @@ pub fn evaluate<'m>(
             instances: 0,
         };
         let run = crate::guard::run(|| {
+            crate::guard::failpoint("terraform", &m.display);
             let mut ev = Ev {
                 modules,
                 insts: Vec::new(),
