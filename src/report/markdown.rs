@@ -169,6 +169,21 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
         plural(summary.resources, "resource"),
     ));
 
+    if summary.internal_errors > 0 {
+        out.push_str(&format!(
+            "⚠️ **Incomplete**: spoflint met {} (INPUT007); what it was reading is not checked.\n\n",
+            plural(summary.internal_errors, "internal error")
+        ));
+    }
+    if let Some(config) = &summary.config {
+        out.push_str(&format!("Configuration: {}\n\n", code(config)));
+    }
+    if let Some(ignored) = summary.ignored_text() {
+        out.push_str(&format!(
+            "Left out by ignore rules: {}\n\n",
+            escape_plain(&ignored)
+        ));
+    }
     out.push_str("### Zero-SPOF validation\n\n| layer | verdict | findings |\n|---|---|---|\n");
     for v in &summary.layers {
         let verdict = match v.status {
