@@ -36,7 +36,7 @@ pub const MAX_STRING_BYTES: usize = funcs::MAX_STRING_BYTES;
 /// What evaluation may spend: evaluation steps, bytes of strings and collections built (and
 /// copied out of variables and locals), and resource plus module instances (nested `count`s
 /// multiply).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Limits {
     pub steps: u64,
     pub bytes: u64,
@@ -95,6 +95,21 @@ impl Limits {
         }
     }
 
+    /// The smaller of `self` and `other`, limit by limit.
+    fn min(&self, other: &Limits) -> Limits {
+        Limits {
+            steps: self.steps.min(other.steps),
+            bytes: self.bytes.min(other.bytes),
+            instances: self.instances.min(other.instances),
+        }
+    }
+
+    fn add(&mut self, spent: &Limits) {
+        self.steps += spent.steps;
+        self.bytes += spent.bytes;
+        self.instances += spent.instances;
+    }
+
     /// The first kind of which nothing is left.
     fn exhausted(&self) -> Option<Spend> {
         [Spend::Steps, Spend::Bytes, Spend::Instances]
@@ -136,6 +151,7 @@ impl Inputs {
     }
 }
 
+#[derive(Clone)]
 struct EvalError {
     source: SourceId,
     span: Span,
@@ -220,11 +236,7 @@ pub fn evaluate<'m>(
 ) {
     let mut seen = HashSet::new();
     let mut remote = HashSet::new();
-    let mut scan_spent = Limits {
-        steps: 0,
-        bytes: 0,
-        instances: 0,
-    };
+    let mut scan_spent = Limits::default();
     for root in roots {
         let Some(m) = modules.get(root) else {
             continue;
@@ -244,17 +256,8 @@ pub fn evaluate<'m>(
             });
             continue;
         }
-        let left = Limits {
-            steps: ROOT_LIMITS.steps.min(scan_left.steps),
-            bytes: ROOT_LIMITS.bytes.min(scan_left.bytes),
-            instances: ROOT_LIMITS.instances.min(scan_left.instances),
-        };
+        let left = ROOT_LIMITS.min(&scan_left);
         let (out_len, issues_len) = (out.len(), issues.len());
-        let mut spent = Limits {
-            steps: 0,
-            bytes: 0,
-            instances: 0,
-        };
         let run = crate::guard::run(|| {
             crate::guard::failpoint("terraform", &m.display);
             let mut ev = Ev {
@@ -266,7 +269,7 @@ pub fn evaluate<'m>(
                 remote: &mut remote,
                 left,
                 start: left,
-                spent,
+                spent: Limits::default(),
                 exhausted: None,
                 exhaustion_reported: false,
                 speculative: 0,
@@ -278,7 +281,8 @@ pub fn evaluate<'m>(
             ev.spent
         });
         match run {
-            Ok(s) => spent = s,
+            Ok(spent) => scan_spent.add(&spent),
+            // A bug is not a budget matter: nothing is charged.
             Err(panic) => {
                 // What a root module yielded before a bug stopped it may be inconsistent:
                 // the whole root is dropped, and the failure is reported.
@@ -293,9 +297,6 @@ pub fn evaluate<'m>(
                 ));
             }
         }
-        scan_spent.steps += spent.steps;
-        scan_spent.bytes += spent.bytes;
-        scan_spent.instances += spent.instances;
     }
 }
 
@@ -400,11 +401,10 @@ impl<'m, 'o> Ev<'m, 'o> {
 
     fn report(&mut self, e: EvalError) {
         // Once a limit is passed every evaluation fails: the limit is what is reported, once.
-        if let Some(limit) = &self.exhausted {
+        if let Some(limit) = self.exhausted.clone() {
             if !self.exhaustion_reported {
                 self.exhaustion_reported = true;
-                let (source, span, message) = (limit.source, limit.span, limit.message.clone());
-                self.issue("INPUT004", source, span, message);
+                self.issue("INPUT004", limit.source, limit.span, limit.message);
             }
             return;
         }
@@ -1346,11 +1346,7 @@ impl<'m, 'o> Ev<'m, 'o> {
     /// evaluation of the root module.
     fn spend(&mut self, kind: Spend, n: u64, source: SourceId, at: Span) -> Result<(), EvalError> {
         if let Some(e) = &self.exhausted {
-            return Err(EvalError {
-                source: e.source,
-                span: e.span,
-                message: e.message.clone(),
-            });
+            return Err(e.clone());
         }
         let left = self.left.get_mut(kind);
         if *left >= n {
@@ -1378,11 +1374,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 limit_text(kind, limit)
             ),
         };
-        self.exhausted = Some(EvalError {
-            source,
-            span: at,
-            message: e.message.clone(),
-        });
+        self.exhausted = Some(e.clone());
         Err(e)
     }
 
