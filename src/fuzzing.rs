@@ -35,6 +35,7 @@ pub fn go_template(data: &[u8]) {
     let Ok(parsed) = template::parse(&text(tpl)) else {
         return;
     };
+    let _cycles = value::CycleBreaker::new();
     let values_file = SourceFile::new("values.yaml".into(), Arc::from(text(values)));
     let values = yaml::parse_yaml11(&values_file)
         .documents
@@ -59,6 +60,7 @@ pub fn go_template(data: &[u8]) {
         chart_steps: Default::default(),
         chart_bytes: Default::default(),
         chart_segs: Default::default(),
+        chart_cells: Default::default(),
     };
     let data = value::Value::new_map();
     let _ = data.map_set("Values", values);

@@ -25,6 +25,11 @@ pub const MAX_CHART_OUTPUT_BYTES: usize = 64 * 1024 * 1024;
 /// back into the templates.
 pub const MAX_SEGS: usize = 250_000;
 pub const MAX_CHART_SEGS: usize = 1_000_000;
+/// Most value cells (list items, dict entries, 64 bytes of string) the function calls of one
+/// template, and of a chart's templates together, may build. A dict a template `set`s into
+/// itself is only freed with the chart, so this bounds memory as well as work.
+pub const MAX_CELLS: u64 = 1_000_000;
+pub const MAX_CHART_CELLS: u64 = 4_000_000;
 
 /// Bounds on all the charts of one scan together: what a chart may spend is bounded above, and
 /// so is what many of them may spend together.
@@ -127,6 +132,8 @@ pub struct Env<'a> {
     pub chart_bytes: std::cell::Cell<usize>,
     /// Output pieces ([`Seg`]s) the chart's templates have recorded so far.
     pub chart_segs: std::cell::Cell<usize>,
+    /// Value cells the chart's templates have built so far (see [`MAX_CHART_CELLS`]).
+    pub chart_cells: std::cell::Cell<u64>,
 }
 
 enum Flow {
@@ -147,6 +154,8 @@ pub struct Exec<'a> {
     call_depth: usize,
     file: usize,
     steps: u64,
+    /// Value cells built by this run's function calls.
+    cells: u64,
     /// `tpl` bodies live until the end of the run.
     tpl_defines: HashMap<String, Define>,
 }
@@ -165,6 +174,7 @@ impl<'a> Exec<'a> {
             call_depth: 0,
             file,
             steps: 0,
+            cells: 0,
             tpl_defines: HashMap::new(),
         }
     }
@@ -379,6 +389,38 @@ impl<'a> Exec<'a> {
             Node::Continue(_) => return Ok(Flow::Continue),
         }
         Ok(Flow::Normal)
+    }
+
+    /// Pays for a value a function built: its cells (a dict pays for a whole B-tree node
+    /// even when small). `set`/`unset` change a dict in place and pay for one entry.
+    fn build(&mut self, at: usize, name: &str, v: &Value) -> R<()> {
+        let cells = match (&v.v, name) {
+            (_, "set" | "unset") => 1,
+            (V::Str(s), _) => s.len() as u64 / 64 + 1,
+            (V::List(items), _) => items.len() as u64 + 1,
+            (V::Map(m), _) => m.try_borrow().map_or(1, |m| m.len()).max(11) as u64 + 1,
+            _ => 1,
+        };
+        self.cells += cells;
+        let chart = self.env.chart_cells.get() + cells;
+        self.env.chart_cells.set(chart);
+        if self.cells > MAX_CELLS {
+            return self.err(
+                at,
+                format!(
+                    "the template's function calls build more than {MAX_CELLS} list items, dict entries and string cells; aborted"
+                ),
+            );
+        }
+        if chart > MAX_CHART_CELLS {
+            return self.err(
+                at,
+                format!(
+                    "the chart's templates build more than {MAX_CHART_CELLS} list items, dict entries and string cells; aborted"
+                ),
+            );
+        }
+        Ok(())
     }
 
     /// Counts one more output piece against the template's and the chart's bounds.
@@ -733,6 +775,7 @@ impl<'a> Exec<'a> {
             ),
             _ => match funcs::call(name, &vals) {
                 Some(Ok(mut v)) => {
+                    self.build(at, name, &v)?;
                     if v.origin.is_none() {
                         v.origin = vals.iter().rev().find_map(|a| a.origin.clone());
                     }

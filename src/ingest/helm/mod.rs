@@ -161,6 +161,8 @@ pub fn render_chart(
     options: &HelmOptions,
     scan: &exec::ScanBudget,
 ) -> ChartOutput {
+    // Dicts the templates `set` into themselves are freed with the chart, not leaked.
+    let _cycles = value::CycleBreaker::new();
     let (loaded, chart) = chart::load_dir(dir);
     let mut out = ChartOutput {
         files: loaded.files,

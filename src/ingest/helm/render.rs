@@ -114,6 +114,7 @@ pub fn render(chart: &Chart, input: &RenderInput<'_>) -> Rendered {
         chart_steps: Default::default(),
         chart_bytes: Default::default(),
         chart_segs: Default::default(),
+        chart_cells: Default::default(),
     };
     let capabilities = capabilities(input);
     let release = release(input);

@@ -120,7 +120,66 @@ impl From<Vec<Value>> for Value {
 
 impl From<BTreeMap<String, Value>> for Value {
     fn from(map: BTreeMap<String, Value>) -> Self {
-        V::Map(Rc::new(RefCell::new(map))).into()
+        V::Map(new_dict(map)).into()
+    }
+}
+
+thread_local! {
+    /// Every dict made on this thread since the oldest live [`CycleBreaker`]: a template can
+    /// `set` a dict into itself, and such a cycle of `Rc`s would never be freed.
+    static DICTS: RefCell<Vec<std::rc::Weak<RefCell<BTreeMap<String, Value>>>>> =
+        const { RefCell::new(Vec::new()) };
+}
+
+/// A dict, remembered so that a [`CycleBreaker`] can empty it.
+fn new_dict(map: BTreeMap<String, Value>) -> Map {
+    let dict = Rc::new(RefCell::new(map));
+    DICTS.with(|d| {
+        let mut d = d.borrow_mut();
+        // Forget dicts already freed before the list grows past what is alive.
+        if d.len() == d.capacity() && d.len() >= 1024 {
+            d.retain(|w| w.strong_count() > 0);
+        }
+        d.push(Rc::downgrade(&dict));
+    });
+    dict
+}
+
+/// Frees, when dropped, the dicts made on this thread since it was made, even those a
+/// template made into a cycle (`set $d "self" $d`): it empties every one still alive. Made
+/// at the start of a chart's rendering, whose output holds no template values.
+pub struct CycleBreaker {
+    mark: usize,
+}
+
+impl CycleBreaker {
+    pub fn new() -> CycleBreaker {
+        DICTS.with(|d| {
+            let mut d = d.borrow_mut();
+            d.retain(|w| w.strong_count() > 0);
+            CycleBreaker { mark: d.len() }
+        })
+    }
+}
+
+impl Default for CycleBreaker {
+    fn default() -> Self {
+        CycleBreaker::new()
+    }
+}
+
+impl Drop for CycleBreaker {
+    fn drop(&mut self) {
+        let made: Vec<_> = DICTS.with(|d| {
+            let mut d = d.borrow_mut();
+            let mark = self.mark.min(d.len());
+            d.drain(mark..).collect()
+        });
+        for dict in made.iter().filter_map(std::rc::Weak::upgrade) {
+            // Taken out first: dropping the entries may free other dicts of the list.
+            let entries = dict.try_borrow_mut().map(|mut m| std::mem::take(&mut *m));
+            drop(entries);
+        }
     }
 }
 
@@ -445,7 +504,7 @@ impl Value {
                         map.insert(k, v);
                     }
                 }
-                V::Map(Rc::new(RefCell::new(map)))
+                V::Map(new_dict(map))
             }
         };
         Value { v, origin }
@@ -768,6 +827,24 @@ fn yaml_string(out: &mut String, s: &str, ind: usize, allow_block: bool) {
         out.push('\'');
         out.push_str(&s.replace('\'', "''"));
         out.push('\'');
+    }
+}
+
+#[cfg(test)]
+mod cycle_tests {
+    use super::*;
+
+    #[test]
+    fn a_dict_set_into_itself_is_freed_with_its_breaker() {
+        let weak;
+        {
+            let _breaker = CycleBreaker::new();
+            let d = Value::new_map();
+            d.map_set("self", d.clone()).unwrap();
+            let V::Map(m) = &d.v else { unreachable!() };
+            weak = Rc::downgrade(m);
+        }
+        assert_eq!(weak.strong_count(), 0, "the cycle leaked");
     }
 }
 
