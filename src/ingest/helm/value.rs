@@ -45,6 +45,7 @@ pub enum V {
 }
 
 pub type Map = Rc<RefCell<BTreeMap<String, Value>>>;
+type WeakMap = std::rc::Weak<RefCell<BTreeMap<String, Value>>>;
 
 /// How deep printing and serialising go (a dict can be `set` into itself).
 pub const MAX_PRINT_DEPTH: usize = 100;
@@ -127,8 +128,7 @@ impl From<BTreeMap<String, Value>> for Value {
 thread_local! {
     /// Every dict made on this thread since the oldest live [`CycleBreaker`]: a template can
     /// `set` a dict into itself, and such a cycle of `Rc`s would never be freed.
-    static DICTS: RefCell<Vec<std::rc::Weak<RefCell<BTreeMap<String, Value>>>>> =
-        const { RefCell::new(Vec::new()) };
+    static DICTS: RefCell<Vec<WeakMap>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A dict, remembered so that a [`CycleBreaker`] can empty it.
