@@ -334,6 +334,23 @@ fn output_pieces_and_rendered_nodes_are_bounded() {
     );
     assert!(text.contains("kind: ConfigMap"));
 
+    // A function call pays for the size of its arguments: hashing a 1 MB string in a loop of
+    // 99,999 stops at the template's steps instead of running for minutes.
+    let dir = chart(&[
+        CHART,
+        (
+            "templates/hash.yaml",
+            "{{ $s := repeat 1000000 \"a\" }}{{ range until 99999 }}{{ len $s }}{{ end }}",
+        ),
+    ]);
+    let (_, problems) = render(dir.path());
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("template execution exceeded 5000000 steps")),
+        "{problems:?}"
+    );
+
     // Dicts built in a loop, each `set` into itself (a cycle only the chart's end frees):
     // bounded by what the template's function calls may build.
     let dir = chart(&[

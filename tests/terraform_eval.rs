@@ -618,3 +618,28 @@ fn a_module_that_calls_itself_is_instantiated_once() {
     assert_eq!(input.len(), 1, "{input:?}");
     assert!(input[0].contains("a module cycle"), "{input:?}");
 }
+
+#[test]
+fn repeated_calls_on_a_big_string_are_bounded() {
+    // Searching an 8 MB string 100,000 times would scan 800 GB: each call copies the string
+    // out of the local, which the byte budget pays for, so it stops after a few.
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+locals {
+  big  = format("%8388608s", "x")
+  hits = [for i in range(100000) : strcontains(local.big, "z")]
+}
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    let input = input_findings(&scan);
+    assert!(
+        input
+            .iter()
+            .any(|f| f.contains("more than 64 MiB of strings and collections built")),
+        "{input:?}"
+    );
+}

@@ -195,14 +195,20 @@ impl<'a> Exec<'a> {
     }
 
     fn step(&mut self, at: usize) -> R<()> {
-        self.steps += 1;
+        self.steps_n(at, 1)
+    }
+
+    /// Takes `n` steps: a function call pays for the size of its arguments too, as the work
+    /// it does (a hash, a search, a copy) grows with them.
+    fn steps_n(&mut self, at: usize, n: u64) -> R<()> {
+        self.steps += n;
         if self.steps > MAX_STEPS {
             return self.err(
                 at,
                 format!("template execution exceeded {MAX_STEPS} steps; aborted"),
             );
         }
-        let chart = self.env.chart_steps.get() + 1;
+        let chart = self.env.chart_steps.get() + n;
         self.env.chart_steps.set(chart);
         if chart > MAX_CHART_STEPS {
             return self.err(
@@ -705,6 +711,7 @@ impl<'a> Exec<'a> {
             vals.push(self.arg(a, dot, at)?);
         }
         vals.extend(piped);
+        self.steps_n(at, vals.iter().map(work).sum())?;
         let fail = |this: &Self, m: String| this.err(at, format!("error calling {name}: {m}"));
         match name {
             "include" => {
@@ -785,6 +792,17 @@ impl<'a> Exec<'a> {
                 None => self.err(at, format!("function {name:?} not defined")),
             },
         }
+    }
+}
+
+/// Steps a function call pays for an argument besides its own: a step per 64 bytes of a
+/// string, per item of a list or entry of a dict (about what a step of work costs).
+fn work(v: &Value) -> u64 {
+    match &v.v {
+        V::Str(s) => s.len() as u64 / 64,
+        V::List(items) => items.len() as u64,
+        V::Map(m) => m.try_borrow().map_or(0, |m| m.len()) as u64,
+        _ => 0,
     }
 }
 
