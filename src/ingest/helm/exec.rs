@@ -711,7 +711,12 @@ impl<'a> Exec<'a> {
             vals.push(self.arg(a, dot, at)?);
         }
         vals.extend(piped);
-        self.steps_n(at, vals.iter().map(work).sum())?;
+        // Matching a regular expression costs more per byte than other work: a step each.
+        let per_byte = if name.contains("egex") { 64 } else { 1 };
+        self.steps_n(
+            at,
+            vals.iter().map(work).sum::<u64>().saturating_mul(per_byte),
+        )?;
         let fail = |this: &Self, m: String| this.err(at, format!("error calling {name}: {m}"));
         match name {
             "include" => {

@@ -2174,9 +2174,92 @@ fn camel_to_lower(s: &str, connector: char) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// Sprig: regular expressions (Rust's `regex` is close to Go's RE2; `\d \w \s \b` are
-// Unicode-aware here and ASCII-only in Go)
+// Sprig: regular expressions (Rust's `regex` is close to Go's RE2; Go's Perl classes
+// `\d \w \s \b` are ASCII-only, and are translated so)
 // ---------------------------------------------------------------------------------------
+
+/// Largest compiled regular expression: larger ones (`\p{L}{100}`) are refused rather than
+/// matched at thousands of times the cost of a byte (a template's steps pay per byte).
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A Go pattern in Rust's syntax: Go's Perl classes (`\d`, `\w`, `\s` and their negations)
+/// and word boundaries (`\b`, `\B`) are ASCII, Rust's are Unicode. Everything else is left
+/// as written (the two syntaxes agree on it, or Rust reports the error).
+fn go_pattern(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars().peekable();
+    // Inside a bracket class (`[...]`), and whether a `]` would still be a literal there.
+    let mut in_class = false;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let Some(e) = chars.next() else {
+                    out.push(c);
+                    break;
+                };
+                class_start = false;
+                let class = |name: &str, neg: bool| -> String {
+                    match (in_class, neg) {
+                        (true, false) => format!("[:{name}:]"),
+                        (true, true) => format!("[:^{name}:]"),
+                        (false, false) => format!("[[:{name}:]]"),
+                        (false, true) => format!("[^[:{name}:]]"),
+                    }
+                };
+                match e {
+                    'd' => out.push_str(&class("digit", false)),
+                    'D' => out.push_str(&class("digit", true)),
+                    'w' => out.push_str(&class("word", false)),
+                    'W' => out.push_str(&class("word", true)),
+                    // Go's \s is [\t\n\f\r ] (no \v).
+                    's' if in_class => out.push_str(r"\t\n\x0C\r "),
+                    's' => out.push_str(r"[\t\n\x0C\r ]"),
+                    'S' if !in_class => out.push_str(r"[^\t\n\x0C\r ]"),
+                    'S' => out.push_str("[:^space:]"),
+                    'b' | 'B' if !in_class => {
+                        out.push_str("(?-u:\\");
+                        out.push(e);
+                        out.push(')');
+                    }
+                    e => {
+                        out.push('\\');
+                        out.push(e);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                class_start = true;
+                out.push(c);
+                if chars.peek() == Some(&'^') {
+                    out.push('^');
+                    chars.next();
+                }
+            }
+            '[' if chars.peek() == Some(&':') => {
+                // A POSIX class (`[:alpha:]`) inside a bracket class: copied whole.
+                class_start = false;
+                out.push(c);
+                for d in chars.by_ref() {
+                    out.push(d);
+                    if d == ']' {
+                        break;
+                    }
+                }
+            }
+            ']' if in_class && !class_start => {
+                in_class = false;
+                out.push(c);
+            }
+            c => {
+                class_start = false;
+                out.push(c);
+            }
+        }
+    }
+    out
+}
 
 thread_local! {
     static REGEX_CACHE: RefCell<HashMap<String, Result<Regex, String>>> =
@@ -2188,8 +2271,8 @@ fn compile_regex(pattern: &str) -> Result<Regex, String> {
     if let Some(hit) = REGEX_CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return hit;
     }
-    let compiled = regex::RegexBuilder::new(pattern)
-        .size_limit(1 << 24)
+    let compiled = regex::RegexBuilder::new(&go_pattern(pattern))
+        .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| {
             let msg = e.to_string();
@@ -6510,6 +6593,28 @@ mod tests {
             err("semver", &[s("1.2.3-01")]),
             "version segment starts with 0"
         );
+    }
+
+    #[test]
+    fn go_perl_classes_are_ascii() {
+        for (pattern, rust) in [
+            (r"\d+\w*\s", r"[[:digit:]]+[[:word:]]*[\t\n\x0C\r ]"),
+            (r"\D\W\S", r"[^[:digit:]][^[:word:]][^\t\n\x0C\r ]"),
+            (r"[\w.-]+[^\d\s]", r"[[:word:].-]+[^[:digit:]\t\n\x0C\r ]"),
+            (r"[]\w][[:alpha:]\d]", r"[][:word:]][[:alpha:][:digit:]]"),
+            (r"\bx\B\\w\.", r"(?-u:\b)x(?-u:\B)\\w\."),
+        ] {
+            assert_eq!(go_pattern(pattern), rust, "{pattern}");
+        }
+        // As in Go: `\w` is ASCII, `.` is any character.
+        assert_eq!(out("regexMatch", &[s(r"^\w+$"), s("café")]), "false");
+        assert_eq!(out("regexMatch", &[s(r"^caf.$"), s("café")]), "true");
+        assert_eq!(out("regexMatch", &[s(r"^\d$"), s("٣")]), "false");
+        // A counted repetition Go compiles, now small enough to match in linear time.
+        let long = "a".repeat(100_000);
+        assert_eq!(out("regexMatch", &[s(r"\w{300}b"), s(&long)]), "false");
+        // Patterns that compile past the size limit are errors, not minutes of matching.
+        assert!(err("mustRegexMatch", &[s(r"\p{L}{100}b"), s("x")]).contains("size limit"));
     }
 
     #[test]
