@@ -117,25 +117,23 @@ pub fn discover(
     };
     let cwd = std::env::current_dir().unwrap_or_default();
     let config = config.map(|c| normalize(&cwd.join(c)));
-    let git = GitRules::new(roots, &cwd);
+    let git = GitRules::new(roots, &cwd, matcher);
     let left_out = move |path: &Path, is_dir: bool| -> Option<String> {
-        let abs = normalize(&cwd.join(path));
-        if !is_dir
-            && (config.as_ref() == Some(&abs)
-                || path
-                    .file_name()
-                    .is_some_and(|n| CONFIG_FILE_NAMES.iter().any(|c| n == *c)))
-        {
+        let name = path.file_name()?;
+        if !is_dir && CONFIG_FILE_NAMES.iter().any(|c| name == *c) {
             // A configuration file is not a manifest; it says nothing to report.
             return Some(String::new());
         }
-        if let Some(m) = &matcher
-            && abs.starts_with(m.path())
-            && let ignore::Match::Ignore(glob) = m.matched_path_or_any_parents(&abs, is_dir)
-        {
-            return Some(format!("exclude: {}", glob.original()));
+        let rules = git.rules_for(path.parent()?);
+        let is_config = !is_dir && config.as_ref().is_some_and(|c| c.file_name() == Some(name));
+        if rules.chain.is_empty() && rules.exclude.is_none() && !is_config {
+            return None;
         }
-        git.ignored(&abs, is_dir)
+        let abs = rules.dir.join(name);
+        if is_config && config.as_ref() == Some(&abs) {
+            return Some(String::new());
+        }
+        rules.ignored(&abs, is_dir)
     };
     discover_inner(roots, std::sync::Arc::new(left_out))
 }
@@ -143,22 +141,66 @@ pub fn discover(
 /// Decides whether a walked path is left out, and by which rule (empty: say nothing).
 type LeftOut = std::sync::Arc<dyn Fn(&Path, bool) -> Option<String> + Send + Sync>;
 
+type Matcher = std::sync::Arc<ignore::gitignore::Gitignore>;
+
 /// `.gitignore` rules as git applies them to files it does not track: every `.gitignore` from
 /// the repository's top (or from the scanned directory, outside a repository) down to the
 /// file, the deepest one with a matching pattern deciding, then `.git/info/exclude`. `.ignore`
 /// files and the user's global excludes are not read: what a scan judges depends on the
-/// repository alone, and a committed `.ignore` cannot switch checks off.
+/// repository alone, and a committed `.ignore` cannot switch checks off. The configuration's
+/// `exclude` patterns come first.
 struct GitRules {
+    cwd: PathBuf,
     /// Per scan root (absolute): the top whose rules apply, and its `.git/info/exclude`.
-    tops: Vec<(PathBuf, PathBuf, Option<ignore::gitignore::Gitignore>)>,
-    /// `.gitignore` matchers by directory, loaded on first use.
-    dirs: std::sync::RwLock<
-        std::collections::HashMap<PathBuf, Option<std::sync::Arc<ignore::gitignore::Gitignore>>>,
-    >,
+    tops: Vec<(PathBuf, PathBuf, Option<Matcher>)>,
+    /// The configuration's `exclude`.
+    exclude: Option<Matcher>,
+    /// `.gitignore` matchers by directory (absolute), loaded on first use.
+    files: std::sync::RwLock<std::collections::HashMap<PathBuf, Option<Matcher>>>,
+    /// The rules of each walked directory (by its path as walked), made on first use.
+    dirs: std::sync::RwLock<std::collections::HashMap<PathBuf, std::sync::Arc<DirRules>>>,
+}
+
+/// The rules that apply to the entries of one directory.
+struct DirRules {
+    /// The directory, absolute.
+    dir: PathBuf,
+    /// `.gitignore` matchers from this directory up to the top, nearest first, with the name
+    /// they are reported by.
+    chain: Vec<(Matcher, String)>,
+    /// The configuration's `exclude`, then `.git/info/exclude`.
+    exclude: Option<Matcher>,
+    info_exclude: Option<Matcher>,
+}
+
+impl DirRules {
+    /// The rule that ignores `abs` (an entry of this directory), if one does.
+    fn ignored(&self, abs: &Path, is_dir: bool) -> Option<String> {
+        if let Some(m) = &self.exclude
+            && abs.starts_with(m.path())
+            && let ignore::Match::Ignore(glob) = m.matched_path_or_any_parents(abs, is_dir)
+        {
+            return Some(format!("exclude: {}", glob.original()));
+        }
+        let rule = |m: &ignore::gitignore::Gitignore, name: &str| match m.matched(abs, is_dir) {
+            ignore::Match::Ignore(glob) => Some(Some(format!("{name}: {}", glob.original()))),
+            ignore::Match::Whitelist(_) => Some(None),
+            ignore::Match::None => None,
+        };
+        for (m, name) in &self.chain {
+            if let Some(decided) = rule(m, name) {
+                return decided;
+            }
+        }
+        self.info_exclude
+            .as_ref()
+            .and_then(|m| rule(m, ".git/info/exclude"))
+            .flatten()
+    }
 }
 
 impl GitRules {
-    fn new(roots: &[PathBuf], cwd: &Path) -> GitRules {
+    fn new(roots: &[PathBuf], cwd: &Path, exclude: Option<ignore::gitignore::Gitignore>) -> Self {
         let tops = roots
             .iter()
             .filter(|r| r.as_os_str() != crate::ingest::STDIN)
@@ -166,55 +208,71 @@ impl GitRules {
                 let abs = normalize(&cwd.join(r));
                 let repo = repository_root(&abs);
                 let top = repo.clone().unwrap_or_else(|| abs.clone());
-                let exclude = repo.and_then(|t| load_ignore_file(&t, &t.join(".git/info/exclude")));
-                (abs, top, exclude)
+                let info = repo
+                    .and_then(|t| load_ignore_file(&t, &t.join(".git/info/exclude")))
+                    .map(std::sync::Arc::new);
+                (abs, top, info)
             })
             .collect();
         GitRules {
+            cwd: cwd.to_path_buf(),
             tops,
+            exclude: exclude.map(std::sync::Arc::new),
+            files: Default::default(),
             dirs: Default::default(),
         }
     }
 
-    fn matcher(&self, dir: &Path) -> Option<std::sync::Arc<ignore::gitignore::Gitignore>> {
-        if let Some(m) = self.dirs.read().unwrap_or_else(|p| p.into_inner()).get(dir) {
+    fn gitignore(&self, dir: &Path) -> Option<Matcher> {
+        if let Some(m) = self
+            .files
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(dir)
+        {
             return m.clone();
         }
         let m = load_ignore_file(dir, &dir.join(".gitignore")).map(std::sync::Arc::new);
-        self.dirs
+        self.files
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(dir.to_path_buf(), m.clone());
         m
     }
 
-    /// The rule that ignores `abs`, if one does.
-    fn ignored(&self, abs: &Path, is_dir: bool) -> Option<String> {
-        let (_, top, exclude) = self
+    /// The rules for the entries of directory `dir` (as walked).
+    fn rules_for(&self, dir: &Path) -> std::sync::Arc<DirRules> {
+        if let Some(r) = self.dirs.read().unwrap_or_else(|p| p.into_inner()).get(dir) {
+            return std::sync::Arc::clone(r);
+        }
+        let abs = normalize(&self.cwd.join(dir));
+        let top = self
             .tops
             .iter()
             .filter(|(root, _, _)| abs.starts_with(root))
-            .max_by_key(|(root, _, _)| root.as_os_str().len())?;
-        let rule = |m: &ignore::gitignore::Gitignore, name: &str| match m.matched(abs, is_dir) {
-            ignore::Match::Ignore(glob) => Some(Some(format!("{name}: {}", glob.original()))),
-            ignore::Match::Whitelist(_) => Some(None),
-            ignore::Match::None => None,
-        };
-        for dir in abs.ancestors().skip(1) {
-            if !dir.starts_with(top) {
-                break;
-            }
-            if let Some(m) = self.matcher(dir) {
-                let name = display_path(dir.join(".gitignore").strip_prefix(top).unwrap_or(dir));
-                if let Some(decided) = rule(&m, &name) {
-                    return decided;
+            .max_by_key(|(root, _, _)| root.as_os_str().len());
+        let mut chain = Vec::new();
+        let mut info_exclude = None;
+        if let Some((_, top, info)) = top {
+            info_exclude = info.clone();
+            for d in abs.ancestors().take_while(|d| d.starts_with(top)) {
+                if let Some(m) = self.gitignore(d) {
+                    let name = d.join(".gitignore");
+                    chain.push((m, display_path(name.strip_prefix(top).unwrap_or(&name))));
                 }
             }
         }
-        exclude
-            .as_ref()
-            .and_then(|m| rule(m, ".git/info/exclude"))
-            .flatten()
+        let rules = std::sync::Arc::new(DirRules {
+            dir: abs,
+            chain,
+            exclude: self.exclude.clone(),
+            info_exclude,
+        });
+        self.dirs
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(dir.to_path_buf(), std::sync::Arc::clone(&rules));
+        rules
     }
 }
 
