@@ -32,15 +32,18 @@ pub fn install_hook() {
 
 /// Panics when the environment variable `SPOFLINT_FAILPOINT` is `kind:name`: how tests reach
 /// the guards (`read:deploy.yaml`, `terraform:infra`, `helm:charts/web`, `rule:COMPUTE001`,
-/// `facts:`, `report:human`). Debug builds only: a release binary has no failpoints.
-pub fn failpoint(kind: &str, name: &str) {
+/// `facts:`, `report:human`); `name` is only computed when the variable is set. Debug builds
+/// only: a release binary has no failpoints.
+pub fn failpoint<S: AsRef<str>>(kind: &str, name: impl FnOnce() -> S) {
     #[cfg(debug_assertions)]
     if let Some(v) = std::env::var_os("SPOFLINT_FAILPOINT")
-        && v.to_str()
-            .and_then(|v| v.split_once(':'))
-            .is_some_and(|(k, n)| k == kind && n == name)
+        && let Some((k, n)) = v.to_str().and_then(|v| v.split_once(':'))
+        && k == kind
     {
-        panic!("failpoint `{kind}:{name}`");
+        let name = name();
+        if n == name.as_ref() {
+            panic!("failpoint `{kind}:{}`", name.as_ref());
+        }
     }
     #[cfg(not(debug_assertions))]
     let _ = (kind, name);

@@ -224,7 +224,7 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
     // A bug met in one stage costs that stage's part only; each failure is an INPUT007.
     let mut failures: Vec<(String, String, &str)> = Vec::new();
     let facts = guard::run(|| {
-        guard::failpoint("facts", "");
+        guard::failpoint("facts", || "");
         Facts::derive(&model)
     })
     .unwrap_or_else(|panic| {

@@ -408,7 +408,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     for out in &args.formats {
         let name = format!("{:?}", out.format).to_lowercase();
         let rendered = spoflint::guard::run(|| {
-            spoflint::guard::failpoint("report", &name);
+            spoflint::guard::failpoint("report", || &name);
             match out.format {
                 ReportFormat::Human => {
                     let colour =

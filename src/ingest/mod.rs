@@ -99,7 +99,7 @@ fn read_limited(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
 fn read_file(path: &PathBuf) -> FileResult {
     let kind = file_kind(path).unwrap_or(FileKind::Yaml);
     crate::guard::run(|| {
-        crate::guard::failpoint("read", &display_path(path));
+        crate::guard::failpoint("read", || display_path(path));
         read_file_as(path, kind)
     })
     .unwrap_or_else(|panic| {
@@ -529,7 +529,7 @@ pub fn render_charts(
                 let user = chart_user.as_ref().unwrap_or(&user);
                 // A bug met while rendering costs this chart only (INPUT007).
                 crate::guard::run(|| {
-                    crate::guard::failpoint("helm", &display_path(dir));
+                    crate::guard::failpoint("helm", || display_path(dir));
                     helm::render_chart(dir, user, helm_options, &scan)
                 })
                 .unwrap_or_else(|panic| helm::ChartOutput::failed(dir, &panic))

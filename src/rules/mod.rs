@@ -294,7 +294,7 @@ pub fn run(
                     overrides,
                 };
                 Ok(crate::guard::run(|| {
-                    crate::guard::failpoint("rule", imp.id);
+                    crate::guard::failpoint("rule", || imp.id);
                     (imp.check)(&mut cx)
                 })
                 .map(|()| cx.findings)

@@ -259,7 +259,7 @@ pub fn evaluate<'m>(
         let left = ROOT_LIMITS.min(&scan_left);
         let (out_len, issues_len) = (out.len(), issues.len());
         let run = crate::guard::run(|| {
-            crate::guard::failpoint("terraform", &m.display);
+            crate::guard::failpoint("terraform", || &m.display);
             let mut ev = Ev {
                 modules,
                 insts: Vec::new(),
