@@ -24,6 +24,8 @@ pub struct RuleImpl {
 
 include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 
+pub mod examples;
+
 /// Prelude for rule files.
 pub mod prelude {
     pub use super::RuleCx;
