@@ -28,7 +28,7 @@ pub mod examples;
 
 /// Prelude for rule files.
 pub mod prelude {
-    pub use super::RuleCx;
+    pub use super::{RuleCx, params};
     pub use crate::facts::terraform::{TfFacts, Zones, shown};
     pub use crate::facts::{Role, Workload, WorkloadKind};
     pub use crate::finding::{Label, all_of, count};
@@ -187,21 +187,13 @@ pub struct RuleCx<'a> {
 }
 
 impl<'a> RuleCx<'a> {
-    /// A parameter's value: the configuration's, or its documented default.
-    pub fn param(&self, name: &str) -> i64 {
-        if let Some(v) = self
-            .overrides
+    /// A parameter's value as the configuration sets it, if it does. Rules read their
+    /// parameters through the generated `params::<Id>::of(cx)`, which falls back to the
+    /// documented default.
+    fn configured(&self, name: &str) -> Option<i64> {
+        self.overrides
             .get(&(self.meta.id.to_string(), name.to_string()))
-        {
-            return *v;
-        }
-        let p = self.meta.parameters.iter().find(|p| p.name == name);
-        debug_assert!(
-            p.is_some(),
-            "{} uses undocumented parameter {name}",
-            self.meta.id
-        );
-        p.map_or(0, |p| p.default)
+            .copied()
     }
 
     /// Reports a finding at `primary`; chain `.help(..)`, `.also(..)`, `.on(..)` on the result.

@@ -58,7 +58,7 @@ fn capacity(cx: &RuleCx, r: &Resource) -> Option<(i64, Label)> {
 }
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_runners");
+    let min = params::Cicd001::of(cx).min_runners;
     let (model, facts) = (cx.model, cx.facts);
     let mut pools: Vec<(crate::model::ResourceId, i64, Label)> = model
         .iter()

@@ -5,7 +5,7 @@ use crate::finding::count;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_replicas");
+    let min = params::Compute001::of(cx).min_replicas;
     let model = cx.model;
     for (w, n) in cx.under_replicated(min, |role| *role == Role::Application) {
         let help = match w.replica_source {

@@ -5,8 +5,10 @@ use crate::facts::ReplicaSource;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_replicas");
-    let target = cx.param("target_replicas");
+    let params::Compute002 {
+        min_replicas: min,
+        target_replicas: target,
+    } = params::Compute002::of(cx);
     let (model, facts) = (cx.model, cx.facts);
     for w in &facts.workloads {
         if !w.kind.is_replicated() || w.role != Role::Application {

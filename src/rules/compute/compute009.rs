@@ -4,7 +4,7 @@
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let target = cx.param("target_zones") as usize;
+    let target = params::Compute009::of(cx).target_zones as usize;
     cx.zones_below(
         &["aws_autoscaling_group", "aws_eks_node_group"],
         2,

@@ -3,7 +3,7 @@
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_size");
+    let min = params::Compute010::of(cx).min_size;
     let (model, facts) = (cx.model, cx.facts);
     for id in facts
         .tf

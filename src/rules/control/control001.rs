@@ -42,7 +42,7 @@ pub fn members(model: &Model, etcd: &[&Workload]) -> Option<(i64, Label)> {
 }
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_members");
+    let min = params::Control001::of(cx).min_members;
     let etcd = cx.facts.control_plane(ControlComponent::Etcd);
     let Some((n, label)) = members(cx.model, &etcd) else {
         return;

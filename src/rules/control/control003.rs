@@ -5,7 +5,7 @@ use crate::finding::count;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_instances");
+    let min = params::Control003::of(cx).min_instances;
     let (model, facts) = (cx.model, cx.facts);
     let apiservers = facts.control_plane(ControlComponent::ApiServer);
     let Some(n) = Facts::instance_count(&apiservers) else {

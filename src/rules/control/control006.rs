@@ -3,7 +3,7 @@
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_zones") as usize;
+    let min = params::Control006::of(cx).min_zones as usize;
     cx.zones_below(&["aws_eks_cluster"], 0, min, |r, zones| {
         (
             format!(

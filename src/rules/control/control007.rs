@@ -61,7 +61,7 @@ fn family(r: &TfResource) -> Option<&'static str> {
 }
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_nodes");
+    let min = params::Control007::of(cx).min_nodes;
     let (model, facts) = (cx.model, cx.facts);
     // One group per module instance and family: the etcd (or control-plane) instances
     // together, whether one resource with `count` or several resources.

@@ -4,7 +4,7 @@ use crate::finding::count;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_replicas");
+    let min = params::Data001::of(cx).min_replicas;
     let model = cx.model;
     for (w, n) in cx.under_replicated(min, |role| matches!(role, Role::DataStore(_))) {
         let Role::DataStore(system) = &w.role else {

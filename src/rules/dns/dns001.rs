@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_providers") as usize;
+    let min = params::Dns001::of(cx).min_providers as usize;
     let (model, facts) = (cx.model, cx.facts);
     for z in &facts.tf.dns_unknown {
         let r = model.tf(z.res);

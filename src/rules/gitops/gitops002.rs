@@ -48,7 +48,7 @@ fn sources<'a>(r: &'a Resource) -> Vec<Val<'a>> {
 }
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_git_hosts");
+    let min = params::Gitops002::of(cx).min_git_hosts;
     let model = cx.model;
     let found: Vec<(ResourceId, &Resource, Val<'_>, String)> = model
         .iter()

@@ -5,7 +5,7 @@ use crate::finding::count;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_engines");
+    let min = params::Gitops003::of(cx).min_engines;
     let (model, facts) = (cx.model, cx.facts);
     let engines = &facts.gitops_engines;
     if engines.is_empty() || engines.len() as i64 >= min {

@@ -6,7 +6,7 @@ use crate::finding::count;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_replicas");
+    let min = params::Network001::of(cx).min_replicas;
     let (model, facts) = (cx.model, cx.facts);
     for (id, r) in model.iter() {
         let Some(ty) = load_balancer_type(r) else {

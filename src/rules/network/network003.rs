@@ -11,7 +11,7 @@ use crate::rules::prelude::*;
 const MAX_SHOWN: usize = 3;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_ingress_classes");
+    let min = params::Network003::of(cx).min_ingress_classes;
     let model = cx.model;
     let ingresses: Vec<_> = model
         .iter()

@@ -3,7 +3,7 @@
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_zones") as usize;
+    let min = params::Network004::of(cx).min_zones as usize;
     cx.zones_below(&["aws_lb", "aws_alb", "aws_elb"], 0, min, |r, zones| {
         (
             format!(

@@ -9,7 +9,7 @@ use crate::rules::prelude::*;
 const LOAD_BALANCERS: &[&str] = &["aws_lb", "aws_alb", "aws_elb"];
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_load_balancers") as usize;
+    let min = params::Network005::of(cx).min_load_balancers as usize;
     let (model, facts) = (cx.model, cx.facts);
     // (zone, name) → records with the attribute that targets load balancers, and those LBs.
     type Records = Vec<(TfId, Label, Vec<TfId>)>;

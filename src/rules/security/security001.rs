@@ -6,7 +6,7 @@ use crate::finding::count;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
-    let min = cx.param("min_replicas");
+    let min = params::Security001::of(cx).min_replicas;
     let model = cx.model;
     for (w, n) in cx.under_replicated(min, |role| matches!(role, Role::SecurityService(_))) {
         let Role::SecurityService(service) = &w.role else {
