@@ -4,6 +4,7 @@
 //! spreads over zones, what role it plays (application, data store, ingress controller, ...),
 //! and which layers the scanned system has at all.
 
+pub mod cicd;
 pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -270,6 +271,8 @@ pub struct Facts {
     pub pdbs: Vec<Pdb>,
     /// GitOps engines present, with the resources that show each (in model order).
     pub gitops_engines: BTreeMap<Engine, Vec<ResourceId>>,
+    /// Self-hosted CI runner pools and how many runners each can run at once.
+    pub runner_pools: Vec<cicd::RunnerPool>,
     /// Layers the scanned system has resources for.
     pub present: BTreeSet<Layer>,
     /// Indices into `workloads`, by namespace.
@@ -545,12 +548,18 @@ fn nearest_copies(model: &Model, from: &str, candidates: Vec<ResourceId>) -> Vec
         .collect()
 }
 
-/// Which HPA drives which workload: its target (namespace, kind, name), nearest copy only; the
-/// first HPA in path order wins when two reach the same workload.
-fn pair_hpas(model: &Model, hpas: &[Hpa]) -> HashMap<ResourceId, usize> {
+/// Pairs each target with the first referrer (in `refs` order) that names it: a referrer is
+/// `(its resource, the kinds it accepts, the target name)` and names targets of its own
+/// namespace; of several copies of one target only the nearest to the referrer are paired.
+/// Returns target → index into `refs`.
+fn pair_nearest(
+    model: &Model,
+    is_target: impl Fn(&Resource) -> bool,
+    refs: &[(ResourceId, Vec<&str>, &str)],
+) -> HashMap<ResourceId, usize> {
     let mut by_identity: HashMap<(&str, &str, &str), Vec<ResourceId>> = HashMap::new();
     for (id, r) in model.iter() {
-        if WorkloadKind::of(r).is_some() {
+        if is_target(r) {
             by_identity
                 .entry((r.namespace.as_str(), r.kind.as_str(), r.name.as_str()))
                 .or_default()
@@ -558,22 +567,30 @@ fn pair_hpas(model: &Model, hpas: &[Hpa]) -> HashMap<ResourceId, usize> {
         }
     }
     let mut pairs = HashMap::new();
-    for (i, h) in hpas.iter().enumerate() {
-        let hr = model.resource(h.res);
-        let key = (
-            hr.namespace.as_str(),
-            h.target_kind.as_str(),
-            h.target_name.as_str(),
-        );
-        let Some(candidates) = by_identity.get(&key) else {
-            continue;
-        };
-        let from = &model.sources.get(hr.source).path;
-        for id in nearest_copies(model, from, candidates.clone()) {
+    for (i, (res, kinds, name)) in refs.iter().enumerate() {
+        let from = model.resource(*res);
+        let candidates: Vec<ResourceId> = kinds
+            .iter()
+            .filter_map(|kind| by_identity.get(&(from.namespace.as_str(), *kind, *name)))
+            .flatten()
+            .copied()
+            .collect();
+        let path = &model.sources.get(from.source).path;
+        for id in nearest_copies(model, path, candidates) {
             pairs.entry(id).or_insert(i);
         }
     }
     pairs
+}
+
+/// Which HPA drives which workload: its target (namespace, kind, name), nearest copy only; the
+/// first HPA in path order wins when two reach the same workload.
+fn pair_hpas(model: &Model, hpas: &[Hpa]) -> HashMap<ResourceId, usize> {
+    let refs: Vec<(ResourceId, Vec<&str>, &str)> = hpas
+        .iter()
+        .map(|h| (h.res, vec![h.target_kind.as_str()], h.target_name.as_str()))
+        .collect();
+    pair_nearest(model, |r| WorkloadKind::of(r).is_some(), &refs)
 }
 
 impl Facts {
@@ -675,6 +692,7 @@ impl Facts {
             ids.sort();
             ids.dedup();
         }
+        facts.runner_pools = cicd::runner_pools(model, &facts);
         facts.tf = terraform::TfFacts::derive(model);
         facts.present = facts.layers_present(model);
         facts.present.extend(facts.tf.layers_present());
