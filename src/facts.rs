@@ -5,6 +5,7 @@
 //! and which layers the scanned system has at all.
 
 pub mod cicd;
+pub mod gitops;
 pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -271,6 +272,10 @@ pub struct Facts {
     pub pdbs: Vec<Pdb>,
     /// GitOps engines present, with the resources that show each (in model order).
     pub gitops_engines: BTreeMap<Engine, Vec<ResourceId>>,
+    /// Git sources of Argo CD and Flux resources, with their hosts.
+    pub git_sources: Vec<gitops::GitSource>,
+    /// The self-managed etcd cluster's member count and where it is stated, when etcd runs.
+    pub etcd_members: Option<(i64, Label)>,
     /// Self-hosted CI runner pools and how many runners each can run at once.
     pub runner_pools: Vec<cicd::RunnerPool>,
     /// Layers the scanned system has resources for.
@@ -593,6 +598,41 @@ fn pair_hpas(model: &Model, hpas: &[Hpa]) -> HashMap<ResourceId, usize> {
     pair_nearest(model, |r| WorkloadKind::of(r).is_some(), &refs)
 }
 
+/// The etcd member count and where it is stated: the `--initial-cluster` flag when an etcd
+/// instance has one (it is the authoritative member list), else the number of instances.
+fn etcd_members(model: &Model, etcd: &[&Workload]) -> Option<(i64, Label)> {
+    for w in etcd {
+        for c in &w.containers {
+            let mut args = c.argv.iter();
+            while let Some((arg, span)) = args.next() {
+                let (list, at): (String, Span) =
+                    if let Some(v) = arg.strip_prefix("--initial-cluster=") {
+                        (v.to_string(), *span)
+                    } else if arg == "--initial-cluster" {
+                        match args.next() {
+                            Some((v, s)) => (v.clone(), span.join(*s)),
+                            None => continue,
+                        }
+                    } else {
+                        continue;
+                    };
+                let n = list.split(',').filter(|m| !m.trim().is_empty()).count() as i64;
+                let source = model.resource(w.res).source;
+                return Some((
+                    n,
+                    Label::new(source, at, format!("{} listed", count(n, "member"))),
+                ));
+            }
+        }
+    }
+    let n = Facts::instance_count(etcd)?;
+    let first = model.resource(etcd.first()?.res);
+    Some((
+        n,
+        first.header_label(format!("{} found", count(n, "etcd instance"))),
+    ))
+}
+
 impl Facts {
     pub fn derive(model: &Model) -> Facts {
         let mut facts = Facts::default();
@@ -692,7 +732,9 @@ impl Facts {
             ids.sort();
             ids.dedup();
         }
+        facts.etcd_members = etcd_members(model, &facts.control_plane(ControlComponent::Etcd));
         facts.runner_pools = cicd::runner_pools(model, &facts);
+        facts.git_sources = gitops::git_sources(model);
         facts.tf = terraform::TfFacts::derive(model);
         facts.present = facts.layers_present(model);
         facts.present.extend(facts.tf.layers_present());

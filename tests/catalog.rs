@@ -123,3 +123,32 @@ fn generated_parameters_match_the_catalogue() {
     assert_eq!(generated, from_catalog);
     assert!(generated.len() >= 20);
 }
+
+/// Rules read facts; they never reach into another rule (`super::`, `crate::rules::<layer>::`).
+#[test]
+fn rules_do_not_use_each_other() {
+    let mut offenders = Vec::new();
+    for layer in std::fs::read_dir("src/rules").unwrap() {
+        let layer = layer.unwrap().path();
+        if !layer.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&layer).unwrap() {
+            let file = file.unwrap().path();
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            let layers = [
+                "cicd", "compute", "control", "data", "dns", "gitops", "input",
+            ];
+            let layers = layers.iter().chain(&["network", "security"]);
+            if code.contains("super::")
+                || layers
+                    .clone()
+                    .any(|l| code.contains(&format!("crate::rules::{l}::")))
+            {
+                offenders.push(file.display().to_string());
+            }
+        }
+    }
+    assert!(offenders.is_empty(), "{offenders:?}");
+}

@@ -594,3 +594,23 @@ pub fn record_identity(model: &Model, r: &TfResource) -> Option<(String, String)
     };
     Some((format!("{}|{zone}", r.root), fqdn))
 }
+
+/// Whether Route 53 checks the health of what an `aws_route53_record` answers with: it names a
+/// health check that is not disabled (`health_check_id`), or it is an alias with
+/// `evaluate_target_health = true`. `None` when `evaluate_target_health` is not known.
+pub fn record_health_checked(model: &Model, r: &TfResource) -> Option<bool> {
+    let has_check = r.value("health_check_id").is_some_and(|id| {
+        !id.references().iter().any(|c| {
+            let check = model.tf(*c);
+            check.rtype == "aws_route53_health_check"
+                && check.value("disabled").and_then(Value::as_bool) == Some(true)
+        })
+    });
+    if has_check {
+        return Some(true);
+    }
+    match r.attr_in("alias", "evaluate_target_health") {
+        Some(a) => a.value.as_bool(),
+        None => Some(false),
+    }
+}

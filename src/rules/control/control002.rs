@@ -2,12 +2,11 @@
 //! exactly like 3, but need a larger quorum and split evenly across two zones.
 
 use crate::facts::ControlComponent;
-use crate::rules::control::control001::members;
 use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let etcd = cx.facts.control_plane(ControlComponent::Etcd);
-    let Some((n, label)) = members(cx.model, &etcd) else {
+    let Some((n, label)) = cx.facts.etcd_members.clone() else {
         return;
     };
     // Two members (or fewer) is CONTROL001's case.

@@ -1,26 +1,7 @@
 //! DNS002: a PRIMARY failover record without a health check: Route 53 never fails over.
 
+use crate::facts::terraform::record_health_checked;
 use crate::rules::prelude::*;
-
-/// `true` when an alias record lets Route 53 judge the target's health itself.
-pub fn evaluates_target_health(r: &TfResource) -> Option<bool> {
-    match r.attr_in("alias", "evaluate_target_health") {
-        Some(a) => a.value.as_bool(),
-        None => Some(false),
-    }
-}
-
-/// `true` when the record names a health check that is not disabled.
-pub fn has_health_check(model: &crate::model::Model, r: &TfResource) -> bool {
-    let Some(id) = r.value("health_check_id") else {
-        return false;
-    };
-    !id.references().iter().any(|c| {
-        let check = model.tf(*c);
-        check.rtype == "aws_route53_health_check"
-            && check.value("disabled").and_then(Value::as_bool) == Some(true)
-    })
-}
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
@@ -42,10 +23,7 @@ pub fn check(cx: &mut RuleCx) {
             }
             _ => continue,
         }
-        if has_health_check(model, r) {
-            continue;
-        }
-        match evaluates_target_health(r) {
+        match record_health_checked(model, r) {
             Some(true) => {}
             Some(false) => {
                 cx.report(

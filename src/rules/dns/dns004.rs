@@ -1,6 +1,7 @@
 //! DNS004: weighted, latency, geolocation or geoproximity records without a health check:
 //! Route 53 keeps sending users to an endpoint that is down.
 
+use crate::facts::terraform::record_health_checked;
 use crate::rules::prelude::*;
 
 const POLICIES: &[&str] = &[
@@ -22,10 +23,7 @@ pub fn check(cx: &mut RuleCx) {
         else {
             continue;
         };
-        if super::dns002::has_health_check(model, r) {
-            continue;
-        }
-        match super::dns002::evaluates_target_health(r) {
+        match record_health_checked(model, r) {
             Some(true) => {}
             Some(false) => {
                 let kind = policy.kind.trim_end_matches("_routing_policy");
