@@ -6,6 +6,7 @@
 
 pub mod cicd;
 pub mod gitops;
+pub mod placement;
 pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -13,11 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::finding::{Label, Layer, count};
 use crate::model::{Model, Resource, ResourceId, Span, Val};
 
-pub const ZONE_KEYS: &[&str] = &[
-    "topology.kubernetes.io/zone",
-    "failure-domain.beta.kubernetes.io/zone",
-];
-pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
+pub use placement::{HOSTNAME_KEY, PodPlacement, ZONE_KEYS};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WorkloadKind {
@@ -133,7 +130,8 @@ pub struct Workload {
     /// Effective replicas; `None` when unknown (DaemonSets, non-integer values).
     pub replicas: Option<i64>,
     pub replica_source: ReplicaSource,
-    pub zone_spread: bool,
+    /// The zones its pods may run in, and whether they spread over zones.
+    pub placement: PodPlacement,
     /// Indices into [`Facts::pdbs`] whose selector matches the pods.
     pub pdbs: Vec<usize>,
 }
@@ -456,45 +454,6 @@ fn classify(r: &Resource, kind: WorkloadKind, containers: &[Container]) -> Role 
     Role::Application
 }
 
-/// Whether the pod spec spreads the pods (with these labels) over zones, or at least hosts.
-fn has_zone_spread(spec: Option<Val<'_>>, labels: &BTreeMap<String, String>) -> bool {
-    let Some(spec) = spec else {
-        return false;
-    };
-    let selects_self = |term: &Val<'_>| {
-        term.get("labelSelector")
-            .is_some_and(|s| Selector::from_label_selector(&s).matches(labels))
-    };
-    let key_is = |term: &Val<'_>, keys: &[&str]| {
-        term.get("topologyKey")
-            .and_then(|k| k.as_str())
-            .is_some_and(|k| keys.contains(&k))
-    };
-    let spread = spec.get("topologySpreadConstraints").is_some_and(|list| {
-        list.items()
-            .any(|t| key_is(&t, ZONE_KEYS) && selects_self(&t))
-    });
-    if spread {
-        return true;
-    }
-    let Some(anti) = spec.path(&["affinity", "podAntiAffinity"]) else {
-        return false;
-    };
-    let zone_or_host: Vec<&str> = ZONE_KEYS.iter().copied().chain([HOSTNAME_KEY]).collect();
-    let required = anti
-        .get("requiredDuringSchedulingIgnoredDuringExecution")
-        .into_iter()
-        .flat_map(|l| l.items());
-    let preferred = anti
-        .get("preferredDuringSchedulingIgnoredDuringExecution")
-        .into_iter()
-        .flat_map(|l| l.items())
-        .filter_map(|p| p.get("podAffinityTerm"));
-    required
-        .chain(preferred)
-        .any(|t| key_is(&t, &zone_or_host) && selects_self(&t))
-}
-
 /// A Kubernetes Ingress (networking.k8s.io, or the legacy extensions group).
 pub fn is_ingress(r: &Resource) -> bool {
     r.kind == "Ingress" && matches!(r.group(), "networking.k8s.io" | "extensions")
@@ -681,7 +640,7 @@ impl Facts {
             facts.workloads.push(Workload {
                 res: id,
                 kind,
-                zone_spread: has_zone_spread(spec, &pod_labels),
+                placement: placement::pod_placement(spec, &pod_labels),
                 pod_labels,
                 containers,
                 role,
@@ -823,7 +782,7 @@ impl Facts {
     pub fn unspread(&self, role: impl Fn(&Role) -> bool) -> impl Iterator<Item = (&Workload, i64)> {
         self.workloads.iter().filter_map(move |w| {
             let n = w.replicas.filter(|&n| n >= 2)?;
-            (w.kind.is_replicated() && role(&w.role) && !w.zone_spread).then_some((w, n))
+            (w.kind.is_replicated() && role(&w.role) && !w.placement.zone_spread).then_some((w, n))
         })
     }
 

@@ -1,0 +1,267 @@
+//! Where a Kubernetes workload's pods can run: the zones its pod template allows (a zone
+//! `nodeSelector`, required node affinity on a zone key) and whether it spreads its pods over
+//! zones (or hosts). Later questions such as "what runs in us-west-2a" read this.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::Selector;
+use crate::model::{Span, Val};
+
+pub const ZONE_KEYS: &[&str] = &[
+    "topology.kubernetes.io/zone",
+    "failure-domain.beta.kubernetes.io/zone",
+];
+pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
+
+/// The placement of a workload's pods.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PodPlacement {
+    /// The zones the pods may run in; `None` when the pod template does not restrict zones
+    /// (any zone of the cluster).
+    pub zones: Option<BTreeSet<String>>,
+    /// Where the zones are restricted: the first zone value of the `nodeSelector`, else of the
+    /// required node affinity, with which of the two it is.
+    pub restricted_at: Option<(Span, Restriction)>,
+    /// A zone `topologySpreadConstraints` entry, or a zone or host `podAntiAffinity` term,
+    /// selects the pods' own labels.
+    pub zone_spread: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Restriction {
+    NodeSelector,
+    NodeAffinity,
+}
+
+impl Restriction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Restriction::NodeSelector => "nodeSelector",
+            Restriction::NodeAffinity => "required node affinity",
+        }
+    }
+}
+
+impl PodPlacement {
+    /// Whether the pods can be scheduled in `zone`.
+    pub fn can_run_in(&self, zone: &str) -> bool {
+        self.zones.as_ref().is_none_or(|z| z.contains(zone))
+    }
+
+    /// The one zone the pods are confined to, if the template allows exactly one.
+    pub fn single_zone(&self) -> Option<&str> {
+        let zones = self.zones.as_ref()?;
+        (zones.len() == 1).then(|| zones.first().map(String::as_str))?
+    }
+}
+
+/// The placement of pods with `labels` and the pod spec `spec` (`None`: no pod spec).
+pub fn pod_placement(spec: Option<Val<'_>>, labels: &BTreeMap<String, String>) -> PodPlacement {
+    let Some(spec) = spec else {
+        return PodPlacement::default();
+    };
+    let mut placement = PodPlacement {
+        zone_spread: has_zone_spread(&spec, labels),
+        ..PodPlacement::default()
+    };
+    // nodeSelector: every key must match, so a zone key confines the pods to its value.
+    if let Some((_, v)) = spec.get("nodeSelector").and_then(|ns| {
+        ns.entries()
+            .into_iter()
+            .find(|(k, _)| ZONE_KEYS.contains(k))
+    }) {
+        placement.zones = Some(BTreeSet::from([v.scalar_text().unwrap_or_default()]));
+        placement.restricted_at = Some((v.field_span(), Restriction::NodeSelector));
+    }
+    if let Some((zones, at)) = affinity_zones(&spec) {
+        placement.zones = Some(match placement.zones.take() {
+            Some(selected) => selected.intersection(&zones).cloned().collect(),
+            None => zones,
+        });
+        placement
+            .restricted_at
+            .get_or_insert((at, Restriction::NodeAffinity));
+    }
+    placement
+}
+
+/// The zones required node affinity allows, when it restricts them: its `nodeSelectorTerms`
+/// are alternatives (a node matching any term will do), the `matchExpressions` of a term all
+/// apply. A term without an `In` on a zone key allows every zone, and so then does the
+/// affinity. With the span of the first zone value that restricts.
+fn affinity_zones(spec: &Val<'_>) -> Option<(BTreeSet<String>, Span)> {
+    let terms = spec.path(&[
+        "affinity",
+        "nodeAffinity",
+        "requiredDuringSchedulingIgnoredDuringExecution",
+        "nodeSelectorTerms",
+    ])?;
+    let mut allowed = BTreeSet::new();
+    let mut at = None;
+    let mut any_term = false;
+    for term in terms.items() {
+        any_term = true;
+        let mut term_zones: Option<BTreeSet<String>> = None;
+        for e in term
+            .get("matchExpressions")
+            .into_iter()
+            .flat_map(|exprs| exprs.items())
+        {
+            let key = e.get("key").and_then(|k| k.as_str());
+            let op = e.get("operator").and_then(|o| o.as_str());
+            if !key.is_some_and(|k| ZONE_KEYS.contains(&k)) || op != Some("In") {
+                continue;
+            }
+            let values: Vec<Val<'_>> = e
+                .get("values")
+                .into_iter()
+                .flat_map(|v| v.items())
+                .collect();
+            let zones: BTreeSet<String> = values.iter().filter_map(|v| v.scalar_text()).collect();
+            if values.len() != zones.len() {
+                // A value that is not a plain string: the zones are not known.
+                return None;
+            }
+            if let Some(first) = values.first() {
+                at.get_or_insert(first.span());
+            }
+            term_zones = Some(match term_zones {
+                Some(z) => z.intersection(&zones).cloned().collect(),
+                None => zones,
+            });
+        }
+        allowed.extend(term_zones?);
+    }
+    (any_term).then_some((allowed, at?))
+}
+
+/// Whether the pod spec spreads the pods (with these labels) over zones, or at least hosts.
+fn has_zone_spread(spec: &Val<'_>, labels: &BTreeMap<String, String>) -> bool {
+    let selects_self = |term: &Val<'_>| {
+        term.get("labelSelector")
+            .is_some_and(|s| Selector::from_label_selector(&s).matches(labels))
+    };
+    let key_is = |term: &Val<'_>, keys: &[&str]| {
+        term.get("topologyKey")
+            .and_then(|k| k.as_str())
+            .is_some_and(|k| keys.contains(&k))
+    };
+    let spread = spec.get("topologySpreadConstraints").is_some_and(|list| {
+        list.items()
+            .any(|t| key_is(&t, ZONE_KEYS) && selects_self(&t))
+    });
+    if spread {
+        return true;
+    }
+    let Some(anti) = spec.path(&["affinity", "podAntiAffinity"]) else {
+        return false;
+    };
+    let zone_or_host: Vec<&str> = ZONE_KEYS.iter().copied().chain([HOSTNAME_KEY]).collect();
+    let required = anti
+        .get("requiredDuringSchedulingIgnoredDuringExecution")
+        .into_iter()
+        .flat_map(|l| l.items());
+    let preferred = anti
+        .get("preferredDuringSchedulingIgnoredDuringExecution")
+        .into_iter()
+        .flat_map(|l| l.items())
+        .filter_map(|p| p.get("podAffinityTerm"));
+    required
+        .chain(preferred)
+        .any(|t| key_is(&t, &zone_or_host) && selects_self(&t))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::ingest::yaml;
+    use crate::model::SourceFile;
+
+    fn placement(spec: &str) -> PodPlacement {
+        let file = SourceFile::new("p.yaml".into(), Arc::from(spec));
+        let parsed = yaml::parse(&file);
+        let doc = &parsed.documents[0];
+        let labels = BTreeMap::from([("app".to_string(), "web".to_string())]);
+        pod_placement(Some(doc.tree.val(doc.root)), &labels)
+    }
+
+    fn zones(p: &PodPlacement) -> Option<Vec<&str>> {
+        p.zones
+            .as_ref()
+            .map(|z| z.iter().map(String::as_str).collect())
+    }
+
+    const AFFINITY: &str = "affinity:\n  nodeAffinity:\n    requiredDuringSchedulingIgnoredDuringExecution:\n      nodeSelectorTerms:\n";
+
+    #[test]
+    fn unrestricted_pods_run_anywhere() {
+        let p = placement("containers: []\n");
+        assert_eq!(zones(&p), None);
+        assert!(p.can_run_in("us-west-2a") && p.single_zone().is_none());
+        assert!(!p.zone_spread);
+    }
+
+    #[test]
+    fn node_selector_and_affinity_narrow_the_zones() {
+        let p =
+            placement("nodeSelector:\n  topology.kubernetes.io/zone: us-west-2a\n  disk: ssd\n");
+        assert_eq!(zones(&p), Some(vec!["us-west-2a"]));
+        assert_eq!(p.single_zone(), Some("us-west-2a"));
+        assert_eq!(
+            p.restricted_at.map(|r| r.1),
+            Some(Restriction::NodeSelector)
+        );
+        assert!(p.can_run_in("us-west-2a") && !p.can_run_in("us-west-2b"));
+
+        // Terms are alternatives: their zones add up.
+        let p = placement(&format!(
+            "{AFFINITY}        - matchExpressions:\n            - {{key: topology.kubernetes.io/zone, operator: In, values: [a]}}\n        - matchExpressions:\n            - {{key: failure-domain.beta.kubernetes.io/zone, operator: In, values: [b, c]}}\n"
+        ));
+        assert_eq!(zones(&p), Some(vec!["a", "b", "c"]));
+        assert_eq!(
+            p.restricted_at.map(|r| r.1),
+            Some(Restriction::NodeAffinity)
+        );
+
+        // The expressions of one term all apply.
+        let p = placement(&format!(
+            "{AFFINITY}        - matchExpressions:\n            - {{key: topology.kubernetes.io/zone, operator: In, values: [a, b]}}\n            - {{key: topology.kubernetes.io/zone, operator: In, values: [b, c]}}\n"
+        ));
+        assert_eq!(p.single_zone(), Some("b"));
+
+        // A nodeSelector and the affinity both apply.
+        let p = placement(&format!(
+            "nodeSelector:\n  topology.kubernetes.io/zone: a\n{AFFINITY}        - matchExpressions:\n            - {{key: topology.kubernetes.io/zone, operator: In, values: [a, b]}}\n"
+        ));
+        assert_eq!(p.single_zone(), Some("a"));
+        assert_eq!(
+            p.restricted_at.map(|r| r.1),
+            Some(Restriction::NodeSelector)
+        );
+    }
+
+    #[test]
+    fn terms_that_do_not_restrict_zones_allow_all() {
+        for term in [
+            "            - {key: topology.kubernetes.io/zone, operator: NotIn, values: [a]}\n",
+            "            - {key: kubernetes.io/arch, operator: In, values: [arm64]}\n",
+            "            - {key: topology.kubernetes.io/zone, operator: In, values: [\"${ZONE}\", {x: 1}]}\n",
+        ] {
+            let p = placement(&format!(
+                "{AFFINITY}        - matchExpressions:\n            - {{key: topology.kubernetes.io/zone, operator: In, values: [a]}}\n        - matchExpressions:\n{term}"
+            ));
+            assert_eq!(zones(&p), None, "{term}");
+        }
+    }
+
+    #[test]
+    fn spread_over_zones_or_hosts() {
+        let spread = "topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: topology.kubernetes.io/zone\n    whenUnsatisfiable: ScheduleAnyway\n    labelSelector:\n      matchLabels:\n        app: web\n";
+        assert!(placement(spread).zone_spread);
+        assert!(!placement(&spread.replace("app: web", "app: other")).zone_spread);
+        let anti = "affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 100\n        podAffinityTerm:\n          topologyKey: kubernetes.io/hostname\n          labelSelector:\n            matchLabels:\n              app: web\n";
+        assert!(placement(anti).zone_spread);
+    }
+}
