@@ -1,0 +1,218 @@
+//! Terraform's string functions (`format`, `join`, `split`, `replace`, `substr`, ...).
+
+use super::{FnResult, MAX_STRING_BYTES, int, list_of, string, to_string, too_long, want};
+use crate::model::terraform::Value;
+
+/// The string functions that need every argument known; `None`: not one of them.
+pub(super) fn strict(name: &str, args: &[Value]) -> Option<FnResult> {
+    Some(match name {
+        "format" => format_call(name, args),
+        "join" => join(name, args),
+        "split" => split(name, args),
+        "lower" | "upper" | "trimspace" => lower_upper_trimspace(name, args),
+        "trimprefix" | "trimsuffix" | "trim" | "startswith" | "endswith" | "strcontains" => {
+            trim_or_test(name, args)
+        }
+        "replace" => replace(name, args),
+        "substr" => substr(name, args),
+        _ => return None,
+    })
+}
+
+/// `format(spec, values...)`.
+fn format_call(name: &str, args: &[Value]) -> FnResult {
+    let (fmt, rest) = args.split_first().ok_or("format() needs a format string")?;
+    format(&string(fmt, name)?, rest)
+}
+
+fn join(name: &str, args: &[Value]) -> FnResult {
+    want(args, 2, name)?;
+    let sep = string(&args[0], name)?;
+    let parts = list_of(&args[1], name)?
+        .iter()
+        .map(|v| string(v, name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let bytes = parts.iter().map(String::len).sum::<usize>()
+        + sep.len().saturating_mul(parts.len().saturating_sub(1));
+    if bytes > MAX_STRING_BYTES {
+        return Err(too_long(name, bytes));
+    }
+    Ok(Value::String(parts.join(&sep)))
+}
+
+fn split(name: &str, args: &[Value]) -> FnResult {
+    want(args, 2, name)?;
+    let (sep, s) = (string(&args[0], name)?, string(&args[1], name)?);
+    if sep.is_empty() {
+        return Err("split(): empty separator".into());
+    }
+    Ok(Value::List(
+        s.split(&sep)
+            .map(|p| Value::String(p.to_string()))
+            .collect(),
+    ))
+}
+
+/// `lower(s)`, `upper(s)` and `trimspace(s)`.
+fn lower_upper_trimspace(name: &str, args: &[Value]) -> FnResult {
+    want(args, 1, name)?;
+    let s = string(&args[0], name)?;
+    Ok(Value::String(match name {
+        "lower" => s.to_lowercase(),
+        "upper" => s.to_uppercase(),
+        _ => s.trim().to_string(),
+    }))
+}
+
+/// `trimprefix`, `trimsuffix`, `trim`, `startswith`, `endswith` and `strcontains`: a string
+/// and a second string.
+fn trim_or_test(name: &str, args: &[Value]) -> FnResult {
+    want(args, 2, name)?;
+    let (s, p) = (string(&args[0], name)?, string(&args[1], name)?);
+    Ok(match name {
+        "trimprefix" => Value::String(s.strip_prefix(&p).unwrap_or(&s).to_string()),
+        "trimsuffix" => Value::String(s.strip_suffix(&p).unwrap_or(&s).to_string()),
+        "trim" => Value::String(s.trim_matches(|c| p.contains(c)).to_string()),
+        "startswith" => Value::Bool(s.starts_with(&p)),
+        "endswith" => Value::Bool(s.ends_with(&p)),
+        _ => Value::Bool(s.contains(&p)),
+    })
+}
+
+fn replace(name: &str, args: &[Value]) -> FnResult {
+    want(args, 3, name)?;
+    let (s, from, to) = (
+        string(&args[0], name)?,
+        string(&args[1], name)?,
+        string(&args[2], name)?,
+    );
+    if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
+        // A regular expression: not evaluated.
+        return Ok(Value::UNKNOWN);
+    }
+    if to.len() > from.len() && !from.is_empty() {
+        let bytes = s.len() + s.matches(&from).count() * (to.len() - from.len());
+        if bytes > MAX_STRING_BYTES {
+            return Err(too_long(name, bytes));
+        }
+    }
+    if from.is_empty() {
+        // Go's strings.Replace with an empty old string inserts `to` around every
+        // character.
+        let bytes = s.len() + (s.chars().count() + 1).saturating_mul(to.len());
+        if bytes > MAX_STRING_BYTES {
+            return Err(too_long(name, bytes));
+        }
+    }
+    Ok(Value::String(s.replace(&from, &to)))
+}
+
+fn substr(name: &str, args: &[Value]) -> FnResult {
+    want(args, 3, name)?;
+    let s = string(&args[0], name)?;
+    let (off, len) = (int(&args[1], name)?, int(&args[2], name)?);
+    let chars: Vec<char> = s.chars().collect();
+    let off = if off < 0 {
+        (chars.len() as i64 + off).max(0)
+    } else {
+        off
+    } as usize;
+    let off = off.min(chars.len());
+    let end = if len < 0 {
+        chars.len()
+    } else {
+        (off + len as usize).min(chars.len())
+    };
+    Ok(Value::String(chars[off..end].iter().collect()))
+}
+
+/// `format` with Terraform's verbs: %s %d %f %v %q %t %%, with optional width/precision.
+fn format(fmt: &str, args: &[Value]) -> FnResult {
+    let mut out = String::new();
+    let mut chars = fmt.chars().peekable();
+    let mut next = args.iter();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut spec = String::new();
+        while let Some(&d) = chars.peek() {
+            if d.is_ascii_digit() || matches!(d, '.' | '-' | '+' | '#' | ' ') {
+                spec.push(d);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let verb = chars.next().ok_or("format(): dangling %")?;
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        let arg = next
+            .next()
+            .ok_or("format(): not enough arguments for the format string")?;
+        // Widths and precisions past the longest string are refused before anything is built.
+        let number = |digits: &str| -> Result<Option<usize>, String> {
+            if digits.is_empty() {
+                return Ok(None);
+            }
+            match digits.parse::<usize>() {
+                Ok(n) if n <= MAX_STRING_BYTES => Ok(Some(n)),
+                _ => Err(too_long("format", MAX_STRING_BYTES.saturating_add(1))),
+            }
+        };
+        let flags = spec.trim_start_matches(['-', '+', '#', ' ']);
+        let (width, precision) = match flags.split_once('.') {
+            Some((w, p)) => (number(w)?, Some(number(p)?.unwrap_or(0))),
+            None => (number(flags)?, None),
+        };
+        let text = match verb {
+            's' | 'v' => to_string(arg).unwrap_or_else(|| {
+                let mut s = String::new();
+                arg.write_hcl(&mut s, MAX_STRING_BYTES);
+                s
+            }),
+            'q' => format!("{:?}", to_string(arg).unwrap_or_default()),
+            't' => arg
+                .as_bool()
+                .ok_or("format(): %t needs a bool")?
+                .to_string(),
+            'd' => (arg.as_f64().ok_or("format(): %d needs a number")?.trunc() as i64).to_string(),
+            'f' => fixed(
+                arg.as_f64().ok_or("format(): %f needs a number")?,
+                precision.unwrap_or(6),
+            ),
+            other => return Err(format!("format(): unsupported verb %{other}")),
+        };
+        let pad = width.unwrap_or(0).saturating_sub(text.chars().count());
+        let bytes = out.len() + text.len() + pad;
+        if bytes > MAX_STRING_BYTES {
+            return Err(too_long("format", bytes));
+        }
+        let zero = spec.starts_with('0') && verb == 'd';
+        if spec.starts_with('-') {
+            out.push_str(&text);
+            out.push_str(&" ".repeat(pad));
+        } else {
+            out.push_str(&(if zero { "0" } else { " " }).repeat(pad));
+            out.push_str(&text);
+        }
+        if out.len() > MAX_STRING_BYTES {
+            return Err(too_long("format", out.len()));
+        }
+    }
+    Ok(Value::String(out))
+}
+
+/// `x` with `precision` digits after the point. A double's exact decimal expansion ends within
+/// 1,100 digits of the point, so longer precisions are that expansion padded with zeros.
+fn fixed(x: f64, precision: usize) -> String {
+    const EXACT: usize = 1_100;
+    let mut s = format!("{:.*}", precision.min(EXACT), x);
+    if precision > EXACT && x.is_finite() {
+        s.extend(std::iter::repeat_n('0', precision - EXACT));
+    }
+    s
+}
