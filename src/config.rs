@@ -13,6 +13,8 @@ use crate::finding::{Layer, Severity};
 use crate::model::{SourceFile, Span, Val};
 
 /// Config file names looked for, in order.
+pub use crate::ingest::helm::ChartConfig;
+
 pub const FILE_NAMES: &[&str] = crate::discover::CONFIG_FILE_NAMES;
 
 /// A rule's settings.
@@ -21,16 +23,6 @@ pub struct RuleConfig {
     pub enabled: Option<bool>,
     pub severity: Option<Severity>,
     pub params: BTreeMap<String, i64>,
-}
-
-/// Helm values for the charts under one directory.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ChartConfig {
-    /// The chart directory (resolved against the config's directory).
-    pub dir: PathBuf,
-    pub values: Vec<PathBuf>,
-    /// `key=value` assignments, Helm's `--set` syntax.
-    pub set: Vec<String>,
 }
 
 /// A loaded configuration (empty when there is none).

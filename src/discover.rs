@@ -57,6 +57,17 @@ pub enum FileKind {
     Json,
 }
 
+/// The path that stands for standard input.
+pub const STDIN: &str = "-";
+
+/// `true` for files Terraform merges into others (`override.tf`, `*_override.tf`): spoflint
+/// does not apply overrides, so it does not read them as separate declarations.
+pub fn is_override_file(path: &Path) -> bool {
+    path.file_stem()
+        .and_then(|s| s.to_str())
+        .is_some_and(|s| s == "override" || s.ends_with("_override"))
+}
+
 /// The kind of a file by its name; `None` for files a directory walk does not read.
 pub fn file_kind(path: &Path) -> Option<FileKind> {
     let name = path
@@ -68,9 +79,7 @@ pub fn file_kind(path: &Path) -> Option<FileKind> {
     }
     match path.extension().and_then(|e| e.to_str()) {
         Some("yaml" | "yml") => Some(FileKind::Yaml),
-        Some("tf") if !crate::ingest::terraform::is_override_file(path) => {
-            Some(FileKind::Terraform)
-        }
+        Some("tf") if !is_override_file(path) => Some(FileKind::Terraform),
         Some("tfvars") => Some(FileKind::TfVars),
         Some("json") => Some(FileKind::Json),
         _ => None,
@@ -203,7 +212,7 @@ impl GitRules {
     fn new(roots: &[PathBuf], cwd: &Path, exclude: Option<ignore::gitignore::Gitignore>) -> Self {
         let tops = roots
             .iter()
-            .filter(|r| r.as_os_str() != crate::ingest::STDIN)
+            .filter(|r| r.as_os_str() != STDIN)
             .map(|r| {
                 let abs = normalize(&cwd.join(r));
                 let repo = repository_root(&abs);
@@ -300,7 +309,7 @@ fn discover_inner(roots: &[PathBuf], left_out: LeftOut) -> Result<Discovered, Di
     let mut found = Discovered::default();
     let mut dirs = Vec::new();
     for root in roots {
-        if root.as_os_str() == crate::ingest::STDIN {
+        if root.as_os_str() == STDIN {
             found.yaml_files.push(root.clone());
             continue;
         }

@@ -95,21 +95,33 @@ impl fmt::Display for Layer {
     }
 }
 
-/// A span in a file with a short caption.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Label {
+pub use crate::model::Label;
+
+/// A problem with the input itself, reported under one of the `INPUT` rules.
+#[derive(Debug)]
+pub struct InputIssue {
+    pub rule: &'static str,
     pub source: SourceId,
     pub span: Span,
-    pub text: String,
+    pub message: String,
+    pub help: String,
 }
 
-impl Label {
-    pub fn new(source: SourceId, span: Span, text: impl Into<String>) -> Self {
-        Label {
-            source,
-            span,
-            text: text.into(),
-        }
+/// An INPUT007 finding: a bug (a panic) stopped spoflint while `what` (e.g. "reading this
+/// file"); `consequence` says what is missing from the scan because of it.
+pub fn internal_error(
+    source: SourceId,
+    span: Span,
+    what: &str,
+    panic: &str,
+    consequence: &str,
+) -> InputIssue {
+    InputIssue {
+        rule: "INPUT007",
+        source,
+        span,
+        message: format!("internal error while {what}: {panic}; {consequence}"),
+        help: "this is a bug in spoflint, not in your files: please report it with the input that causes it; the rest of the scan went on".to_string(),
     }
 }
 

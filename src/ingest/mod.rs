@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::discover::{Discovered, FileKind, display_path, file_kind, normalize};
+use crate::discover::{Discovered, FileKind, STDIN, display_path, file_kind, normalize};
 use crate::model::{Model, Resource, SourceFile, SourceId, Span};
 
 pub use terraform::Inputs;
@@ -20,33 +20,8 @@ pub use terraform::Inputs;
 /// Largest file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// A problem with the input itself, reported under one of the `INPUT` rules.
-#[derive(Debug)]
-pub struct InputIssue {
-    pub rule: &'static str,
-    pub source: SourceId,
-    pub span: Span,
-    pub message: String,
-    pub help: String,
-}
-
-/// An INPUT007 finding: a bug (a panic) stopped spoflint while `what` (e.g. "reading this
-/// file"); `consequence` says what is missing from the scan because of it.
-pub fn internal_error(
-    source: SourceId,
-    span: Span,
-    what: &str,
-    panic: &str,
-    consequence: &str,
-) -> InputIssue {
-    InputIssue {
-        rule: "INPUT007",
-        source,
-        span,
-        message: format!("internal error while {what}: {panic}; {consequence}"),
-        help: "this is a bug in spoflint, not in your files: please report it with the input that causes it; the rest of the scan went on".to_string(),
-    }
-}
+pub use crate::finding::{InputIssue, internal_error};
+pub use crate::model::source::{COMMAND_LINE_SOURCE, CONFIG_SET_SOURCE};
 
 struct FileResult {
     path: PathBuf,
@@ -81,9 +56,6 @@ impl FileResult {
         }
     }
 }
-
-/// The path that stands for standard input.
-pub const STDIN: &str = "-";
 
 /// Reads at most `MAX_FILE_BYTES` (+1, to tell that the limit was passed).
 fn read_limited(mut reader: impl Read) -> std::io::Result<Vec<u8>> {
@@ -565,13 +537,6 @@ pub fn render_charts(
     }
     manifests
 }
-
-/// The source that holds `--set` values given on the command line (or globally in the
-/// configuration).
-pub const COMMAND_LINE_SOURCE: &str = "<command line>";
-
-/// The source that holds the configuration's per-chart `set` values.
-pub const CONFIG_SET_SOURCE: &str = "<configuration helm.charts set>";
 
 /// Reads Helm values files and `--set` assignments into user values; `set_source` names the
 /// source the assignments are shown in.

@@ -1,11 +1,12 @@
 //! The format-independent resource model.
 
+pub mod provenance;
 pub mod resource;
 pub mod source;
 pub mod terraform;
 pub mod tree;
 
 pub use resource::{Model, Resource, ResourceId};
-pub use source::{LineCol, SourceFile, SourceId, Sources, Span};
+pub use source::{Label, LineCol, SourceFile, SourceId, Sources, Span};
 pub use terraform::{TfId, TfResource};
 pub use tree::{NodeId, NodeKind, Tree, Val};

@@ -44,17 +44,17 @@ impl Resource {
     }
 
     /// A label on the resource as a whole (its `kind:` line).
-    pub fn header_label(&self, text: impl Into<String>) -> crate::finding::Label {
-        crate::finding::Label::new(self.source, self.header, text)
+    pub fn header_label(&self, text: impl Into<String>) -> super::Label {
+        super::Label::new(self.source, self.header, text)
     }
 
     /// A label on the field at `path`, or on the resource header when the field is absent.
-    pub fn field_label(&self, path: &[&str], text: impl Into<String>) -> crate::finding::Label {
+    pub fn field_label(&self, path: &[&str], text: impl Into<String>) -> super::Label {
         let span = self
             .root()
             .path(path)
             .map_or(self.header, |v| v.field_span());
-        crate::finding::Label::new(self.source, span, text)
+        super::Label::new(self.source, span, text)
     }
 }
 
@@ -67,7 +67,7 @@ pub struct Model {
     /// Terraform resource instances (managed resources; data sources are not infrastructure).
     pub terraform: Vec<super::TfResource>,
     /// Where values printed into rendered Helm templates came from.
-    pub helm_traces: Vec<crate::ingest::helm::ValueTrace>,
+    pub helm_traces: Vec<super::provenance::ValueTrace>,
     /// Sources that are options rather than scanned files (`--var-file`, `--values`, `--set`).
     pub option_sources: usize,
 }

@@ -143,6 +143,31 @@ impl Sources {
     }
 }
 
+/// The source that holds `--set` values given on the command line (or globally in the
+/// configuration).
+pub const COMMAND_LINE_SOURCE: &str = "<command line>";
+
+/// The source that holds the configuration's per-chart `set` values.
+pub const CONFIG_SET_SOURCE: &str = "<configuration helm.charts set>";
+
+/// A span in a file with a short caption.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub source: SourceId,
+    pub span: Span,
+    pub text: String,
+}
+
+impl Label {
+    pub fn new(source: SourceId, span: Span, text: impl Into<String>) -> Self {
+        Label {
+            source,
+            span,
+            text: text.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::Label;
 use super::source::{SourceId, Span};
-use crate::finding::Label;
 
 /// Index of a resource instance in [`super::Model::terraform`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

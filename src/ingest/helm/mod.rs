@@ -46,7 +46,7 @@ pub struct HelmOptions {
     pub namespace: String,
     /// Values for the charts in (or under) given directories, from the configuration;
     /// applied after `values_files` and `set`.
-    pub charts: Vec<crate::config::ChartConfig>,
+    pub charts: Vec<ChartConfig>,
 }
 
 #[derive(Debug, Clone)]
@@ -64,22 +64,17 @@ pub struct UserValues {
     pub set: Vec<(SourceId, Span, String)>,
 }
 
-/// Where a value printed into a template came from.
-#[derive(Debug, Clone)]
-pub struct ValueTrace {
-    /// The action in the template that printed it.
-    pub source: SourceId,
-    pub span: Span,
-    /// The `key: value` it came from (a values file, or the `--set` list).
-    pub value_source: SourceId,
-    pub value_span: Span,
-    /// Dotted values path: `controller.replicaCount`.
-    pub path: String,
-    /// The key is not set (the span is its parent's).
-    pub missing: bool,
-    /// A condition (`if`/`with`/`range`) that was false, rather than a printed value.
-    pub condition: bool,
+/// Helm values for the charts under one directory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChartConfig {
+    /// The chart directory (resolved against the config's directory).
+    pub dir: PathBuf,
+    pub values: Vec<PathBuf>,
+    /// `key=value` assignments, Helm's `--set` syntax.
+    pub set: Vec<String>,
 }
+
+pub use crate::model::provenance::ValueTrace;
 
 /// A rendered chart: its files, resources and traces, with chart-local source ids (and user
 /// values ids at [`USER_SOURCE_BASE`] and above) until [`ChartOutput::relocate`].
@@ -270,7 +265,7 @@ impl ChartOutput {
     /// The output of a chart whose rendering met a bug: an INPUT007 at its `Chart.yaml`.
     pub fn failed(dir: &Path, panic: &str) -> ChartOutput {
         let display = crate::discover::display_path(&dir.join("Chart.yaml"));
-        let issue = crate::ingest::internal_error(
+        let issue = crate::finding::internal_error(
             SourceId(0),
             Span::default(),
             "rendering this Helm chart",
@@ -602,9 +597,9 @@ pub fn annotate(findings: &mut [crate::finding::Finding], model: &crate::model::
 
 fn place(model: &crate::model::Model, source: SourceId) -> String {
     let file = &model.sources.get(source).path;
-    if file == crate::ingest::COMMAND_LINE_SOURCE {
+    if file == crate::model::source::COMMAND_LINE_SOURCE {
         "on the command line".to_string()
-    } else if file == crate::ingest::CONFIG_SET_SOURCE {
+    } else if file == crate::model::source::CONFIG_SET_SOURCE {
         "in the configuration's helm.charts set".to_string()
     } else {
         format!("in {file}")

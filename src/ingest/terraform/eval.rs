@@ -20,7 +20,7 @@ use hcl_edit::structure::{Attribute, Block, Body as HclBody};
 use hcl_edit::template::{Directive, Element, Template};
 
 use super::{CallDecl, Decl, ModuleDir, VarFile, funcs, header_span, span_of};
-use crate::ingest::InputIssue;
+use crate::finding::InputIssue;
 use crate::model::terraform::{
     Attr, Body, Mode, NestedBlock, Origin, Region, TfId, TfResource, Unknown, Value,
 };
@@ -288,7 +288,7 @@ pub fn evaluate<'m>(
                 // the whole root is dropped, and the failure is reported.
                 out.truncate(out_len);
                 issues.truncate(issues_len);
-                issues.push(crate::ingest::internal_error(
+                issues.push(crate::finding::internal_error(
                     m.first_source,
                     Span::default(),
                     &format!("evaluating root module `{}`", m.display),

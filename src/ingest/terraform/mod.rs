@@ -234,14 +234,6 @@ impl ModuleDir {
     }
 }
 
-/// `true` for files Terraform merges into others (`override.tf`, `*_override.tf`): spoflint
-/// does not apply overrides, so it does not read them as separate declarations.
-pub fn is_override_file(path: &Path) -> bool {
-    path.file_stem()
-        .and_then(|s| s.to_str())
-        .is_some_and(|s| s == "override" || s.ends_with("_override"))
-}
-
 /// Directories holding `.tf` files that no other scanned module calls as a local module.
 pub fn root_modules(modules: &BTreeMap<PathBuf, ModuleDir>) -> Vec<PathBuf> {
     let called: std::collections::HashSet<PathBuf> = modules
@@ -315,7 +307,7 @@ impl Collected {
         mut self,
         inputs: &Inputs,
         out: &mut Vec<crate::model::TfResource>,
-        issues: &mut Vec<crate::ingest::InputIssue>,
+        issues: &mut Vec<crate::finding::InputIssue>,
     ) {
         if self.modules.is_empty() {
             return;
