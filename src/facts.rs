@@ -7,6 +7,7 @@
 pub mod cicd;
 pub mod gitops;
 pub mod placement;
+pub mod providers;
 pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};

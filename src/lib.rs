@@ -14,6 +14,7 @@ pub mod ingest;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod scaffold;
 pub mod suppress;
 
 use std::path::PathBuf;

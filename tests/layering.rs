@@ -15,7 +15,7 @@ const LAYERS: &[&[&str]] = &[
     &["rules"],
     &["suppress", "config"],
     &["report"],
-    &["fuzzing", "lib", "main"],
+    &["fuzzing", "scaffold", "lib", "main"],
 ];
 
 /// The unit of a module path: the most specific entry of [`LAYERS`] that is a prefix of it.

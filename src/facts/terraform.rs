@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use super::providers::{self, PlacementVia, Private, ResourceType, aws};
 use crate::finding::{Label, Layer};
 use crate::model::terraform::{Attr, TfResource, Unknown, Value};
 use crate::model::{Model, TfId};
@@ -71,30 +72,6 @@ impl Zones {
     }
 }
 
-/// Attributes whose literal value names their resource (a bucket, a cluster, a database).
-const IDENTITY_ATTRS: &[(&str, &str)] = &[
-    ("aws_s3_bucket", "bucket"),
-    ("aws_rds_cluster", "cluster_identifier"),
-    ("aws_db_instance", "identifier"),
-];
-
-/// Global groups: (member type, the member's attribute naming the group, group type, the
-/// group's attribute naming the member it was created from).
-const GLOBAL_GROUPS: &[(&str, &str, &str, &str)] = &[
-    (
-        "aws_rds_cluster",
-        "global_cluster_identifier",
-        "aws_rds_global_cluster",
-        "source_db_cluster_identifier",
-    ),
-    (
-        "aws_elasticache_replication_group",
-        "global_replication_group_id",
-        "aws_elasticache_global_replication_group",
-        "primary_replication_group_id",
-    ),
-];
-
 /// The regions a resource and its copies are in.
 #[derive(Debug, Default)]
 pub struct Presence {
@@ -103,27 +80,6 @@ pub struct Presence {
     pub unknown: usize,
 }
 
-/// DNS zone resources: (type, attribute holding the domain, provider name).
-const DNS_ZONES: &[(&str, &str, &str)] = &[
-    ("aws_route53_zone", "name", "Route 53"),
-    ("cloudflare_zone", "zone", "Cloudflare"),
-    ("ns1_zone", "zone", "NS1"),
-    ("google_dns_managed_zone", "dns_name", "Google Cloud DNS"),
-    ("azurerm_dns_zone", "name", "Azure DNS"),
-];
-
-/// Kinds that must exist in a second region (the pair status is reported per kind).
-const PAIRED_KINDS: &[&str] = &[
-    "aws_eks_cluster",
-    "aws_rds_cluster",
-    "aws_db_instance",
-    "aws_elasticache_replication_group",
-    "aws_dynamodb_table",
-    "aws_s3_bucket",
-    "aws_kms_key",
-    "aws_secretsmanager_secret",
-];
-
 impl TfFacts {
     pub fn derive(model: &Model) -> TfFacts {
         let mut facts = TfFacts::default();
@@ -131,12 +87,10 @@ impl TfFacts {
         // reference: names given literally identify their resource too.
         let mut identities: HashMap<(&str, &str), TfId> = HashMap::new();
         for (id, r) in model.tf_iter() {
-            for (rtype, attr) in IDENTITY_ATTRS {
-                if r.rtype == *rtype
-                    && let Some(name) = r.value(attr).and_then(Value::as_str)
-                {
-                    identities.insert((r.root.as_str(), name), id);
-                }
+            if let Some(attr) = providers::kind(&r.rtype).and_then(|k| k.identity)
+                && let Some(name) = r.value(attr).and_then(Value::as_str)
+            {
+                identities.insert((r.root.as_str(), name), id);
             }
         }
         for (id, r) in model.tf_iter() {
@@ -160,17 +114,27 @@ impl TfFacts {
                 }
             }
         }
-        for &(rtype, attr, provider) in DNS_ZONES {
-            for id in facts.of_type(rtype).to_vec() {
+        for kind in providers::PROVIDERS.iter().flat_map(|p| p.dns_zones) {
+            for id in facts.of_type(kind.rtype).to_vec() {
                 let r = model.tf(id);
-                if is_private_zone(r) {
+                let private = match kind.private {
+                    Private::Never => false,
+                    Private::WithBlock(block) => r.body.block(block).is_some(),
+                    Private::WithValue(attr, value) => {
+                        r.value(attr).and_then(Value::as_str) == Some(value)
+                    }
+                };
+                if private {
                     continue;
                 }
                 let name = r
-                    .value(attr)
+                    .value(kind.domain_attr)
                     .or_else(|| r.value("name"))
                     .and_then(Value::as_str);
-                let zone = DnsZone { res: id, provider };
+                let zone = DnsZone {
+                    res: id,
+                    provider: kind.provider,
+                };
                 match name {
                     Some(domain) => facts
                         .dns_domains
@@ -181,21 +145,22 @@ impl TfFacts {
                 }
             }
         }
-        for id in facts.of_types(PLACED).collect::<Vec<_>>() {
-            if let Some(p) = facts.place(model, id) {
-                facts.placements.insert(id, p);
+        for kind in providers::kinds().filter(|k| !k.placement.is_empty()) {
+            for id in facts.of_type(kind.rtype).to_vec() {
+                if let Some(p) = facts.place(model, id, kind.placement) {
+                    facts.placements.insert(id, p);
+                }
             }
         }
-        facts.region_pairs = PAIRED_KINDS
-            .iter()
-            .filter(|k| !facts.of_type(k).is_empty())
-            .map(|&kind| {
+        facts.region_pairs = providers::kinds()
+            .filter(|k| k.paired && !facts.of_type(k.rtype).is_empty())
+            .map(|kind| {
                 let mut pair = RegionPair {
-                    kind,
+                    kind: kind.rtype.as_str(),
                     regions: BTreeSet::new(),
                     unknown: 0,
                 };
-                for &id in facts.of_type(kind) {
+                for &id in facts.of_type(kind.rtype) {
                     if model.tf(id).region_name().is_none() {
                         pair.unknown += 1;
                     }
@@ -208,17 +173,23 @@ impl TfFacts {
     }
 
     /// Instances of a resource type, in model order.
-    pub fn of_type(&self, rtype: &str) -> &[TfId] {
-        self.by_type.get(rtype).map_or(&[], Vec::as_slice)
+    pub fn of_type(&self, rtype: ResourceType) -> &[TfId] {
+        self.by_type.get(rtype.as_str()).map_or(&[], Vec::as_slice)
     }
 
     /// Instances of any of `types`.
-    pub fn of_types<'a>(&'a self, types: &'a [&str]) -> impl Iterator<Item = TfId> + 'a {
-        types.iter().flat_map(|t| self.of_type(t).iter().copied())
+    pub fn of_types<'a>(&'a self, types: &'a [ResourceType]) -> impl Iterator<Item = TfId> + 'a {
+        types.iter().flat_map(|t| self.of_type(*t).iter().copied())
     }
 
     /// Instances of `rtype` whose attribute `attr` refers to `target`.
-    pub fn referrers(&self, model: &Model, target: TfId, rtype: &str, attr: &str) -> Vec<TfId> {
+    pub fn referrers(
+        &self,
+        model: &Model,
+        target: TfId,
+        rtype: ResourceType,
+        attr: &str,
+    ) -> Vec<TfId> {
         self.referrers
             .get(&target)
             .into_iter()
@@ -241,12 +212,17 @@ impl TfFacts {
                 Value::Resource(id) | Value::Unknown(Unknown::Attr(id, _)) => Some(*id),
                 _ => None,
             };
-            match target.map(|id| (id, model.tf(id))) {
-                Some((id, s)) if s.rtype == "aws_subnet" || s.rtype == "aws_default_subnet" => {
+            let subnet = target.and_then(|id| {
+                let s = model.tf(id);
+                providers::subnet(&s.rtype).map(|kind| (id, s, kind))
+            });
+            match subnet {
+                Some((id, s, kind)) => {
                     zones.subnets.push(id);
-                    match s
-                        .value("availability_zone")
-                        .or_else(|| s.value("availability_zone_id"))
+                    match kind
+                        .zone_attrs
+                        .iter()
+                        .find_map(|a| s.value(a))
                         .and_then(Value::as_str)
                     {
                         Some(z) => {
@@ -255,7 +231,7 @@ impl TfFacts {
                         None => zones.unknown += 1,
                     }
                 }
-                _ => zones.unknown += 1,
+                None => zones.unknown += 1,
             }
         }
         zones
@@ -283,7 +259,8 @@ impl TfFacts {
         let mut labels = Vec::new();
         for &id in &zones.subnets {
             let s = model.tf(id);
-            let Some(attr) = s.attr("availability_zone") else {
+            let zone_attr = providers::subnet(&s.rtype).and_then(|k| k.zone_attrs.first());
+            let Some(attr) = zone_attr.and_then(|a| s.attr(a)) else {
                 continue;
             };
             let zone = attr.value.as_str().unwrap_or("unknown zone");
@@ -311,13 +288,9 @@ impl TfFacts {
             None => p.unknown += 1,
         };
         note(r.region_name());
-        let inline = match r.rtype.as_str() {
-            "aws_dynamodb_table" => Some("region_name"),
-            "aws_secretsmanager_secret" => Some("region"),
-            _ => None,
-        };
-        if let Some(attr) = inline {
-            for b in r.body.blocks("replica") {
+        let kind = providers::kind(&r.rtype);
+        if let Some((block, attr)) = kind.and_then(|k| k.inline_replicas) {
+            for b in r.body.blocks(block) {
                 note(b.body.value(attr).and_then(Value::as_str));
             }
         }
@@ -332,22 +305,16 @@ impl TfFacts {
     pub fn counterparts(&self, model: &Model, id: TfId) -> Vec<TfId> {
         let r = model.tf(id);
         let mut out = Vec::new();
-        let replica_links: &[(&str, &str)] = match r.rtype.as_str() {
-            "aws_kms_key" => &[("aws_kms_replica_key", "primary_key_arn")],
-            "aws_rds_cluster" => &[("aws_rds_cluster", "replication_source_identifier")],
-            "aws_db_instance" => &[("aws_db_instance", "replicate_source_db")],
-            "aws_dynamodb_table" => &[("aws_dynamodb_table_replica", "global_table_arn")],
-            _ => &[],
-        };
+        let replica_links = providers::kind(&r.rtype).map_or(&[][..], |k| k.replicas);
         for &(rtype, attr) in replica_links {
             out.extend(self.referrers(model, id, rtype, attr));
         }
         // Members of one global group stand for each other: those that join it, and the
         // one it was created from.
-        for &(member_type, member_attr, global_type, source_attr) in GLOBAL_GROUPS {
-            if r.rtype != member_type {
-                continue;
-            }
+        let groups = providers::PROVIDERS.iter().flat_map(|p| p.global_groups);
+        for g in groups.filter(|g| r.rtype == g.member) {
+            let (member_type, member_attr, global_type, source_attr) =
+                (g.member, g.member_attr, g.group, g.source_attr);
             let mut globals: Vec<TfId> = r
                 .value(member_attr)
                 .map(Value::references)
@@ -364,7 +331,7 @@ impl TfFacts {
                 );
             }
         }
-        if r.rtype == "aws_s3_bucket" {
+        if r.rtype == aws::S3_BUCKET {
             out.extend(self.replication_destinations(model, id));
         }
         out.retain(|c| *c != id);
@@ -389,7 +356,7 @@ impl TfFacts {
                         .map(Value::references)
                         .unwrap_or_default()
                     {
-                        if model.tf(target).rtype == "aws_s3_bucket" && !out.contains(&target) {
+                        if model.tf(target).rtype == aws::S3_BUCKET && !out.contains(&target) {
                             out.push(target);
                         }
                     }
@@ -399,7 +366,7 @@ impl TfFacts {
         for cfg in self.referrers(
             model,
             bucket,
-            "aws_s3_bucket_replication_configuration",
+            aws::S3_BUCKET_REPLICATION_CONFIGURATION,
             "bucket",
         ) {
             from_rules(&model.tf(cfg).body);
@@ -412,45 +379,10 @@ impl TfFacts {
 
     /// Layers the Terraform resources of the scan belong to.
     pub fn layers_present(&self) -> BTreeSet<Layer> {
-        let mut present = BTreeSet::new();
-        for rtype in self.by_type.keys() {
-            let layer = match rtype.as_str() {
-                "aws_lb"
-                | "aws_alb"
-                | "aws_elb"
-                | "aws_lb_target_group"
-                | "aws_alb_target_group" => Layer::Network,
-                "aws_autoscaling_group" | "aws_eks_node_group" | "aws_instance" => Layer::Compute,
-                "aws_eks_cluster" => Layer::Control,
-                "aws_db_instance"
-                | "aws_rds_cluster"
-                | "aws_elasticache_replication_group"
-                | "aws_elasticache_cluster"
-                | "aws_s3_bucket"
-                | "aws_dynamodb_table" => Layer::Data,
-                "aws_route53_zone"
-                | "aws_route53_record"
-                | "cloudflare_zone"
-                | "cloudflare_record"
-                | "ns1_zone"
-                | "google_dns_managed_zone"
-                | "azurerm_dns_zone" => Layer::Dns,
-                "aws_kms_key" | "aws_secretsmanager_secret" => Layer::Security,
-                _ => continue,
-            };
-            present.insert(layer);
-        }
-        present
-    }
-}
-
-fn is_private_zone(r: &TfResource) -> bool {
-    match r.rtype.as_str() {
-        "aws_route53_zone" => r.body.block("vpc").is_some(),
-        "google_dns_managed_zone" => {
-            r.value("visibility").and_then(Value::as_str) == Some("private")
-        }
-        _ => false,
+        self.by_type
+            .keys()
+            .filter_map(|t| providers::kind(t)?.layer)
+            .collect()
     }
 }
 
@@ -478,16 +410,6 @@ pub fn shown(name: &str, attr: &Attr) -> String {
     }
 }
 
-/// Resource types whose zones come from their subnets or zone lists.
-const PLACED: &[&str] = &[
-    "aws_lb",
-    "aws_alb",
-    "aws_elb",
-    "aws_autoscaling_group",
-    "aws_eks_node_group",
-    "aws_eks_cluster",
-];
-
 /// Where a resource is placed: its zones and the attribute that places it.
 #[derive(Debug)]
 pub struct Placement {
@@ -502,28 +424,29 @@ impl TfFacts {
         self.placements.get(&id)
     }
 
-    fn place(&self, model: &Model, id: TfId) -> Option<Placement> {
+    /// The first way of `via` whose attribute (or block) the resource has.
+    fn place(&self, model: &Model, id: TfId, via: &[PlacementVia]) -> Option<Placement> {
         let r = model.tf(id);
-        let via_subnets = |attr: &Attr, what: &str| Placement {
+        let subnets = |attr: &Attr| Placement {
             zones: self.subnet_zones(model, &attr.value),
-            label: Label::new(r.source, attr.span, what.to_string()),
+            label: Label::new(r.source, attr.span, "subnets listed here"),
         };
-        let listed = |attr: &Attr| Placement {
-            zones: Self::listed_zones(&attr.value),
-            label: Label::new(r.source, attr.span, "zones listed here"),
-        };
-        let subnets = "subnets listed here";
-        match r.rtype.as_str() {
-            "aws_lb" | "aws_alb" => {
-                if let Some(a) = r.attr("subnets") {
-                    return Some(via_subnets(a, subnets));
-                }
-                let mappings: Vec<_> = r.body.blocks("subnet_mapping").collect();
-                let first = mappings.first()?;
+        via.iter().find_map(|way| match *way {
+            PlacementVia::Subnets(attr) => r.attr(attr).map(subnets),
+            PlacementVia::NestedSubnets(block, attr) => {
+                r.body.block(block)?.body.attr(attr).map(subnets)
+            }
+            PlacementVia::Zones(attr) => r.attr(attr).map(|a| Placement {
+                zones: Self::listed_zones(&a.value),
+                label: Label::new(r.source, a.span, "zones listed here"),
+            }),
+            PlacementVia::SubnetBlocks(block, attr) => {
+                let blocks: Vec<_> = r.body.blocks(block).collect();
+                let first = blocks.first()?;
                 let ids = Value::List(
-                    mappings
+                    blocks
                         .iter()
-                        .map(|m| m.body.value("subnet_id").cloned().unwrap_or(Value::UNKNOWN))
+                        .map(|b| b.body.value(attr).cloned().unwrap_or(Value::UNKNOWN))
                         .collect(),
                 );
                 Some(Placement {
@@ -531,24 +454,7 @@ impl TfFacts {
                     label: Label::new(r.source, first.span, "subnet mappings start here"),
                 })
             }
-            "aws_elb" => r
-                .attr("subnets")
-                .map(|a| via_subnets(a, subnets))
-                .or_else(|| r.attr("availability_zones").map(listed)),
-            "aws_autoscaling_group" => r
-                .attr("vpc_zone_identifier")
-                .map(|a| via_subnets(a, subnets))
-                .or_else(|| r.attr("availability_zones").map(listed)),
-            "aws_eks_node_group" => r.attr("subnet_ids").map(|a| via_subnets(a, subnets)),
-            "aws_eks_cluster" => {
-                let vpc = r.body.block("vpc_config")?;
-                vpc.body.attr("subnet_ids").map(|a| Placement {
-                    zones: self.subnet_zones(model, &a.value),
-                    label: Label::new(r.source, a.span, subnets),
-                })
-            }
-            _ => None,
-        }
+        })
     }
 }
 
@@ -602,7 +508,7 @@ pub fn record_health_checked(model: &Model, r: &TfResource) -> Option<bool> {
     let has_check = r.value("health_check_id").is_some_and(|id| {
         !id.references().iter().any(|c| {
             let check = model.tf(*c);
-            check.rtype == "aws_route53_health_check"
+            check.rtype == aws::ROUTE53_HEALTH_CHECK
                 && check.value("disabled").and_then(Value::as_bool) == Some(true)
         })
     });

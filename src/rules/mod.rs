@@ -29,6 +29,7 @@ pub mod examples;
 /// Prelude for rule files.
 pub mod prelude {
     pub use super::{RuleCx, params};
+    pub use crate::facts::providers::{ResourceType, aws, cloudflare};
     pub use crate::facts::terraform::{TfFacts, Zones, shown};
     pub use crate::facts::{Role, Workload, WorkloadKind};
     pub use crate::finding::{Label, all_of, count};
@@ -405,7 +406,7 @@ impl<'a> RuleCx<'a> {
     /// are reported as info: never guess.
     pub fn zones_below(
         &mut self,
-        types: &[&str],
+        types: &[crate::facts::providers::ResourceType],
         floor: usize,
         min: usize,
         describe: impl Fn(

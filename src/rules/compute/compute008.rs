@@ -5,7 +5,7 @@ use crate::rules::prelude::*;
 pub fn check(cx: &mut RuleCx) {
     let min = params::Compute008::of(cx).min_zones as usize;
     cx.zones_below(
-        &["aws_autoscaling_group", "aws_eks_node_group"],
+        &[aws::AUTOSCALING_GROUP, aws::EKS_NODE_GROUP],
         0,
         min,
         |r, zones| {

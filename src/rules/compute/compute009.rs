@@ -6,7 +6,7 @@ use crate::rules::prelude::*;
 pub fn check(cx: &mut RuleCx) {
     let target = params::Compute009::of(cx).target_zones as usize;
     cx.zones_below(
-        &["aws_autoscaling_group", "aws_eks_node_group"],
+        &[aws::AUTOSCALING_GROUP, aws::EKS_NODE_GROUP],
         2,
         target,
         |r, zones| {

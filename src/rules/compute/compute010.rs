@@ -7,15 +7,16 @@ pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     for id in facts
         .tf
-        .of_types(&["aws_autoscaling_group", "aws_eks_node_group"])
+        .of_types(&[aws::AUTOSCALING_GROUP, aws::EKS_NODE_GROUP])
     {
         let r = model.tf(id);
-        let (attr, name) = match r.rtype.as_str() {
-            "aws_eks_node_group" => (
+        let (attr, name) = if r.rtype == aws::EKS_NODE_GROUP {
+            (
                 r.attr_in("scaling_config", "min_size"),
                 "scaling_config.min_size",
-            ),
-            _ => (r.attr("min_size"), "min_size"),
+            )
+        } else {
+            (r.attr("min_size"), "min_size")
         };
         let Some(attr) = attr else { continue };
         match attr.value.as_i64() {

@@ -7,7 +7,7 @@ pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     for id in facts
         .tf
-        .of_types(&["aws_autoscaling_group", "aws_eks_node_group"])
+        .of_types(&[aws::AUTOSCALING_GROUP, aws::EKS_NODE_GROUP])
     {
         let r = model.tf(id);
         let Some(p) = facts.tf.placement(id) else {
@@ -17,15 +17,16 @@ pub fn check(cx: &mut RuleCx) {
         if zones < 2 {
             continue;
         }
-        let (attr, name) = match r.rtype.as_str() {
-            "aws_eks_node_group" => (
+        let (attr, name) = if r.rtype == aws::EKS_NODE_GROUP {
+            (
                 r.attr_in("scaling_config", "desired_size"),
                 "scaling_config.desired_size",
-            ),
-            _ => match r.attr("desired_capacity") {
+            )
+        } else {
+            match r.attr("desired_capacity") {
                 Some(a) => (Some(a), "desired_capacity"),
                 None => (r.attr("min_size"), "min_size"),
-            },
+            }
         };
         let Some(attr) = attr else { continue };
         match attr.value.as_i64() {

@@ -4,7 +4,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let min = params::Control006::of(cx).min_zones as usize;
-    cx.zones_below(&["aws_eks_cluster"], 0, min, |r, zones| {
+    cx.zones_below(&[aws::EKS_CLUSTER], 0, min, |r, zones| {
         (
             format!(
                 "{}'s control plane network interfaces are in {} ({}): the API endpoint depends on that zone",

@@ -66,7 +66,7 @@ pub fn check(cx: &mut RuleCx) {
     // One group per module instance and family: the etcd (or control-plane) instances
     // together, whether one resource with `count` or several resources.
     let mut groups: BTreeMap<(String, String, &str), Vec<TfId>> = BTreeMap::new();
-    for id in facts.tf.of_type("aws_instance") {
+    for id in facts.tf.of_type(aws::INSTANCE) {
         let r = model.tf(*id);
         if let Some(family) = family(r) {
             groups
@@ -103,7 +103,7 @@ pub fn check(cx: &mut RuleCx) {
             }
         }
     }
-    for id in facts.tf.of_type("aws_autoscaling_group") {
+    for id in facts.tf.of_type(aws::AUTOSCALING_GROUP) {
         let r = model.tf(*id);
         if family(r).is_none() {
             continue;

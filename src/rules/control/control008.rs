@@ -8,7 +8,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    let clusters = facts.tf.of_type("aws_eks_cluster");
+    let clusters = facts.tf.of_type(aws::EKS_CLUSTER);
     let regions: BTreeSet<&str> = clusters
         .iter()
         .filter_map(|id| model.tf(*id).region_name())

@@ -5,7 +5,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for &id in facts.tf.of_type("aws_db_instance") {
+    for &id in facts.tf.of_type(aws::DB_INSTANCE) {
         let r = model.tf(id);
         let is_replica = r
             .value("replicate_source_db")

@@ -5,7 +5,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for &id in facts.tf.of_type("aws_rds_cluster") {
+    for &id in facts.tf.of_type(aws::RDS_CLUSTER) {
         let r = model.tf(id);
         // Multi-AZ DB clusters run three instances by themselves.
         if r.value("db_cluster_instance_class")
@@ -16,7 +16,7 @@ pub fn check(cx: &mut RuleCx) {
         let instances =
             facts
                 .tf
-                .referrers(model, id, "aws_rds_cluster_instance", "cluster_identifier");
+                .referrers(model, id, aws::RDS_CLUSTER_INSTANCE, "cluster_identifier");
         if instances.iter().any(|i| model.tf(*i).count_unknown) {
             cx.cannot_judge(
                 r.header_label(""),

@@ -5,7 +5,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for &id in facts.tf.of_type("aws_elasticache_replication_group") {
+    for &id in facts.tf.of_type(aws::ELASTICACHE_REPLICATION_GROUP) {
         let r = model.tf(id);
         let mut problems = Vec::new();
         let mut unknown = Vec::new();
@@ -61,7 +61,7 @@ pub fn check(cx: &mut RuleCx) {
             .on(id);
         }
     }
-    for &id in facts.tf.of_type("aws_elasticache_cluster") {
+    for &id in facts.tf.of_type(aws::ELASTICACHE_CLUSTER) {
         let r = model.tf(id);
         // A cluster that joins a replication group is judged with the group.
         if r.value("replication_group_id")

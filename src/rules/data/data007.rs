@@ -6,7 +6,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    let buckets = facts.tf.of_type("aws_s3_bucket");
+    let buckets = facts.tf.of_type(aws::S3_BUCKET);
     // Replication destinations are the copies, not the originals.
     let destinations: HashSet<TfId> = buckets
         .iter()

@@ -4,7 +4,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for &id in facts.tf.of_type("aws_dynamodb_table") {
+    for &id in facts.tf.of_type(aws::DYNAMODB_TABLE) {
         let r = model.tf(id);
         cx.needs_second_region(
             id,

@@ -4,7 +4,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for id in facts.tf.of_types(&["aws_db_instance", "aws_rds_cluster"]) {
+    for id in facts.tf.of_types(&[aws::DB_INSTANCE, aws::RDS_CLUSTER]) {
         let r = model.tf(id);
         // Read replicas are restored from their source, which keeps the backups.
         if r.value("replicate_source_db")

@@ -10,7 +10,7 @@ pub fn check(cx: &mut RuleCx) {
     // (zone, name, type) → (PRIMARY records, SECONDARY records).
     type Group = (Vec<TfId>, Vec<TfId>);
     let mut groups: BTreeMap<(String, String, String), Group> = BTreeMap::new();
-    for &id in facts.tf.of_type("aws_route53_record") {
+    for &id in facts.tf.of_type(aws::ROUTE53_RECORD) {
         let r = model.tf(id);
         let Some(policy) = r.body.block("failover_routing_policy") else {
             continue;

@@ -13,7 +13,7 @@ const POLICIES: &[&str] = &[
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for &id in facts.tf.of_type("aws_route53_record") {
+    for &id in facts.tf.of_type(aws::ROUTE53_RECORD) {
         let r = model.tf(id);
         let Some(policy) = r
             .body

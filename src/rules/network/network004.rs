@@ -4,7 +4,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let min = params::Network004::of(cx).min_zones as usize;
-    cx.zones_below(&["aws_lb", "aws_alb", "aws_elb"], 0, min, |r, zones| {
+    cx.zones_below(&[aws::LB, aws::ALB, aws::ELB], 0, min, |r, zones| {
         (
             format!(
                 "{} spans {} ({}): losing {} takes the entry point down",

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use crate::facts::terraform::record_identity;
 use crate::rules::prelude::*;
 
-const LOAD_BALANCERS: &[&str] = &["aws_lb", "aws_alb", "aws_elb"];
+const LOAD_BALANCERS: &[ResourceType] = &[aws::LB, aws::ALB, aws::ELB];
 
 pub fn check(cx: &mut RuleCx) {
     let min = params::Network005::of(cx).min_load_balancers as usize;
@@ -17,15 +17,15 @@ pub fn check(cx: &mut RuleCx) {
     let lbs_in = |v: &Value| -> Vec<TfId> {
         v.references()
             .into_iter()
-            .filter(|id| LOAD_BALANCERS.contains(&model.tf(*id).rtype.as_str()))
+            .filter(|id| LOAD_BALANCERS.iter().any(|t| model.tf(*id).rtype == *t))
             .collect()
     };
     for id in facts
         .tf
-        .of_types(&["aws_route53_record", "cloudflare_record"])
+        .of_types(&[aws::ROUTE53_RECORD, cloudflare::RECORD])
     {
         let r = model.tf(id);
-        let target = if r.rtype == "aws_route53_record" {
+        let target = if r.rtype == aws::ROUTE53_RECORD {
             r.attr_in("alias", "name").or_else(|| r.attr("records"))
         } else {
             r.attr("content").or_else(|| r.attr("value"))

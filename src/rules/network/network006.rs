@@ -5,9 +5,9 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for id in facts.tf.of_types(&["aws_lb", "aws_elb"]) {
+    for id in facts.tf.of_types(&[aws::LB, aws::ELB]) {
         let r = model.tf(id);
-        let (attr_name, default) = if r.rtype == "aws_lb" {
+        let (attr_name, default) = if r.rtype == aws::LB {
             match r.value("load_balancer_type").map(|v| v.as_str()) {
                 Some(Some("network")) => {}
                 None | Some(Some(_)) => continue,

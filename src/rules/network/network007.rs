@@ -7,7 +7,7 @@ pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     for id in facts
         .tf
-        .of_types(&["aws_lb_target_group", "aws_alb_target_group"])
+        .of_types(&[aws::LB_TARGET_GROUP, aws::ALB_TARGET_GROUP])
     {
         let r = model.tf(id);
         let enabled = r.attr_in("health_check", "enabled");

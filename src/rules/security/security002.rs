@@ -5,7 +5,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for &id in facts.tf.of_type("aws_kms_key") {
+    for &id in facts.tf.of_type(aws::KMS_KEY) {
         let r = model.tf(id);
         let attr = r.attr("multi_region");
         match attr.map(|a| a.value.as_bool()) {

@@ -4,7 +4,7 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for &id in facts.tf.of_type("aws_secretsmanager_secret") {
+    for &id in facts.tf.of_type(aws::SECRETSMANAGER_SECRET) {
         let r = model.tf(id);
         cx.needs_second_region(
             id,

@@ -5,14 +5,14 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    for &id in facts.tf.of_type("aws_kms_replica_key") {
+    for &id in facts.tf.of_type(aws::KMS_REPLICA_KEY) {
         let r = model.tf(id);
         let primary = r
             .value("primary_key_arn")
             .map(Value::references)
             .unwrap_or_default()
             .into_iter()
-            .find(|p| model.tf(*p).rtype == "aws_kms_key");
+            .find(|p| model.tf(*p).rtype == aws::KMS_KEY);
         let Some(p) = primary.map(|p| model.tf(p)) else {
             continue;
         };
@@ -35,14 +35,16 @@ pub fn check(cx: &mut RuleCx) {
             }
         }
     }
-    for (rtype, attr) in [
-        ("aws_secretsmanager_secret", "region"),
-        ("aws_dynamodb_table", "region_name"),
-    ] {
-        for &id in facts.tf.of_type(rtype) {
+    // Kinds with inline replica blocks (a secret's, a DynamoDB table's), from the provider
+    // tables.
+    for kind in crate::facts::providers::kinds() {
+        let Some((block, attr)) = kind.inline_replicas else {
+            continue;
+        };
+        for &id in facts.tf.of_type(kind.rtype) {
             let r = model.tf(id);
             let Some(own) = r.region_name() else { continue };
-            for replica in r.body.blocks("replica") {
+            for replica in r.body.blocks(block) {
                 let Some(a) = replica.body.attr(attr) else {
                     continue;
                 };

@@ -1,0 +1,165 @@
+//! Amazon Web Services: the resource types spoflint judges, and how to read them.
+
+use super::{
+    DnsZoneKind, GlobalGroup, Kind, PlacementVia, Private, Provider, ResourceType, SubnetKind,
+};
+use crate::finding::Layer;
+
+// Network.
+pub const LB: ResourceType = ResourceType("aws_lb");
+pub const ALB: ResourceType = ResourceType("aws_alb");
+pub const ELB: ResourceType = ResourceType("aws_elb");
+pub const LB_TARGET_GROUP: ResourceType = ResourceType("aws_lb_target_group");
+pub const ALB_TARGET_GROUP: ResourceType = ResourceType("aws_alb_target_group");
+pub const SUBNET: ResourceType = ResourceType("aws_subnet");
+pub const DEFAULT_SUBNET: ResourceType = ResourceType("aws_default_subnet");
+// Compute and control.
+pub const AUTOSCALING_GROUP: ResourceType = ResourceType("aws_autoscaling_group");
+pub const EKS_NODE_GROUP: ResourceType = ResourceType("aws_eks_node_group");
+pub const INSTANCE: ResourceType = ResourceType("aws_instance");
+pub const EKS_CLUSTER: ResourceType = ResourceType("aws_eks_cluster");
+// Data.
+pub const DB_INSTANCE: ResourceType = ResourceType("aws_db_instance");
+pub const RDS_CLUSTER: ResourceType = ResourceType("aws_rds_cluster");
+pub const RDS_CLUSTER_INSTANCE: ResourceType = ResourceType("aws_rds_cluster_instance");
+pub const RDS_GLOBAL_CLUSTER: ResourceType = ResourceType("aws_rds_global_cluster");
+pub const ELASTICACHE_REPLICATION_GROUP: ResourceType =
+    ResourceType("aws_elasticache_replication_group");
+pub const ELASTICACHE_GLOBAL_REPLICATION_GROUP: ResourceType =
+    ResourceType("aws_elasticache_global_replication_group");
+pub const ELASTICACHE_CLUSTER: ResourceType = ResourceType("aws_elasticache_cluster");
+pub const S3_BUCKET: ResourceType = ResourceType("aws_s3_bucket");
+pub const S3_BUCKET_REPLICATION_CONFIGURATION: ResourceType =
+    ResourceType("aws_s3_bucket_replication_configuration");
+pub const DYNAMODB_TABLE: ResourceType = ResourceType("aws_dynamodb_table");
+pub const DYNAMODB_TABLE_REPLICA: ResourceType = ResourceType("aws_dynamodb_table_replica");
+// DNS.
+pub const ROUTE53_ZONE: ResourceType = ResourceType("aws_route53_zone");
+pub const ROUTE53_RECORD: ResourceType = ResourceType("aws_route53_record");
+pub const ROUTE53_HEALTH_CHECK: ResourceType = ResourceType("aws_route53_health_check");
+// Security.
+pub const KMS_KEY: ResourceType = ResourceType("aws_kms_key");
+pub const KMS_REPLICA_KEY: ResourceType = ResourceType("aws_kms_replica_key");
+pub const SECRETSMANAGER_SECRET: ResourceType = ResourceType("aws_secretsmanager_secret");
+
+/// A load balancer's zones: its `subnets`, else its `subnet_mapping` blocks.
+const LB_PLACEMENT: &[PlacementVia] = &[
+    PlacementVia::Subnets("subnets"),
+    PlacementVia::SubnetBlocks("subnet_mapping", "subnet_id"),
+];
+
+/// A paired kind: it must also exist in a second region.
+const fn paired(rtype: ResourceType, layer: Layer) -> Kind {
+    Kind {
+        paired: true,
+        ..Kind::layer(rtype, layer)
+    }
+}
+
+pub static PROVIDER: Provider = Provider {
+    name: "aws",
+    // The paired kinds come first, in the order the region summary lists them.
+    kinds: &[
+        Kind {
+            placement: &[PlacementVia::NestedSubnets("vpc_config", "subnet_ids")],
+            ..paired(EKS_CLUSTER, Layer::Control)
+        },
+        Kind {
+            identity: Some("cluster_identifier"),
+            replicas: &[(RDS_CLUSTER, "replication_source_identifier")],
+            ..paired(RDS_CLUSTER, Layer::Data)
+        },
+        Kind {
+            identity: Some("identifier"),
+            replicas: &[(DB_INSTANCE, "replicate_source_db")],
+            ..paired(DB_INSTANCE, Layer::Data)
+        },
+        paired(ELASTICACHE_REPLICATION_GROUP, Layer::Data),
+        Kind {
+            replicas: &[(DYNAMODB_TABLE_REPLICA, "global_table_arn")],
+            inline_replicas: Some(("replica", "region_name")),
+            ..paired(DYNAMODB_TABLE, Layer::Data)
+        },
+        Kind {
+            identity: Some("bucket"),
+            ..paired(S3_BUCKET, Layer::Data)
+        },
+        Kind {
+            replicas: &[(KMS_REPLICA_KEY, "primary_key_arn")],
+            ..paired(KMS_KEY, Layer::Security)
+        },
+        Kind {
+            inline_replicas: Some(("replica", "region")),
+            ..paired(SECRETSMANAGER_SECRET, Layer::Security)
+        },
+        Kind {
+            placement: LB_PLACEMENT,
+            ..Kind::layer(LB, Layer::Network)
+        },
+        Kind {
+            placement: LB_PLACEMENT,
+            ..Kind::layer(ALB, Layer::Network)
+        },
+        Kind {
+            placement: &[
+                PlacementVia::Subnets("subnets"),
+                PlacementVia::Zones("availability_zones"),
+            ],
+            ..Kind::layer(ELB, Layer::Network)
+        },
+        Kind::layer(LB_TARGET_GROUP, Layer::Network),
+        Kind::layer(ALB_TARGET_GROUP, Layer::Network),
+        Kind {
+            placement: &[
+                PlacementVia::Subnets("vpc_zone_identifier"),
+                PlacementVia::Zones("availability_zones"),
+            ],
+            ..Kind::layer(AUTOSCALING_GROUP, Layer::Compute)
+        },
+        Kind {
+            placement: &[PlacementVia::Subnets("subnet_ids")],
+            ..Kind::layer(EKS_NODE_GROUP, Layer::Compute)
+        },
+        Kind::layer(INSTANCE, Layer::Compute),
+        Kind::layer(ELASTICACHE_CLUSTER, Layer::Data),
+        Kind::layer(ROUTE53_ZONE, Layer::Dns),
+        Kind::layer(ROUTE53_RECORD, Layer::Dns),
+        Kind::plain(RDS_CLUSTER_INSTANCE),
+        Kind::plain(RDS_GLOBAL_CLUSTER),
+        Kind::plain(ELASTICACHE_GLOBAL_REPLICATION_GROUP),
+        Kind::plain(S3_BUCKET_REPLICATION_CONFIGURATION),
+        Kind::plain(DYNAMODB_TABLE_REPLICA),
+        Kind::plain(ROUTE53_HEALTH_CHECK),
+        Kind::plain(KMS_REPLICA_KEY),
+    ],
+    subnets: &[
+        SubnetKind {
+            rtype: SUBNET,
+            zone_attrs: &["availability_zone", "availability_zone_id"],
+        },
+        SubnetKind {
+            rtype: DEFAULT_SUBNET,
+            zone_attrs: &["availability_zone", "availability_zone_id"],
+        },
+    ],
+    dns_zones: &[DnsZoneKind {
+        rtype: ROUTE53_ZONE,
+        domain_attr: "name",
+        provider: "Route 53",
+        private: Private::WithBlock("vpc"),
+    }],
+    global_groups: &[
+        GlobalGroup {
+            member: RDS_CLUSTER,
+            member_attr: "global_cluster_identifier",
+            group: RDS_GLOBAL_CLUSTER,
+            source_attr: "source_db_cluster_identifier",
+        },
+        GlobalGroup {
+            member: ELASTICACHE_REPLICATION_GROUP,
+            member_attr: "global_replication_group_id",
+            group: ELASTICACHE_GLOBAL_REPLICATION_GROUP,
+            source_attr: "primary_replication_group_id",
+        },
+    ],
+};

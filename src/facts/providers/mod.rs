@@ -1,0 +1,218 @@
+//! Provider knowledge as data: one module per provider maps its resource types to a layer,
+//! to how their placement (zones) is found, to the second-region counterparts they need, and
+//! to the links that make one resource a replica or a member of another. `facts::terraform`
+//! reads these tables and holds no provider's type names itself; rules name resource types
+//! through the constants here ([`aws::LB`]), so a misspelled type does not compile.
+//!
+//! Adding a provider (Google Cloud, Azure, ...) is a module with its constants and a
+//! [`Provider`] table, listed in [`PROVIDERS`].
+
+pub mod aws;
+pub mod azure;
+pub mod cloudflare;
+pub mod google;
+pub mod ns1;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use crate::finding::Layer;
+
+/// A Terraform resource type (`aws_lb`), only constructed by the provider modules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceType(&'static str);
+
+impl ResourceType {
+    pub const fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl fmt::Display for ResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl PartialEq<ResourceType> for str {
+    fn eq(&self, other: &ResourceType) -> bool {
+        self == other.0
+    }
+}
+
+impl PartialEq<ResourceType> for String {
+    fn eq(&self, other: &ResourceType) -> bool {
+        self == other.0
+    }
+}
+
+/// How a resource's availability zones are found; a kind lists the ways in order of
+/// preference, and the first whose attribute (or block) is present applies.
+#[derive(Clone, Copy, Debug)]
+pub enum PlacementVia {
+    /// An attribute listing subnets (`subnets`, `subnet_ids`, `vpc_zone_identifier`).
+    Subnets(&'static str),
+    /// Repeated blocks naming one subnet each (`subnet_mapping { subnet_id }`).
+    SubnetBlocks(&'static str, &'static str),
+    /// An attribute of a nested block listing subnets (`vpc_config { subnet_ids }`).
+    NestedSubnets(&'static str, &'static str),
+    /// An attribute listing zones by name (`availability_zones`).
+    Zones(&'static str),
+}
+
+/// What a provider knows about one resource type.
+#[derive(Clone, Copy, Debug)]
+pub struct Kind {
+    pub rtype: ResourceType,
+    /// The layer the type belongs to, when its presence means the system has that layer.
+    pub layer: Option<Layer>,
+    /// How its zones are found (empty: it is not placed in zones).
+    pub placement: &'static [PlacementVia],
+    /// It must have a counterpart in a second region.
+    pub paired: bool,
+    /// An attribute whose literal value names the resource (a bucket's `bucket`), so that a
+    /// reference by name counts as a reference.
+    pub identity: Option<&'static str>,
+    /// Resources that hold a copy of it: (their type, their attribute referring to it).
+    pub replicas: &'static [(ResourceType, &'static str)],
+    /// Inline replica blocks and their region attribute (`replica { region_name }`).
+    pub inline_replicas: Option<(&'static str, &'static str)>,
+}
+
+impl Kind {
+    /// A type known only by name, with no layer, placement or links.
+    pub const fn plain(rtype: ResourceType) -> Kind {
+        Kind {
+            rtype,
+            layer: None,
+            placement: &[],
+            paired: false,
+            identity: None,
+            replicas: &[],
+            inline_replicas: None,
+        }
+    }
+
+    pub const fn layer(rtype: ResourceType, layer: Layer) -> Kind {
+        Kind {
+            layer: Some(layer),
+            ..Kind::plain(rtype)
+        }
+    }
+}
+
+/// A subnet type and the attributes holding its zone, in order of preference.
+#[derive(Clone, Copy, Debug)]
+pub struct SubnetKind {
+    pub rtype: ResourceType,
+    pub zone_attrs: &'static [&'static str],
+}
+
+/// When a DNS zone is private (not served publicly, so not judged as a public domain).
+#[derive(Clone, Copy, Debug)]
+pub enum Private {
+    Never,
+    /// It has this block (`vpc { ... }`).
+    WithBlock(&'static str),
+    /// This attribute has this value (`visibility = "private"`).
+    WithValue(&'static str, &'static str),
+}
+
+/// A DNS zone type: its domain attribute and who serves it.
+#[derive(Clone, Copy, Debug)]
+pub struct DnsZoneKind {
+    pub rtype: ResourceType,
+    pub domain_attr: &'static str,
+    /// The DNS provider's name as findings show it (`Route 53`).
+    pub provider: &'static str,
+    pub private: Private,
+}
+
+/// A global group whose members replicate each other across regions: (member type, the
+/// member's attribute naming the group, group type, the group's attribute naming the member it
+/// was created from).
+#[derive(Clone, Copy, Debug)]
+pub struct GlobalGroup {
+    pub member: ResourceType,
+    pub member_attr: &'static str,
+    pub group: ResourceType,
+    pub source_attr: &'static str,
+}
+
+/// One provider's tables.
+#[derive(Debug)]
+pub struct Provider {
+    pub name: &'static str,
+    pub kinds: &'static [Kind],
+    pub subnets: &'static [SubnetKind],
+    pub dns_zones: &'static [DnsZoneKind],
+    pub global_groups: &'static [GlobalGroup],
+}
+
+/// Every provider spoflint knows.
+pub static PROVIDERS: &[&Provider] = &[
+    &aws::PROVIDER,
+    &cloudflare::PROVIDER,
+    &ns1::PROVIDER,
+    &google::PROVIDER,
+    &azure::PROVIDER,
+];
+
+/// Every known kind, across providers.
+pub fn kinds() -> impl Iterator<Item = &'static Kind> {
+    PROVIDERS.iter().flat_map(|p| p.kinds.iter())
+}
+
+/// What the providers know about a resource type.
+pub fn kind(rtype: &str) -> Option<&'static Kind> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static Kind>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| kinds().map(|k| (k.rtype.as_str(), k)).collect())
+        .get(rtype)
+        .copied()
+}
+
+/// The subnet kind of a resource type, if it is a subnet.
+pub fn subnet(rtype: &str) -> Option<&'static SubnetKind> {
+    PROVIDERS
+        .iter()
+        .flat_map(|p| p.subnets.iter())
+        .find(|s| *rtype == s.rtype)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn types_are_unique_and_prefixed_by_their_provider() {
+        let mut seen = HashSet::new();
+        for p in PROVIDERS {
+            let types = p
+                .kinds
+                .iter()
+                .map(|k| k.rtype)
+                .chain(p.subnets.iter().map(|s| s.rtype))
+                .chain(p.dns_zones.iter().map(|z| z.rtype));
+            for t in types {
+                assert!(
+                    t.as_str().starts_with(&format!("{}_", p.name)),
+                    "{t} in {}",
+                    p.name
+                );
+            }
+            for k in p.kinds {
+                assert!(seen.insert(k.rtype), "{} twice", k.rtype);
+            }
+            for z in p.dns_zones {
+                assert!(kind(z.rtype.as_str()).is_some_and(|k| k.layer == Some(Layer::Dns)));
+            }
+        }
+        assert_eq!(kind("aws_lb").map(|k| k.layer), Some(Some(Layer::Network)));
+        assert!(kind("aws_nonesuch").is_none());
+        assert!(subnet("aws_default_subnet").is_some());
+    }
+}
