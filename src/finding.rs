@@ -136,16 +136,56 @@ pub struct Finding {
     pub primary: Label,
     pub secondary: Vec<Label>,
     pub resource: Option<Subject>,
-    /// What the offending value should be (`>= 3`), for fix texts that name the value to
-    /// change (a Helm value, say).
-    pub want: Option<String>,
+    /// What the offending value should be (at least 3), for fix texts that name the value
+    /// to change (a Helm value, say).
+    pub want: Option<Want>,
     /// What is missing, when a finding is about an absence: a kind (`PodDisruptionBudget`) or
     /// a field (`topologySpreadConstraints`). A Helm chart may have left it out because of a
     /// value, which the fix text then names.
-    pub absent: Option<&'static str>,
+    pub absent: Option<Missing>,
     /// Set when an inline `spoflint:ignore` comment suppresses the finding: it is still
     /// reported by machine formats (as suppressed), never counted or shown as open.
     pub suppressed: Option<Suppression>,
+}
+
+/// What the offending value of a finding should be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    AtLeast(i64),
+}
+
+impl Want {
+    /// A value that satisfies it, for examples in fix texts (`--set replicaCount=3`).
+    pub fn example(self) -> i64 {
+        match self {
+            Want::AtLeast(n) => n,
+        }
+    }
+}
+
+impl fmt::Display for Want {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Want::AtLeast(n) => write!(f, ">= {n}"),
+        }
+    }
+}
+
+/// What a finding about an absence says is missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Missing {
+    /// An object of this kind (`PodDisruptionBudget`).
+    Kind(&'static str),
+    /// A field of the resource (`topologySpreadConstraints`).
+    Field(&'static str),
+}
+
+impl Missing {
+    pub fn name(self) -> &'static str {
+        match self {
+            Missing::Kind(k) | Missing::Field(k) => k,
+        }
+    }
 }
 
 /// Why and where a finding was suppressed.

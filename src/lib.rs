@@ -246,11 +246,11 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
             "its findings are missing",
         ));
     }
-    if let Err(panic) = guard::run(|| ingest::helm::annotate(&mut findings, &model)) {
+    if let Err(panic) = guard::run(|| rules::origins::annotate(&mut findings, &model)) {
         failures.push((
-            "tracing Helm findings to chart values".into(),
+            "tracing findings to where their values were set".into(),
             panic,
-            "some findings on charts do not name the value to change",
+            "some findings do not name where their value was set",
         ));
     }
     let catalog = rules::catalog()?;

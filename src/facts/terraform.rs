@@ -393,19 +393,13 @@ pub fn normalize_domain(d: &str) -> String {
 /// A secondary label where an attribute's value was set (tfvars line, variable default,
 /// module argument), when it came through a variable or local.
 pub fn origin_label(attr: &Attr) -> Option<Label> {
-    let o = attr.origin.as_ref()?;
-    let text = if o.via.is_empty() {
-        "value set here".to_string()
-    } else {
-        format!("{} set here", o.via)
-    };
-    Some(Label::new(o.source, o.span, text))
+    attr.origin.as_ref().map(|o| o.label())
 }
 
 /// `multi_az = false`, with `(from var.multi_az)` when a variable or local set it.
 pub fn shown(name: &str, attr: &Attr) -> String {
-    match attr.origin.as_ref().filter(|o| !o.via.is_empty()) {
-        Some(o) => format!("`{name} = {}`, from {}", attr.value, o.via),
+    match attr.origin.as_ref().and_then(|o| o.reference_name()) {
+        Some(via) => format!("`{name} = {}`, from {via}", attr.value),
         None => format!("`{name} = {}`", attr.value),
     }
 }
@@ -470,10 +464,9 @@ pub fn region_labels(r: &TfResource) -> Vec<Label> {
         ));
     }
     if let Some(o) = &r.region.origin {
-        let text = if o.via.is_empty() {
-            format!("region {name:?} set here")
-        } else {
-            format!("{} = {name:?} set here", o.via)
+        let text = match o.reference_name() {
+            None => format!("region {name:?} set here"),
+            Some(via) => format!("{via} = {name:?} set here"),
         };
         out.push(Label::new(o.source, o.span, text));
     }

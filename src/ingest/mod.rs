@@ -437,8 +437,49 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         inputs.add_var(name, value);
     }
     tf.evaluate(&inputs, &mut model.terraform, &mut issues);
+    record_terraform_origins(&mut model);
     render_charts(found, options, &mut model, &mut issues);
     (model, issues)
+}
+
+/// Records where each evaluated Terraform attribute's value was set (when it came through a
+/// variable or local), and each provider `region`'s, once per place.
+fn record_terraform_origins(model: &mut Model) {
+    use crate::model::provenance::Use;
+    use crate::model::terraform::Body;
+    fn walk(source: SourceId, body: &Body, out: &mut Vec<Use>) {
+        for attr in body.attrs.values() {
+            if let Some(origin) = &attr.origin {
+                out.push(Use {
+                    source,
+                    span: attr.span,
+                    origin: origin.clone(),
+                    withheld: None,
+                });
+            }
+        }
+        for b in &body.blocks {
+            walk(source, &b.body, out);
+        }
+    }
+    let mut uses = Vec::new();
+    let mut regions = HashSet::new();
+    for r in &model.terraform {
+        walk(r.source, &r.body, &mut uses);
+        if let (Some((source, span)), Some(origin)) = (r.region.at, &r.region.origin)
+            && regions.insert((source, span.start, span.end))
+        {
+            uses.push(Use {
+                source,
+                span,
+                origin: origin.clone(),
+                withheld: None,
+            });
+        }
+    }
+    for u in uses {
+        model.provenance.record(u);
+    }
 }
 
 /// Reads the user's Helm values (`--values`, `--set`), then renders every chart in parallel
@@ -532,7 +573,9 @@ pub fn render_charts(
                     help,
                 }),
         );
-        model.helm_traces.extend(out.traces);
+        for u in out.traces {
+            model.provenance.record(u);
+        }
         manifests.extend(out.manifests);
     }
     manifests

@@ -66,8 +66,8 @@ pub struct Model {
     pub resources: Vec<Resource>,
     /// Terraform resource instances (managed resources; data sources are not infrastructure).
     pub terraform: Vec<super::TfResource>,
-    /// Where values printed into rendered Helm templates came from.
-    pub helm_traces: Vec<super::provenance::ValueTrace>,
+    /// Where values used in resources came from (Terraform variables, Helm values).
+    pub provenance: super::provenance::Provenance,
     /// Sources that are options rather than scanned files (`--var-file`, `--values`, `--set`).
     pub option_sources: usize,
 }

@@ -229,14 +229,7 @@ impl fmt::Display for Value {
     }
 }
 
-/// Where a value was set, when it came through a variable or local.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Origin {
-    pub source: SourceId,
-    pub span: Span,
-    /// The reference the value came through, e.g. `var.multi_az`.
-    pub via: String,
-}
+pub use super::provenance::Origin;
 
 /// An evaluated attribute.
 #[derive(Clone, Debug)]

@@ -25,6 +25,7 @@ pub struct RuleImpl {
 include!(concat!(env!("OUT_DIR"), "/rule_registry.rs"));
 
 pub mod examples;
+pub mod origins;
 
 /// Prelude for rule files.
 pub mod prelude {
@@ -32,7 +33,7 @@ pub mod prelude {
     pub use crate::facts::providers::{ResourceType, aws, cloudflare};
     pub use crate::facts::terraform::{TfFacts, Zones, shown};
     pub use crate::facts::{Role, Workload, WorkloadKind};
-    pub use crate::finding::{Label, all_of, count};
+    pub use crate::finding::{Label, Missing, Want, all_of, count};
     pub use crate::model::TfId;
     pub use crate::model::terraform::{TfResource, Value};
 }
@@ -218,16 +219,15 @@ impl Finding {
         self
     }
 
-    /// What the offending value should be (`>= 3`): fix texts that name a value to change
-    /// (a Helm chart's value) use it.
-    pub fn wants(&mut self, want: impl Into<String>) -> &mut Self {
-        self.want = Some(want.into());
+    /// What the offending value should be: fix texts that name a value to change (a Helm
+    /// chart's value) use it.
+    pub fn wants(&mut self, want: crate::finding::Want) -> &mut Self {
+        self.want = Some(want);
         self
     }
 
-    /// What is missing (a kind or a field name), for fix texts that name the Helm value that
-    /// left it out.
-    pub fn absent(&mut self, what: &'static str) -> &mut Self {
+    /// What is missing, for fix texts that name the Helm value that left it out.
+    pub fn absent(&mut self, what: crate::finding::Missing) -> &mut Self {
         self.absent = Some(what);
         self
     }
@@ -240,14 +240,6 @@ impl Finding {
     /// Lowers the finding to info: the rule cannot judge (a value is unknown).
     pub fn info(&mut self) -> &mut Self {
         self.severity = Severity::Info;
-        self
-    }
-
-    /// Adds a label where an attribute's value was set, when a variable or local set it.
-    pub fn origin(&mut self, attr: Option<&crate::model::terraform::Attr>) -> &mut Self {
-        if let Some(l) = attr.and_then(crate::facts::terraform::origin_label) {
-            self.also(l);
-        }
         self
     }
 }

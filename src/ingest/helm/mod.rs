@@ -21,6 +21,7 @@ use exec::Seg;
 use render::{Manifest, USER_SOURCE_BASE};
 
 use crate::ingest::yaml::{self, Document};
+use crate::model::provenance::{Origin, Use, Via, Withheld};
 use crate::model::{NodeId, Resource, SourceFile, SourceId, Span};
 
 /// Stack size of the threads charts are rendered on: template calls nest up to
@@ -74,8 +75,6 @@ pub struct ChartConfig {
     pub set: Vec<String>,
 }
 
-pub use crate::model::provenance::ValueTrace;
-
 /// A rendered chart: its files, resources and traces, with chart-local source ids (and user
 /// values ids at [`USER_SOURCE_BASE`] and above) until [`ChartOutput::relocate`].
 #[derive(Default)]
@@ -83,7 +82,8 @@ pub struct ChartOutput {
     pub files: Vec<SourceFile>,
     pub resources: Vec<Resource>,
     pub issues: Vec<(SourceId, &'static str, Span, String, String)>,
-    pub traces: Vec<ValueTrace>,
+    /// Where the values printed into the templates came from.
+    pub traces: Vec<Use>,
     /// Rendered manifests by Helm template name, for `spoflint render`.
     pub manifests: Vec<(String, String)>,
 }
@@ -302,7 +302,7 @@ impl ChartOutput {
         }
         for t in &mut self.traces {
             t.source = fix(t.source);
-            t.value_source = fix(t.value_source);
+            t.origin.source = fix(t.origin.source);
         }
     }
 }
@@ -392,6 +392,14 @@ fn to_resources(
     out: &mut ChartOutput,
 ) {
     let map = SpanMap { segs: &m.segs };
+    let origin = |o: &value::Origin| Origin {
+        source: o.source,
+        span: o.span,
+        via: Via::ChartValue {
+            path: o.path.clone(),
+            missing: o.missing,
+        },
+    };
     for s in &m.segs {
         if let Seg::Action {
             src_start,
@@ -400,27 +408,27 @@ fn to_resources(
             ..
         } = s
         {
-            out.traces.push(ValueTrace {
+            out.traces.push(Use {
                 source,
                 span: Span::new(*src_start, *src_end),
-                value_source: o.source,
-                value_span: o.span,
-                path: o.path.clone(),
-                missing: o.missing,
-                condition: false,
+                origin: origin(o),
+                withheld: None,
             });
         }
     }
-    for c in &m.false_conditions {
-        out.traces.push(ValueTrace {
-            source,
-            span: Span::new(c.at, c.at),
-            value_source: c.origin.source,
-            value_span: c.origin.span,
-            path: c.origin.path.clone(),
-            missing: c.origin.missing,
-            condition: true,
-        });
+    if !m.false_conditions.is_empty() {
+        let text = out.files.get(source.0 as usize).map_or("", |f| &f.text);
+        let withheld = Withheld {
+            kinds: declared_kinds(text),
+        };
+        for c in &m.false_conditions {
+            out.traces.push(Use {
+                source,
+                span: Span::new(c.at, c.at),
+                origin: origin(&c.origin),
+                withheld: Some(withheld.clone()),
+            });
+        }
     }
     for (offset, chunk) in split_manifests(&m.text) {
         if chunk.trim().is_empty() {
@@ -521,117 +529,20 @@ fn split_manifests(text: &str) -> Vec<(usize, &str)> {
     out
 }
 
-/// Adds Helm value traces to findings on rendered templates: a label on the values line that
-/// set the offending value (or the one whose condition left a missing object or field out),
-/// and a fix text naming the value.
-pub fn annotate(findings: &mut [crate::finding::Finding], model: &crate::model::Model) {
-    if model.helm_traces.is_empty() {
-        return;
-    }
-    let mut printed: std::collections::HashMap<SourceId, Vec<&ValueTrace>> =
-        std::collections::HashMap::new();
-    for t in model.helm_traces.iter().filter(|t| !t.condition) {
-        printed.entry(t.source).or_default().push(t);
-    }
-    for f in findings.iter_mut() {
-        let p = &f.primary;
-        // The action that printed the labelled value: it ends where the label ends.
-        let hit = printed.get(&p.source).and_then(|traces| {
-            traces
-                .iter()
-                .filter(|t| {
-                    t.span.end == p.span.end
-                        && t.span.start >= p.span.start
-                        && t.span.end > t.span.start
-                })
-                .min_by_key(|t| t.span.end - t.span.start)
-                .copied()
-        });
-        if let Some(t) = hit {
-            let text = if t.missing {
-                format!("`{}` is not set", t.path)
-            } else {
-                format!("value `{}` set here", t.path)
-            };
-            let fix = match &f.want {
-                Some(w) => {
-                    let example = w.trim_start_matches(['>', '<', '=', ' ']);
-                    format!(
-                        "set `{}` {w} {} (e.g. `--set {}={example}`), the value this field is rendered from",
-                        t.path,
-                        place(model, t.value_source),
-                        t.path
-                    )
-                }
-                None => format!(
-                    "change `{}` {}, the value this field is rendered from",
-                    t.path,
-                    place(model, t.value_source)
-                ),
-            };
-            f.also(crate::finding::Label::new(
-                t.value_source,
-                t.value_span,
-                text,
-            ));
-            f.help = format!("{fix}; {}", f.help);
-        } else if let Some(what) = f.absent
-            && let Some(t) = condition_for(model, p.source, what)
-        {
-            let source_path = &model.sources.get(t.source).path;
-            let template = source_path.rsplit('/').next().unwrap_or(source_path);
-            f.also(crate::finding::Label::new(
-                t.value_source,
-                t.value_span,
-                format!("`{}` is off, so {template} renders no {what}", t.path),
-            ));
-            f.help = format!(
-                "turn on `{}` {} (the chart renders the {what} only when it is set); {}",
-                t.path,
-                place(model, t.value_source),
-                f.help
-            );
-        }
-    }
-}
-
-fn place(model: &crate::model::Model, source: SourceId) -> String {
-    let file = &model.sources.get(source).path;
-    if file == crate::model::source::COMMAND_LINE_SOURCE {
-        "on the command line".to_string()
-    } else if file == crate::model::source::CONFIG_SET_SOURCE {
-        "in the configuration's helm.charts set".to_string()
-    } else {
-        format!("in {file}")
-    }
-}
-
-/// A false condition that left `what` out of the chart that rendered `source`: one in the same
-/// template whose value path names the field, or one in a sibling template that declares
-/// `kind: <what>`.
-fn condition_for<'m>(
-    model: &'m crate::model::Model,
-    source: SourceId,
-    what: &str,
-) -> Option<&'m ValueTrace> {
-    let dir = |id: SourceId| {
-        let p = &model.sources.get(id).path;
-        p.rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_string())
-    };
-    let here = dir(source);
-    let field = what.to_ascii_lowercase();
-    let kind_line = format!("kind: {what}");
-    model.helm_traces.iter().filter(|t| t.condition).find(|t| {
-        let last = t
-            .path
-            .rsplit('.')
-            .next()
-            .unwrap_or(&t.path)
-            .to_ascii_lowercase();
-        (t.source == source && last.contains(&field))
-            || (t.source != source
-                && dir(t.source) == here
-                && model.sources.get(t.source).text.contains(&kind_line))
-    })
+/// The kinds a template declares (`kind: PodDisruptionBudget` lines), rendered or not.
+fn declared_kinds(text: &str) -> Vec<String> {
+    let mut kinds: Vec<String> = text
+        .match_indices("kind: ")
+        .map(|(i, m)| {
+            let rest = &text[i + m.len()..];
+            let end = rest
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(rest.len());
+            rest[..end].to_string()
+        })
+        .filter(|k| !k.is_empty())
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
 }

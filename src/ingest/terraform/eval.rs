@@ -471,11 +471,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                     continue;
                 };
                 let v = self.typed(v, decl, &sc);
-                let origin = Origin {
-                    source,
-                    span,
-                    via: format!("var.{name}"),
-                };
+                let origin = Origin::reference(source, span, format!("var.{name}"));
                 self.insts[inst]
                     .vars
                     .insert(name.to_string(), Slot::Done(Rc::new(v), Some(origin)));
@@ -677,13 +673,9 @@ impl<'m, 'o> Ev<'m, 'o> {
                     binds: Vec::new(),
                 };
                 let v = self.value_or_unknown(&attr.value, &psc);
-                let origin = self.origin_of(&attr.value, parent, 0).or_else(|| {
-                    Some(Origin {
-                        source,
-                        span: span_of(attr),
-                        via: String::new(),
-                    })
-                });
+                let origin = self
+                    .origin_of(&attr.value, parent, 0)
+                    .or_else(|| Some(Origin::reference(source, span_of(attr), "")));
                 Some((v, origin))
             }
             None => None,
@@ -696,14 +688,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 Some(attr) => {
                     let dsc = self.scope(inst, decl.source);
                     let v = self.value_or_unknown(&attr.value, &dsc);
-                    (
-                        v,
-                        Some(Origin {
-                            source: decl.source,
-                            span: span_of(attr),
-                            via: String::new(),
-                        }),
-                    )
+                    (v, Some(Origin::reference(decl.source, span_of(attr), "")))
                 }
                 // A root variable without a value: Terraform would ask for it.
                 None => (Value::UNKNOWN, None),
@@ -1241,15 +1226,18 @@ impl<'m, 'o> Ev<'m, 'o> {
             "local" => {
                 let decl: &'m Decl<Attribute> = self.insts[inst].m.locals.get(name)?;
                 self.origin_of(&decl.item.value, inst, hops + 1)
-                    .or(Some(Origin {
-                        source: decl.source,
-                        span: span_of(&decl.item),
-                        via: String::new(),
-                    }))
+                    .or(Some(Origin::reference(
+                        decl.source,
+                        span_of(&decl.item),
+                        "",
+                    )))
             }
             _ => None,
         }?;
-        Some(Origin { via, ..found })
+        Some(Origin {
+            via: crate::model::provenance::Via::Reference(via),
+            ..found
+        })
     }
 
     // ---- bodies ----------------------------------------------------------------------------

@@ -23,6 +23,6 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .help(help)
-        .wants(format!(">= {min}"));
+        .wants(Want::AtLeast(min));
     }
 }

@@ -30,6 +30,6 @@ pub fn check(cx: &mut RuleCx) {
             ),
         )
         .help(format!("set {field} to {target} or more, one replica per availability zone"))
-        .wants(format!(">= {target}"));
+        .wants(Want::AtLeast(target));
     }
 }

@@ -16,6 +16,6 @@ pub fn check(cx: &mut RuleCx) {
         )
         .help(w.spread_help())
         .on(w.res)
-        .absent("topologySpreadConstraints");
+        .absent(Missing::Field("topologySpreadConstraints"));
     }
 }

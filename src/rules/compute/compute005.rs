@@ -30,6 +30,6 @@ pub fn check(cx: &mut RuleCx) {
             r.namespace, r.name
         ))
         .on(w.res)
-        .absent("PodDisruptionBudget");
+        .absent(Missing::Kind("PodDisruptionBudget"));
     }
 }

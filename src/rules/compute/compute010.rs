@@ -30,7 +30,6 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .help(format!("set {name} to {min} or more"))
-                .origin(Some(attr))
                 .on(id);
             }
             Some(_) => {}

@@ -42,7 +42,6 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .help(format!("set {name} to at least {zones}, one instance per zone"))
-                .origin(Some(attr))
                 .also(p.label.clone())
                 .on(id);
             }

@@ -21,6 +21,6 @@ pub fn check(cx: &mut RuleCx) {
         .help(format!(
             "run {min} replicas with {system}'s own replication and automatic failover configured (or use a managed multi-AZ service)"
         ))
-        .wants(format!(">= {min}"));
+        .wants(Want::AtLeast(min));
     }
 }

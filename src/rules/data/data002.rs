@@ -17,6 +17,6 @@ pub fn check(cx: &mut RuleCx) {
         )
         .help(w.spread_help())
         .on(w.res)
-        .absent("topologySpreadConstraints");
+        .absent(Missing::Field("topologySpreadConstraints"));
     }
 }

@@ -38,7 +38,6 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .help("set multi_az = true for a synchronous standby in a second zone with automatic failover")
-                .origin(attr)
                 .on(id);
             }
         }

@@ -59,7 +59,6 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .help("list at least two (ideally three) availability zones, or leave availability_zones unset")
-                .origin(Some(a))
                 .on(id);
             }
         }

@@ -49,9 +49,6 @@ pub fn check(cx: &mut RuleCx) {
             for (attr, _) in &problems[1..] {
                 f.also(r.attr_label(attr, ""));
             }
-            for (attr, _) in &problems {
-                f.origin(r.attr(attr));
-            }
         } else if let Some(attr) = unknown.first() {
             cx.cannot_judge(
                 r.attr_label(attr, ""),

@@ -25,7 +25,6 @@ pub fn check(cx: &mut RuleCx) {
                 ),
             )
             .help("set backup_retention_period to 7 or more days")
-            .origin(Some(a))
             .on(id);
         }
     }

@@ -19,6 +19,6 @@ pub fn check(cx: &mut RuleCx) {
         .help(format!(
             "run at least {min} controller replicas (3 across zones), or run the controller as a DaemonSet"
         ))
-        .wants(format!(">= {min}"));
+        .wants(Want::AtLeast(min));
     }
 }

@@ -47,7 +47,6 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .help(format!("set {attr_name} = true"))
-                .origin(attr)
                 .on(id);
             }
             None => {

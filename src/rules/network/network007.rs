@@ -42,7 +42,6 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .help("remove `enabled = false` from the health_check block and give it a path that checks the service")
-                .origin(Some(a))
                 .on(id);
             }
             Some(None) => {

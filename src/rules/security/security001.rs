@@ -23,6 +23,6 @@ pub fn check(cx: &mut RuleCx) {
         .help(format!(
             "run at least {min} replicas (3 across zones for Vault's raft storage) with leader election enabled"
         ))
-        .wants(format!(">= {min}"));
+        .wants(Want::AtLeast(min));
     }
 }

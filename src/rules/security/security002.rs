@@ -36,7 +36,6 @@ pub fn check(cx: &mut RuleCx) {
                     ),
                 )
                 .help("create the key with multi_region = true (a new key: this cannot be changed in place) and add an aws_kms_replica_key in another region")
-                .origin(attr)
                 .on(id);
             }
         }

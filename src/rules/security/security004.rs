@@ -57,7 +57,6 @@ pub fn check(cx: &mut RuleCx) {
                         ),
                     )
                     .help("point the replica at another region")
-                    .origin(Some(a))
                     .on(id);
                 }
             }

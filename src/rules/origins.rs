@@ -1,0 +1,111 @@
+//! Origins on findings, the same for every input format: after the rules, a finding whose
+//! labels lie on values that came from elsewhere (a Terraform variable's tfvars line,
+//! a Helm value) gets a second label there, and a Helm value's fix text names the value; a
+//! finding about something absent that a false Helm condition left out names that condition's
+//! value. Rules only say what they want (`Want`) or miss (`Missing`).
+
+use crate::finding::{Finding, Missing};
+use crate::model::provenance::{Use, Via};
+use crate::model::source::{COMMAND_LINE_SOURCE, CONFIG_SET_SOURCE};
+use crate::model::{Model, SourceId};
+
+/// Adds origin labels (and Helm fix texts) to `findings`.
+pub fn annotate(findings: &mut [Finding], model: &Model) {
+    if model.provenance.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut() {
+        // Values under the secondary labels the rule gave: their origins too.
+        let secondary: Vec<_> = f
+            .secondary
+            .iter()
+            .filter_map(|l| model.provenance.at(l))
+            .map(|u| u.origin.label())
+            .collect();
+        for l in secondary {
+            f.also(l);
+        }
+        if let Some(u) = model.provenance.at(&f.primary) {
+            // The primary value's origin comes first, next to it.
+            let label = u.origin.label();
+            let same = |l: &crate::finding::Label| l.source == label.source && l.span == label.span;
+            if !same(&f.primary) && !f.secondary.iter().any(same) {
+                f.secondary.insert(0, label);
+            }
+            if let Via::ChartValue { path, .. } = &u.origin.via {
+                let place = place(model, u.origin.source);
+                let fix = match f.want {
+                    Some(w) => format!(
+                        "set `{path}` {w} {place} (e.g. `--set {path}={}`), the value this field is rendered from",
+                        w.example()
+                    ),
+                    None => {
+                        format!("change `{path}` {place}, the value this field is rendered from")
+                    }
+                };
+                f.help = format!("{fix}; {}", f.help);
+            }
+        } else if let Some(what) = f.absent
+            && let Some(u) = withheld_by(model, f.primary.source, what)
+            && let Via::ChartValue { path, .. } = &u.origin.via
+        {
+            let source_path = &model.sources.get(u.source).path;
+            let template = source_path.rsplit('/').next().unwrap_or(source_path);
+            let name = what.name();
+            f.also(crate::finding::Label::new(
+                u.origin.source,
+                u.origin.span,
+                format!("`{path}` is off, so {template} renders no {name}"),
+            ));
+            f.help = format!(
+                "turn on `{path}` {} (the chart renders the {name} only when it is set); {}",
+                place(model, u.origin.source),
+                f.help
+            );
+        }
+    }
+}
+
+/// Where a value was set, as fix texts say it.
+fn place(model: &Model, source: SourceId) -> String {
+    let file = &model.sources.get(source).path;
+    if file == COMMAND_LINE_SOURCE {
+        "on the command line".to_string()
+    } else if file == CONFIG_SET_SOURCE {
+        "in the configuration's helm.charts set".to_string()
+    } else {
+        format!("in {file}")
+    }
+}
+
+/// A false condition that left `what` out of the chart that rendered `source`: for a field,
+/// one in the same template whose value path names the field; for a kind, one in a sibling
+/// template that declares that kind.
+fn withheld_by(model: &Model, source: SourceId, what: Missing) -> Option<&Use> {
+    let dir = |id: SourceId| {
+        let p = &model.sources.get(id).path;
+        p.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string())
+    };
+    let here = dir(source);
+    model.provenance.conditions().find_map(|(u, withheld)| {
+        let Via::ChartValue { path, .. } = &u.origin.via else {
+            return None;
+        };
+        let found = match what {
+            Missing::Field(field) => {
+                let last = path.rsplit('.').next().unwrap_or(path);
+                u.source == source
+                    && last
+                        .to_ascii_lowercase()
+                        .contains(&field.to_ascii_lowercase())
+            }
+            Missing::Kind(kind) => {
+                u.source != source
+                    && dir(u.source) == here
+                    && withheld.kinds.iter().any(|k| k == kind)
+            }
+        };
+        found.then_some(u)
+    })
+}
