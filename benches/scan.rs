@@ -459,7 +459,7 @@ fn bench(c: &mut Criterion) {
     let manifests = generate(dir.path());
     let paths = [PathBuf::from(dir.path())];
     let scan = spoflint::scan(&paths).unwrap();
-    assert_eq!(scan.model.resources.len(), manifests);
+    assert_eq!(scan.model.iter().count(), manifests);
     eprintln!(
         "corpus: {} files, {} manifests, {} findings",
         scan.files,
@@ -484,7 +484,7 @@ fn bench(c: &mut Criterion) {
     eprintln!(
         "terraform corpus: {} files, {} resource instances, {} findings",
         scan.files,
-        scan.model.terraform.len(),
+        scan.model.tf_iter().count(),
         scan.findings.len()
     );
     group.bench_function("400_terraform_roots", |b| {
@@ -504,7 +504,7 @@ fn bench(c: &mut Criterion) {
     eprintln!(
         "helm corpus: {charts} charts, {} files, {} rendered resources, {} findings",
         scan.files,
-        scan.model.resources.len(),
+        scan.model.iter().count(),
         scan.findings.len()
     );
     group.bench_function("200_helm_charts", |b| {

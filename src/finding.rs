@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::model::{Model, ResourceId, SourceId, Span, TfId};
+use crate::model::{Model, ResourceId, SourceId, Span};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -135,7 +135,8 @@ pub struct Finding {
     pub help: String,
     pub primary: Label,
     pub secondary: Vec<Label>,
-    pub resource: Option<Subject>,
+    /// The resource the finding is about.
+    pub resource: Option<ResourceId>,
     /// What the offending value should be (at least 3), for fix texts that name the value
     /// to change (a Helm value, say).
     pub want: Option<Want>,
@@ -197,25 +198,6 @@ pub struct Suppression {
     pub at: Label,
 }
 
-/// The resource a finding is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Subject {
-    Kubernetes(ResourceId),
-    Terraform(TfId),
-}
-
-impl From<ResourceId> for Subject {
-    fn from(id: ResourceId) -> Self {
-        Subject::Kubernetes(id)
-    }
-}
-
-impl From<TfId> for Subject {
-    fn from(id: TfId) -> Self {
-        Subject::Terraform(id)
-    }
-}
-
 impl Finding {
     /// A stable identity for baselines and SARIF `partialFingerprints`: the rule, the file and
     /// the resource (Kubernetes kind/namespace/name or Terraform address), or the labelled text
@@ -224,14 +206,7 @@ impl Finding {
     fn identity(&self, model: &Model) -> String {
         let file = &model.sources.get(self.primary.source).path;
         let subject = match self.resource {
-            Some(Subject::Kubernetes(id)) => {
-                let r = model.resource(id);
-                format!(
-                    "k8s:{}/{}/{}/{}",
-                    r.api_version, r.kind, r.namespace, r.name
-                )
-            }
-            Some(Subject::Terraform(id)) => format!("tf:{}", model.tf(id).address),
+            Some(id) => model.get(id).identity(),
             None => {
                 let text = model
                     .sources

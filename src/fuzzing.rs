@@ -86,7 +86,7 @@ pub fn hcl(data: &[u8]) {
     let mut issues = Vec::new();
     collected.evaluate(
         &terraform::Inputs::default(),
-        &mut model.terraform,
+        &mut model.entries,
         &mut issues,
     );
     let facts = Facts::derive(&model);
@@ -100,9 +100,11 @@ pub fn plan(data: &[u8]) {
     let mut model = Model::default();
     let source = model.sources.add(file);
     for doc in &parsed.documents {
-        let base = model.terraform.len() as u32;
+        let base = model.len() as u32;
         let found = terraform::plan::resources(doc.tree.val(doc.root), source, "plan.json", base);
-        model.terraform.extend(found);
+        model
+            .entries
+            .extend(found.into_iter().map(crate::model::Entry::Terraform));
     }
     let facts = Facts::derive(&model);
     let _ = crate::rules::run(&model, &facts, &[], &Default::default(), false);

@@ -689,22 +689,8 @@ fn list_resources(args: &ResourcesArgs) -> ExitCode {
     };
     let mut rows: Vec<(String, String, String)> = scan
         .model
-        .terraform
-        .iter()
-        .map(|r| {
-            let region = r.region_name().unwrap_or("(region unknown)");
-            (
-                at(r.source, r.header),
-                r.address.clone(),
-                format!("{}  {region}", r.provider),
-            )
-        })
-        .chain(
-            scan.model
-                .resources
-                .iter()
-                .map(|r| (at(r.source, r.header), r.display(), r.api_version.clone())),
-        )
+        .entries()
+        .map(|(_, e)| (at(e.source(), e.header()), e.display(), e.detail()))
         .collect();
     rows.sort();
     let mut text = String::new();

@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use crate::finding::{Finding, Label, Subject, Suppression};
+use crate::finding::{Finding, Label, Suppression};
 use crate::model::{Model, SourceId, Span};
 
 const MARKER: &str = "spoflint:ignore";
@@ -89,20 +89,10 @@ fn comment_start(before: &str) -> Option<usize> {
 }
 
 /// The first line of the resource a finding is about, in its defining file.
-fn resource_start(model: &Model, subject: Subject) -> (SourceId, usize) {
-    match subject {
-        Subject::Kubernetes(id) => {
-            let r = model.resource(id);
-            let file = model.sources.get(r.source);
-            let span = r.root().span();
-            (r.source, file.line_col(span.start.min(r.header.start)).line)
-        }
-        Subject::Terraform(id) => {
-            let r = model.tf(id);
-            let file = model.sources.get(r.source);
-            (r.source, file.line_col(r.header.start).line)
-        }
-    }
+fn resource_start(model: &Model, id: crate::model::ResourceId) -> (SourceId, usize) {
+    let r = model.get(id);
+    let file = model.sources.get(r.source());
+    (r.source(), file.line_col(r.start()).line)
 }
 
 /// Marks suppressed findings and appends INPUT006 findings for suppression comments that

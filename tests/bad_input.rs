@@ -106,9 +106,8 @@ fn a_broken_tf_file_does_not_lose_its_module() {
     let scan = scan();
     let addresses: Vec<&str> = scan
         .model
-        .terraform
-        .iter()
-        .map(|r| r.address.as_str())
+        .tf_iter()
+        .map(|(_, r)| r.address.as_str())
         .collect();
     // ok.tf sits next to the broken main.tf; the module is evaluated without main.tf.
     assert!(addresses.contains(&"aws_sqs_queue.jobs"), "{addresses:?}");
@@ -140,12 +139,7 @@ fn parse_errors_carry_their_location() {
 #[test]
 fn good_files_and_documents_are_still_scanned() {
     let scan = scan();
-    let names: Vec<&str> = scan
-        .model
-        .resources
-        .iter()
-        .map(|r| r.name.as_str())
-        .collect();
+    let names: Vec<&str> = scan.model.iter().map(|(_, r)| r.name.as_str()).collect();
     assert_eq!(
         names,
         [
@@ -208,8 +202,8 @@ fn helm_diagnostics_point_at_the_template_line() {
     // .Files never reads outside the chart: the probe renders empty strings.
     let probe = scan
         .model
-        .resources
         .iter()
+        .map(|(_, r)| r)
         .find(|r| r.name == "helm-escape-probe")
         .unwrap();
     let data = probe.root().get("data").unwrap();

@@ -139,7 +139,7 @@ fn ha_good_has_no_finding_at_all() {
             .map(|f| (f.rule, f.message.clone()))
             .collect();
         assert!(found.is_empty(), "{case}: {found:?}");
-        let resources = scan.model.resources.len() + scan.model.terraform.len();
+        let resources = scan.model.len();
         assert!(resources >= min_resources, "{case}: {resources} resources");
     }
 }

@@ -106,7 +106,7 @@ fn mutated_fixtures_never_panic() {
     assert!(human.contains("Zero-SPOF validation"));
     assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok());
     assert_spans_valid(&scan);
-    let with_resources: BTreeSet<_> = scan.model.resources.iter().map(|r| r.source).collect();
+    let with_resources: BTreeSet<_> = scan.model.iter().map(|(_, r)| r.source).collect();
     let parse_errors = scan
         .findings
         .iter()
@@ -217,9 +217,9 @@ fn mutated_terraform_never_panics() {
         .count();
     assert!(broken > 50, "mutations should break many files: {broken}");
     assert!(
-        scan.model.terraform.len() > 100,
+        scan.model.tf_iter().count() > 100,
         "{}",
-        scan.model.terraform.len()
+        scan.model.tf_iter().count()
     );
 }
 
@@ -334,8 +334,8 @@ fn mutated_helm_charts_never_panic() {
         .count();
     assert!(broken > 40, "mutations should break many charts: {broken}");
     assert!(
-        scan.model.resources.len() > 300,
+        scan.model.iter().count() > 300,
         "and leave many renderable: {}",
-        scan.model.resources.len()
+        scan.model.iter().count()
     );
 }

@@ -20,11 +20,11 @@ fn scan(files: &[(&str, &str)], options: ScanOptions) -> (tempfile::TempDir, Sca
 fn value<'a>(scan: &'a Scan, address: &str, attr: &str) -> &'a Value {
     let r = scan
         .model
-        .terraform
-        .iter()
+        .tf_iter()
+        .map(|(_, r)| r)
         .find(|r| r.address == address)
         .unwrap_or_else(|| {
-            let all: Vec<_> = scan.model.terraform.iter().map(|r| &r.address).collect();
+            let all: Vec<_> = scan.model.tf_iter().map(|(_, r)| &r.address).collect();
             panic!("no {address} in {all:?}")
         });
     r.value(attr)
@@ -199,8 +199,8 @@ output "zones" { value = [aws_subnet.a.availability_zone] }
     );
     let west = scan
         .model
-        .terraform
-        .iter()
+        .tf_iter()
+        .map(|(_, r)| r)
         .find(|r| r.address == "module.west.aws_subnet.a")
         .unwrap();
     assert_eq!(west.region_name(), Some("us-west-2"));
@@ -264,8 +264,8 @@ resource "aws_sqs_queue" "q" {
     assert!(t["merged"].is_unknown());
     let q = scan
         .model
-        .terraform
-        .iter()
+        .tf_iter()
+        .map(|(_, r)| r)
         .find(|r| r.address == "aws_sqs_queue.q")
         .unwrap();
     let names: Vec<_> = q
@@ -306,8 +306,8 @@ resource "aws_sqs_queue" "q" {
     assert!(value(&scan, "aws_sqs_queue.q", "name").is_unknown());
     let rep = scan
         .model
-        .terraform
-        .iter()
+        .tf_iter()
+        .map(|(_, r)| r)
         .find(|r| r.address == "aws_subnet.a[?]")
         .expect("one representative instance");
     assert!(rep.count_unknown);
@@ -364,11 +364,11 @@ fn plan_json_is_read_with_locations() {
         return;
     }
     let scan = spoflint::scan(&[plan]).unwrap();
-    assert!(!scan.model.terraform.is_empty());
+    assert!(scan.model.tf_iter().next().is_some());
     assert!(
         scan.model
-            .terraform
-            .iter()
+            .tf_iter()
+            .map(|(_, r)| r)
             .all(|r| r.region_name() == Some("us-east-1"))
     );
     assert!(scan.findings.iter().any(|f| f.rule == "DATA003"));
@@ -391,7 +391,7 @@ fn json_files_are_read_only_when_they_are_plans() {
     );
     assert_eq!(scan.files, 1);
     assert!(scan.findings.iter().all(|f| f.rule != "INPUT001"));
-    assert!(!scan.model.terraform.is_empty());
+    assert!(scan.model.tf_iter().next().is_some());
 }
 
 #[test]
@@ -592,7 +592,7 @@ fn nested_module_counts_are_bounded_together() {
         )),
         "{input:?}"
     );
-    assert!(scan.model.terraform.len() <= 50_000);
+    assert!(scan.model.tf_iter().count() <= 50_000);
 }
 
 #[test]
@@ -609,8 +609,8 @@ fn a_module_that_calls_itself_is_instantiated_once() {
     );
     let addresses: Vec<&str> = scan
         .model
-        .terraform
-        .iter()
+        .tf_iter()
+        .map(|(_, r)| r)
         .map(|r| r.address.as_str())
         .collect();
     assert_eq!(addresses, ["module.m.aws_sqs_queue.q"]);

@@ -7,14 +7,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::providers::{self, PlacementVia, Private, ResourceType, aws};
 use crate::finding::{Label, Layer};
 use crate::model::terraform::{Attr, TfResource, Unknown, Value};
-use crate::model::{Model, TfId};
+use crate::model::{Model, ResourceId};
 
 #[derive(Debug, Default)]
 pub struct TfFacts {
-    by_type: HashMap<String, Vec<TfId>>,
+    by_type: HashMap<String, Vec<ResourceId>>,
     /// Instances that refer to an instance, by the referring attribute's name
     /// (`aws_rds_cluster_instance.cluster_identifier` → the cluster).
-    referrers: HashMap<TfId, Vec<(TfId, String)>>,
+    referrers: HashMap<ResourceId, Vec<(ResourceId, String)>>,
     /// Public DNS zones by domain (lowercase, no trailing dot).
     pub dns_domains: BTreeMap<String, Vec<DnsZone>>,
     /// Public DNS zones whose domain is not known statically.
@@ -22,13 +22,13 @@ pub struct TfFacts {
     /// Regions per kind of resource that needs a counterpart in a second region.
     pub region_pairs: Vec<RegionPair>,
     /// Zones of every load balancer, auto scaling group, node group and EKS cluster.
-    placements: HashMap<TfId, Placement>,
+    placements: HashMap<ResourceId, Placement>,
 }
 
 /// One public DNS zone.
 #[derive(Debug, Clone)]
 pub struct DnsZone {
-    pub res: TfId,
+    pub res: ResourceId,
     pub provider: &'static str,
 }
 
@@ -54,7 +54,7 @@ pub struct Zones {
     /// Subnets (or zone entries) whose zone cannot be known statically.
     pub unknown: usize,
     /// The subnet instances followed.
-    pub subnets: Vec<TfId>,
+    pub subnets: Vec<ResourceId>,
 }
 
 impl Zones {
@@ -85,7 +85,7 @@ impl TfFacts {
         let mut facts = TfFacts::default();
         // `bucket = aws_s3_bucket.logs.bucket` evaluates to the bucket's name, not to a
         // reference: names given literally identify their resource too.
-        let mut identities: HashMap<(&str, &str), TfId> = HashMap::new();
+        let mut identities: HashMap<(&str, &str), ResourceId> = HashMap::new();
         for (id, r) in model.tf_iter() {
             if let Some(attr) = providers::kind(&r.rtype).and_then(|k| k.identity)
                 && let Some(name) = r.value(attr).and_then(Value::as_str)
@@ -173,12 +173,15 @@ impl TfFacts {
     }
 
     /// Instances of a resource type, in model order.
-    pub fn of_type(&self, rtype: ResourceType) -> &[TfId] {
+    pub fn of_type(&self, rtype: ResourceType) -> &[ResourceId] {
         self.by_type.get(rtype.as_str()).map_or(&[], Vec::as_slice)
     }
 
     /// Instances of any of `types`.
-    pub fn of_types<'a>(&'a self, types: &'a [ResourceType]) -> impl Iterator<Item = TfId> + 'a {
+    pub fn of_types<'a>(
+        &'a self,
+        types: &'a [ResourceType],
+    ) -> impl Iterator<Item = ResourceId> + 'a {
         types.iter().flat_map(|t| self.of_type(*t).iter().copied())
     }
 
@@ -186,10 +189,10 @@ impl TfFacts {
     pub fn referrers(
         &self,
         model: &Model,
-        target: TfId,
+        target: ResourceId,
         rtype: ResourceType,
         attr: &str,
-    ) -> Vec<TfId> {
+    ) -> Vec<ResourceId> {
         self.referrers
             .get(&target)
             .into_iter()
@@ -278,7 +281,7 @@ impl TfFacts {
 
     /// Regions a resource is present in: its own, plus those of its replicas (inline
     /// `replica` blocks and [`Self::counterparts`]).
-    pub fn regions_of(&self, model: &Model, id: TfId) -> Presence {
+    pub fn regions_of(&self, model: &Model, id: ResourceId) -> Presence {
         let r = model.tf(id);
         let mut p = Presence::default();
         let mut note = |region: Option<&str>| match region {
@@ -302,7 +305,7 @@ impl TfFacts {
 
     /// Resources that hold a copy of `id`: replica keys, replica databases and clusters,
     /// the other members of a global cluster or global datastore, replication destinations.
-    pub fn counterparts(&self, model: &Model, id: TfId) -> Vec<TfId> {
+    pub fn counterparts(&self, model: &Model, id: ResourceId) -> Vec<ResourceId> {
         let r = model.tf(id);
         let mut out = Vec::new();
         let replica_links = providers::kind(&r.rtype).map_or(&[][..], |k| k.replicas);
@@ -315,7 +318,7 @@ impl TfFacts {
         for g in groups.filter(|g| r.rtype == g.member) {
             let (member_type, member_attr, global_type, source_attr) =
                 (g.member, g.member_attr, g.group, g.source_attr);
-            let mut globals: Vec<TfId> = r
+            let mut globals: Vec<ResourceId> = r
                 .value(member_attr)
                 .map(Value::references)
                 .unwrap_or_default();
@@ -342,7 +345,7 @@ impl TfFacts {
 
     /// Buckets that `bucket` replicates to (through `aws_s3_bucket_replication_configuration`
     /// resources or a legacy inline `replication_configuration` block).
-    pub fn replication_destinations(&self, model: &Model, bucket: TfId) -> Vec<TfId> {
+    pub fn replication_destinations(&self, model: &Model, bucket: ResourceId) -> Vec<ResourceId> {
         let mut out = Vec::new();
         let mut from_rules = |body: &crate::model::terraform::Body| {
             for rule in body.blocks("rules").chain(body.blocks("rule")) {
@@ -414,12 +417,12 @@ pub struct Placement {
 
 impl TfFacts {
     /// The zones of a load balancer, auto scaling group, node group or EKS cluster.
-    pub fn placement(&self, id: TfId) -> Option<&Placement> {
+    pub fn placement(&self, id: ResourceId) -> Option<&Placement> {
         self.placements.get(&id)
     }
 
     /// The first way of `via` whose attribute (or block) the resource has.
-    fn place(&self, model: &Model, id: TfId, via: &[PlacementVia]) -> Option<Placement> {
+    fn place(&self, model: &Model, id: ResourceId, via: &[PlacementVia]) -> Option<Placement> {
         let r = model.tf(id);
         let subnets = |attr: &Attr| Placement {
             zones: self.subnet_zones(model, &attr.value),

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discover::{Discovered, FileKind, STDIN, display_path, file_kind, normalize};
-use crate::model::{Model, Resource, SourceFile, SourceId, Span};
+use crate::model::{Entry, Model, Resource, SourceFile, SourceId, Span};
 
 pub use terraform::Inputs;
 
@@ -23,18 +23,28 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 pub use crate::finding::{InputIssue, internal_error};
 pub use crate::model::source::{COMMAND_LINE_SOURCE, CONFIG_SET_SOURCE};
 
+/// What one file holds, as its format's parser found it; [`ingest`] adds each kind to the
+/// scan. A new single-file format is a variant here, its parser in [`parse_text`], and its
+/// arm in [`ingest`].
+enum Parsed {
+    /// Nothing to add (a file that did not parse: its problem is in the issues).
+    Nothing,
+    /// A `.json` file that is not a Terraform plan: not part of the scan.
+    Skip,
+    /// Kubernetes objects.
+    Kubernetes(Vec<Resource>),
+    /// A `.tf` file, evaluated with the rest of its module.
+    TerraformFile(hcl_edit::structure::Body),
+    /// A `.tfvars` / `.tfvars.json` file.
+    VarFile(terraform::VarFile),
+    /// A Terraform plan (JSON read as YAML).
+    Plan(yaml::Document),
+}
+
 struct FileResult {
     path: PathBuf,
     file: SourceFile,
-    /// A parsed `.tf` file.
-    hcl: Option<hcl_edit::structure::Body>,
-    /// A parsed `.tfvars` / `.tfvars.json` file.
-    var_file: Option<terraform::VarFile>,
-    /// A Terraform plan (JSON read as YAML).
-    plan: Option<yaml::Document>,
-    /// A `.json` file that is not a Terraform plan: not part of the scan.
-    skip: bool,
-    resources: Vec<Resource>,
+    parsed: Parsed,
     issues: Vec<(&'static str, Span, String, String)>,
     /// For a `kustomization.yaml`: the patch files it names, relative to its directory.
     patches: Vec<String>,
@@ -46,11 +56,7 @@ impl FileResult {
         FileResult {
             path: path.to_path_buf(),
             file,
-            hcl: None,
-            var_file: None,
-            plan: None,
-            skip: false,
-            resources: Vec::new(),
+            parsed: Parsed::Nothing,
             issues: Vec::new(),
             patches: Vec::new(),
         }
@@ -203,7 +209,8 @@ fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> Fil
                         .to_string(),
                 )),
                 (None, Some(doc)) if doc.tree.val(doc.root).is_map() => {
-                    r.var_file = Some(terraform::VarFile::from_json(doc.tree.val(doc.root)))
+                    r.parsed =
+                        Parsed::VarFile(terraform::VarFile::from_json(doc.tree.val(doc.root)))
                 }
                 (None, _) => r.issues.push((
                     "INPUT001",
@@ -218,9 +225,9 @@ fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> Fil
             let mut r = empty(SourceFile::new(display, Arc::from(text)));
             match terraform::parse(&r.file) {
                 Ok(body) if kind == FileKind::TfVars => {
-                    r.var_file = Some(terraform::VarFile::Hcl(body))
+                    r.parsed = Parsed::VarFile(terraform::VarFile::Hcl(body))
                 }
-                Ok(body) => r.hcl = Some(body),
+                Ok(body) => r.parsed = Parsed::TerraformFile(body),
                 Err((span, message)) => r.issues.push((
                     "INPUT001",
                     span,
@@ -242,7 +249,11 @@ fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> Fil
                     format!("invalid Terraform plan JSON: {}", e.message),
                     "regenerate it with `terraform show -json plan.out > plan.json`".to_string(),
                 )),
-                None => r.plan = parsed.documents.into_iter().next(),
+                None => {
+                    if let Some(doc) = parsed.documents.into_iter().next() {
+                        r.parsed = Parsed::Plan(doc);
+                    }
+                }
             }
             r
         }
@@ -267,7 +278,7 @@ fn read_plan(mut file: std::fs::File) -> std::io::Result<Option<Vec<u8>>> {
 
 fn skipped(path: &Path) -> FileResult {
     FileResult {
-        skip: true,
+        parsed: Parsed::Skip,
         ..FileResult::new(path, SourceFile::new(String::new(), Arc::from("")))
     }
 }
@@ -333,7 +344,7 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
         Vec::new()
     };
     FileResult {
-        resources,
+        parsed: Parsed::Kubernetes(resources),
         issues,
         patches,
         ..FileResult::new(path, file)
@@ -347,7 +358,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         .par_iter()
         .chain(found.tf_files.par_iter())
         .map(read_file)
-        .filter(|r| !r.skip)
+        .filter(|r| !matches!(r.parsed, Parsed::Skip))
         .collect();
     // Kustomize patches are partial objects, not resources of their own.
     let patch_files: HashSet<PathBuf> = results
@@ -360,33 +371,29 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
     let mut model = Model::default();
     let mut issues = Vec::new();
     let mut tf = terraform::Collected::default();
-    for mut r in results {
-        // Discovery normalised every path already.
-        if patch_files.contains(&r.path) {
-            r.resources.clear();
-        }
+    for r in results {
         let display = r.file.path.clone();
         let source = model.sources.add(r.file);
-        if let Some(body) = r.hcl {
-            tf.add_tf(&r.path, source, body);
+        match r.parsed {
+            Parsed::Nothing | Parsed::Skip => {}
+            // Discovery normalised every path already.
+            Parsed::Kubernetes(_) if patch_files.contains(&r.path) => {}
+            Parsed::Kubernetes(resources) => {
+                for res in resources {
+                    model.push(Entry::Kubernetes(Resource { source, ..res }));
+                }
+            }
+            Parsed::TerraformFile(body) => tf.add_tf(&r.path, source, body),
+            Parsed::VarFile(file) => tf.add_var_file(&r.path, source, file),
+            Parsed::Plan(doc) => {
+                let base = model.len() as u32;
+                let found =
+                    terraform::plan::resources(doc.tree.val(doc.root), source, &display, base);
+                model
+                    .entries
+                    .extend(found.into_iter().map(Entry::Terraform));
+            }
         }
-        if let Some(file) = r.var_file {
-            tf.add_var_file(&r.path, source, file);
-        }
-        if let Some(doc) = r.plan {
-            let base = model.terraform.len() as u32;
-            model.terraform.extend(terraform::plan::resources(
-                doc.tree.val(doc.root),
-                source,
-                &display,
-                base,
-            ));
-        }
-        model.resources.extend(
-            r.resources
-                .into_iter()
-                .map(|res| Resource { source, ..res }),
-        );
         issues.extend(
             r.issues
                 .into_iter()
@@ -429,14 +436,14 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
             });
         }
         // A file that does not parse already has its INPUT001.
-        if let Some(file) = r.var_file {
+        if let Parsed::VarFile(file) = r.parsed {
             inputs.var_files.push((source, file));
         }
     }
     for (name, value) in &options.vars {
         inputs.add_var(name, value);
     }
-    tf.evaluate(&inputs, &mut model.terraform, &mut issues);
+    tf.evaluate(&inputs, &mut model.entries, &mut issues);
     record_terraform_origins(&mut model);
     render_charts(found, options, &mut model, &mut issues);
     (model, issues)
@@ -464,7 +471,7 @@ fn record_terraform_origins(model: &mut Model) {
     }
     let mut uses = Vec::new();
     let mut regions = HashSet::new();
-    for r in &model.terraform {
+    for (_, r) in model.tf_iter() {
         walk(r.source, &r.body, &mut uses);
         if let (Some((source, span)), Some(origin)) = (r.region.at, &r.region.origin)
             && regions.insert((source, span.start, span.end))
@@ -561,7 +568,9 @@ pub fn render_charts(
         for f in out.files {
             model.sources.add(f);
         }
-        model.resources.extend(out.resources);
+        model
+            .entries
+            .extend(out.resources.into_iter().map(Entry::Kubernetes));
         issues.extend(
             out.issues
                 .into_iter()

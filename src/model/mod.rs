@@ -6,7 +6,7 @@ pub mod source;
 pub mod terraform;
 pub mod tree;
 
-pub use resource::{Model, Resource, ResourceId};
+pub use resource::{Entry, Model, Resource, ResourceId};
 pub use source::{Label, LineCol, SourceFile, SourceId, Sources, Span};
-pub use terraform::{TfId, TfResource};
+pub use terraform::TfResource;
 pub use tree::{NodeId, NodeKind, Tree, Val};

@@ -58,14 +58,114 @@ impl Resource {
     }
 }
 
+/// One resource of any input family, with the family's own data behind it. A new family (CI
+/// pipelines, say) is a new variant and its arms in the few methods below; the model, the
+/// finding types and every report handle it through them.
+#[derive(Debug)]
+pub enum Entry {
+    /// A Kubernetes object (from YAML, a rendered Helm chart, ...).
+    Kubernetes(Resource),
+    /// A Terraform resource instance (evaluated, or from a plan).
+    Terraform(super::TfResource),
+}
+
+impl Entry {
+    pub fn source(&self) -> SourceId {
+        match self {
+            Entry::Kubernetes(r) => r.source,
+            Entry::Terraform(r) => r.source,
+        }
+    }
+
+    /// The span a finding about the whole resource points at.
+    pub fn header(&self) -> Span {
+        match self {
+            Entry::Kubernetes(r) => r.header,
+            Entry::Terraform(r) => r.header,
+        }
+    }
+
+    /// Where the resource's text starts in its file (a suppression comment above it applies).
+    pub fn start(&self) -> usize {
+        match self {
+            Entry::Kubernetes(r) => r.root().span().start.min(r.header.start),
+            Entry::Terraform(r) => r.header.start,
+        }
+    }
+
+    /// How findings name it: `Deployment shop/web`, `aws_lb.web`.
+    pub fn display(&self) -> String {
+        match self {
+            Entry::Kubernetes(r) => r.display(),
+            Entry::Terraform(r) => r.address.clone(),
+        }
+    }
+
+    /// What `spoflint resources` shows after the name: a Kubernetes object's API version, a
+    /// Terraform instance's provider and region.
+    pub fn detail(&self) -> String {
+        match self {
+            Entry::Kubernetes(r) => r.api_version.clone(),
+            Entry::Terraform(r) => format!(
+                "{}  {}",
+                r.provider,
+                r.region_name().unwrap_or("(region unknown)")
+            ),
+        }
+    }
+
+    /// A stable identity for baselines and fingerprints (no line numbers).
+    pub fn identity(&self) -> String {
+        match self {
+            Entry::Kubernetes(r) => {
+                format!(
+                    "k8s:{}/{}/{}/{}",
+                    r.api_version, r.kind, r.namespace, r.name
+                )
+            }
+            Entry::Terraform(r) => format!("tf:{}", r.address),
+        }
+    }
+
+    /// The fields machine-readable reports show for it, in order (`None`: unknown).
+    pub fn descriptor(&self) -> Vec<(&'static str, Option<&str>)> {
+        match self {
+            Entry::Kubernetes(r) => vec![
+                ("apiVersion", Some(&r.api_version)),
+                ("kind", Some(&r.kind)),
+                ("name", Some(&r.name)),
+                ("namespace", Some(&r.namespace)),
+            ],
+            Entry::Terraform(r) => vec![
+                ("address", Some(&r.address)),
+                ("type", Some(&r.rtype)),
+                ("provider", Some(&r.provider)),
+                ("region", r.region_name()),
+            ],
+        }
+    }
+
+    pub fn as_kubernetes(&self) -> Option<&Resource> {
+        match self {
+            Entry::Kubernetes(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn as_terraform(&self) -> Option<&super::TfResource> {
+        match self {
+            Entry::Terraform(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
 /// Everything ingested by one scan.
 #[derive(Debug, Default)]
 pub struct Model {
     pub sources: Sources,
-    /// Kubernetes objects.
-    pub resources: Vec<Resource>,
-    /// Terraform resource instances (managed resources; data sources are not infrastructure).
-    pub terraform: Vec<super::TfResource>,
+    /// Every resource of every family; a [`ResourceId`] is an index here.
+    pub entries: Vec<Entry>,
     /// Where values used in resources came from (Terraform variables, Helm values).
     pub provenance: super::provenance::Provenance,
     /// Sources that are options rather than scanned files (`--var-file`, `--values`, `--set`).
@@ -73,26 +173,57 @@ pub struct Model {
 }
 
 impl Model {
-    pub fn tf(&self, id: super::TfId) -> &super::TfResource {
-        &self.terraform[id.0 as usize]
+    pub fn get(&self, id: ResourceId) -> &Entry {
+        &self.entries[id.0 as usize]
+    }
+
+    /// Every resource, of every family, with its id.
+    pub fn entries(&self) -> impl Iterator<Item = (ResourceId, &Entry)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (ResourceId(i as u32), e))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Adds a resource; its id.
+    pub fn push(&mut self, entry: Entry) -> ResourceId {
+        self.entries.push(entry);
+        ResourceId(self.entries.len() as u32 - 1)
+    }
+
+    /// A Terraform resource instance. Panics when `id` is of another family: ids of Terraform
+    /// instances come from Terraform facts.
+    pub fn tf(&self, id: ResourceId) -> &super::TfResource {
+        self.get(id)
+            .as_terraform()
+            .expect("a Terraform resource id")
     }
 
     /// Terraform resource instances with their ids.
-    pub fn tf_iter(&self) -> impl Iterator<Item = (super::TfId, &super::TfResource)> {
-        self.terraform
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (super::TfId(i as u32), r))
+    pub fn tf_iter(&self) -> impl Iterator<Item = (ResourceId, &super::TfResource)> {
+        self.entries()
+            .filter_map(|(id, e)| e.as_terraform().map(|r| (id, r)))
     }
 
+    /// A Kubernetes object. Panics when `id` is of another family: ids of Kubernetes objects
+    /// come from Kubernetes facts.
     pub fn resource(&self, id: ResourceId) -> &Resource {
-        &self.resources[id.0 as usize]
+        self.get(id)
+            .as_kubernetes()
+            .expect("a Kubernetes resource id")
     }
 
+    /// Kubernetes objects with their ids.
     pub fn iter(&self) -> impl Iterator<Item = (ResourceId, &Resource)> {
-        self.resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (ResourceId(i as u32), r))
+        self.entries()
+            .filter_map(|(id, e)| e.as_kubernetes().map(|r| (id, r)))
     }
 }

@@ -6,9 +6,7 @@ use std::fmt;
 use super::Label;
 use super::source::{SourceId, Span};
 
-/// Index of a resource instance in [`super::Model::terraform`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TfId(pub u32);
+pub use super::ResourceId;
 
 /// An evaluated Terraform value.
 #[derive(Clone, Debug, PartialEq)]
@@ -22,7 +20,7 @@ pub enum Value {
     /// Maps and objects (keys sorted, as Terraform iterates them).
     Map(BTreeMap<String, Value>),
     /// A whole resource instance (`aws_subnet.a`): its attributes are read through the model.
-    Resource(TfId),
+    Resource(ResourceId),
     /// A value that cannot be known before apply.
     Unknown(Unknown),
 }
@@ -33,7 +31,7 @@ pub enum Unknown {
     /// Nothing is known (a data source, a variable without a value, ...).
     Opaque,
     /// A computed attribute of a known resource instance (`aws_subnet.a.id`).
-    Attr(TfId, String),
+    Attr(ResourceId, String),
 }
 
 impl Value {
@@ -96,13 +94,13 @@ impl Value {
 
     /// The resource instances this value refers to (`aws_subnet.a`, `aws_subnet.a.id`, lists of
     /// them, ...), in order of appearance.
-    pub fn references(&self) -> Vec<TfId> {
+    pub fn references(&self) -> Vec<ResourceId> {
         let mut out = Vec::new();
         self.collect_references(&mut out);
         out
     }
 
-    fn collect_references(&self, out: &mut Vec<TfId>) {
+    fn collect_references(&self, out: &mut Vec<ResourceId>) {
         match self {
             Value::Resource(id) | Value::Unknown(Unknown::Attr(id, _)) if !out.contains(id) => {
                 out.push(*id)

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::Summary;
 use crate::Scan;
-use crate::finding::{Finding, Label, Subject};
+use crate::finding::{Finding, Label};
 
 /// Bumped on any incompatible change to the JSON shape.
 pub const FORMAT_VERSION: u32 = 1;
@@ -22,25 +22,19 @@ struct Location {
     end: Position,
 }
 
-/// A Kubernetes object (`apiVersion`, `kind`, `name`, `namespace`) or a Terraform resource
-/// instance (`address`, `type`, `provider`, `region`).
-#[derive(Serialize)]
-#[serde(untagged)]
-enum ResourceRef<'a> {
-    Kubernetes {
-        #[serde(rename = "apiVersion")]
-        api_version: &'a str,
-        kind: &'a str,
-        name: &'a str,
-        namespace: &'a str,
-    },
-    Terraform {
-        address: &'a str,
-        #[serde(rename = "type")]
-        rtype: &'a str,
-        provider: &'a str,
-        region: Option<&'a str>,
-    },
+/// A resource as its family describes it (`apiVersion`, `kind`, `name`, `namespace` for a
+/// Kubernetes object; `address`, `type`, `provider`, `region` for a Terraform instance).
+struct ResourceRef<'a>(Vec<(&'static str, Option<&'a str>)>);
+
+impl Serialize for ResourceRef<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -166,26 +160,9 @@ fn finding<'a>(scan: &'a Scan, f: &'a Finding) -> JsonFinding<'a> {
         help: &f.help,
         location: location(scan, &f.primary),
         label: &f.primary.text,
-        resource: f.resource.map(|subject| match subject {
-            Subject::Kubernetes(id) => {
-                let r = scan.model.resource(id);
-                ResourceRef::Kubernetes {
-                    api_version: &r.api_version,
-                    kind: &r.kind,
-                    name: &r.name,
-                    namespace: &r.namespace,
-                }
-            }
-            Subject::Terraform(id) => {
-                let r = scan.model.tf(id);
-                ResourceRef::Terraform {
-                    address: &r.address,
-                    rtype: &r.rtype,
-                    provider: &r.provider,
-                    region: r.region_name(),
-                }
-            }
-        }),
+        resource: f
+            .resource
+            .map(|id| ResourceRef(scan.model.get(id).descriptor())),
         related: f
             .secondary
             .iter()

@@ -102,7 +102,7 @@ impl Summary {
             .collect();
         Summary {
             files: scan.files,
-            resources: scan.model.resources.len() + scan.model.terraform.len(),
+            resources: scan.model.len(),
             by_severity,
             layers,
             region_pairs: scan.facts.tf.region_pairs.clone(),

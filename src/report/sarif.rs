@@ -19,7 +19,7 @@ use serde_json::{Value, json};
 
 use super::Summary;
 use crate::Scan;
-use crate::finding::{Finding, Label, Severity, Subject, fingerprints};
+use crate::finding::{Finding, Label, Severity, fingerprints};
 use crate::rules::{self, RuleMeta};
 
 /// The `$schema` of the log.
@@ -177,28 +177,15 @@ fn physical_location(scan: &Scan, label: &Label) -> Value {
     })
 }
 
-/// The result's `properties.resource`: the Kubernetes object or Terraform instance.
-fn resource(scan: &Scan, subject: Subject) -> Value {
-    match subject {
-        Subject::Kubernetes(id) => {
-            let r = scan.model.resource(id);
-            json!({
-                "apiVersion": r.api_version,
-                "kind": r.kind,
-                "namespace": r.namespace,
-                "name": r.name
-            })
-        }
-        Subject::Terraform(id) => {
-            let r = scan.model.tf(id);
-            json!({
-                "address": r.address,
-                "type": r.rtype,
-                "provider": r.provider,
-                "region": r.region_name()
-            })
-        }
-    }
+/// The result's `properties.resource`: the resource as its family describes it.
+fn resource(scan: &Scan, id: crate::model::ResourceId) -> Value {
+    let fields = scan.model.get(id).descriptor();
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect(),
+    )
 }
 
 fn result(scan: &Scan, f: &Finding, fingerprint: &str, rule_index: &HashMap<&str, usize>) -> Value {

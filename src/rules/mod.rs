@@ -34,7 +34,7 @@ pub mod prelude {
     pub use crate::facts::terraform::{TfFacts, Zones, shown};
     pub use crate::facts::{Role, Workload, WorkloadKind};
     pub use crate::finding::{Label, Missing, Want, all_of, count};
-    pub use crate::model::TfId;
+    pub use crate::model::ResourceId;
     pub use crate::model::terraform::{TfResource, Value};
 }
 
@@ -232,8 +232,8 @@ impl Finding {
         self
     }
 
-    pub fn on(&mut self, resource: impl Into<crate::finding::Subject>) -> &mut Self {
-        self.resource = Some(resource.into());
+    pub fn on(&mut self, resource: crate::model::ResourceId) -> &mut Self {
+        self.resource = Some(resource);
         self
     }
 
@@ -450,7 +450,7 @@ impl<'a> RuleCx<'a> {
     /// `message(region)`; as info when its region is unknown.
     pub fn needs_second_region(
         &mut self,
-        id: crate::model::TfId,
+        id: crate::model::ResourceId,
         message: impl FnOnce(&str) -> String,
         help: &str,
     ) {
@@ -493,7 +493,7 @@ impl<'a> RuleCx<'a> {
     /// `name` (`attr`) has a value that is not known statically; points at the attribute.
     pub fn unknown_value(
         &mut self,
-        id: crate::model::TfId,
+        id: crate::model::ResourceId,
         name: &str,
         attr: &crate::model::terraform::Attr,
     ) -> &mut Finding {

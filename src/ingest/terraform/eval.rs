@@ -22,7 +22,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use super::{CallDecl, Decl, ModuleDir, VarFile, funcs, header_span, span_of};
 use crate::finding::InputIssue;
 use crate::model::terraform::{
-    Attr, Body, Mode, NestedBlock, Origin, Region, TfId, TfResource, Unknown, Value,
+    Attr, Body, Mode, NestedBlock, Origin, Region, ResourceId, TfResource, Unknown, Value,
 };
 use crate::model::{SourceId, Span};
 
@@ -226,7 +226,7 @@ struct Ev<'m, 'o> {
 }
 
 /// Evaluates every root module; resource instances are appended to `out` (their
-/// [`TfId`]s are indices into it), problems to `issues`.
+/// [`ResourceId`]s are indices into it), problems to `issues`.
 pub fn evaluate<'m>(
     modules: &'m BTreeMap<PathBuf, ModuleDir>,
     roots: &[PathBuf],
@@ -1009,7 +1009,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                         root: self.root.clone(),
                         count_unknown: uncertain,
                     });
-                    ids.push(Value::Resource(TfId(self.out.len() as u32 - 1)));
+                    ids.push(Value::Resource(ResourceId(self.out.len() as u32 - 1)));
                 }
                 exp.wrap(ids)
             }

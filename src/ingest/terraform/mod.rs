@@ -306,7 +306,7 @@ impl Collected {
     pub fn evaluate(
         mut self,
         inputs: &Inputs,
-        out: &mut Vec<crate::model::TfResource>,
+        out: &mut Vec<crate::model::Entry>,
         issues: &mut Vec<crate::finding::InputIssue>,
     ) {
         if self.modules.is_empty() {
@@ -340,7 +340,10 @@ impl Collected {
                 .and_then(|r| r.map_err(|_| std::io::Error::other("evaluation thread panicked")))
             {
                 let base = out.len() as u32;
-                out.extend(o.into_iter().map(|r| shift_ids(r, base)));
+                out.extend(
+                    o.into_iter()
+                        .map(|r| crate::model::Entry::Terraform(shift_ids(r, base))),
+                );
                 issues.extend(i);
             }
         });

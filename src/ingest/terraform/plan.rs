@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::model::SourceId;
 use crate::model::terraform::{
-    Attr, Body, Mode, NestedBlock, Region, TfId, TfResource, Unknown, Value,
+    Attr, Body, Mode, NestedBlock, Region, ResourceId, TfResource, Unknown, Value,
 };
 use crate::model::tree::{NodeKind, Val};
 
@@ -26,7 +26,7 @@ struct ConfigRes<'a> {
     expressions: Option<Val<'a>>,
 }
 
-/// Reads the resource instances of a plan. `base` is the [`TfId`] its first instance gets.
+/// Reads the resource instances of a plan. `base` is the [`ResourceId`] its first instance gets.
 pub fn resources(root: Val<'_>, source: SourceId, display: &str, base: u32) -> Vec<TfResource> {
     let mut config = HashMap::new();
     if let Some(m) = root.path(&["configuration", "root_module"]) {
@@ -72,7 +72,7 @@ pub fn resources(root: Val<'_>, source: SourceId, display: &str, base: u32) -> V
         walk_modules(m, &mut modules);
     }
     // Resource instances by module path + resource address (without index), for references.
-    let mut by_key: HashMap<(String, String), Vec<TfId>> = HashMap::new();
+    let mut by_key: HashMap<(String, String), Vec<ResourceId>> = HashMap::new();
     let mut pending = Vec::new();
     for (module, res) in modules {
         let Some(address) = res.get("address").and_then(|a| a.as_str()) else {
@@ -95,7 +95,7 @@ pub fn resources(root: Val<'_>, source: SourceId, display: &str, base: u32) -> V
         );
         let body = res.get("values").map(body_of).unwrap_or_default();
         let header = res.get("address").map_or(res.span(), |a| a.field_span());
-        let id = TfId(base + out.len() as u32);
+        let id = ResourceId(base + out.len() as u32);
         by_key.entry((module.clone(), key)).or_default().push(id);
         pending.push((module, cfg.and_then(|c| c.expressions)));
         out.push(TfResource {

@@ -65,7 +65,7 @@ pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     // One group per module instance and family: the etcd (or control-plane) instances
     // together, whether one resource with `count` or several resources.
-    let mut groups: BTreeMap<(String, String, &str), Vec<TfId>> = BTreeMap::new();
+    let mut groups: BTreeMap<(String, String, &str), Vec<ResourceId>> = BTreeMap::new();
     for id in facts.tf.of_type(aws::INSTANCE) {
         let r = model.tf(*id);
         if let Some(family) = family(r) {
@@ -134,7 +134,7 @@ fn report<'c>(
     r: &TfResource,
     n: i64,
     min: i64,
-    id: TfId,
+    id: ResourceId,
 ) -> Option<&'c mut crate::finding::Finding> {
     let problem = if n < min {
         format!("fewer than {min}: losing one node loses the etcd quorum or the API server")

@@ -8,7 +8,7 @@ pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     let buckets = facts.tf.of_type(aws::S3_BUCKET);
     // Replication destinations are the copies, not the originals.
-    let destinations: HashSet<TfId> = buckets
+    let destinations: HashSet<ResourceId> = buckets
         .iter()
         .flat_map(|&b| facts.tf.replication_destinations(model, b))
         .collect();
@@ -17,7 +17,7 @@ pub fn check(cx: &mut RuleCx) {
             continue;
         }
         let r = model.tf(id);
-        let same_region: Vec<TfId> = facts.tf.replication_destinations(model, id);
+        let same_region: Vec<ResourceId> = facts.tf.replication_destinations(model, id);
         cx.needs_second_region(
             id,
             |region| {

@@ -8,7 +8,7 @@ use crate::rules::prelude::*;
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     // (zone, name, type) → (PRIMARY records, SECONDARY records).
-    type Group = (Vec<TfId>, Vec<TfId>);
+    type Group = (Vec<ResourceId>, Vec<ResourceId>);
     let mut groups: BTreeMap<(String, String, String), Group> = BTreeMap::new();
     for &id in facts.tf.of_type(aws::ROUTE53_RECORD) {
         let r = model.tf(id);

@@ -12,9 +12,9 @@ pub fn check(cx: &mut RuleCx) {
     let min = params::Network005::of(cx).min_load_balancers as usize;
     let (model, facts) = (cx.model, cx.facts);
     // (zone, name) → records with the attribute that targets load balancers, and those LBs.
-    type Records = Vec<(TfId, Label, Vec<TfId>)>;
+    type Records = Vec<(ResourceId, Label, Vec<ResourceId>)>;
     let mut names: BTreeMap<(String, String), Records> = BTreeMap::new();
-    let lbs_in = |v: &Value| -> Vec<TfId> {
+    let lbs_in = |v: &Value| -> Vec<ResourceId> {
         v.references()
             .into_iter()
             .filter(|id| LOAD_BALANCERS.iter().any(|t| model.tf(*id).rtype == *t))
@@ -45,7 +45,7 @@ pub fn check(cx: &mut RuleCx) {
         ));
     }
     for ((_, name), records) in names {
-        let mut distinct: Vec<TfId> = records.iter().flat_map(|(_, _, l)| l.clone()).collect();
+        let mut distinct: Vec<ResourceId> = records.iter().flat_map(|(_, _, l)| l.clone()).collect();
         distinct.sort();
         distinct.dedup();
         if distinct.len() >= min {
