@@ -531,10 +531,9 @@ fn split_manifests(text: &str) -> Vec<(usize, &str)> {
 
 /// The kinds a template declares (`kind: PodDisruptionBudget` lines), rendered or not.
 fn declared_kinds(text: &str) -> Vec<String> {
-    let mut kinds: Vec<String> = text
-        .match_indices("kind: ")
-        .map(|(i, m)| {
-            let rest = &text[i + m.len()..];
+    let mut kinds: Vec<String> = memchr::memmem::find_iter(text.as_bytes(), b"kind: ")
+        .map(|i| {
+            let rest = &text[i + "kind: ".len()..];
             let end = rest
                 .find(|c: char| !c.is_ascii_alphanumeric())
                 .unwrap_or(rest.len());
