@@ -455,6 +455,21 @@ fn generate_helm(root: &Path) -> usize {
 }
 
 fn bench(c: &mut Criterion) {
+    // `SPOFLINT_BENCH_CORPUS=DIR cargo bench --bench scan` only writes the three corpora to
+    // DIR/{k8s,terraform,helm} (to profile a binary on them, say) and measures nothing.
+    if let Some(dir) = std::env::var_os("SPOFLINT_BENCH_CORPUS") {
+        let dir = PathBuf::from(dir);
+        for (sub, write) in [
+            ("k8s", generate as fn(&std::path::Path) -> usize),
+            ("terraform", generate_terraform),
+            ("helm", generate_helm),
+        ] {
+            std::fs::create_dir_all(dir.join(sub)).unwrap();
+            write(&dir.join(sub));
+        }
+        eprintln!("corpora written to {}", dir.display());
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let manifests = generate(dir.path());
     let paths = [PathBuf::from(dir.path())];

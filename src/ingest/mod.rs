@@ -13,7 +13,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discover::{Discovered, FileKind, STDIN, display_path, file_kind, normalize};
-use crate::model::{Entry, Model, Resource, SourceFile, SourceId, Span};
+use crate::model::{Entry, Model, Resource, ResourceId, SourceFile, SourceId, Span};
 
 pub use terraform::Inputs;
 
@@ -450,43 +450,28 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
 }
 
 /// Records where each evaluated Terraform attribute's value was set (when it came through a
-/// variable or local), and each provider `region`'s, once per place.
+/// variable or local), and each provider `region`'s.
 fn record_terraform_origins(model: &mut Model) {
-    use crate::model::provenance::Use;
+    use crate::model::provenance::Provenance;
     use crate::model::terraform::Body;
-    fn walk(source: SourceId, body: &Body, out: &mut Vec<Use>) {
+    fn walk(source: SourceId, id: ResourceId, body: &Body, p: &mut Provenance) {
         for attr in body.attrs.values() {
             if let Some(origin) = &attr.origin {
-                out.push(Use {
-                    source,
-                    span: attr.span,
-                    origin: origin.clone(),
-                    withheld: None,
-                });
+                p.record_value(source, attr.span, Some(id), origin);
             }
         }
         for b in &body.blocks {
-            walk(source, &b.body, out);
+            walk(source, id, &b.body, p);
         }
     }
-    let mut uses = Vec::new();
-    let mut regions = HashSet::new();
-    for (_, r) in model.tf_iter() {
-        walk(r.source, &r.body, &mut uses);
-        if let (Some((source, span)), Some(origin)) = (r.region.at, &r.region.origin)
-            && regions.insert((source, span.start, span.end))
-        {
-            uses.push(Use {
-                source,
-                span,
-                origin: origin.clone(),
-                withheld: None,
-            });
+    let mut provenance = std::mem::take(&mut model.provenance);
+    for (id, r) in model.tf_iter() {
+        walk(r.source, id, &r.body, &mut provenance);
+        if let (Some((source, span)), Some(origin)) = (r.region.at, &r.region.origin) {
+            provenance.record_value(source, span, None, origin);
         }
     }
-    for u in uses {
-        model.provenance.record(u);
-    }
+    model.provenance = provenance;
 }
 
 /// Reads the user's Helm values (`--values`, `--set`), then renders every chart in parallel

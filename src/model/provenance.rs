@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use super::{Label, SourceId, Span};
+use foldhash::fast::FixedState;
+
+use super::{Label, ResourceId, SourceId, Span};
 
 /// Where a value was set, and how it reached its use.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,6 +68,9 @@ impl Origin {
 pub struct Use {
     pub source: SourceId,
     pub span: Span,
+    /// The resource whose value it is, when one span serves several resources that may get
+    /// their values from different places (a module's resource in each module instance).
+    pub resource: Option<ResourceId>,
     pub origin: Origin,
     /// Set for a condition (`if`, `with`, `range`) that was false, rather than a printed
     /// value: what the template left out because of it.
@@ -79,43 +84,139 @@ pub struct Withheld {
     pub kinds: Vec<String>,
 }
 
-/// Every recorded use, by the source it is in.
+/// Uses of one origin at one span: by the resources listed, or by any when none is.
+#[derive(Debug)]
+struct Group {
+    span: Span,
+    origin: Origin,
+    /// In recording order (increasing ids, as Terraform instances are recorded).
+    resources: Vec<ResourceId>,
+}
+
+/// Every recorded use: values by where their use ends, false conditions in the order
+/// recorded.
 #[derive(Debug, Default)]
 pub struct Provenance {
-    by_source: HashMap<SourceId, Vec<Use>>,
+    /// Hashed with foldhash: one lookup per label of every finding, one insert per use.
+    by_end: HashMap<(SourceId, usize), Vec<Group>, FixedState>,
+    conditions: Vec<Use>,
 }
 
 impl Provenance {
     pub fn record(&mut self, u: Use) {
-        self.by_source.entry(u.source).or_default().push(u);
+        if u.withheld.is_some() {
+            self.conditions.push(u);
+            return;
+        }
+        self.record_value(u.source, u.span, u.resource, &u.origin);
+    }
+
+    /// Records that the value used at `span` of `source` (by `resource`, if only by it) was
+    /// set at `origin`; cheaper than [`Self::record`] when many resources share one origin.
+    pub fn record_value(
+        &mut self,
+        source: SourceId,
+        span: Span,
+        resource: Option<ResourceId>,
+        origin: &Origin,
+    ) {
+        let groups = self.by_end.entry((source, span.end)).or_default();
+        // The instances of one module call are recorded one after the other: only the last
+        // group is compared (an equal group further back is harmless, just not shared).
+        match groups
+            .last_mut()
+            .filter(|g| g.span == span && g.origin == *origin)
+        {
+            Some(g) => g.resources.extend(resource),
+            None => groups.push(Group {
+                span,
+                origin: origin.clone(),
+                resources: resource.into_iter().collect(),
+            }),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_source.is_empty()
+        self.by_end.is_empty() && self.conditions.is_empty()
     }
 
-    /// The value used where `label` points: the narrowest use that ends where the label ends
-    /// and lies within it (a template action that printed the labelled value, an attribute).
-    pub fn at(&self, label: &Label) -> Option<&Use> {
-        self.by_source
-            .get(&label.source)?
+    /// Where the value used at `label` was set: the narrowest use that ends where the label
+    /// ends and lies within it (a template action that printed the labelled value, an
+    /// attribute). Where one span serves several resources with different origins (a module's
+    /// resource in each module instance), the origin of `resource`'s value; without it, none
+    /// (never a guess).
+    pub fn at(&self, label: &Label, resource: Option<ResourceId>) -> Option<&Origin> {
+        let groups = self.by_end.get(&(label.source, label.span.end))?;
+        let inside = |g: &&Group| g.span.start >= label.span.start && g.span.end > g.span.start;
+        let narrowest = groups.iter().filter(inside).map(|g| g.span.start).max()?;
+        let mut at_span = groups
             .iter()
-            .filter(|u| {
-                u.withheld.is_none()
-                    && u.span.end == label.span.end
-                    && u.span.start >= label.span.start
-                    && u.span.end > u.span.start
-            })
-            .min_by_key(|u| u.span.end - u.span.start)
+            .filter(|g| g.span.start == narrowest && g.span.end > g.span.start);
+        let first = at_span.clone().next()?;
+        if let Some(id) = resource
+            && let Some(own) = at_span
+                .clone()
+                .find(|g| g.resources.binary_search(&id).is_ok())
+        {
+            return Some(&own.origin);
+        }
+        // Only one origin for this span (whoever uses it).
+        at_span
+            .all(|g| g.origin == first.origin)
+            .then_some(&first.origin)
     }
 
     /// False conditions, in the order recorded.
     pub fn conditions(&self) -> impl Iterator<Item = (&Use, &Withheld)> {
-        let mut sources: Vec<&SourceId> = self.by_source.keys().collect();
-        sources.sort();
-        sources
-            .into_iter()
-            .flat_map(|s| &self.by_source[s])
+        self.conditions
+            .iter()
             .filter_map(|u| u.withheld.as_ref().map(|w| (u, w)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn used(start: usize, end: usize, resource: Option<u32>, from: usize) -> Use {
+        Use {
+            source: SourceId(0),
+            span: Span::new(start, end),
+            resource: resource.map(ResourceId),
+            origin: Origin::reference(SourceId(1), Span::new(from, from + 1), "var.x"),
+            withheld: None,
+        }
+    }
+
+    #[test]
+    fn the_narrowest_use_of_the_resource_or_a_shared_origin() {
+        let mut p = Provenance::default();
+        p.record(used(10, 20, None, 0));
+        p.record(used(14, 20, None, 5));
+        let label = Label::new(SourceId(0), Span::new(10, 20), "");
+        assert_eq!(p.at(&label, None).unwrap().span.start, 5);
+        // A label that ends elsewhere, or starts inside the use, has none.
+        assert!(
+            p.at(&Label::new(SourceId(0), Span::new(10, 21), ""), None)
+                .is_none()
+        );
+        assert!(
+            p.at(&Label::new(SourceId(0), Span::new(16, 20), ""), None)
+                .is_none()
+        );
+
+        // One span, two module instances, two origins.
+        let mut p = Provenance::default();
+        p.record(used(30, 40, Some(1), 100));
+        p.record(used(30, 40, Some(2), 200));
+        let label = Label::new(SourceId(0), Span::new(30, 40), "");
+        assert_eq!(p.at(&label, Some(ResourceId(2))).unwrap().span.start, 200);
+        assert_eq!(p.at(&label, Some(ResourceId(1))).unwrap().span.start, 100);
+        assert!(p.at(&label, None).is_none(), "instances disagree: no guess");
+        p.record(used(50, 60, Some(1), 300));
+        p.record(used(50, 60, Some(2), 300));
+        let shared = Label::new(SourceId(0), Span::new(50, 60), "");
+        assert_eq!(p.at(&shared, None).unwrap().span.start, 300);
+        assert_eq!(p.at(&shared, Some(ResourceId(9))).unwrap().span.start, 300);
     }
 }

@@ -19,21 +19,21 @@ pub fn annotate(findings: &mut [Finding], model: &Model) {
         let secondary: Vec<_> = f
             .secondary
             .iter()
-            .filter_map(|l| model.provenance.at(l))
-            .map(|u| u.origin.label())
+            .filter_map(|l| model.provenance.at(l, f.resource))
+            .map(|o| o.label())
             .collect();
         for l in secondary {
             f.also(l);
         }
-        if let Some(u) = model.provenance.at(&f.primary) {
+        if let Some(origin) = model.provenance.at(&f.primary, f.resource) {
             // The primary value's origin comes first, next to it.
-            let label = u.origin.label();
+            let label = origin.label();
             let same = |l: &crate::finding::Label| l.source == label.source && l.span == label.span;
             if !same(&f.primary) && !f.secondary.iter().any(same) {
                 f.secondary.insert(0, label);
             }
-            if let Via::ChartValue { path, .. } = &u.origin.via {
-                let place = place(model, u.origin.source);
+            if let Via::ChartValue { path, .. } = &origin.via {
+                let place = place(model, origin.source);
                 let fix = match f.want {
                     Some(w) => format!(
                         "set `{path}` {w} {place} (e.g. `--set {path}={}`), the value this field is rendered from",

@@ -166,7 +166,9 @@ pub fn kinds() -> impl Iterator<Item = &'static Kind> {
 
 /// What the providers know about a resource type.
 pub fn kind(rtype: &str) -> Option<&'static Kind> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static Kind>> = OnceLock::new();
+    // foldhash: looked up for every resource instance, several times per scan.
+    static INDEX: OnceLock<HashMap<&'static str, &'static Kind, foldhash::fast::FixedState>> =
+        OnceLock::new();
     INDEX
         .get_or_init(|| kinds().map(|k| (k.rtype.as_str(), k)).collect())
         .get(rtype)

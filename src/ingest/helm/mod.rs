@@ -411,6 +411,7 @@ fn to_resources(
             out.traces.push(Use {
                 source,
                 span: Span::new(*src_start, *src_end),
+                resource: None,
                 origin: origin(o),
                 withheld: None,
             });
@@ -425,6 +426,7 @@ fn to_resources(
             out.traces.push(Use {
                 source,
                 span: Span::new(c.at, c.at),
+                resource: None,
                 origin: origin(&c.origin),
                 withheld: Some(withheld.clone()),
             });
