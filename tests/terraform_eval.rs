@@ -643,3 +643,45 @@ locals {
         "{input:?}"
     );
 }
+
+/// One resource block, two module instances, two origins: each instance's finding points at
+/// the argument of its own module call (provenance is per resource where a span is shared).
+#[test]
+fn each_module_instance_shows_its_own_origin() {
+    let (_dir, scan) = scan(
+        &[
+            (
+                "main.tf",
+                "module \"blue\" {\n  source   = \"./asg\"\n  min_size = 1\n}\n\nmodule \"green\" {\n  source   = \"./asg\"\n  min_size = 0\n}\n",
+            ),
+            (
+                "asg/main.tf",
+                "variable \"min_size\" {}\n\nresource \"aws_autoscaling_group\" \"this\" {\n  min_size            = var.min_size\n  max_size            = 4\n  availability_zones  = [\"us-east-1a\", \"us-east-1b\"]\n}\n",
+            ),
+        ],
+        ScanOptions::default(),
+    );
+    let mut origins: Vec<(String, usize)> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule == "COMPUTE010")
+        .map(|f| {
+            let r = scan.model.tf(f.resource.unwrap());
+            let origin = f
+                .secondary
+                .iter()
+                .find(|l| l.text == "var.min_size set here")
+                .expect("the origin label");
+            let file = scan.model.sources.get(origin.source);
+            (r.address.clone(), file.line_col(origin.span.start).line)
+        })
+        .collect();
+    origins.sort();
+    assert_eq!(
+        origins,
+        [
+            ("module.blue.aws_autoscaling_group.this".to_string(), 3),
+            ("module.green.aws_autoscaling_group.this".to_string(), 8),
+        ]
+    );
+}
