@@ -21,6 +21,9 @@ const MANIFESTS: usize = 10_000;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Namespaces the manifests are spread over.
+const NAMESPACES: usize = 50;
+
 fn app(i: usize, replicas: usize) -> String {
     format!(
         "apiVersion: apps/v1
@@ -51,7 +54,7 @@ spec:
           resources:
             requests: {{cpu: 100m, memory: 128Mi}}
 ",
-        ns = i % 50
+        ns = i % NAMESPACES
     )
 }
 
@@ -67,7 +70,7 @@ spec:
   selector:
     matchLabels: {{app: app-{i}}}
 ",
-        ns = i % 50
+        ns = i % NAMESPACES
     )
 }
 
@@ -83,7 +86,7 @@ spec:
   minReplicas: {min}
   maxReplicas: 10
 ",
-        ns = i % 50,
+        ns = i % NAMESPACES,
         min = 1 + i % 4
     )
 }
@@ -100,7 +103,7 @@ spec:
   selector: {{app: app-{i}}}
   ports: [{{port: 80, targetPort: 8080}}]
 ",
-        ns = i % 50,
+        ns = i % NAMESPACES,
         ty = if i.is_multiple_of(10) {
             "LoadBalancer"
         } else {
@@ -112,11 +115,16 @@ spec:
 /// Writes the corpus: per app, a deployment file and a multi-document file with its
 /// Service, PDB and (for most) HPA, until `MANIFESTS` objects exist.
 fn generate(root: &Path) -> usize {
+    generate_n(root, MANIFESTS)
+}
+
+/// The same corpus with `manifests` objects.
+fn generate_n(root: &Path, manifests: usize) -> usize {
     let mut written = 0;
     let mut i = 0;
-    while written < MANIFESTS {
+    while written < manifests {
         let dir = root
-            .join(format!("team-{}", i % 50))
+            .join(format!("team-{}", i % NAMESPACES))
             .join(format!("app-{i}"));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("deployment.yaml"), app(i, 1 + i % 4)).unwrap();
@@ -461,6 +469,9 @@ fn bench(c: &mut Criterion) {
         let dir = PathBuf::from(dir);
         for (sub, write) in [
             ("k8s", generate as fn(&std::path::Path) -> usize),
+            ("k8s-100k", |p: &std::path::Path| {
+                generate_n(p, 10 * MANIFESTS)
+            }),
             ("terraform", generate_terraform),
             ("helm", generate_helm),
         ] {

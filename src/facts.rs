@@ -12,6 +12,8 @@ pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use rayon::prelude::*;
+
 use crate::finding::{Label, Layer, count};
 use crate::model::{Model, Resource, ResourceId, Span, Val};
 
@@ -281,6 +283,10 @@ pub struct Facts {
     pub present: BTreeSet<Layer>,
     /// Indices into `workloads`, by namespace.
     by_namespace: HashMap<String, Vec<usize>>,
+    /// Indices into `workloads` whose pod labels hold `key: value`, by (namespace, key,
+    /// value), in index order: a selector with `matchLabels` looks at the workloads that have
+    /// its rarest label instead of every workload of the namespace.
+    by_label: HashMap<(String, String, String), Vec<usize>>,
     /// Index into `workloads` of each workload resource.
     workload_of: HashMap<ResourceId, usize>,
 }
@@ -612,46 +618,60 @@ impl Facts {
             }
         }
         let hpa_of = pair_hpas(model, &facts.hpas);
-        for (id, r) in model.iter() {
-            let Some(kind) = WorkloadKind::of(r) else {
-                continue;
-            };
-            let spec = pod_spec(r, kind);
-            let pod_labels = match kind {
-                WorkloadKind::Pod => r.labels.clone(),
-                _ => r
-                    .root()
-                    .path(&["spec", "template", "metadata", "labels"])
-                    .map(|l| l.string_map())
-                    .unwrap_or_default(),
-            };
-            let containers = containers(spec);
-            let role = classify(r, kind, &containers);
-            let hpa = hpa_of.get(&id).copied();
-            let (replicas, replica_source) = match (kind, hpa) {
-                (WorkloadKind::Pod, _) => (Some(1), ReplicaSource::Fixed),
-                (WorkloadKind::DaemonSet, _) => (None, ReplicaSource::Fixed),
-                (_, Some(h)) => (Some(facts.hpas[h].min_replicas), ReplicaSource::Hpa(h)),
-                (_, None) => match r.root().path(&["spec", "replicas"]) {
-                    None => (Some(1), ReplicaSource::Default),
-                    Some(v) if v.is_null() => (Some(1), ReplicaSource::Default),
-                    Some(v) => (v.as_i64(), ReplicaSource::Field),
-                },
-            };
-            facts.workloads.push(Workload {
-                res: id,
-                kind,
-                placement: placement::pod_placement(spec, &pod_labels),
-                pod_labels,
-                containers,
-                role,
-                replicas,
-                replica_source,
-                pdbs: Vec::new(),
-            });
-        }
+        // Each workload's facts depend on it (and its HPA) only: derived in parallel, kept in
+        // model order.
+        let candidates: Vec<(ResourceId, &Resource, WorkloadKind)> = model
+            .iter()
+            .filter_map(|(id, r)| WorkloadKind::of(r).map(|k| (id, r, k)))
+            .collect();
+        let hpas = &facts.hpas;
+        facts.workloads = candidates
+            .into_par_iter()
+            .map(|(id, r, kind)| {
+                let spec = pod_spec(r, kind);
+                let pod_labels = match kind {
+                    WorkloadKind::Pod => r.labels.clone(),
+                    _ => r
+                        .root()
+                        .path(&["spec", "template", "metadata", "labels"])
+                        .map(|l| l.string_map())
+                        .unwrap_or_default(),
+                };
+                let containers = containers(spec);
+                let role = classify(r, kind, &containers);
+                let hpa = hpa_of.get(&id).copied();
+                let (replicas, replica_source) = match (kind, hpa) {
+                    (WorkloadKind::Pod, _) => (Some(1), ReplicaSource::Fixed),
+                    (WorkloadKind::DaemonSet, _) => (None, ReplicaSource::Fixed),
+                    (_, Some(h)) => (Some(hpas[h].min_replicas), ReplicaSource::Hpa(h)),
+                    (_, None) => match r.root().path(&["spec", "replicas"]) {
+                        None => (Some(1), ReplicaSource::Default),
+                        Some(v) if v.is_null() => (Some(1), ReplicaSource::Default),
+                        Some(v) => (v.as_i64(), ReplicaSource::Field),
+                    },
+                };
+                Workload {
+                    res: id,
+                    kind,
+                    placement: placement::pod_placement(spec, &pod_labels),
+                    pod_labels,
+                    containers,
+                    role,
+                    replicas,
+                    replica_source,
+                    pdbs: Vec::new(),
+                }
+            })
+            .collect();
         for (wi, w) in facts.workloads.iter().enumerate() {
             let ns = model.resource(w.res).namespace.clone();
+            for (k, v) in &w.pod_labels {
+                facts
+                    .by_label
+                    .entry((ns.clone(), k.clone(), v.clone()))
+                    .or_default()
+                    .push(wi);
+            }
             facts.by_namespace.entry(ns).or_default().push(wi);
             facts.workload_of.insert(w.res, wi);
         }
@@ -761,11 +781,27 @@ impl Facts {
     /// Indices of the workloads in `by`'s namespace whose pods `selector` matches (an empty
     /// selector matches all), keeping only the copies nearest to `by` of each object.
     fn select(&self, model: &Model, by: &Resource, selector: &Selector) -> Vec<usize> {
-        let in_namespace = self
-            .by_namespace
-            .get(&by.namespace)
-            .map_or(&[][..], Vec::as_slice);
-        let matching = in_namespace
+        let in_namespace = || {
+            self.by_namespace
+                .get(&by.namespace)
+                .map_or(&[][..], Vec::as_slice)
+        };
+        // Every `matchLabels` pair must be on the pods: only the workloads with the rarest
+        // pair need checking.
+        let candidates = match selector.labels.is_empty() {
+            true => in_namespace(),
+            false => selector
+                .labels
+                .iter()
+                .map(|(k, v)| {
+                    self.by_label
+                        .get(&(by.namespace.clone(), k.clone(), v.clone()))
+                        .map_or(&[][..], Vec::as_slice)
+                })
+                .min_by_key(|ids| ids.len())
+                .unwrap_or_default(),
+        };
+        let matching = candidates
             .iter()
             .map(|&wi| &self.workloads[wi])
             .filter(|w| selector.matches(&w.pod_labels))
