@@ -8,6 +8,10 @@
 //!   with overrides for the subchart, `range`/`with`/`toYaml`/checksum includes: rendered
 //!   in-process, then scanned.
 //!
+//! - the same Kubernetes corpus at 100,000 manifests (monorepo scale; `SPOFLINT_BENCH_SMALL=1`
+//!   skips it), and a parse-only pass over each Kubernetes corpus, the floor a scan compares
+//!   with.
+//!
 //! `cargo bench` prints the time of one full scan (discover → parse → facts → rules).
 
 use std::fmt::Write as _;
@@ -462,6 +466,32 @@ fn generate_helm(root: &Path) -> usize {
     CHARTS
 }
 
+/// The floor a scan is measured against: every YAML file under `root` read and run through
+/// saphyr-parser's event parser (no tree, no resources), on all cores as the scan does.
+fn parse_only(root: &Path) -> usize {
+    use rayon::prelude::*;
+    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "yaml") {
+                out.push(p);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    files(root, &mut all);
+    all.par_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(p).unwrap();
+            saphyr_parser::Parser::new_from_str(&text)
+                .map(|e| e.unwrap())
+                .count()
+        })
+        .sum()
+}
+
 fn bench(c: &mut Criterion) {
     // `SPOFLINT_BENCH_CORPUS=DIR cargo bench --bench scan` only writes the three corpora to
     // DIR/{k8s,terraform,helm} (to profile a binary on them, say) and measures nothing.
@@ -497,6 +527,26 @@ fn bench(c: &mut Criterion) {
     group.bench_function("10k_manifests", |b| {
         b.iter(|| spoflint::scan(&paths).unwrap())
     });
+    group.bench_function("10k_parse_only", |b| b.iter(|| parse_only(dir.path())));
+    drop(group);
+    // The monorepo-scale corpus: ten times the manifests, in the same 50 namespaces. Skipped
+    // with SPOFLINT_BENCH_SMALL=1 (it takes a few minutes).
+    if std::env::var_os("SPOFLINT_BENCH_SMALL").is_none() {
+        let big = tempfile::tempdir().unwrap();
+        let manifests = generate_n(big.path(), 10 * MANIFESTS);
+        let big_paths = [PathBuf::from(big.path())];
+        let scan = spoflint::scan(&big_paths).unwrap();
+        assert_eq!(scan.model.iter().count(), manifests);
+        let mut group = c.benchmark_group("scan");
+        group.sample_size(10);
+        group.bench_function("100k_manifests", |b| {
+            b.iter(|| spoflint::scan(&big_paths).unwrap())
+        });
+        group.bench_function("100k_parse_only", |b| b.iter(|| parse_only(big.path())));
+        group.finish();
+    }
+    let mut group = c.benchmark_group("scan");
+    group.sample_size(10);
     let tf_dir = tempfile::tempdir().unwrap();
     let tf_files = generate_terraform(tf_dir.path());
     let tf_paths = [PathBuf::from(tf_dir.path())];
