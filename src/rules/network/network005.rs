@@ -45,7 +45,8 @@ pub fn check(cx: &mut RuleCx) {
         ));
     }
     for ((_, name), records) in names {
-        let mut distinct: Vec<ResourceId> = records.iter().flat_map(|(_, _, l)| l.clone()).collect();
+        let mut distinct: Vec<ResourceId> =
+            records.iter().flat_map(|(_, _, l)| l.clone()).collect();
         distinct.sort();
         distinct.dedup();
         if distinct.len() >= min {
