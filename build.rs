@@ -10,15 +10,21 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn sorted_entries(dir: &Path) -> Vec<std::path::PathBuf> {
+    // A directory that cannot be read would register no rule at all: fail the build instead.
     let mut v: Vec<_> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap_or_else(|e| panic!("{}: {e}", dir.display())).path())
+        .collect();
     v.sort();
     v
 }
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The package's directory when the script runs (not when it was compiled: a build script
+    // compiled for a copy of the package elsewhere may be run for this one).
+    let root = std::path::PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    );
     let src_rules = root.join("src/rules");
     let doc_rules = root.join("rules");
     println!("cargo:rerun-if-changed={}", src_rules.display());
@@ -52,6 +58,7 @@ fn main() {
         }
         writeln!(code, "}}").unwrap();
     }
+    assert!(!impls.is_empty(), "no rule under {}", src_rules.display());
     writeln!(
         code,
         "/// Every rule implementation, by layer directory and id."
