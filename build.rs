@@ -13,7 +13,10 @@ fn sorted_entries(dir: &Path) -> Vec<std::path::PathBuf> {
     // A directory that cannot be read would register no rule at all: fail the build instead.
     let mut v: Vec<_> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap_or_else(|e| panic!("{}: {e}", dir.display())).path())
+        .map(|e| {
+            e.unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+                .path()
+        })
         .collect();
     v.sort();
     v
