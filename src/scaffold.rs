@@ -75,8 +75,8 @@ pub fn new_rule(root: &Path, rule: &NewRule) -> Result<Vec<PathBuf>, String> {
     let layer_dir = layer.as_str();
     let fixtures = format!("fixtures/{}/{lower}", rule.format.dir());
     let (file, fire, pass) = match rule.format {
-        FixtureFormat::Kubernetes => ("deployment.yaml", K8S_FIRE, K8S_PASS),
-        FixtureFormat::Terraform => ("main.tf", TF_FIRE, TF_PASS),
+        FixtureFormat::Kubernetes => ("deployment.yaml", deployment(1), deployment(3)),
+        FixtureFormat::Terraform => ("main.tf", subnets(1), subnets(3)),
     };
     let files = [
         (
@@ -85,15 +85,15 @@ pub fn new_rule(root: &Path, rule: &NewRule) -> Result<Vec<PathBuf>, String> {
         ),
         (
             format!("rules/{layer_dir}/{id}.md"),
-            document(id, layer, title, rule.severity, rule.format, fire, pass),
+            document(id, layer, title, rule.severity, rule.format, &fire, &pass),
         ),
         (
             format!("{fixtures}/fire-example/{file}"),
-            fixture(id, "expect", fire),
+            fixture(id, "expect", &fire),
         ),
         (
             format!("{fixtures}/pass-example/{file}"),
-            fixture(id, "no", pass),
+            fixture(id, "no", &pass),
         ),
     ];
     for (path, _) in &files {
@@ -230,13 +230,16 @@ fn document(
     doc
 }
 
-const K8S_FIRE: &str = "apiVersion: apps/v1
+/// A starting point for the cases: a Deployment with `replicas` replicas.
+fn deployment(replicas: u32) -> String {
+    format!(
+        "apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: web
   namespace: shop
 spec:
-  replicas: 1
+  replicas: {replicas}
   selector:
     matchLabels:
       app: web
@@ -248,51 +251,31 @@ spec:
       containers:
         - name: web
           image: ghcr.io/example/web:1.0.0
-";
+"
+    )
+}
 
-const K8S_PASS: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-  namespace: shop
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: ghcr.io/example/web:1.0.0
-";
-
-const TF_FIRE: &str = "provider \"aws\" {
+/// A starting point for the cases: subnets in the first `n` zones of us-east-1.
+fn subnets(n: usize) -> String {
+    let zones: Vec<String> = ["us-east-1a", "us-east-1b", "us-east-1c"][..n]
+        .iter()
+        .map(|z| format!("\"{z}\""))
+        .collect();
+    format!(
+        "provider \"aws\" {{
   region = \"us-east-1\"
-}
+}}
 
-resource \"aws_subnet\" \"private\" {
-  count             = 1
+resource \"aws_subnet\" \"private\" {{
+  count             = {n}
   vpc_id            = \"vpc-0a1b2c3d4e5f67890\"
-  cidr_block        = \"10.0.${count.index}.0/24\"
-  availability_zone = [\"us-east-1a\"][count.index]
+  cidr_block        = \"10.0.${{count.index}}.0/24\"
+  availability_zone = [{}][count.index]
+}}
+",
+        zones.join(", ")
+    )
 }
-";
-
-const TF_PASS: &str = "provider \"aws\" {
-  region = \"us-east-1\"
-}
-
-resource \"aws_subnet\" \"private\" {
-  count             = 3
-  vpc_id            = \"vpc-0a1b2c3d4e5f67890\"
-  cidr_block        = \"10.0.${count.index}.0/24\"
-  availability_zone = [\"us-east-1a\", \"us-east-1b\", \"us-east-1c\"][count.index]
-}
-";
 
 #[cfg(test)]
 mod tests {

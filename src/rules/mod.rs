@@ -212,11 +212,24 @@ impl Finding {
     }
 
     pub fn also(&mut self, label: Label) -> &mut Self {
-        let same_place = |l: &Label| l.source == label.source && l.span == label.span;
-        if !same_place(&self.primary) && !self.secondary.iter().any(same_place) {
+        if !self.labels(&label) {
             self.secondary.push(label);
         }
         self
+    }
+
+    /// [`Self::also`], but first among the secondary labels.
+    pub fn also_first(&mut self, label: Label) -> &mut Self {
+        if !self.labels(&label) {
+            self.secondary.insert(0, label);
+        }
+        self
+    }
+
+    /// Whether a label of the finding already points where `label` does.
+    fn labels(&self, label: &Label) -> bool {
+        let same_place = |l: &Label| l.source == label.source && l.span == label.span;
+        same_place(&self.primary) || self.secondary.iter().any(same_place)
     }
 
     /// What the offending value should be: fix texts that name a value to change (a Helm

@@ -27,11 +27,7 @@ pub fn annotate(findings: &mut [Finding], model: &Model) {
         }
         if let Some(origin) = model.provenance.at(&f.primary, f.resource) {
             // The primary value's origin comes first, next to it.
-            let label = origin.label();
-            let same = |l: &crate::finding::Label| l.source == label.source && l.span == label.span;
-            if !same(&f.primary) && !f.secondary.iter().any(same) {
-                f.secondary.insert(0, label);
-            }
+            f.also_first(origin.label());
             if let Via::ChartValue { path, .. } = &origin.via {
                 let place = place(model, origin.source);
                 let fix = match f.want {
