@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use rayon::prelude::*;
 
 use crate::finding::{Label, Layer, count};
-use crate::model::{Model, Resource, ResourceId, Span, Val};
+use crate::model::{Labels, Model, Resource, ResourceId, Span, Val};
 
 pub use placement::{HOSTNAME_KEY, PodPlacement, ZONE_KEYS};
 
@@ -127,7 +127,7 @@ pub enum ReplicaSource {
 pub struct Workload {
     pub res: ResourceId,
     pub kind: WorkloadKind,
-    pub pod_labels: BTreeMap<String, String>,
+    pub pod_labels: Labels,
     pub containers: Vec<Container>,
     pub role: Role,
     /// Effective replicas; `None` when unknown (DaemonSets, non-integer values).
@@ -205,10 +205,20 @@ pub struct Pdb {
     pub workloads: Vec<usize>,
 }
 
+/// Indices into [`Facts::workloads`] of one namespace's workloads, in index order.
+#[derive(Debug, Default)]
+struct NamespaceIndex {
+    workloads: Vec<usize>,
+    /// The workloads whose pod labels hold `key: value`, by key and value: a selector with
+    /// `matchLabels` looks at the workloads that have its rarest label instead of every
+    /// workload of the namespace.
+    by_label: HashMap<String, HashMap<String, Vec<usize>>>,
+}
+
 /// Label selector (`matchLabels` + `matchExpressions`) or a Service's plain selector.
 #[derive(Clone, Debug, Default)]
 pub struct Selector {
-    labels: BTreeMap<String, String>,
+    labels: Labels,
     exprs: Vec<(String, String, Vec<String>)>,
 }
 
@@ -248,13 +258,13 @@ impl Selector {
         self.labels.is_empty() && self.exprs.is_empty()
     }
 
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &Labels) -> bool {
         self.labels.iter().all(|(k, v)| labels.get(k) == Some(v))
             && self.exprs.iter().all(|(key, op, values)| {
                 let have = labels.get(key);
                 match op.as_str() {
-                    "In" => have.is_some_and(|h| values.contains(h)),
-                    "NotIn" => have.is_none_or(|h| !values.contains(h)),
+                    "In" => have.is_some_and(|h| values.iter().any(|v| v == h)),
+                    "NotIn" => have.is_none_or(|h| !values.iter().any(|v| v == h)),
                     "Exists" => have.is_some(),
                     "DoesNotExist" => have.is_none(),
                     _ => false,
@@ -281,12 +291,8 @@ pub struct Facts {
     pub runner_pools: Vec<cicd::RunnerPool>,
     /// Layers the scanned system has resources for.
     pub present: BTreeSet<Layer>,
-    /// Indices into `workloads`, by namespace.
-    by_namespace: HashMap<String, Vec<usize>>,
-    /// Indices into `workloads` whose pod labels hold `key: value`, by (namespace, key,
-    /// value), in index order: a selector with `matchLabels` looks at the workloads that have
-    /// its rarest label instead of every workload of the namespace.
-    by_label: HashMap<(String, String, String), Vec<usize>>,
+    /// The workloads of each namespace.
+    by_namespace: HashMap<String, NamespaceIndex>,
     /// Index into `workloads` of each workload resource.
     workload_of: HashMap<ResourceId, usize>,
 }
@@ -396,13 +402,9 @@ fn control_component(name: &str) -> Option<ControlComponent> {
 
 fn argocd_component(r: &Resource) -> String {
     if let Some(c) = r.labels.get("app.kubernetes.io/component") {
-        return c.clone();
+        return c.to_string();
     }
-    let name = r
-        .labels
-        .get("app.kubernetes.io/name")
-        .unwrap_or(&r.name)
-        .as_str();
+    let name = r.labels.get("app.kubernetes.io/name").unwrap_or(&r.name);
     let bare = name.strip_prefix("argocd-").unwrap_or(name);
     ARGOCD_COMPONENTS
         .iter()
@@ -664,15 +666,24 @@ impl Facts {
             })
             .collect();
         for (wi, w) in facts.workloads.iter().enumerate() {
-            let ns = model.resource(w.res).namespace.clone();
-            for (k, v) in &w.pod_labels {
-                facts
-                    .by_label
-                    .entry((ns.clone(), k.clone(), v.clone()))
-                    .or_default()
-                    .push(wi);
+            let ns = &model.resource(w.res).namespace;
+            let index = match facts.by_namespace.get_mut(ns) {
+                Some(index) => index,
+                None => facts.by_namespace.entry(ns.clone()).or_default(),
+            };
+            for (k, v) in w.pod_labels.iter() {
+                let values = match index.by_label.get_mut(k) {
+                    Some(values) => values,
+                    None => index.by_label.entry(k.to_string()).or_default(),
+                };
+                match values.get_mut(v) {
+                    Some(ids) => ids.push(wi),
+                    None => {
+                        values.insert(v.to_string(), vec![wi]);
+                    }
+                }
             }
-            facts.by_namespace.entry(ns).or_default().push(wi);
+            index.workloads.push(wi);
             facts.workload_of.insert(w.res, wi);
         }
         for (id, r) in model.iter() {
@@ -781,21 +792,21 @@ impl Facts {
     /// Indices of the workloads in `by`'s namespace whose pods `selector` matches (an empty
     /// selector matches all), keeping only the copies nearest to `by` of each object.
     fn select(&self, model: &Model, by: &Resource, selector: &Selector) -> Vec<usize> {
-        let in_namespace = || {
-            self.by_namespace
-                .get(&by.namespace)
-                .map_or(&[][..], Vec::as_slice)
+        let Some(index) = self.by_namespace.get(&by.namespace) else {
+            return Vec::new();
         };
         // Every `matchLabels` pair must be on the pods: only the workloads with the rarest
         // pair need checking.
         let candidates = match selector.labels.is_empty() {
-            true => in_namespace(),
+            true => &index.workloads[..],
             false => selector
                 .labels
                 .iter()
                 .map(|(k, v)| {
-                    self.by_label
-                        .get(&(by.namespace.clone(), k.clone(), v.clone()))
+                    index
+                        .by_label
+                        .get(k)
+                        .and_then(|values| values.get(v))
                         .map_or(&[][..], Vec::as_slice)
                 })
                 .min_by_key(|ids| ids.len())

@@ -102,9 +102,11 @@ pub fn plan(data: &[u8]) {
     for doc in &parsed.documents {
         let base = model.len() as u32;
         let found = terraform::plan::resources(doc.tree.val(doc.root), source, "plan.json", base);
-        model
-            .entries
-            .extend(found.into_iter().map(crate::model::Entry::Terraform));
+        model.entries.extend(
+            found
+                .into_iter()
+                .map(|r| crate::model::Entry::Terraform(Box::new(r))),
+        );
     }
     let facts = Facts::derive(&model);
     let _ = crate::rules::run(&model, &facts, &[], &Default::default(), false);

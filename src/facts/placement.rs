@@ -2,10 +2,10 @@
 //! `nodeSelector`, required node affinity on a zone key) and whether it spreads its pods over
 //! zones (or hosts). Later questions such as "what runs in us-west-2a" read this.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use super::Selector;
-use crate::model::{Span, Val};
+use crate::model::{Labels, Span, Val};
 
 pub const ZONE_KEYS: &[&str] = &[
     "topology.kubernetes.io/zone",
@@ -56,7 +56,7 @@ impl PodPlacement {
 }
 
 /// The placement of pods with `labels` and the pod spec `spec` (`None`: no pod spec).
-pub fn pod_placement(spec: Option<Val<'_>>, labels: &BTreeMap<String, String>) -> PodPlacement {
+pub fn pod_placement(spec: Option<Val<'_>>, labels: &Labels) -> PodPlacement {
     let Some(spec) = spec else {
         return PodPlacement::default();
     };
@@ -136,7 +136,7 @@ fn affinity_zones(spec: &Val<'_>) -> Option<(BTreeSet<String>, Span)> {
 }
 
 /// Whether the pod spec spreads the pods (with these labels) over zones, or at least hosts.
-fn has_zone_spread(spec: &Val<'_>, labels: &BTreeMap<String, String>) -> bool {
+fn has_zone_spread(spec: &Val<'_>, labels: &Labels) -> bool {
     let selects_self = |term: &Val<'_>| {
         term.get("labelSelector")
             .is_some_and(|s| Selector::from_label_selector(&s).matches(labels))
@@ -183,7 +183,7 @@ mod tests {
         let file = SourceFile::new("p.yaml".into(), Arc::from(spec));
         let parsed = yaml::parse(&file);
         let doc = &parsed.documents[0];
-        let labels = BTreeMap::from([("app".to_string(), "web".to_string())]);
+        let labels = crate::model::Labels::from_iter([("app", "web")]);
         pod_placement(Some(doc.tree.val(doc.root)), &labels)
     }
 

@@ -391,7 +391,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
                     terraform::plan::resources(doc.tree.val(doc.root), source, &display, base);
                 model
                     .entries
-                    .extend(found.into_iter().map(Entry::Terraform));
+                    .extend(found.into_iter().map(|r| Entry::Terraform(Box::new(r))));
             }
         }
         issues.extend(

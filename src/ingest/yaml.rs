@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Tag};
 
-use crate::model::{NodeId, NodeKind, SourceFile, Span, Tree};
+use crate::model::tree::{MAX_LEN, Mark, TreeBuilder};
+use crate::model::{NodeId, SourceFile, Span, Tree};
 
 /// Deepest nesting of collections accepted in one document.
 pub const MAX_DEPTH: usize = 256;
@@ -42,41 +43,64 @@ pub struct ParsedYaml {
 }
 
 enum Frame {
-    Seq {
-        id: NodeId,
-        items: Vec<NodeId>,
-        size: u64,
-    },
+    /// Items from `mark` in the builder's `items`.
+    Seq { id: NodeId, mark: usize, size: u64 },
+    /// Entries from `mark` in the builder's `pairs`.
     Map {
         id: NodeId,
-        entries: Vec<(NodeId, NodeId)>,
+        mark: usize,
         key: Option<NodeId>,
         size: u64,
     },
 }
 
+/// A completed node's expanded size is below this; an open one has it.
+const OPEN: u32 = u32::MAX;
+
+/// Builds one tree for all the documents of a file.
 struct Builder<'s> {
     file: &'s SourceFile,
     ascii: bool,
-    tree: Tree,
-    /// Expanded size of each completed node; `None` while the node is still open.
-    sizes: Vec<Option<u64>>,
+    tree: TreeBuilder,
+    roots: Vec<NodeId>,
+    /// Where the tree stood when the current document began.
+    mark: Mark,
+    /// Expanded size of each node (capped past [`MAX_EXPANDED_NODES`]), [`OPEN`] while the
+    /// node is still open.
+    sizes: Vec<u32>,
     anchors: HashMap<usize, NodeId>,
     stack: Vec<Frame>,
+    /// Children of the open collections, innermost last.
+    items: Vec<NodeId>,
+    pairs: Vec<(NodeId, NodeId)>,
     root: Option<NodeId>,
     /// Whether the document uses an alias (for the message when it grows too large).
     aliased: bool,
 }
 
+/// What a scalar event resolves to.
+enum Scalar<'v> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(&'v str),
+}
+
 impl<'s> Builder<'s> {
     fn new(file: &'s SourceFile, ascii: bool) -> Self {
+        let tree = TreeBuilder::new(Arc::clone(&file.text));
         Builder {
             file,
             ascii,
-            tree: Tree::default(),
+            mark: tree.mark(),
+            tree,
+            roots: Vec::new(),
             sizes: Vec::new(),
             anchors: HashMap::new(),
             stack: Vec::new(),
+            items: Vec::new(),
+            pairs: Vec::new(),
             root: None,
             aliased: false,
         }
@@ -101,13 +125,24 @@ impl<'s> Builder<'s> {
         }
     }
 
-    fn push(&mut self, kind: NodeKind, span: Span, size: Option<u64>, anchor: usize) -> NodeId {
-        let id = self.tree.push(kind, span);
+    /// Records a pushed node's size and anchor.
+    fn pushed(&mut self, id: NodeId, size: u32, anchor: usize) -> NodeId {
         self.sizes.push(size);
         if anchor > 0 {
             self.anchors.insert(anchor, id);
         }
         id
+    }
+
+    fn scalar(&mut self, value: Scalar<'_>, span: Span, anchor: usize) -> NodeId {
+        let id = match value {
+            Scalar::Null => self.tree.push_null(span),
+            Scalar::Bool(b) => self.tree.push_bool(b, span),
+            Scalar::Int(i) => self.tree.push_int(i, span),
+            Scalar::Float(f) => self.tree.push_float(f, span),
+            Scalar::Str(s) => self.tree.push_str(s, span),
+        };
+        self.pushed(id, 1, anchor)
     }
 
     /// The error for a document past [`MAX_EXPANDED_NODES`].
@@ -135,20 +170,15 @@ impl<'s> Builder<'s> {
                 self.root = Some(id);
                 0
             }
-            Some(Frame::Seq { items, size: s, .. }) => {
-                items.push(id);
+            Some(Frame::Seq { size: s, .. }) => {
+                self.items.push(id);
                 *s = s.saturating_add(size);
                 *s
             }
-            Some(Frame::Map {
-                entries,
-                key,
-                size: s,
-                ..
-            }) => {
+            Some(Frame::Map { key, size: s, .. }) => {
                 match key.take() {
                     None => *key = Some(id),
-                    Some(k) => entries.push((k, id)),
+                    Some(k) => self.pairs.push((k, id)),
                 }
                 *s = s.saturating_add(size);
                 *s
@@ -160,13 +190,29 @@ impl<'s> Builder<'s> {
         Ok(())
     }
 
-    fn open(&mut self, frame: Frame, span: Span) -> Result<(), YamlError> {
+    fn open(&mut self, map: bool, span: Span, anchor: usize) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(self.error(
                 span,
                 format!("nesting deeper than {MAX_DEPTH} levels; rest of file skipped"),
             ));
         }
+        let frame = if map {
+            let id = self.tree.open_map(span);
+            Frame::Map {
+                id: self.pushed(id, OPEN, anchor),
+                mark: self.pairs.len(),
+                key: None,
+                size: 0,
+            }
+        } else {
+            let id = self.tree.open_seq(span);
+            Frame::Seq {
+                id: self.pushed(id, OPEN, anchor),
+                mark: self.items.len(),
+                size: 0,
+            }
+        };
         self.stack.push(frame);
         Ok(())
     }
@@ -175,70 +221,112 @@ impl<'s> Builder<'s> {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
-        let (id, kind, size) = match frame {
-            Frame::Seq { id, items, size } => (id, NodeKind::Seq(items), size),
+        let (id, size) = match frame {
+            Frame::Seq { id, mark, size } => {
+                self.tree.close_seq(id, self.items.drain(mark..), end.end);
+                (id, size)
+            }
             Frame::Map {
                 id,
-                entries,
+                mark,
                 key,
                 size,
             } => {
-                let mut entries = entries;
                 // A key without a value (`? key` alone) maps to null.
                 if let Some(k) = key {
-                    let null = self.push(NodeKind::Null, end, Some(1), 0);
-                    entries.push((k, null));
+                    let null = self.scalar(Scalar::Null, end, 0);
+                    self.pairs.push((k, null));
                 }
-                (id, NodeKind::Map(entries), size)
+                self.tree.close_map(id, self.pairs.drain(mark..), end.end);
+                (id, size)
             }
         };
         let size = size.saturating_add(1);
-        let node = self.tree.node_mut(id);
-        node.kind = kind;
-        node.span = Span::new(node.span.start, end.end.max(node.span.start));
-        self.sizes[id.0 as usize] = Some(size);
-        let span = self.tree.node(id).span;
+        self.sizes[id.0 as usize] = size.min(MAX_EXPANDED_NODES + 1) as u32;
+        let span = self.tree.span(id);
         self.attach(id, size, span)
     }
 
-    fn finish(self) -> Option<Document> {
-        let root = self.root?;
-        Some(Document {
-            tree: Arc::new(self.tree),
-            root,
-        })
+    /// Ends the current document: its root (if any) is kept, its anchors forgotten.
+    fn end_document(&mut self) {
+        self.roots.extend(self.root.take());
+        self.anchors.clear();
+        self.stack.clear();
+        self.items.clear();
+        self.pairs.clear();
+        self.aliased = false;
+        self.mark = self.tree.mark();
+    }
+
+    /// Drops the current (failed) document's nodes.
+    fn abandon_document(&mut self) {
+        self.tree.truncate(self.mark);
+        self.sizes.truncate(self.tree.len());
+        self.root = None;
+    }
+}
+
+/// A file's documents before they are shared: the tree may still be changed (its spans
+/// mapped somewhere else).
+pub struct RawYaml {
+    pub tree: Tree,
+    pub roots: Vec<NodeId>,
+    pub error: Option<YamlError>,
+    pub nodes: usize,
+}
+
+impl RawYaml {
+    pub fn finish(self) -> ParsedYaml {
+        let tree = Arc::new(self.tree);
+        ParsedYaml {
+            documents: self
+                .roots
+                .into_iter()
+                .map(|root| Document {
+                    tree: Arc::clone(&tree),
+                    root,
+                })
+                .collect(),
+            error: self.error,
+            nodes: self.nodes,
+        }
     }
 }
 
 /// Parses every document of `file`. Never panics; stops at the first error.
 pub fn parse(file: &SourceFile) -> ParsedYaml {
-    parse_schema(file, false, MAX_FILE_NODES)
+    parse_schema(file, false, MAX_FILE_NODES).finish()
 }
 
 /// Parses like [`parse`], reading at most `max_nodes` nodes (fewer than [`MAX_FILE_NODES`]
 /// when the caller has a smaller budget left); `nodes` in the result tells if it was passed.
-pub fn parse_limited(file: &SourceFile, max_nodes: usize) -> ParsedYaml {
+/// The tree is returned before it is shared.
+pub fn parse_limited(file: &SourceFile, max_nodes: usize) -> RawYaml {
     parse_schema(file, false, max_nodes.min(MAX_FILE_NODES))
 }
 
 /// Parses like [`parse`], but with YAML 1.1's booleans as go-yaml v2 reads them (`yes`, `no`,
 /// `on`, `off`, `y`, `n` unquoted): how Helm reads values files and `fromYaml` text.
 pub fn parse_yaml11(file: &SourceFile) -> ParsedYaml {
-    parse_schema(file, true, MAX_FILE_NODES)
+    parse_schema(file, true, MAX_FILE_NODES).finish()
 }
 
-fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> ParsedYaml {
+fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
     let text: &str = &file.text;
-    let ascii = text.is_ascii();
-    let mut out = ParsedYaml::default();
-    let mut parser = Parser::new_from_str(text);
-    let mut builder: Option<Builder> = None;
+    let mut b = Builder::new(file, text.is_ascii());
+    let mut error = None;
     let mut nodes = 0usize;
+    if text.len() >= MAX_LEN {
+        error = Some(b.error(
+            Span::default(),
+            format!("the file is larger than {MAX_LEN} bytes; it is not read"),
+        ));
+    }
+    let mut parser = Parser::new_from_str(if error.is_none() { text } else { "" });
     while let Some(next) = parser.next_event() {
         let (event, raw_span) = match next {
             Ok(ev) => ev,
             Err(e) => {
-                let b = Builder::new(file, ascii);
                 let at = b.offset(e.marker());
                 let message = if e.info().contains("recursion limit") {
                     format!("nesting deeper than the parser's limit ({})", e.info())
@@ -247,14 +335,13 @@ fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> ParsedYaml
                 } else {
                     format!("invalid YAML: {}", e.info())
                 };
-                out.error = Some(YamlError {
+                error = Some(YamlError {
                     span: Span::new(at, at),
                     message,
                 });
                 break;
             }
         };
-        let b = builder.get_or_insert_with(|| Builder::new(file, ascii));
         let span = b.span(&raw_span);
         if matches!(
             event,
@@ -264,9 +351,8 @@ fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> ParsedYaml
                 | Event::MappingStart(..)
         ) {
             nodes += 1;
-            out.nodes = nodes;
             if nodes > max_nodes {
-                out.error = Some(b.error(
+                error = Some(b.error(
                     span,
                     format!(
                         "the file holds more than {max_nodes} YAML nodes; the rest of it is skipped"
@@ -279,25 +365,23 @@ fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> ParsedYaml
             Event::StreamStart | Event::Nothing | Event::DocumentStart(_) => Ok(()),
             Event::StreamEnd => break,
             Event::DocumentEnd => {
-                if let Some(doc) = builder.take().and_then(Builder::finish) {
-                    out.documents.push(doc);
-                }
+                b.end_document();
                 Ok(())
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let mut kind = scalar_kind(&value, style, tag.as_deref());
+                let mut scalar = scalar_kind(&value, style, tag.as_deref());
                 if yaml11 && style == ScalarStyle::Plain && tag.is_none() {
-                    kind = match value.as_ref() {
+                    scalar = match value.as_ref() {
                         "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
-                            NodeKind::Bool(true)
+                            Scalar::Bool(true)
                         }
                         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
-                            NodeKind::Bool(false)
+                            Scalar::Bool(false)
                         }
-                        _ => kind,
+                        _ => scalar,
                     };
                 }
-                let id = b.push(kind, span, Some(1), anchor);
+                let id = b.scalar(scalar, span, anchor);
                 b.attach(id, 1, span)
             }
             Event::Alias(anchor) => {
@@ -305,73 +389,62 @@ fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> ParsedYaml
                 match b.anchors.get(&anchor).copied() {
                     None => Err(b.error(span, "alias refers to an unknown anchor")),
                     Some(target) => match b.sizes[target.0 as usize] {
-                        None => Err(b.error(span, "recursive alias: an anchor refers to itself")),
-                        Some(size) => {
-                            let id = b.push(NodeKind::Alias(target), span, Some(size), 0);
-                            b.attach(id, size, span)
+                        OPEN => Err(b.error(span, "recursive alias: an anchor refers to itself")),
+                        size => {
+                            let id = b.tree.push_alias(target, span);
+                            let id = b.pushed(id, size, 0);
+                            b.attach(id, u64::from(size), span)
                         }
                     },
                 }
             }
-            Event::SequenceStart(anchor, _) => {
-                let id = b.push(NodeKind::Seq(Vec::new()), span, None, anchor);
-                b.open(
-                    Frame::Seq {
-                        id,
-                        items: Vec::new(),
-                        size: 0,
-                    },
-                    span,
-                )
-            }
-            Event::MappingStart(anchor, _) => {
-                let id = b.push(NodeKind::Map(Vec::new()), span, None, anchor);
-                b.open(
-                    Frame::Map {
-                        id,
-                        entries: Vec::new(),
-                        key: None,
-                        size: 0,
-                    },
-                    span,
-                )
-            }
+            Event::SequenceStart(anchor, _) => b.open(false, span, anchor),
+            Event::MappingStart(anchor, _) => b.open(true, span, anchor),
             Event::SequenceEnd | Event::MappingEnd => b.close(span),
         };
         if let Err(e) = step {
-            out.error = Some(e);
+            error = Some(e);
             break;
         }
     }
-    out
+    if error.is_some() {
+        b.abandon_document();
+    }
+    RawYaml {
+        tree: b.tree.finish(),
+        roots: b.roots,
+        error,
+        // Nodes read: at most the limit, plus one when it was passed.
+        nodes,
+    }
 }
 
-fn scalar_kind(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> NodeKind {
+fn scalar_kind<'v>(value: &'v str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar<'v> {
     if let Some(tag) = tag.filter(|t| t.is_yaml_core_schema() || t.handle == "!!") {
         return match tag.suffix.as_str() {
-            "str" => NodeKind::Str(value.to_string()),
+            "str" => Scalar::Str(value),
             "int" => value
                 .trim()
                 .parse()
-                .map_or_else(|_| NodeKind::Str(value.to_string()), NodeKind::Int),
+                .map_or_else(|_| Scalar::Str(value), Scalar::Int),
             "bool" => plain_scalar(value),
-            "null" => NodeKind::Null,
+            "null" => Scalar::Null,
             _ => plain_scalar(value),
         };
     }
     if style == ScalarStyle::Plain {
         plain_scalar(value)
     } else {
-        NodeKind::Str(value.to_string())
+        Scalar::Str(value)
     }
 }
 
 /// YAML 1.2 core schema resolution of a plain scalar.
-fn plain_scalar(v: &str) -> NodeKind {
+fn plain_scalar(v: &str) -> Scalar<'_> {
     match v {
-        "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
-        "true" | "True" | "TRUE" => return NodeKind::Bool(true),
-        "false" | "False" | "FALSE" => return NodeKind::Bool(false),
+        "" | "~" | "null" | "Null" | "NULL" => return Scalar::Null,
+        "true" | "True" | "TRUE" => return Scalar::Bool(true),
+        "false" | "False" | "FALSE" => return Scalar::Bool(false),
         _ => {}
     }
     let int = if let Some(hex) = v.strip_prefix("0x") {
@@ -389,21 +462,22 @@ fn plain_scalar(v: &str) -> NodeKind {
         None
     };
     if let Some(i) = int {
-        return NodeKind::Int(i);
+        return Scalar::Int(i);
     }
     let looks_numeric = v
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
         && v.bytes().any(|b| b.is_ascii_digit());
     if looks_numeric && let Ok(f) = v.parse::<f64>() {
-        return NodeKind::Float(f);
+        return Scalar::Float(f);
     }
-    NodeKind::Str(v.to_string())
+    Scalar::Str(v)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::NodeKind;
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("t.yaml".into(), Arc::from(text))

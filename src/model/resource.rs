@@ -1,6 +1,5 @@
 //! Resources: one object of infrastructure, whatever format it came from.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::source::{SourceId, Sources, Span};
@@ -21,7 +20,7 @@ pub struct Resource {
     pub name: String,
     /// Effective namespace: `metadata.namespace`, or `default` when absent.
     pub namespace: String,
-    pub labels: BTreeMap<String, String>,
+    pub labels: super::Labels,
     /// Span to point at when a finding concerns the resource as a whole (its `kind:` line).
     pub header: Span,
 }
@@ -66,7 +65,7 @@ pub enum Entry {
     /// A Kubernetes object (from YAML, a rendered Helm chart, ...).
     Kubernetes(Resource),
     /// A Terraform resource instance (evaluated, or from a plan).
-    Terraform(super::TfResource),
+    Terraform(Box<super::TfResource>),
 }
 
 impl Entry {

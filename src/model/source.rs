@@ -1,6 +1,6 @@
 //! Source files: the bytes we scanned, and byte-offset ↔ line/column mapping.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// Index of a file in [`Sources`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,28 +39,38 @@ pub struct SourceFile {
     /// Path as displayed to the user (forward slashes, relative as given).
     pub path: String,
     pub text: Arc<str>,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line's start, built the first time a position is asked for (most
+    /// files of a large scan never are).
+    line_starts: OnceLock<Box<[u32]>>,
 }
 
 impl SourceFile {
     pub fn new(path: String, text: Arc<str>) -> Self {
-        let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
         SourceFile {
             path,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    /// Offsets past `u32::MAX` never occur: every file read is bounded far below it.
+    fn line_starts(&self) -> &[u32] {
+        self.line_starts.get_or_init(|| {
+            let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| offset(i + 1)))
+                .collect()
+        })
+    }
+
+    /// The start of line `index` (0-based).
+    fn line_start(&self, index: usize) -> Option<usize> {
+        self.line_starts().get(index).map(|&s| s as usize)
     }
 
     /// Byte offset of a 1-based `line` and 0-based character column, clamped to the text.
     pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let Some(start) = self.line_start(line.saturating_sub(1)) else {
             return self.text.len();
         };
         let rest = &self.text[start..];
@@ -71,42 +81,33 @@ impl SourceFile {
         }
     }
 
-    /// 1-based line and column of a byte offset.
     /// The 0-based index of the line holding `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        }
+        let key = u32::try_from(offset).unwrap_or(u32::MAX);
+        // The first line starts at 0, so the point of insertion is never 0.
+        self.line_starts().partition_point(|&s| s <= key) - 1
     }
 
     /// How many lines the file has (a final line without `\n` counts).
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// Byte range of line `index` (0-based), without its `\n`.
     pub fn line_range(&self, index: usize) -> std::ops::Range<usize> {
-        let start = self
-            .line_starts
-            .get(index)
-            .copied()
-            .unwrap_or(self.text.len());
+        let start = self.line_start(index).unwrap_or(self.text.len());
         let end = self
-            .line_starts
-            .get(index + 1)
-            .map_or(self.text.len(), |&next| next - 1);
+            .line_start(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
         start..end.max(start)
     }
 
+    /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line_idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.line_starts[line_idx];
+        let line_idx = self.line_index(offset);
+        let start = self.line_start(line_idx).unwrap_or(0);
         let col = self
             .text
             .get(start..offset)

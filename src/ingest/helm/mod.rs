@@ -22,7 +22,7 @@ use render::{Manifest, USER_SOURCE_BASE};
 
 use crate::ingest::yaml::{self, Document};
 use crate::model::provenance::{Origin, Use, Via, Withheld};
-use crate::model::{NodeId, Resource, SourceFile, SourceId, Span};
+use crate::model::{Resource, SourceFile, SourceId, Span, Tree};
 
 /// Stack size of the threads charts are rendered on: template calls nest up to
 /// [`exec::MAX_CALL_DEPTH`] deep, each through several interpreter frames.
@@ -443,10 +443,12 @@ fn to_resources(
         let (chart_left, scan_left) = (nodes.left, scan.nodes_left());
         let limit = chart_left.min(scan_left);
         let rendered = SourceFile::new(m.name.clone(), Arc::from(chunk));
-        let parsed = if limit == 0 {
-            yaml::ParsedYaml {
+        let mut parsed = if limit == 0 {
+            yaml::RawYaml {
+                tree: Tree::default(),
+                roots: Vec::new(),
+                error: None,
                 nodes: 1,
-                ..yaml::ParsedYaml::default()
             }
         } else {
             yaml::parse_limited(&rendered, limit as usize)
@@ -496,15 +498,8 @@ fn to_resources(
                     .to_string(),
             ));
         }
-        let mut docs = parsed.documents;
-        for doc in &mut docs {
-            if let Some(tree) = Arc::get_mut(&mut doc.tree) {
-                for i in 0..tree.len() {
-                    let node = tree.node_mut(NodeId(i as u32));
-                    node.span = map.span(shift(node.span));
-                }
-            }
-        }
+        parsed.tree.map_spans(|s| map.span(shift(s)));
+        let docs = parsed.finish().documents;
         out.resources
             .extend(crate::ingest::kubernetes::resources(&docs, source));
     }

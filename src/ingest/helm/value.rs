@@ -469,10 +469,10 @@ impl Value {
         });
         let v = match node.kind() {
             NodeKind::Null | NodeKind::Alias(_) => V::Nil,
-            NodeKind::Bool(b) => V::Bool(*b),
-            NodeKind::Int(i) => V::Float(*i as f64),
-            NodeKind::Float(f) => V::Float(*f),
-            NodeKind::Str(s) => V::Str(Arc::from(s.as_str())),
+            NodeKind::Bool(b) => V::Bool(b),
+            NodeKind::Int(i) => V::Float(i as f64),
+            NodeKind::Float(f) => V::Float(f),
+            NodeKind::Str(s) => V::Str(Arc::from(s)),
             _ if depth > 200 => V::Nil,
             NodeKind::Seq(_) => V::List(Rc::new(
                 node.items()

@@ -342,7 +342,7 @@ impl Collected {
                 let base = out.len() as u32;
                 out.extend(
                     o.into_iter()
-                        .map(|r| crate::model::Entry::Terraform(shift_ids(r, base))),
+                        .map(|r| crate::model::Entry::Terraform(Box::new(shift_ids(r, base)))),
                 );
                 issues.extend(i);
             }

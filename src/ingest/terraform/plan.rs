@@ -257,10 +257,10 @@ pub(crate) fn value_of(v: Val<'_>, depth: usize) -> Value {
     }
     match v.kind() {
         NodeKind::Null => Value::Null,
-        NodeKind::Bool(b) => Value::Bool(*b),
-        NodeKind::Int(i) => Value::Number(*i as f64),
-        NodeKind::Float(f) => Value::Number(*f),
-        NodeKind::Str(s) => Value::String(s.clone()),
+        NodeKind::Bool(b) => Value::Bool(b),
+        NodeKind::Int(i) => Value::Number(i as f64),
+        NodeKind::Float(f) => Value::Number(f),
+        NodeKind::Str(s) => Value::String(s.to_string()),
         NodeKind::Seq(_) => Value::List(v.items().map(|i| value_of(i, depth + 1)).collect()),
         NodeKind::Map(_) => Value::Map(
             v.entries()
