@@ -1,6 +1,7 @@
 //! Scan throughput over generated corpora:
-//! - 10,000 Kubernetes manifests (about 5,000 files, many of them multi-document), the shape
-//!   of a large monorepo's deploy/ tree;
+//! - 10,000 Kubernetes manifests (about 5,500 files, 12.7 MB, many of them multi-document),
+//!   the shape of a large monorepo's deploy/ tree: Deployments as charts write them (block
+//!   style, probes, env, a sidecar) with their Services, PDBs and HPAs, in 50 namespaces;
 //! - 400 Terraform root modules (one per service and environment) that call two local modules,
 //!   with tfvars, count/for_each, a second-region provider alias and cross-resource references:
 //!   about 2,000 files and 4,800 resource instances;
@@ -8,9 +9,9 @@
 //!   with overrides for the subchart, `range`/`with`/`toYaml`/checksum includes: rendered
 //!   in-process, then scanned.
 //!
-//! - the same Kubernetes corpus at 100,000 manifests (monorepo scale; `SPOFLINT_BENCH_SMALL=1`
-//!   skips it), and a parse-only pass over each Kubernetes corpus, the floor a scan compares
-//!   with.
+//! - the same Kubernetes corpus at 100,000 manifests (monorepo scale, 127 MB), in the same
+//!   50 namespaces and over 5,000 (`SPOFLINT_BENCH_SMALL=1` skips both), and a parse-only
+//!   pass over each 50-namespace corpus, the floor a scan compares with.
 //!
 //! `cargo bench` prints the time of one full scan (discover → parse → facts → rules).
 
@@ -28,86 +29,218 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// Namespaces the manifests are spread over.
 const NAMESPACES: usize = 50;
 
-fn app(i: usize, replicas: usize) -> String {
+/// A Deployment as a real service's chart or kustomize build writes it: block style,
+/// recommended labels, probes, env from secrets, a sidecar. With the Service, PDB and HPA
+/// below, 10,000 manifests take about 12.7 MB, the size of the corpus the issue measured.
+fn app(i: usize, ns: usize, replicas: usize) -> String {
     format!(
         "apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: app-{i}
   namespace: team-{ns}
-  labels: {{app: app-{i}, tier: web}}
+  labels:
+    app.kubernetes.io/name: app-{i}
+    app.kubernetes.io/part-of: shop
+    app.kubernetes.io/managed-by: spoflint-bench
+    app.kubernetes.io/version: 1.{i}.0
+    tier: web
+  annotations:
+    deployment.kubernetes.io/revision: \"3\"
+    kubernetes.io/change-cause: deploy 1.{i}.0 by ci
+    owner: team-{ns}@example.com
 spec:
   replicas: {replicas}
+  revisionHistoryLimit: 5
+  strategy:
+    type: RollingUpdate
+    rollingUpdate:
+      maxSurge: 25%
+      maxUnavailable: 0
   selector:
-    matchLabels: {{app: app-{i}}}
+    matchLabels:
+      app.kubernetes.io/name: app-{i}
   template:
     metadata:
-      labels: {{app: app-{i}, tier: web}}
+      labels:
+        app.kubernetes.io/name: app-{i}
+        tier: web
+      annotations:
+        prometheus.io/scrape: \"true\"
+        prometheus.io/port: \"9090\"
     spec:
+      serviceAccountName: app-{i}
+      terminationGracePeriodSeconds: 30
+      priorityClassName: business-critical
+      affinity:
+        podAntiAffinity:
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - weight: 100
+              podAffinityTerm:
+                topologyKey: kubernetes.io/hostname
+                labelSelector:
+                  matchLabels:
+                    app.kubernetes.io/name: app-{i}
+      securityContext:
+        runAsNonRoot: true
+        fsGroup: 2000
       topologySpreadConstraints:
         - maxSkew: 1
           topologyKey: topology.kubernetes.io/zone
           whenUnsatisfiable: ScheduleAnyway
           labelSelector:
-            matchLabels: {{app: app-{i}}}
+            matchLabels:
+              app.kubernetes.io/name: app-{i}
       containers:
         - name: app
-          image: registry.example.com/app-{i}:1.{i}
-          args: [\"--port=8080\", \"--log-level=info\"]
-          ports: [{{containerPort: 8080}}]
+          image: registry.example.com/team-{ns}/app-{i}:1.{i}.0
+          imagePullPolicy: IfNotPresent
+          args:
+            - --port=8080
+            - --log-level=info
+          ports:
+            - name: http
+              containerPort: 8080
+              protocol: TCP
+            - name: metrics
+              containerPort: 9090
+          env:
+            - name: SERVICE_NAME
+              value: app-{i}
+            - name: LOG_FORMAT
+              value: json
+            - name: OTEL_EXPORTER_OTLP_ENDPOINT
+              value: http://otel-collector.observability:4317
+            - name: POD_NAMESPACE
+              valueFrom:
+                fieldRef:
+                  fieldPath: metadata.namespace
+            - name: DATABASE_URL
+              valueFrom:
+                secretKeyRef:
+                  name: app-{i}-db
+                  key: url
+          readinessProbe:
+            httpGet:
+              path: /ready
+              port: http
+            periodSeconds: 5
+          livenessProbe:
+            httpGet:
+              path: /healthz
+              port: http
+            initialDelaySeconds: 10
+          startupProbe:
+            httpGet:
+              path: /healthz
+              port: http
+            failureThreshold: 30
+            periodSeconds: 2
+          lifecycle:
+            preStop:
+              exec:
+                command: [\"sh\", \"-c\", \"sleep 5\"]
           resources:
-            requests: {{cpu: 100m, memory: 128Mi}}
-",
-        ns = i % NAMESPACES
+            requests:
+              cpu: 100m
+              memory: 128Mi
+            limits:
+              memory: 256Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+          volumeMounts:
+            - name: tmp
+              mountPath: /tmp
+        - name: log-shipper
+          image: registry.example.com/platform/log-shipper:2.4.1
+          args:
+            - --input=/var/log/app
+            - --output=https://logs.example.com/ingest
+          resources:
+            requests:
+              cpu: 10m
+              memory: 32Mi
+            limits:
+              memory: 64Mi
+          volumeMounts:
+            - name: logs
+              mountPath: /var/log/app
+              readOnly: true
+      volumes:
+        - name: tmp
+          emptyDir: {{}}
+        - name: logs
+          emptyDir: {{}}
+"
     )
 }
 
-fn pdb(i: usize) -> String {
+fn pdb(i: usize, ns: usize) -> String {
     format!(
         "apiVersion: policy/v1
 kind: PodDisruptionBudget
 metadata:
   name: app-{i}
   namespace: team-{ns}
+  labels:
+    app.kubernetes.io/name: app-{i}
 spec:
   maxUnavailable: 1
   selector:
-    matchLabels: {{app: app-{i}}}
-",
-        ns = i % NAMESPACES
+    matchLabels:
+      app.kubernetes.io/name: app-{i}
+"
     )
 }
 
-fn hpa(i: usize) -> String {
+fn hpa(i: usize, ns: usize) -> String {
     format!(
         "apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 metadata:
   name: app-{i}
   namespace: team-{ns}
+  labels:
+    app.kubernetes.io/name: app-{i}
 spec:
-  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: app-{i}}}
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: app-{i}
   minReplicas: {min}
   maxReplicas: 10
+  metrics:
+    - type: Resource
+      resource:
+        name: cpu
+        target:
+          type: Utilization
+          averageUtilization: 70
 ",
-        ns = i % NAMESPACES,
         min = 1 + i % 4
     )
 }
 
-fn service(i: usize) -> String {
+fn service(i: usize, ns: usize) -> String {
     format!(
         "apiVersion: v1
 kind: Service
 metadata:
   name: app-{i}
   namespace: team-{ns}
+  labels:
+    app.kubernetes.io/name: app-{i}
 spec:
   type: {ty}
-  selector: {{app: app-{i}}}
-  ports: [{{port: 80, targetPort: 8080}}]
+  selector:
+    app.kubernetes.io/name: app-{i}
+  ports:
+    - name: http
+      port: 80
+      targetPort: http
+      protocol: TCP
 ",
-        ns = i % NAMESPACES,
         ty = if i.is_multiple_of(10) {
             "LoadBalancer"
         } else {
@@ -119,21 +252,20 @@ spec:
 /// Writes the corpus: per app, a deployment file and a multi-document file with its
 /// Service, PDB and (for most) HPA, until `MANIFESTS` objects exist.
 fn generate(root: &Path) -> usize {
-    generate_n(root, MANIFESTS)
+    generate_n(root, MANIFESTS, NAMESPACES)
 }
 
-/// The same corpus with `manifests` objects.
-fn generate_n(root: &Path, manifests: usize) -> usize {
+/// The same corpus with `manifests` objects over `namespaces` namespaces.
+fn generate_n(root: &Path, manifests: usize, namespaces: usize) -> usize {
     let mut written = 0;
     let mut i = 0;
     while written < manifests {
-        let dir = root
-            .join(format!("team-{}", i % NAMESPACES))
-            .join(format!("app-{i}"));
+        let ns = i % namespaces;
+        let dir = root.join(format!("team-{ns}")).join(format!("app-{i}"));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join("deployment.yaml"), app(i, 1 + i % 4)).unwrap();
+        std::fs::write(dir.join("deployment.yaml"), app(i, ns, 1 + i % 4)).unwrap();
         let mut extra = String::new();
-        let docs = [service(i), pdb(i), hpa(i)];
+        let docs = [service(i, ns), pdb(i, ns), hpa(i, ns)];
         let n = if i.is_multiple_of(3) { 2 } else { 3 };
         for d in &docs[..n] {
             write!(extra, "---\n{d}").unwrap();
@@ -500,7 +632,10 @@ fn bench(c: &mut Criterion) {
         for (sub, write) in [
             ("k8s", generate as fn(&std::path::Path) -> usize),
             ("k8s-100k", |p: &std::path::Path| {
-                generate_n(p, 10 * MANIFESTS)
+                generate_n(p, 10 * MANIFESTS, NAMESPACES)
+            }),
+            ("k8s-100k-5000ns", |p: &std::path::Path| {
+                generate_n(p, 10 * MANIFESTS, 100 * NAMESPACES)
             }),
             ("terraform", generate_terraform),
             ("helm", generate_helm),
@@ -529,21 +664,27 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("10k_parse_only", |b| b.iter(|| parse_only(dir.path())));
     drop(group);
-    // The monorepo-scale corpus: ten times the manifests, in the same 50 namespaces. Skipped
-    // with SPOFLINT_BENCH_SMALL=1 (it takes a few minutes).
+    // The monorepo-scale corpus: ten times the manifests, in the same 50 namespaces, then
+    // spread over 5,000 (a step quadratic in one namespace's objects shows as a gap between
+    // the two). Skipped with SPOFLINT_BENCH_SMALL=1 (they take a few minutes).
     if std::env::var_os("SPOFLINT_BENCH_SMALL").is_none() {
-        let big = tempfile::tempdir().unwrap();
-        let manifests = generate_n(big.path(), 10 * MANIFESTS);
-        let big_paths = [PathBuf::from(big.path())];
-        let scan = spoflint::scan(&big_paths).unwrap();
-        assert_eq!(scan.model.iter().count(), manifests);
-        let mut group = c.benchmark_group("scan");
-        group.sample_size(10);
-        group.bench_function("100k_manifests", |b| {
-            b.iter(|| spoflint::scan(&big_paths).unwrap())
-        });
-        group.bench_function("100k_parse_only", |b| b.iter(|| parse_only(big.path())));
-        group.finish();
+        for (name, namespaces) in [("100k", NAMESPACES), ("100k_5000ns", 100 * NAMESPACES)] {
+            let big = tempfile::tempdir().unwrap();
+            let manifests = generate_n(big.path(), 10 * MANIFESTS, namespaces);
+            let big_paths = [PathBuf::from(big.path())];
+            let scan = spoflint::scan(&big_paths).unwrap();
+            assert_eq!(scan.model.iter().count(), manifests);
+            drop(scan);
+            let mut group = c.benchmark_group("scan");
+            group.sample_size(10);
+            group.bench_function(format!("{name}_manifests"), |b| {
+                b.iter(|| spoflint::scan(&big_paths).unwrap())
+            });
+            if namespaces == NAMESPACES {
+                group.bench_function("100k_parse_only", |b| b.iter(|| parse_only(big.path())));
+            }
+            group.finish();
+        }
     }
     let mut group = c.benchmark_group("scan");
     group.sample_size(10);
