@@ -4,11 +4,13 @@
 //! node, so a rule can point at `replicas: 1` exactly. YAML aliases are kept as references
 //! (never expanded), and YAML merge keys (`<<`) are honoured by lookups.
 //!
-//! One tree holds every document of a file. A node is 16 bytes: its span as two `u32`
-//! offsets, a tag (kind, and the length or count of what it holds) and one `u32` payload.
-//! String scalars are not copied: they point into the file's text (kept once, shared with
-//! its [`SourceFile`](super::SourceFile)); only a string that differs from every run of
-//! the text under its span (escapes, folded lines) is copied into the tree's own buffer.
+//! One tree holds every document of a file. A node is 8 bytes: where its span starts, its
+//! kind, and either its span's length or an index into a side table. Keys and scalars that
+//! read as written (`replicas: 3`, `name: "web"`), most of a manifest, need no more: their
+//! value is read from the file's text when asked for (kept once, shared with its
+//! [`SourceFile`](super::SourceFile)). Collections, aliases and values written otherwise
+//! (escapes, folded lines, `0x10`) keep their span's end and their value in the side table;
+//! only a string found nowhere under its span is copied into the tree's own buffer.
 //! Children of all collections live in two arenas (items, key/value pairs), so a
 //! collection holds no allocation of its own. Callers see a borrowed [`NodeKind`] view.
 
@@ -33,38 +35,47 @@ pub enum NodeKind<'a> {
     Alias(NodeId),
 }
 
-/// The low bits of [`Node::tag`]: the kind. The bits above hold a string's length or a
-/// collection's count.
+/// The low bits of [`Node::tag`]: the kind. The bits above hold the length of the node's
+/// span for the kinds read straight from the text, and an index into `ext` for the others.
 const TAG_BITS: u32 = 4;
 const NULL: u32 = 0;
 const FALSE: u32 = 1;
 const TRUE: u32 = 2;
-/// An integer that fits 32 bits, in the payload.
+/// An integer whose value is its text (parsed again when asked for).
 const INT: u32 = 3;
-/// An integer that does not: the payload indexes `wide`.
-const WIDE_INT: u32 = 4;
-/// The payload indexes `wide` (the float's bits).
-const FLOAT: u32 = 5;
-/// A string at byte `payload` of the text.
-const TEXT: u32 = 6;
-/// A string at byte `payload` of the tree's own buffer.
-const OWNED: u32 = 7;
-/// Items from `payload` in `items`.
-const SEQ: u32 = 8;
-/// Entries from `payload` in `pairs`.
-const MAP: u32 = 9;
-/// The payload is the target node.
-const ALIAS: u32 = 10;
+/// A float whose value is its text.
+const FLOAT: u32 = 4;
+/// A string that is its text.
+const PLAIN: u32 = 5;
+/// A string that is its text but for the first and last character (the quotes).
+const QUOTED: u32 = 6;
+/// Kinds from here on keep their span's end and their value in `ext`.
+const FIRST_EXT: u32 = 7;
+/// An integer written otherwise (`0x10`, `!!int "5"`): `a`, `b` are its bits.
+const WIDE_INT: u32 = 7;
+/// A float written otherwise: `a`, `b` are its bits.
+const WIDE_FLOAT: u32 = 8;
+/// A string at byte `a` of the text, `b` bytes long.
+const TEXT: u32 = 9;
+/// A string at byte `a` of the tree's own buffer (escapes, folded lines), `b` bytes long.
+const OWNED: u32 = 10;
+/// `b` items from `a` in `items`.
+const SEQ: u32 = 11;
+/// `b` entries from `a` in `pairs`.
+const MAP: u32 = 12;
+/// `a` is the target node.
+const ALIAS: u32 = 13;
 
-/// Largest length or count a node can hold (and so the largest text a tree is built over).
+/// Largest span length, and largest number of nodes with an `ext` entry, a tree can hold
+/// (and so the largest text a tree is built over).
 pub const MAX_LEN: usize = (u32::MAX >> TAG_BITS) as usize;
 
+/// One node: 8 bytes. Most nodes of a manifest are keys and scalars that read as written,
+/// and need nothing more than where they start and what kind they are.
 #[derive(Clone, Copy, Debug)]
 struct Node {
     start: u32,
-    end: u32,
     tag: u32,
-    payload: u32,
 }
 
 impl Node {
@@ -72,9 +83,18 @@ impl Node {
         self.tag & ((1 << TAG_BITS) - 1)
     }
 
-    fn len(&self) -> usize {
+    /// Span length (direct kinds) or `ext` index (the others).
+    fn high(&self) -> usize {
         (self.tag >> TAG_BITS) as usize
     }
+}
+
+/// The rest of a node that is not read straight from the text.
+#[derive(Clone, Copy, Debug, Default)]
+struct Ext {
+    end: u32,
+    a: u32,
+    b: u32,
 }
 
 /// Arena of the nodes of one file's documents, each part allocated at its exact size.
@@ -84,11 +104,13 @@ pub struct Tree {
     text: Arc<str>,
     /// Strings that are not a run of `text`.
     owned: Box<str>,
-    /// Integers past 32 bits and floats.
-    wide: Box<[u64]>,
     nodes: Box<[Node]>,
+    ext: Box<[Ext]>,
     items: Box<[NodeId]>,
     pairs: Box<[(NodeId, NodeId)]>,
+    /// Each node's span when they were moved away from the text (rendered output mapped
+    /// back to its template).
+    moved: Option<Box<[(u32, u32)]>>,
 }
 
 /// A tree being built. Its growing arenas are lent by the thread (and given back by
@@ -103,8 +125,8 @@ pub struct TreeBuilder {
 #[derive(Debug, Default)]
 struct Parts {
     owned: String,
-    wide: Vec<u64>,
     nodes: Vec<Node>,
+    ext: Vec<Ext>,
     items: Vec<NodeId>,
     pairs: Vec<(NodeId, NodeId)>,
 }
@@ -112,14 +134,14 @@ struct Parts {
 impl Parts {
     fn clear(&mut self) {
         self.owned.clear();
-        self.wide.clear();
         self.nodes.clear();
+        self.ext.clear();
         self.items.clear();
         self.pairs.clear();
     }
 }
 
-/// Largest arenas a thread keeps for the next tree (16 MiB of nodes); larger ones are freed.
+/// Largest arenas a thread keeps for the next tree (8 MiB of nodes); larger ones are freed.
 const KEEP_NODES: usize = 1 << 20;
 
 thread_local! {
@@ -130,8 +152,8 @@ thread_local! {
 #[derive(Clone, Copy, Debug)]
 pub struct Mark {
     owned: usize,
-    wide: usize,
     nodes: usize,
+    ext: usize,
     items: usize,
     pairs: usize,
 }
@@ -143,9 +165,9 @@ fn offset(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-fn tag(kind: u32, len: usize) -> u32 {
-    debug_assert!(len <= MAX_LEN);
-    kind | (len.min(MAX_LEN) as u32) << TAG_BITS
+fn tag(kind: u32, high: usize) -> u32 {
+    debug_assert!(high <= MAX_LEN);
+    kind | (high.min(MAX_LEN) as u32) << TAG_BITS
 }
 
 impl TreeBuilder {
@@ -162,10 +184,11 @@ impl TreeBuilder {
         let tree = Tree {
             text,
             owned: p.owned.as_str().into(),
-            wide: p.wide.as_slice().into(),
             nodes: p.nodes.as_slice().into(),
+            ext: p.ext.as_slice().into(),
             items: p.items.as_slice().into(),
             pairs: p.pairs.as_slice().into(),
+            moved: None,
         };
         if parts.nodes.capacity() <= KEEP_NODES {
             parts.clear();
@@ -174,73 +197,97 @@ impl TreeBuilder {
         tree
     }
 
-    fn push(&mut self, tag: u32, payload: u32, span: Span) -> NodeId {
-        let nodes = &mut self.parts.nodes;
-        nodes.push(Node {
+    /// The text under `span`.
+    fn under(&self, span: Span) -> &str {
+        self.text.get(span.start..span.end).unwrap_or("")
+    }
+
+    /// A node read straight from the text under `span`.
+    fn direct(&mut self, kind: u32, span: Span) -> NodeId {
+        self.parts.nodes.push(Node {
             start: offset(span.start),
-            end: offset(span.end),
-            tag,
-            payload,
+            tag: tag(kind, span.end - span.start),
         });
-        NodeId((nodes.len() - 1) as u32)
+        NodeId((self.parts.nodes.len() - 1) as u32)
+    }
+
+    /// A node with an `ext` entry.
+    fn indirect(&mut self, kind: u32, span: Span, a: u32, b: u32) -> NodeId {
+        let p = &mut self.parts;
+        p.ext.push(Ext {
+            end: offset(span.end),
+            a,
+            b,
+        });
+        p.nodes.push(Node {
+            start: offset(span.start),
+            tag: tag(kind, p.ext.len() - 1),
+        });
+        NodeId((p.nodes.len() - 1) as u32)
     }
 
     pub fn push_null(&mut self, span: Span) -> NodeId {
-        self.push(NULL, 0, span)
+        self.direct(NULL, span)
     }
 
     pub fn push_bool(&mut self, b: bool, span: Span) -> NodeId {
-        self.push(if b { TRUE } else { FALSE }, 0, span)
+        self.direct(if b { TRUE } else { FALSE }, span)
     }
 
     pub fn push_int(&mut self, i: i64, span: Span) -> NodeId {
-        match i32::try_from(i) {
-            Ok(small) => self.push(INT, small as u32, span),
-            Err(_) => {
-                self.parts.wide.push(i as u64);
-                let at = offset(self.parts.wide.len() - 1);
-                self.push(WIDE_INT, at, span)
-            }
+        if self.under(span).parse::<i64>() == Ok(i) {
+            return self.direct(INT, span);
         }
+        let bits = i as u64;
+        self.indirect(WIDE_INT, span, bits as u32, (bits >> 32) as u32)
     }
 
     pub fn push_float(&mut self, f: f64, span: Span) -> NodeId {
-        self.parts.wide.push(f.to_bits());
-        let at = offset(self.parts.wide.len() - 1);
-        self.push(FLOAT, at, span)
+        if self.under(span).parse::<f64>().map(f64::to_bits) == Ok(f.to_bits()) {
+            return self.direct(FLOAT, span);
+        }
+        let bits = f.to_bits();
+        self.indirect(WIDE_FLOAT, span, bits as u32, (bits >> 32) as u32)
     }
 
-    /// A string scalar written at `span`: a reference into the text when the text under
-    /// the span holds it as it is, a copy otherwise.
+    /// A string scalar written at `span`: read from the text when the text under the span
+    /// holds it as it is (with or without its quotes, or somewhere within), a copy otherwise.
     pub fn push_str(&mut self, s: &str, span: Span) -> NodeId {
-        let under = self.text.get(span.start..span.end).unwrap_or("");
+        let under = self.under(span);
+        if under == s {
+            return self.direct(PLAIN, span);
+        }
+        if under.len() == s.len() + 2 && under.get(1..under.len() - 1) == Some(s) {
+            return self.direct(QUOTED, span);
+        }
         let found = if s.is_empty() {
             Some(0)
         } else {
             memchr::memmem::find(under.as_bytes(), s.as_bytes())
         };
+        let len = offset(s.len());
         match found {
-            Some(at) => self.push(tag(TEXT, s.len()), offset(span.start + at), span),
+            Some(at) => self.indirect(TEXT, span, offset(span.start + at), len),
             None => {
                 let at = offset(self.parts.owned.len());
                 self.parts.owned.push_str(s);
-                self.push(tag(OWNED, s.len()), at, span)
+                self.indirect(OWNED, span, at, len)
             }
         }
     }
 
     pub fn push_alias(&mut self, target: NodeId, span: Span) -> NodeId {
-        self.push(ALIAS, target.0, span)
+        self.indirect(ALIAS, span, target.0, 0)
     }
 
     /// A sequence whose items are given when it is closed.
     pub fn open_seq(&mut self, span: Span) -> NodeId {
-        self.push(SEQ, 0, span)
+        self.indirect(SEQ, span, 0, 0)
     }
 
     /// A mapping whose entries are given when it is closed.
     pub fn open_map(&mut self, span: Span) -> NodeId {
-        self.push(MAP, 0, span)
+        self.indirect(MAP, span, 0, 0)
     }
 
     /// Gives the open collection `id` its children, and the end of its span.
@@ -248,7 +295,7 @@ impl TreeBuilder {
         let from = self.parts.items.len();
         self.parts.items.extend(items);
         let count = self.parts.items.len() - from;
-        self.close(id, SEQ, from, count, end);
+        self.close(id, from, count, end);
     }
 
     pub fn close_map(
@@ -260,22 +307,23 @@ impl TreeBuilder {
         let from = self.parts.pairs.len();
         self.parts.pairs.extend(pairs);
         let count = self.parts.pairs.len() - from;
-        self.close(id, MAP, from, count, end);
+        self.close(id, from, count, end);
     }
 
-    fn close(&mut self, id: NodeId, kind: u32, from: usize, count: usize, end: usize) {
-        let node = &mut self.parts.nodes[id.0 as usize];
-        node.tag = tag(kind, count);
-        node.payload = offset(from);
-        node.end = offset(end).max(node.start);
+    fn close(&mut self, id: NodeId, from: usize, count: usize, end: usize) {
+        let node = self.parts.nodes[id.0 as usize];
+        let ext = &mut self.parts.ext[node.high()];
+        ext.a = offset(from);
+        ext.b = offset(count);
+        ext.end = offset(end).max(node.start);
     }
 
     pub fn mark(&self) -> Mark {
         let p = &self.parts;
         Mark {
             owned: p.owned.len(),
-            wide: p.wide.len(),
             nodes: p.nodes.len(),
+            ext: p.ext.len(),
             items: p.items.len(),
             pairs: p.pairs.len(),
         }
@@ -285,8 +333,8 @@ impl TreeBuilder {
     pub fn truncate(&mut self, mark: Mark) {
         let p = &mut self.parts;
         p.owned.truncate(mark.owned);
-        p.wide.truncate(mark.wide);
         p.nodes.truncate(mark.nodes);
+        p.ext.truncate(mark.ext);
         p.items.truncate(mark.items);
         p.pairs.truncate(mark.pairs);
     }
@@ -301,20 +349,33 @@ impl TreeBuilder {
 
     /// The span of node `id`.
     pub fn span(&self, id: NodeId) -> Span {
-        let n = &self.parts.nodes[id.0 as usize];
-        Span::new(n.start as usize, n.end as usize)
+        node_span(&self.parts.nodes, &self.parts.ext, id)
     }
+}
+
+fn node_span(nodes: &[Node], ext: &[Ext], id: NodeId) -> Span {
+    let Some(n) = nodes.get(id.0 as usize) else {
+        return Span::default();
+    };
+    let start = n.start as usize;
+    let end = match n.kind() {
+        k if k < FIRST_EXT => start + n.high(),
+        _ => ext.get(n.high()).map_or(start, |e| e.end as usize),
+    };
+    Span::new(start, end)
 }
 
 impl Tree {
     /// Moves every node's span through `f` (rendered output mapped back to its template);
-    /// the strings stay where they are in the text.
+    /// the values are still read from the text the tree was parsed from.
     pub fn map_spans(&mut self, f: impl Fn(Span) -> Span) {
-        for node in &mut self.nodes {
-            let s = f(Span::new(node.start as usize, node.end as usize));
-            node.start = offset(s.start);
-            node.end = offset(s.end);
-        }
+        let moved = (0..self.nodes.len())
+            .map(|i| {
+                let s = f(node_span(&self.nodes, &self.ext, NodeId(i as u32)));
+                (offset(s.start), offset(s.end))
+            })
+            .collect();
+        self.moved = Some(moved);
     }
 
     pub fn len(&self) -> usize {
@@ -327,26 +388,43 @@ impl Tree {
 
     /// The span of node `id`.
     pub fn span(&self, id: NodeId) -> Span {
-        let n = &self.nodes[id.0 as usize];
-        Span::new(n.start as usize, n.end as usize)
+        match &self.moved {
+            Some(moved) => moved
+                .get(id.0 as usize)
+                .map_or(Span::default(), |&(s, e)| Span::new(s as usize, e as usize)),
+            None => node_span(&self.nodes, &self.ext, id),
+        }
     }
 
     /// What node `id` holds.
     pub fn kind(&self, id: NodeId) -> NodeKind<'_> {
-        let n = &self.nodes[id.0 as usize];
-        let at = n.payload as usize;
-        let range = |len: usize| at..at + len;
+        let Some(n) = self.nodes.get(id.0 as usize) else {
+            return NodeKind::Null;
+        };
+        let start = n.start as usize;
+        let text = || self.text.get(start..start + n.high()).unwrap_or("");
+        if n.kind() < FIRST_EXT {
+            return match n.kind() {
+                FALSE => NodeKind::Bool(false),
+                TRUE => NodeKind::Bool(true),
+                INT => NodeKind::Int(text().parse().unwrap_or(0)),
+                FLOAT => NodeKind::Float(text().parse().unwrap_or(0.0)),
+                PLAIN => NodeKind::Str(text()),
+                QUOTED => NodeKind::Str(text().get(1..n.high().saturating_sub(1)).unwrap_or("")),
+                _ => NodeKind::Null,
+            };
+        }
+        let e = self.ext.get(n.high()).copied().unwrap_or_default();
+        let bits = || u64::from(e.a) | u64::from(e.b) << 32;
+        let range = || e.a as usize..e.a as usize + e.b as usize;
         match n.kind() {
-            FALSE => NodeKind::Bool(false),
-            TRUE => NodeKind::Bool(true),
-            INT => NodeKind::Int(n.payload as i32 as i64),
-            WIDE_INT => NodeKind::Int(self.wide.get(at).map_or(0, |&w| w as i64)),
-            FLOAT => NodeKind::Float(f64::from_bits(self.wide.get(at).copied().unwrap_or(0))),
-            TEXT => NodeKind::Str(self.text.get(range(n.len())).unwrap_or("")),
-            OWNED => NodeKind::Str(self.owned.get(range(n.len())).unwrap_or("")),
-            SEQ => NodeKind::Seq(self.items.get(range(n.len())).unwrap_or(&[])),
-            MAP => NodeKind::Map(self.pairs.get(range(n.len())).unwrap_or(&[])),
-            ALIAS => NodeKind::Alias(NodeId(n.payload)),
+            WIDE_INT => NodeKind::Int(bits() as i64),
+            WIDE_FLOAT => NodeKind::Float(f64::from_bits(bits())),
+            TEXT => NodeKind::Str(self.text.get(range()).unwrap_or("")),
+            OWNED => NodeKind::Str(self.owned.get(range()).unwrap_or("")),
+            SEQ => NodeKind::Seq(self.items.get(range()).unwrap_or(&[])),
+            MAP => NodeKind::Map(self.pairs.get(range()).unwrap_or(&[])),
+            ALIAS => NodeKind::Alias(NodeId(e.a)),
             _ => NodeKind::Null,
         }
     }
@@ -558,5 +636,75 @@ impl<'a> Val<'a> {
             .into_iter()
             .filter_map(|(k, v)| v.scalar_text().map(|t| (k, t)))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every way a scalar is stored (read from the text, quoted, found within its span,
+    /// copied, wide) gives back the value and span it was pushed with.
+    #[test]
+    fn every_kind_round_trips() {
+        let text = "plain 'quoted' |\n  block\n\"esc\\n\" 42 0x10 1.5 1e400 ~ true";
+        let at = |needle: &str| {
+            let s = text.find(needle).unwrap();
+            Span::new(s, s + needle.len())
+        };
+        let mut b = TreeBuilder::new(Arc::from(text));
+        let pushed = [
+            (b.push_str("plain", at("plain")), NodeKind::Str("plain")),
+            (
+                b.push_str("quoted", at("'quoted'")),
+                NodeKind::Str("quoted"),
+            ),
+            (
+                b.push_str("block", at("|\n  block")),
+                NodeKind::Str("block"),
+            ),
+            (
+                b.push_str("esc\n", at("\"esc\\n\"")),
+                NodeKind::Str("esc\n"),
+            ),
+            (b.push_str("", at("~")), NodeKind::Str("")),
+            (b.push_int(42, at("42")), NodeKind::Int(42)),
+            (b.push_int(16, at("0x10")), NodeKind::Int(16)),
+            (b.push_int(i64::MIN, at("42")), NodeKind::Int(i64::MIN)),
+            (b.push_float(1.5, at("1.5")), NodeKind::Float(1.5)),
+            (b.push_float(-0.25, at("1.5")), NodeKind::Float(-0.25)),
+            (b.push_null(at("~")), NodeKind::Null),
+            (b.push_bool(true, at("true")), NodeKind::Bool(true)),
+        ];
+        let spans: Vec<Span> = pushed.iter().map(|(id, _)| b.span(*id)).collect();
+        let seq = b.open_seq(Span::new(0, 1));
+        b.close_seq(seq, pushed.iter().map(|(id, _)| *id), text.len());
+        let alias = b.push_alias(seq, at("plain"));
+        let tree = b.finish();
+        for ((id, want), span) in pushed.iter().zip(&spans) {
+            assert_eq!(tree.kind(*id), *want);
+            assert_eq!(tree.span(*id), *span);
+        }
+        assert_eq!(tree.span(seq), Span::new(0, text.len()));
+        assert_eq!(tree.val(alias).items().count(), pushed.len());
+        assert_eq!(
+            tree.owned.as_ref(),
+            "esc\n",
+            "only the escaped string is copied"
+        );
+    }
+
+    #[test]
+    fn moved_spans_keep_values() {
+        let mut b = TreeBuilder::new(Arc::from("a: b"));
+        let k = b.push_str("a", Span::new(0, 1));
+        let v = b.push_str("b", Span::new(3, 4));
+        let map = b.open_map(Span::new(0, 0));
+        b.close_map(map, [(k, v)].into_iter(), 4);
+        let mut tree = b.finish();
+        tree.map_spans(|s| Span::new(s.start + 100, s.end + 100));
+        let val = tree.val(map).get("a").unwrap();
+        assert_eq!(val.as_str(), Some("b"));
+        assert_eq!(val.field_span(), Span::new(100, 104));
     }
 }
