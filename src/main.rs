@@ -345,6 +345,53 @@ fn use_color(choice: Color) -> bool {
     }
 }
 
+/// Writes a JSON or SARIF report to `path` (standard output without one) as it is made.
+/// `Ok(false)` when a bug stopped it half way (said on stderr; a partial file is removed),
+/// `Err` with the exit code when the destination cannot be written.
+fn stream(
+    format: ReportFormat,
+    path: Option<&PathBuf>,
+    name: &str,
+    scan: &spoflint::Scan,
+    summary: &Summary,
+) -> Result<bool, ExitCode> {
+    let mut sink: Box<dyn Write> = match path {
+        Some(p) => match std::fs::File::create(p) {
+            Ok(f) => Box::new(std::io::BufWriter::new(f)),
+            Err(e) => return Err(fail(&format!("{}: {e}", p.display()))),
+        },
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let written = spoflint::guard::run(|| {
+        spoflint::guard::failpoint("report", || name);
+        match format {
+            ReportFormat::Sarif => report::sarif::write(scan, summary, &mut sink),
+            _ => report::json::write(scan, summary, &mut sink),
+        }
+        .and_then(|()| sink.flush())
+    });
+    match written {
+        Ok(Ok(())) => Ok(true),
+        // A closed pipe (`spoflint check | head`) is not an error worth a message.
+        Ok(Err(e)) if path.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(true),
+        Ok(Err(e)) => Err(match path {
+            Some(p) => fail(&format!("{}: {e}", p.display())),
+            None => fail(&format!("cannot write output: {e}")),
+        }),
+        Err(panic) => {
+            drop(sink);
+            if let Some(p) = path {
+                let _ = std::fs::remove_file(p);
+            }
+            eprintln!(
+                "spoflint: internal error while writing the {name} report: {}; this is a bug in spoflint, please report it",
+                spoflint::report::terminal_safe(&panic)
+            );
+            Ok(false)
+        }
+    }
+}
+
 fn print(text: &str) -> ExitCode {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -407,6 +454,16 @@ fn check(args: &CheckArgs) -> ExitCode {
     let mut report_failed = false;
     for out in &args.formats {
         let name = format!("{:?}", out.format).to_lowercase();
+        let path = out.file.as_ref().or(args.output.as_ref());
+        if matches!(out.format, ReportFormat::Json | ReportFormat::Sarif) {
+            // Written as they are made: a large scan's report is never held whole.
+            match stream(out.format, path, &name, &scan, &summary) {
+                Ok(true) => {}
+                Ok(false) => report_failed = true,
+                Err(code) => return code,
+            }
+            continue;
+        }
         let rendered = spoflint::guard::run(|| {
             spoflint::guard::failpoint("report", || &name);
             match out.format {
@@ -415,8 +472,7 @@ fn check(args: &CheckArgs) -> ExitCode {
                         out.file.is_none() && args.output.is_none() && use_color(args.color);
                     report::human::render(&scan, &summary, colour)
                 }
-                ReportFormat::Json => report::json::render(&scan, &summary),
-                ReportFormat::Sarif => report::sarif::render(&scan, &summary),
+                ReportFormat::Json | ReportFormat::Sarif => unreachable!("streamed above"),
                 ReportFormat::Junit => report::junit::render(&scan, &summary),
                 ReportFormat::Github => report::github::render(&scan, &summary),
                 ReportFormat::Markdown => report::markdown::render(&scan, &summary),
@@ -437,7 +493,7 @@ fn check(args: &CheckArgs) -> ExitCode {
                 }
             }
         };
-        match out.file.as_ref().or(args.output.as_ref()) {
+        match path {
             Some(path) => {
                 if let Err(e) = std::fs::write(path, text) {
                     return fail(&format!("{}: {e}", path.display()));

@@ -659,4 +659,28 @@ fn a_panic_costs_its_unit_only_and_never_exits_0() {
             .contains("internal error while writing the human report")
     );
     assert!(PathBuf::from(&sarif).is_file());
+    // A failing format that is written as it is made (JSON, SARIF): its file is not left
+    // behind half written, the other formats are written, and the exit status is 1.
+    let json = dir.path().join("out.json");
+    let out = run_in(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--fail-on",
+            "never",
+            "--format",
+            &format!("json={}", json.display()),
+            "--format",
+            "github",
+        ],
+        &[("SPOFLINT_FAILPOINT", "report:json")],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!json.exists());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("::error file=good/deploy.yaml"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("internal error while writing the json report")
+    );
 }

@@ -111,7 +111,7 @@ struct JsonLayer {
 struct Report<'a> {
     version: u32,
     tool: Tool,
-    findings: Vec<JsonFinding<'a>>,
+    findings: Findings<'a>,
     summary: JsonSummary,
     layers: serde_json::Map<String, serde_json::Value>,
     #[serde(rename = "regionPairs")]
@@ -131,6 +131,16 @@ struct JsonRegionPair {
 struct Tool {
     name: &'static str,
     version: &'static str,
+}
+
+/// The findings, each made into its JSON form only as it is written.
+struct Findings<'a>(&'a Scan);
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let scan = self.0;
+        serializer.collect_seq(scan.findings.iter().map(|f| finding(scan, f)))
+    }
 }
 
 fn location(scan: &Scan, label: &Label) -> Location {
@@ -178,7 +188,17 @@ fn finding<'a>(scan: &'a Scan, f: &'a Finding) -> JsonFinding<'a> {
     }
 }
 
+/// The report as a string.
 pub fn render(scan: &Scan, summary: &Summary) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(scan, summary, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report to `w` as it is made: a large scan's report is never held whole in
+/// memory.
+pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let layers = summary
         .layers
         .iter()
@@ -208,7 +228,7 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
             name: "spoflint",
             version: env!("CARGO_PKG_VERSION"),
         },
-        findings: scan.findings.iter().map(|f| finding(scan, f)).collect(),
+        findings: Findings(scan),
         summary: JsonSummary {
             files: summary.files,
             resources: summary.resources,
@@ -232,7 +252,6 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
         },
         layers,
     };
-    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
-    out.push('\n');
-    out
+    serde_json::to_writer_pretty(&mut *w, &report)?;
+    w.write_all(b"\n")
 }

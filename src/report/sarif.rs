@@ -15,6 +15,7 @@
 
 use std::collections::HashMap;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::Summary;
@@ -255,16 +256,61 @@ fn kept(findings: &[Finding]) -> Vec<usize> {
     order
 }
 
-pub fn render(scan: &Scan, _summary: &Summary) -> String {
+/// The log's single run. Fields in the order SARIF viewers show them.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+struct Run<'a> {
+    tool: Value,
+    invocations: [Value; 1],
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    results: Results<'a>,
+}
+
+/// The results, each made into its JSON form only as it is written.
+struct Results<'a> {
+    scan: &'a Scan,
+    kept: Vec<usize>,
+    fingerprints: Vec<String>,
+    rule_index: HashMap<&'static str, usize>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let scan = self.scan;
+        serializer.collect_seq(self.kept.iter().map(|&i| {
+            result(
+                scan,
+                &scan.findings[i],
+                &self.fingerprints[i],
+                &self.rule_index,
+            )
+        }))
+    }
+}
+
+/// The log as a string.
+pub fn render(scan: &Scan, summary: &Summary) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and serde_json writes UTF-8.
+    let _ = write(scan, summary, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the log to `w` as it is made: a large scan's log is never held whole in memory.
+pub fn write(scan: &Scan, _summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let catalog = rules::catalog().map(|c| c.rules.as_slice()).unwrap_or(&[]);
-    let rule_index: HashMap<&str, usize> =
+    let rule_index: HashMap<&'static str, usize> =
         catalog.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let fingerprints = fingerprints(&scan.findings, &scan.model);
     let kept = kept(&scan.findings);
-    let results: Vec<Value> = kept
-        .iter()
-        .map(|&i| result(scan, &scan.findings[i], &fingerprints[i], &rule_index))
-        .collect();
     let mut invocation = json!({ "executionSuccessful": true });
     let omitted = scan.findings.len() - kept.len();
     if omitted > 0 {
@@ -280,11 +326,11 @@ pub fn render(scan: &Scan, _summary: &Summary) -> String {
         }]);
     }
     let version = env!("CARGO_PKG_VERSION");
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({
                 "driver": {
                     "name": "spoflint",
                     "version": version,
@@ -292,13 +338,17 @@ pub fn render(scan: &Scan, _summary: &Summary) -> String {
                     "informationUri": REPOSITORY,
                     "rules": catalog.iter().map(descriptor).collect::<Vec<_>>()
                 }
+            }),
+            invocations: [invocation],
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                scan,
+                kept,
+                fingerprints,
+                rule_index,
             },
-            "invocations": [invocation],
-            "columnKind": "unicodeCodePoints",
-            "results": results
-        }]
-    });
-    let mut out = serde_json::to_string_pretty(&log).unwrap_or_default();
-    out.push('\n');
-    out
+        }],
+    };
+    serde_json::to_writer_pretty(&mut *w, &log)?;
+    w.write_all(b"\n")
 }
