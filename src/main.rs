@@ -345,51 +345,73 @@ fn use_color(choice: Color) -> bool {
     }
 }
 
-/// Writes a JSON or SARIF report to `path` (standard output without one) as it is made.
-/// `Ok(false)` when a bug stopped it half way (said on stderr; a partial file is removed),
-/// `Err` with the exit code when the destination cannot be written.
-fn stream(
+/// Writes one report to `path` (standard output without one) as it is made: a large scan's
+/// report is never held whole in memory. `Ok(false)` when a bug stopped it (said on stderr;
+/// a human report falls back to one line per finding, another format's partial file is
+/// removed), `Err` with the exit code when the destination cannot be written.
+fn write_report(
     format: ReportFormat,
     path: Option<&PathBuf>,
-    name: &str,
+    colour: bool,
     scan: &spoflint::Scan,
     summary: &Summary,
 ) -> Result<bool, ExitCode> {
-    let mut sink: Box<dyn Write> = match path {
-        Some(p) => match std::fs::File::create(p) {
-            Ok(f) => Box::new(std::io::BufWriter::new(f)),
-            Err(e) => return Err(fail(&format!("{}: {e}", p.display()))),
-        },
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    let open = || -> Result<Box<dyn Write>, ExitCode> {
+        Ok(match path {
+            Some(p) => match std::fs::File::create(p) {
+                Ok(f) => Box::new(std::io::BufWriter::new(f)),
+                Err(e) => return Err(fail(&format!("{}: {e}", p.display()))),
+            },
+            None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+        })
     };
-    let written = spoflint::guard::run(|| {
-        spoflint::guard::failpoint("report", || name);
-        match format {
-            ReportFormat::Sarif => report::sarif::write(scan, summary, &mut sink),
-            _ => report::json::write(scan, summary, &mut sink),
-        }
-        .and_then(|()| sink.flush())
-    });
-    match written {
-        Ok(Ok(())) => Ok(true),
+    let finish = |written: std::io::Result<()>| match written {
+        Ok(()) => Ok(()),
         // A closed pipe (`spoflint check | head`) is not an error worth a message.
-        Ok(Err(e)) if path.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(true),
-        Ok(Err(e)) => Err(match path {
+        Err(e) if path.is_none() && e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(match path {
             Some(p) => fail(&format!("{}: {e}", p.display())),
             None => fail(&format!("cannot write output: {e}")),
         }),
-        Err(panic) => {
-            drop(sink);
+    };
+    let name = format!("{format:?}").to_lowercase();
+    let mut sink = open()?;
+    let written = spoflint::guard::run(|| {
+        spoflint::guard::failpoint("report", || &name);
+        let text = |text: String, sink: &mut dyn Write| sink.write_all(text.as_bytes());
+        match format {
+            ReportFormat::Human => report::human::write(scan, summary, colour, &mut sink),
+            ReportFormat::Json => report::json::write(scan, summary, &mut sink),
+            ReportFormat::Sarif => report::sarif::write(scan, summary, &mut sink),
+            ReportFormat::Junit => text(report::junit::render(scan, summary), &mut sink),
+            ReportFormat::Github => text(report::github::render(scan, summary), &mut sink),
+            ReportFormat::Markdown => text(report::markdown::render(scan, summary), &mut sink),
+        }
+        .and_then(|()| sink.flush())
+    });
+    let panic = match written {
+        Ok(written) => return finish(written).map(|()| true),
+        Err(panic) => panic,
+    };
+    drop(sink);
+    eprintln!(
+        "spoflint: internal error while writing the {name} report: {}; this is a bug in spoflint, please report it",
+        spoflint::report::terminal_safe(&panic)
+    );
+    match format {
+        // The findings still reach the user, one line each (a file is written anew).
+        ReportFormat::Human => {
+            let mut sink = open()?;
+            let plain = report::human::render_plain(scan, summary);
+            finish(sink.write_all(plain.as_bytes()).and_then(|()| sink.flush()))?;
+        }
+        _ => {
             if let Some(p) = path {
                 let _ = std::fs::remove_file(p);
             }
-            eprintln!(
-                "spoflint: internal error while writing the {name} report: {}; this is a bug in spoflint, please report it",
-                spoflint::report::terminal_safe(&panic)
-            );
-            Ok(false)
         }
     }
+    Ok(false)
 }
 
 fn print(text: &str) -> ExitCode {
@@ -453,58 +475,12 @@ fn check(args: &CheckArgs) -> ExitCode {
     // A bug in one report format costs that format only; the scan still fails.
     let mut report_failed = false;
     for out in &args.formats {
-        let name = format!("{:?}", out.format).to_lowercase();
         let path = out.file.as_ref().or(args.output.as_ref());
-        if matches!(out.format, ReportFormat::Json | ReportFormat::Sarif) {
-            // Written as they are made: a large scan's report is never held whole.
-            match stream(out.format, path, &name, &scan, &summary) {
-                Ok(true) => {}
-                Ok(false) => report_failed = true,
-                Err(code) => return code,
-            }
-            continue;
-        }
-        let rendered = spoflint::guard::run(|| {
-            spoflint::guard::failpoint("report", || &name);
-            match out.format {
-                ReportFormat::Human => {
-                    let colour =
-                        out.file.is_none() && args.output.is_none() && use_color(args.color);
-                    report::human::render(&scan, &summary, colour)
-                }
-                ReportFormat::Json | ReportFormat::Sarif => unreachable!("streamed above"),
-                ReportFormat::Junit => report::junit::render(&scan, &summary),
-                ReportFormat::Github => report::github::render(&scan, &summary),
-                ReportFormat::Markdown => report::markdown::render(&scan, &summary),
-            }
-        });
-        let text = match rendered {
-            Ok(text) => text,
-            Err(panic) => {
-                report_failed = true;
-                eprintln!(
-                    "spoflint: internal error while writing the {name} report: {}; this is a bug in spoflint, please report it",
-                    spoflint::report::terminal_safe(&panic)
-                );
-                match out.format {
-                    // The findings still reach the terminal, one line each.
-                    ReportFormat::Human => report::human::render_plain(&scan, &summary),
-                    _ => continue,
-                }
-            }
-        };
-        match path {
-            Some(path) => {
-                if let Err(e) = std::fs::write(path, text) {
-                    return fail(&format!("{}: {e}", path.display()));
-                }
-            }
-            None => {
-                let printed = print(&text);
-                if printed != ExitCode::SUCCESS {
-                    return printed;
-                }
-            }
+        let colour = path.is_none() && use_color(args.color);
+        match write_report(out.format, path, colour, &scan, &summary) {
+            Ok(true) => {}
+            Ok(false) => report_failed = true,
+            Err(code) => return code,
         }
     }
     let failing = args

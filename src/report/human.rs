@@ -405,6 +405,20 @@ fn paint(color: bool, code: &str, text: &str) -> String {
 
 /// Renders every finding and the summary. `color` turns ANSI colours on.
 pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and every piece written is a string.
+    let _ = write(scan, summary, color, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Writes the report to `w` one finding at a time: a large scan's report is never held
+/// whole in memory.
+pub fn write(
+    scan: &Scan,
+    summary: &Summary,
+    color: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -421,9 +435,11 @@ pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
             out.push_str(&format!("{}: {}\n", f.rule, d.message));
         }
         out.push('\n');
+        w.write_all(out.as_bytes())?;
+        out.clear();
     }
     summary_text(&mut out, summary, color);
-    out
+    w.write_all(out.as_bytes())
 }
 
 /// The summary line, the per-layer table and the region pairs.
