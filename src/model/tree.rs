@@ -79,11 +79,13 @@ struct Node {
 }
 
 impl Node {
+    #[inline]
     fn kind(&self) -> u32 {
         self.tag & ((1 << TAG_BITS) - 1)
     }
 
     /// Span length (direct kinds) or `ext` index (the others).
+    #[inline]
     fn high(&self) -> usize {
         (self.tag >> TAG_BITS) as usize
     }
@@ -387,6 +389,7 @@ impl Tree {
     }
 
     /// The span of node `id`.
+    #[inline]
     pub fn span(&self, id: NodeId) -> Span {
         match &self.moved {
             Some(moved) => moved
@@ -397,6 +400,7 @@ impl Tree {
     }
 
     /// What node `id` holds.
+    #[inline]
     pub fn kind(&self, id: NodeId) -> NodeKind<'_> {
         let Some(n) = self.nodes.get(id.0 as usize) else {
             return NodeKind::Null;
@@ -430,6 +434,7 @@ impl Tree {
     }
 
     /// A view of node `id`.
+    #[inline]
     pub fn val(&self, id: NodeId) -> Val<'_> {
         Val {
             tree: self,
@@ -439,10 +444,13 @@ impl Tree {
     }
 
     /// Follows aliases to the node they refer to.
+    #[inline]
     fn resolve(&self, mut id: NodeId) -> NodeId {
         for _ in 0..MAX_INDIRECTION {
-            match self.kind(id) {
-                NodeKind::Alias(target) => id = target,
+            match self.nodes.get(id.0 as usize) {
+                Some(n) if n.kind() == ALIAS => {
+                    id = NodeId(self.ext.get(n.high()).map_or(id.0, |e| e.a));
+                }
                 _ => return id,
             }
         }
