@@ -539,17 +539,22 @@ fn pair_nearest(
                 .push(id);
         }
     }
+    let named: Vec<Vec<ResourceId>> = refs
+        .par_iter()
+        .map(|(res, kinds, name)| {
+            let from = model.resource(*res);
+            let candidates: Vec<ResourceId> = kinds
+                .iter()
+                .filter_map(|kind| by_identity.get(&(from.namespace.as_str(), *kind, *name)))
+                .flatten()
+                .copied()
+                .collect();
+            nearest_copies(model, &model.sources.get(from.source).path, candidates)
+        })
+        .collect();
     let mut pairs = HashMap::new();
-    for (i, (res, kinds, name)) in refs.iter().enumerate() {
-        let from = model.resource(*res);
-        let candidates: Vec<ResourceId> = kinds
-            .iter()
-            .filter_map(|kind| by_identity.get(&(from.namespace.as_str(), *kind, *name)))
-            .flatten()
-            .copied()
-            .collect();
-        let path = &model.sources.get(from.source).path;
-        for id in nearest_copies(model, path, candidates) {
+    for (i, targets) in named.into_iter().enumerate() {
+        for id in targets {
             pairs.entry(id).or_insert(i);
         }
     }
@@ -603,32 +608,36 @@ fn etcd_members(model: &Model, etcd: &[&Workload]) -> Option<(i64, Label)> {
 
 impl Facts {
     pub fn derive(model: &Model) -> Facts {
-        let mut facts = Facts::default();
-        for (id, r) in model.iter() {
-            if r.kind == "HorizontalPodAutoscaler" && r.group() == "autoscaling" {
+        // Every step below that looks at each resource (or each PDB, each HPA) on its own
+        // runs on every core; what links them is gathered in model order after.
+        let hpas = model
+            .par_iter()
+            .filter(|(_, r)| r.kind == "HorizontalPodAutoscaler" && r.group() == "autoscaling")
+            .map(|(id, r)| {
                 let spec = r.root().get("spec");
                 let get = |path: &[&str]| spec.and_then(|s| s.path(path));
                 let text =
                     |path: &[&str]| get(path).and_then(|v| v.scalar_text()).unwrap_or_default();
-                facts.hpas.push(Hpa {
+                Hpa {
                     res: id,
                     target_kind: text(&["scaleTargetRef", "kind"]),
                     target_name: text(&["scaleTargetRef", "name"]),
                     min_replicas: get(&["minReplicas"]).and_then(|v| v.as_i64()).unwrap_or(1),
                     max_replicas: get(&["maxReplicas"]).and_then(|v| v.as_i64()),
-                });
-            }
-        }
+                }
+            })
+            .collect();
+        let mut facts = Facts {
+            hpas,
+            ..Facts::default()
+        };
         let hpa_of = pair_hpas(model, &facts.hpas);
         // Each workload's facts depend on it (and its HPA) only: derived in parallel, kept in
         // model order.
-        let candidates: Vec<(ResourceId, &Resource, WorkloadKind)> = model
-            .iter()
-            .filter_map(|(id, r)| WorkloadKind::of(r).map(|k| (id, r, k)))
-            .collect();
         let hpas = &facts.hpas;
-        facts.workloads = candidates
-            .into_par_iter()
+        facts.workloads = model
+            .par_iter()
+            .filter_map(|(id, r)| WorkloadKind::of(r).map(|k| (id, r, k)))
             .map(|(id, r, kind)| {
                 let spec = pod_spec(r, kind);
                 let pod_labels = match kind {
@@ -686,29 +695,31 @@ impl Facts {
             index.workloads.push(wi);
             facts.workload_of.insert(w.res, wi);
         }
-        for (id, r) in model.iter() {
-            if r.kind != "PodDisruptionBudget" || r.group() != "policy" {
-                continue;
-            }
-            let spec = r.root().get("spec");
-            let field = |k: &str| spec.and_then(|s| s.get(k)).map(|v| IntOrPercent::parse(&v));
-            let selector = spec.and_then(|s| s.get("selector"));
-            let pdb_index = facts.pdbs.len();
-            let mut workloads = Vec::new();
-            if let Some(sel) = selector.filter(|s| !s.is_null()) {
-                let sel = Selector::from_label_selector(&sel);
-                workloads = facts.select(model, r, &sel);
-                for &wi in &workloads {
-                    facts.workloads[wi].pdbs.push(pdb_index);
+        let pdbs: Vec<Pdb> = model
+            .par_iter()
+            .filter(|(_, r)| r.kind == "PodDisruptionBudget" && r.group() == "policy")
+            .map(|(id, r)| {
+                let spec = r.root().get("spec");
+                let field = |k: &str| spec.and_then(|s| s.get(k)).map(|v| IntOrPercent::parse(&v));
+                let selector = spec.and_then(|s| s.get("selector"));
+                let workloads = match selector.filter(|s| !s.is_null()) {
+                    Some(sel) => facts.select(model, r, &Selector::from_label_selector(&sel)),
+                    None => Vec::new(),
+                };
+                Pdb {
+                    res: id,
+                    min_available: field("minAvailable"),
+                    max_unavailable: field("maxUnavailable"),
+                    workloads,
                 }
+            })
+            .collect();
+        for (pdb_index, pdb) in pdbs.iter().enumerate() {
+            for &wi in &pdb.workloads {
+                facts.workloads[wi].pdbs.push(pdb_index);
             }
-            facts.pdbs.push(Pdb {
-                res: id,
-                min_available: field("minAvailable"),
-                max_unavailable: field("maxUnavailable"),
-                workloads,
-            });
         }
+        facts.pdbs = pdbs;
         for (id, r) in model.iter() {
             if let Some(engine) = engine_of_group(r.group()) {
                 facts.gitops_engines.entry(engine).or_default().push(id);

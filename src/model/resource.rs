@@ -225,4 +225,13 @@ impl Model {
         self.entries()
             .filter_map(|(id, e)| e.as_kubernetes().map(|r| (id, r)))
     }
+
+    /// [`Model::iter`] on every core; collected, the order is kept.
+    pub fn par_iter(&self) -> impl rayon::iter::ParallelIterator<Item = (ResourceId, &Resource)> {
+        use rayon::prelude::*;
+        self.entries
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.as_kubernetes().map(|r| (ResourceId(i as u32), r)))
+    }
 }
