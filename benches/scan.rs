@@ -624,6 +624,64 @@ fn parse_only(root: &Path) -> usize {
         .sum()
 }
 
+/// Bytes of all files under `root`.
+fn corpus_bytes(root: &Path) -> u64 {
+    std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            match e.file_type().unwrap().is_dir() {
+                true => corpus_bytes(&e.path()),
+                false => e.metadata().unwrap().len(),
+            }
+        })
+        .sum()
+}
+
+/// Peak resident memory, in bytes, of the `spoflint` binary checking `root` (JSON report),
+/// as the kernel counts it for the finished process.
+#[cfg(target_os = "linux")]
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also returns its rusage"
+)]
+fn peak_rss(root: &Path) -> u64 {
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_spoflint"))
+        .args(["check", "--fail-on", "never", "--format", "json"])
+        .arg(root)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut status = 0;
+    // SAFETY: `usage` is a plain C struct the call fills in; the pid is our own child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+    // Linux reports kilobytes.
+    usage.ru_maxrss as u64 * 1024
+}
+
+#[cfg(not(target_os = "linux"))]
+fn memory(_name: &str, _root: &Path, _limit: f64) {}
+
+/// Prints the peak memory of a scan of `root` against the input's size, and holds it to the
+/// goal: at most `limit` times the input.
+#[cfg(target_os = "linux")]
+fn memory(name: &str, root: &Path, limit: f64) {
+    let (rss, input) = (peak_rss(root), corpus_bytes(root));
+    let ratio = rss as f64 / input as f64;
+    eprintln!(
+        "{name}: peak RSS {} MB for {} MB of input ({ratio:.1}x)",
+        rss >> 20,
+        input >> 20
+    );
+    assert!(
+        ratio <= limit,
+        "{name}: peak memory {ratio:.1}x the input (goal: {limit}x)"
+    );
+}
+
 fn bench(c: &mut Criterion) {
     // `SPOFLINT_BENCH_CORPUS=DIR cargo bench --bench scan` only writes the three corpora to
     // DIR/{k8s,terraform,helm} (to profile a binary on them, say) and measures nothing.
@@ -675,6 +733,7 @@ fn bench(c: &mut Criterion) {
             let scan = spoflint::scan(&big_paths).unwrap();
             assert_eq!(scan.model.iter().count(), manifests);
             drop(scan);
+            memory(&format!("{name} manifests"), big.path(), 4.0);
             let mut group = c.benchmark_group("scan");
             group.sample_size(10);
             group.bench_function(format!("{name}_manifests"), |b| {

@@ -42,14 +42,19 @@ pub struct ParsedYaml {
     pub nodes: usize,
 }
 
+/// An open collection: its node, how many children (items, or complete entries) it has so
+/// far, and its expanded size.
 enum Frame {
-    /// Items from `mark` in the builder's `items`.
-    Seq { id: NodeId, mark: usize, size: u64 },
-    /// Entries from `mark` in the builder's `pairs`.
+    Seq {
+        id: NodeId,
+        count: usize,
+        size: u64,
+    },
+    /// `key` is set between a key and its value.
     Map {
         id: NodeId,
-        mark: usize,
-        key: Option<NodeId>,
+        count: usize,
+        key: bool,
         size: u64,
     },
 }
@@ -70,9 +75,6 @@ struct Builder<'s> {
     sizes: Vec<u32>,
     anchors: HashMap<usize, NodeId>,
     stack: Vec<Frame>,
-    /// Children of the open collections, innermost last.
-    items: Vec<NodeId>,
-    pairs: Vec<(NodeId, NodeId)>,
     root: Option<NodeId>,
     /// Whether the document uses an alias (for the message when it grows too large).
     aliased: bool,
@@ -99,8 +101,6 @@ impl<'s> Builder<'s> {
             sizes: Vec::new(),
             anchors: HashMap::new(),
             stack: Vec::new(),
-            items: Vec::new(),
-            pairs: Vec::new(),
             root: None,
             aliased: false,
         }
@@ -170,16 +170,20 @@ impl<'s> Builder<'s> {
                 self.root = Some(id);
                 0
             }
-            Some(Frame::Seq { size: s, .. }) => {
-                self.items.push(id);
+            Some(Frame::Seq { count, size: s, .. }) => {
+                *count += 1;
                 *s = s.saturating_add(size);
                 *s
             }
-            Some(Frame::Map { key, size: s, .. }) => {
-                match key.take() {
-                    None => *key = Some(id),
-                    Some(k) => self.pairs.push((k, id)),
-                }
+            Some(Frame::Map {
+                count,
+                key,
+                size: s,
+                ..
+            }) => {
+                // A key, then its value: the entry is complete.
+                *count += usize::from(*key);
+                *key = !*key;
                 *s = s.saturating_add(size);
                 *s
             }
@@ -201,15 +205,15 @@ impl<'s> Builder<'s> {
             let id = self.tree.open_map(span);
             Frame::Map {
                 id: self.pushed(id, OPEN, anchor),
-                mark: self.pairs.len(),
-                key: None,
+                count: 0,
+                key: false,
                 size: 0,
             }
         } else {
             let id = self.tree.open_seq(span);
             Frame::Seq {
                 id: self.pushed(id, OPEN, anchor),
-                mark: self.items.len(),
+                count: 0,
                 size: 0,
             }
         };
@@ -221,26 +225,22 @@ impl<'s> Builder<'s> {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
-        let (id, size) = match frame {
-            Frame::Seq { id, mark, size } => {
-                self.tree.close_seq(id, self.items.drain(mark..), end.end);
-                (id, size)
-            }
+        let (id, count, size) = match frame {
+            Frame::Seq { id, count, size } => (id, count, size),
             Frame::Map {
                 id,
-                mark,
+                count,
                 key,
                 size,
             } => {
-                // A key without a value (`? key` alone) maps to null.
-                if let Some(k) = key {
-                    let null = self.scalar(Scalar::Null, end, 0);
-                    self.pairs.push((k, null));
+                // A key without a value (`? key` alone) maps to null, pushed right after it.
+                if key {
+                    self.scalar(Scalar::Null, end, 0);
                 }
-                self.tree.close_map(id, self.pairs.drain(mark..), end.end);
-                (id, size)
+                (id, count + usize::from(key), size)
             }
         };
+        self.tree.close(id, count, end.end);
         let size = size.saturating_add(1);
         self.sizes[id.0 as usize] = size.min(MAX_EXPANDED_NODES + 1) as u32;
         let span = self.tree.span(id);
@@ -252,8 +252,6 @@ impl<'s> Builder<'s> {
         self.roots.extend(self.root.take());
         self.anchors.clear();
         self.stack.clear();
-        self.items.clear();
-        self.pairs.clear();
         self.aliased = false;
         self.mark = self.tree.mark();
     }
@@ -578,5 +576,47 @@ mod tests {
     fn recursive_alias_is_an_error() {
         let p = parse(&file("a: &a [*a]\n"));
         assert!(p.error.is_some());
+    }
+
+    /// Children are found by stepping over subtrees: nested collections, a collection as a
+    /// key, and a key without a value.
+    #[test]
+    fn children_step_over_subtrees() {
+        let yaml = "a: {b: [1, [2, 3]], c: 4}\n? [k1, k2]\n: v\n? lone\nz: [{}, []]\n";
+        let parsed = parse(&file(yaml));
+        let doc = &parsed.documents[0];
+        let root = doc.tree.val(doc.root);
+        let entries = root.raw_entries();
+        let keys: Vec<_> = entries.iter().map(|(k, _)| k.clone()).collect();
+        assert_eq!(
+            keys,
+            [
+                Some("a".into()),
+                None,
+                Some("lone".into()),
+                Some("z".into())
+            ]
+        );
+        assert_eq!(root.path(&["a", "c"]).unwrap().as_i64(), Some(4));
+        let b: Vec<_> = root
+            .path(&["a", "b"])
+            .unwrap()
+            .items()
+            .map(|v| v.kind())
+            .collect();
+        assert_eq!(b.len(), 2);
+        let inner: Vec<_> = root
+            .path(&["a", "b"])
+            .unwrap()
+            .items()
+            .nth(1)
+            .unwrap()
+            .items()
+            .map(|v| v.as_i64())
+            .collect();
+        assert_eq!(inner, [Some(2), Some(3)]);
+        assert_eq!(entries[1].1.as_str(), Some("v"));
+        assert!(root.get("lone").unwrap().is_null());
+        assert_eq!(root.get("z").unwrap().items().count(), 2);
     }
 }

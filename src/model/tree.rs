@@ -11,8 +11,10 @@
 //! [`SourceFile`](super::SourceFile)). Collections, aliases and values written otherwise
 //! (escapes, folded lines, `0x10`) keep their span's end and their value in the side table;
 //! only a string found nowhere under its span is copied into the tree's own buffer.
-//! Children of all collections live in two arenas (items, key/value pairs), so a
-//! collection holds no allocation of its own. Callers see a borrowed [`NodeKind`] view.
+//! Nodes are stored in document order, so a collection's children are the nodes after it: a
+//! collection records where its subtree ends and how many children it has, and its children
+//! are found by stepping from one to the next (a key's value follows the key's subtree).
+//! No collection holds a list of its own. Callers see a borrowed [`NodeKind`] view.
 
 use std::sync::Arc;
 
@@ -29,8 +31,8 @@ pub enum NodeKind<'a> {
     Int(i64),
     Float(f64),
     Str(&'a str),
-    Seq(&'a [NodeId]),
-    Map(&'a [(NodeId, NodeId)]),
+    Seq(Items<'a>),
+    Map(Entries<'a>),
     /// A reference to an earlier anchored node.
     Alias(NodeId),
 }
@@ -59,9 +61,9 @@ const WIDE_FLOAT: u32 = 8;
 const TEXT: u32 = 9;
 /// A string at byte `a` of the tree's own buffer (escapes, folded lines), `b` bytes long.
 const OWNED: u32 = 10;
-/// `b` items from `a` in `items`.
+/// `b` items; its subtree ends before node `a`.
 const SEQ: u32 = 11;
-/// `b` entries from `a` in `pairs`.
+/// `b` key/value entries; its subtree ends before node `a`.
 const MAP: u32 = 12;
 /// `a` is the target node.
 const ALIAS: u32 = 13;
@@ -108,8 +110,6 @@ pub struct Tree {
     owned: Box<str>,
     nodes: Box<[Node]>,
     ext: Box<[Ext]>,
-    items: Box<[NodeId]>,
-    pairs: Box<[(NodeId, NodeId)]>,
     /// Each node's span when they were moved away from the text (rendered output mapped
     /// back to its template).
     moved: Option<Box<[(u32, u32)]>>,
@@ -129,8 +129,6 @@ struct Parts {
     owned: String,
     nodes: Vec<Node>,
     ext: Vec<Ext>,
-    items: Vec<NodeId>,
-    pairs: Vec<(NodeId, NodeId)>,
 }
 
 impl Parts {
@@ -138,8 +136,6 @@ impl Parts {
         self.owned.clear();
         self.nodes.clear();
         self.ext.clear();
-        self.items.clear();
-        self.pairs.clear();
     }
 }
 
@@ -156,8 +152,6 @@ pub struct Mark {
     owned: usize,
     nodes: usize,
     ext: usize,
-    items: usize,
-    pairs: usize,
 }
 
 /// How many alias hops or merge levels a lookup follows before giving up.
@@ -188,8 +182,6 @@ impl TreeBuilder {
             owned: p.owned.as_str().into(),
             nodes: p.nodes.as_slice().into(),
             ext: p.ext.as_slice().into(),
-            items: p.items.as_slice().into(),
-            pairs: p.pairs.as_slice().into(),
             moved: None,
         };
         if parts.nodes.capacity() <= KEEP_NODES {
@@ -282,40 +274,24 @@ impl TreeBuilder {
         self.indirect(ALIAS, span, target.0, 0)
     }
 
-    /// A sequence whose items are given when it is closed.
+    /// A sequence: the nodes pushed until it is closed are its subtree.
     pub fn open_seq(&mut self, span: Span) -> NodeId {
         self.indirect(SEQ, span, 0, 0)
     }
 
-    /// A mapping whose entries are given when it is closed.
+    /// A mapping: the nodes pushed until it is closed are its subtree, keys and values in
+    /// turn (each value pushed right after its key's subtree).
     pub fn open_map(&mut self, span: Span) -> NodeId {
         self.indirect(MAP, span, 0, 0)
     }
 
-    /// Gives the open collection `id` its children, and the end of its span.
-    pub fn close_seq(&mut self, id: NodeId, items: impl Iterator<Item = NodeId>, end: usize) {
-        let from = self.parts.items.len();
-        self.parts.items.extend(items);
-        let count = self.parts.items.len() - from;
-        self.close(id, from, count, end);
-    }
-
-    pub fn close_map(
-        &mut self,
-        id: NodeId,
-        pairs: impl Iterator<Item = (NodeId, NodeId)>,
-        end: usize,
-    ) {
-        let from = self.parts.pairs.len();
-        self.parts.pairs.extend(pairs);
-        let count = self.parts.pairs.len() - from;
-        self.close(id, from, count, end);
-    }
-
-    fn close(&mut self, id: NodeId, from: usize, count: usize, end: usize) {
+    /// Closes the open collection `id`, which has `count` children (items, or entries), and
+    /// gives its span its end.
+    pub fn close(&mut self, id: NodeId, count: usize, end: usize) {
+        let after = offset(self.parts.nodes.len());
         let node = self.parts.nodes[id.0 as usize];
         let ext = &mut self.parts.ext[node.high()];
-        ext.a = offset(from);
+        ext.a = after;
         ext.b = offset(count);
         ext.end = offset(end).max(node.start);
     }
@@ -326,8 +302,6 @@ impl TreeBuilder {
             owned: p.owned.len(),
             nodes: p.nodes.len(),
             ext: p.ext.len(),
-            items: p.items.len(),
-            pairs: p.pairs.len(),
         }
     }
 
@@ -337,8 +311,6 @@ impl TreeBuilder {
         p.owned.truncate(mark.owned);
         p.nodes.truncate(mark.nodes);
         p.ext.truncate(mark.ext);
-        p.items.truncate(mark.items);
-        p.pairs.truncate(mark.pairs);
     }
 
     pub fn len(&self) -> usize {
@@ -426,10 +398,29 @@ impl Tree {
             WIDE_FLOAT => NodeKind::Float(f64::from_bits(bits())),
             TEXT => NodeKind::Str(self.text.get(range()).unwrap_or("")),
             OWNED => NodeKind::Str(self.owned.get(range()).unwrap_or("")),
-            SEQ => NodeKind::Seq(self.items.get(range()).unwrap_or(&[])),
-            MAP => NodeKind::Map(self.pairs.get(range()).unwrap_or(&[])),
+            SEQ => NodeKind::Seq(Items {
+                tree: self,
+                next: id.0 + 1,
+                left: e.b,
+            }),
+            MAP => NodeKind::Map(Entries {
+                tree: self,
+                next: id.0 + 1,
+                left: e.b,
+            }),
             ALIAS => NodeKind::Alias(NodeId(e.a)),
             _ => NodeKind::Null,
+        }
+    }
+
+    /// The node after `id`'s subtree.
+    #[inline]
+    fn after(&self, id: u32) -> u32 {
+        match self.nodes.get(id as usize) {
+            Some(n) if matches!(n.kind(), SEQ | MAP) => {
+                self.ext.get(n.high()).map_or(id + 1, |e| e.a.max(id + 1))
+            }
+            _ => id.saturating_add(1),
         }
     }
 
@@ -457,6 +448,86 @@ impl Tree {
         id
     }
 }
+
+/// A sequence's items, in order.
+#[derive(Clone, Copy)]
+pub struct Items<'a> {
+    tree: &'a Tree,
+    next: u32,
+    left: u32,
+}
+
+impl Iterator for Items<'_> {
+    type Item = NodeId;
+
+    #[inline]
+    fn next(&mut self) -> Option<NodeId> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let id = self.next;
+        self.next = self.tree.after(id);
+        Some(NodeId(id))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
+    }
+}
+
+impl ExactSizeIterator for Items<'_> {}
+
+/// A mapping's entries (key, value), in order.
+#[derive(Clone, Copy)]
+pub struct Entries<'a> {
+    tree: &'a Tree,
+    next: u32,
+    left: u32,
+}
+
+impl Iterator for Entries<'_> {
+    type Item = (NodeId, NodeId);
+
+    #[inline]
+    fn next(&mut self) -> Option<(NodeId, NodeId)> {
+        if self.left == 0 {
+            return None;
+        }
+        self.left -= 1;
+        let key = self.next;
+        let value = self.tree.after(key);
+        self.next = self.tree.after(value);
+        Some((NodeId(key), NodeId(value)))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left as usize, Some(self.left as usize))
+    }
+}
+
+impl ExactSizeIterator for Entries<'_> {}
+
+macro_rules! children_eq_debug {
+    ($t:ident) => {
+        /// The same children of the same node of the same tree.
+        impl PartialEq for $t<'_> {
+            fn eq(&self, other: &Self) -> bool {
+                std::ptr::eq(self.tree, other.tree)
+                    && self.next == other.next
+                    && self.left == other.left
+            }
+        }
+
+        impl std::fmt::Debug for $t<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_list().entries(*self).finish()
+            }
+        }
+    };
+}
+children_eq_debug!(Items);
+children_eq_debug!(Entries);
 
 /// A borrowed view of one value, with the key it was reached through (for spans).
 #[derive(Clone, Copy, Debug)]
@@ -504,7 +575,7 @@ impl<'a> Val<'a> {
         let NodeKind::Map(entries) = self.kind() else {
             return None;
         };
-        for &(k, v) in entries {
+        for (k, v) in entries {
             if self.tree.val(k).as_str() == Some(key) {
                 return Some(self.child(k, v));
             }
@@ -512,7 +583,7 @@ impl<'a> Val<'a> {
         if depth >= MAX_INDIRECTION {
             return None;
         }
-        for &(k, v) in entries {
+        for (k, v) in entries {
             if self.tree.val(k).as_str() == Some("<<") {
                 for src in self.tree.val(v).merge_sources() {
                     if let Some(found) = src.get_depth(key, depth + 1) {
@@ -548,11 +619,11 @@ impl<'a> Val<'a> {
     /// Sequence items (empty for non-sequences).
     pub fn items(self) -> impl Iterator<Item = Val<'a>> + 'a {
         let tree = self.tree;
-        let ids: &'a [NodeId] = match self.kind() {
-            NodeKind::Seq(items) => items,
-            _ => &[],
+        let ids = match self.kind() {
+            NodeKind::Seq(items) => Some(items),
+            _ => None,
         };
-        ids.iter().map(move |&id| tree.val(id))
+        ids.into_iter().flatten().map(move |id| tree.val(id))
     }
 
     /// Mapping entries with string keys, merge keys expanded (own keys first).
@@ -567,7 +638,7 @@ impl<'a> Val<'a> {
             return;
         };
         let mut merges = Vec::new();
-        for &(k, v) in entries {
+        for (k, v) in entries {
             match self.tree.val(k).as_str() {
                 Some("<<") => merges.push(v),
                 Some(key) if !out.iter().any(|(seen, _)| *seen == key) => {
@@ -592,8 +663,7 @@ impl<'a> Val<'a> {
             return Vec::new();
         };
         entries
-            .iter()
-            .map(|&(k, v)| (self.tree.val(k).scalar_text(), self.child(k, v)))
+            .map(|(k, v)| (self.tree.val(k).scalar_text(), self.child(k, v)))
             .collect()
     }
 
@@ -661,6 +731,7 @@ mod tests {
             Span::new(s, s + needle.len())
         };
         let mut b = TreeBuilder::new(Arc::from(text));
+        let seq = b.open_seq(Span::new(0, 1));
         let pushed = [
             (b.push_str("plain", at("plain")), NodeKind::Str("plain")),
             (
@@ -685,8 +756,7 @@ mod tests {
             (b.push_bool(true, at("true")), NodeKind::Bool(true)),
         ];
         let spans: Vec<Span> = pushed.iter().map(|(id, _)| b.span(*id)).collect();
-        let seq = b.open_seq(Span::new(0, 1));
-        b.close_seq(seq, pushed.iter().map(|(id, _)| *id), text.len());
+        b.close(seq, pushed.len(), text.len());
         let alias = b.push_alias(seq, at("plain"));
         let tree = b.finish();
         for ((id, want), span) in pushed.iter().zip(&spans) {
@@ -694,7 +764,8 @@ mod tests {
             assert_eq!(tree.span(*id), *span);
         }
         assert_eq!(tree.span(seq), Span::new(0, text.len()));
-        assert_eq!(tree.val(alias).items().count(), pushed.len());
+        let items: Vec<NodeId> = tree.val(alias).items().map(|v| v.id()).collect();
+        assert_eq!(items, pushed.map(|(id, _)| id));
         assert_eq!(
             tree.owned.as_ref(),
             "esc\n",
@@ -705,10 +776,10 @@ mod tests {
     #[test]
     fn moved_spans_keep_values() {
         let mut b = TreeBuilder::new(Arc::from("a: b"));
-        let k = b.push_str("a", Span::new(0, 1));
-        let v = b.push_str("b", Span::new(3, 4));
         let map = b.open_map(Span::new(0, 0));
-        b.close_map(map, [(k, v)].into_iter(), 4);
+        b.push_str("a", Span::new(0, 1));
+        b.push_str("b", Span::new(3, 4));
+        b.close(map, 1, 4);
         let mut tree = b.finish();
         tree.map_spans(|s| Span::new(s.start + 100, s.end + 100));
         let val = tree.val(map).get("a").unwrap();

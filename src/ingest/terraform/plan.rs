@@ -227,7 +227,7 @@ fn walk_modules<'a>(m: Val<'a>, out: &mut Vec<(String, Val<'a>)>) {
 fn body_of(values: Val<'_>) -> Body {
     let mut body = Body::default();
     for (k, v) in values.entries() {
-        let is_blocks = matches!(v.kind(), NodeKind::Seq(items) if !items.is_empty())
+        let is_blocks = matches!(v.kind(), NodeKind::Seq(items) if items.len() > 0)
             && v.items().all(|i| i.is_map());
         if is_blocks {
             for item in v.items() {
