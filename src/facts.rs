@@ -12,6 +12,10 @@ pub mod terraform;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// The hash maps of facts: looked up for every resource, hashed with foldhash (fixed seed;
+/// none is iterated in an order that could reach the output).
+pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+
 use rayon::prelude::*;
 
 use crate::finding::{Label, Layer, count};
@@ -212,7 +216,7 @@ struct NamespaceIndex {
     /// The workloads whose pod labels hold `key: value`, by key and value: a selector with
     /// `matchLabels` looks at the workloads that have its rarest label instead of every
     /// workload of the namespace.
-    by_label: HashMap<String, HashMap<String, Vec<usize>>>,
+    by_label: FastMap<String, FastMap<String, Vec<usize>>>,
 }
 
 /// Label selector (`matchLabels` + `matchExpressions`) or a Service's plain selector.
@@ -292,9 +296,9 @@ pub struct Facts {
     /// Layers the scanned system has resources for.
     pub present: BTreeSet<Layer>,
     /// The workloads of each namespace.
-    by_namespace: HashMap<String, NamespaceIndex>,
+    by_namespace: FastMap<String, NamespaceIndex>,
     /// Index into `workloads` of each workload resource.
-    workload_of: HashMap<ResourceId, usize>,
+    workload_of: FastMap<ResourceId, usize>,
 }
 
 /// Last path segment of an image reference, without tag or digest.
@@ -510,7 +514,7 @@ fn nearest_copies(model: &Model, from: &str, candidates: Vec<ResourceId>) -> Vec
     };
     let near =
         |id: &ResourceId| proximity(from, &model.sources.get(model.resource(*id).source).path);
-    let mut best: HashMap<(&str, &str, &str), usize> = HashMap::new();
+    let mut best: FastMap<(&str, &str, &str), usize> = FastMap::default();
     for id in &candidates {
         let entry = best.entry(identity(id)).or_insert(0);
         *entry = (*entry).max(near(id));
@@ -529,8 +533,8 @@ fn pair_nearest(
     model: &Model,
     is_target: impl Fn(&Resource) -> bool,
     refs: &[(ResourceId, Vec<&str>, &str)],
-) -> HashMap<ResourceId, usize> {
-    let mut by_identity: HashMap<(&str, &str, &str), Vec<ResourceId>> = HashMap::new();
+) -> FastMap<ResourceId, usize> {
+    let mut by_identity: FastMap<(&str, &str, &str), Vec<ResourceId>> = FastMap::default();
     for (id, r) in model.iter() {
         if is_target(r) {
             by_identity
@@ -552,7 +556,7 @@ fn pair_nearest(
             nearest_copies(model, &model.sources.get(from.source).path, candidates)
         })
         .collect();
-    let mut pairs = HashMap::new();
+    let mut pairs = FastMap::default();
     for (i, targets) in named.into_iter().enumerate() {
         for id in targets {
             pairs.entry(id).or_insert(i);
@@ -563,7 +567,7 @@ fn pair_nearest(
 
 /// Which HPA drives which workload: its target (namespace, kind, name), nearest copy only; the
 /// first HPA in path order wins when two reach the same workload.
-fn pair_hpas(model: &Model, hpas: &[Hpa]) -> HashMap<ResourceId, usize> {
+fn pair_hpas(model: &Model, hpas: &[Hpa]) -> FastMap<ResourceId, usize> {
     let refs: Vec<(ResourceId, Vec<&str>, &str)> = hpas
         .iter()
         .map(|h| (h.res, vec![h.target_kind.as_str()], h.target_name.as_str()))

@@ -2,8 +2,9 @@
 //! type, the availability zones a resource reaches through its subnets, who refers to whom,
 //! DNS zones by domain and the regions each kind of stateful resource lives in.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
+use super::FastMap;
 use super::providers::{self, PlacementVia, Private, ResourceType, aws};
 use crate::finding::{Label, Layer};
 use crate::model::terraform::{Attr, TfResource, Unknown, Value};
@@ -11,10 +12,10 @@ use crate::model::{Model, ResourceId};
 
 #[derive(Debug, Default)]
 pub struct TfFacts {
-    by_type: HashMap<String, Vec<ResourceId>>,
+    by_type: FastMap<String, Vec<ResourceId>>,
     /// Instances that refer to an instance, by the referring attribute's name
     /// (`aws_rds_cluster_instance.cluster_identifier` → the cluster).
-    referrers: HashMap<ResourceId, Vec<(ResourceId, String)>>,
+    referrers: FastMap<ResourceId, Vec<(ResourceId, String)>>,
     /// Public DNS zones by domain (lowercase, no trailing dot).
     pub dns_domains: BTreeMap<String, Vec<DnsZone>>,
     /// Public DNS zones whose domain is not known statically.
@@ -22,7 +23,7 @@ pub struct TfFacts {
     /// Regions per kind of resource that needs a counterpart in a second region.
     pub region_pairs: Vec<RegionPair>,
     /// Zones of every load balancer, auto scaling group, node group and EKS cluster.
-    placements: HashMap<ResourceId, Placement>,
+    placements: FastMap<ResourceId, Placement>,
 }
 
 /// One public DNS zone.
@@ -85,7 +86,7 @@ impl TfFacts {
         let mut facts = TfFacts::default();
         // `bucket = aws_s3_bucket.logs.bucket` evaluates to the bucket's name, not to a
         // reference: names given literally identify their resource too.
-        let mut identities: HashMap<(&str, &str), ResourceId> = HashMap::new();
+        let mut identities: FastMap<(&str, &str), ResourceId> = FastMap::default();
         for (id, r) in model.tf_iter() {
             if let Some(attr) = providers::kind(&r.rtype).and_then(|k| k.identity)
                 && let Some(name) = r.value(attr).and_then(Value::as_str)

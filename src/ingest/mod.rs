@@ -369,6 +369,16 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         })
         .collect();
     let mut model = Model::default();
+    // Every object read is held at once: room for exactly them, not twice as much.
+    let objects = results
+        .iter()
+        .map(|r| match &r.parsed {
+            Parsed::Kubernetes(found) => found.len(),
+            _ => 0,
+        })
+        .sum();
+    model.entries.reserve_exact(objects);
+    model.sources.reserve_exact(results.len());
     let mut issues = Vec::new();
     let mut tf = terraform::Collected::default();
     for r in results {

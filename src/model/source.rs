@@ -131,6 +131,11 @@ impl Sources {
         SourceId((self.files.len() - 1) as u32)
     }
 
+    /// Room for `n` more files.
+    pub fn reserve_exact(&mut self, n: usize) {
+        self.files.reserve_exact(n);
+    }
+
     pub fn get(&self, id: SourceId) -> &SourceFile {
         &self.files[id.0 as usize]
     }
