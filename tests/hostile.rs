@@ -631,56 +631,34 @@ fn a_panic_costs_its_unit_only_and_never_exits_0() {
         }
         assert_eq!(report["summary"]["internalErrors"], 1, "{point}");
     }
-    // A failing report format: the human output falls back to one line per finding, the
-    // other formats are written, and the exit status is 1.
+    // A failing report format: exit status 1, said on stderr, the other formats written.
+    let failing = |format: &str, formats: &[&str]| {
+        let mut args = vec!["check", ".", "--fail-on", "never"];
+        for f in formats {
+            args.extend(["--format", f]);
+        }
+        let out = run_in(
+            dir.path(),
+            &args,
+            &[("SPOFLINT_FAILPOINT", &format!("report:{format}"))],
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let said = format!("internal error while writing the {format} report");
+        assert!(stderr.contains(&said), "{stderr}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // The human output falls back to one line per finding.
     let sarif = dir.path().join("out.sarif");
-    let out = run_in(
-        dir.path(),
-        &[
-            "check",
-            ".",
-            "--fail-on",
-            "never",
-            "--format",
-            "human",
-            "--format",
-            &format!("sarif={}", sarif.display()),
-        ],
-        &[("SPOFLINT_FAILPOINT", "report:human")],
-    );
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = failing("human", &["human", &format!("sarif={}", sarif.display())]);
     assert!(
         text.contains("good/deploy.yaml:") && text.contains("error[COMPUTE001]"),
         "{text}"
     );
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("internal error while writing the human report")
-    );
     assert!(PathBuf::from(&sarif).is_file());
-    // A failing format that is written as it is made (JSON, SARIF): its file is not left
-    // behind half written, the other formats are written, and the exit status is 1.
+    // A format written as it is made (JSON, SARIF) leaves no half-written file behind.
     let json = dir.path().join("out.json");
-    let out = run_in(
-        dir.path(),
-        &[
-            "check",
-            ".",
-            "--fail-on",
-            "never",
-            "--format",
-            &format!("json={}", json.display()),
-            "--format",
-            "github",
-        ],
-        &[("SPOFLINT_FAILPOINT", "report:json")],
-    );
-    assert_eq!(out.status.code(), Some(1));
+    let text = failing("json", &[&format!("json={}", json.display()), "github"]);
     assert!(!json.exists());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("::error file=good/deploy.yaml"));
-    assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("internal error while writing the json report")
-    );
+    assert!(text.contains("::error file=good/deploy.yaml"), "{text}");
 }
