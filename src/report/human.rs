@@ -405,10 +405,7 @@ fn paint(color: bool, code: &str, text: &str) -> String {
 
 /// Renders every finding and the summary. `color` turns ANSI colours on.
 pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail, and every piece written is a string.
-    let _ = write(scan, summary, color, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::to_string(|out| write(scan, summary, color, out))
 }
 
 /// Writes the report to `w` one finding at a time: a large scan's report is never held

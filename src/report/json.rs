@@ -190,10 +190,7 @@ fn finding<'a>(scan: &'a Scan, f: &'a Finding) -> JsonFinding<'a> {
 
 /// The report as a string.
 pub fn render(scan: &Scan, summary: &Summary) -> String {
-    let mut out = Vec::new();
-    // Writing to memory cannot fail, and serde_json writes UTF-8.
-    let _ = write(scan, summary, &mut out);
-    String::from_utf8(out).unwrap_or_default()
+    super::to_string(|out| write(scan, summary, out))
 }
 
 /// Writes the report to `w` as it is made: a large scan's report is never held whole in

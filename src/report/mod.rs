@@ -15,6 +15,14 @@ use std::collections::BTreeMap;
 use crate::Scan;
 use crate::finding::{Layer, Severity};
 
+/// A report a `write` function makes, as a string (for tests, fuzzing and callers that hold
+/// it whole). Writing to memory cannot fail, and every report is UTF-8.
+pub(crate) fn to_string(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut out = Vec::new();
+    let _ = write(&mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// A layer's verdict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LayerStatus {
