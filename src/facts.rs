@@ -10,16 +10,12 @@ pub mod placement;
 pub mod providers;
 pub mod terraform;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-/// The hash maps of facts: looked up for every resource, hashed with foldhash (fixed seed;
-/// none is iterated in an order that could reach the output).
-pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+use std::collections::{BTreeMap, BTreeSet};
 
 use rayon::prelude::*;
 
 use crate::finding::{Label, Layer, count};
-use crate::model::{Labels, Model, Resource, ResourceId, Span, Val};
+use crate::model::{FastMap, Labels, Model, Resource, ResourceId, Span, Val};
 
 pub use placement::{HOSTNAME_KEY, PodPlacement, ZONE_KEYS};
 

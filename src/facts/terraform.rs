@@ -4,11 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::FastMap;
 use super::providers::{self, PlacementVia, Private, ResourceType, aws};
 use crate::finding::{Label, Layer};
 use crate::model::terraform::{Attr, TfResource, Unknown, Value};
-use crate::model::{Model, ResourceId};
+use crate::model::{FastMap, Model, ResourceId};
 
 #[derive(Debug, Default)]
 pub struct TfFacts {

@@ -4,10 +4,6 @@
 //! every finding whose label lies on a used value gets a second label on its origin, the same
 //! way for every input format.
 
-use std::collections::HashMap;
-
-use foldhash::fast::FixedState;
-
 use super::{Label, ResourceId, SourceId, Span};
 
 /// Where a value was set, and how it reached its use.
@@ -98,7 +94,7 @@ struct Group {
 #[derive(Debug, Default)]
 pub struct Provenance {
     /// Hashed with foldhash: one lookup per label of every finding, one insert per use.
-    by_end: HashMap<(SourceId, usize), Vec<Group>, FixedState>,
+    by_end: super::FastMap<(SourceId, usize), Vec<Group>>,
     conditions: Vec<Use>,
 }
 

@@ -13,11 +13,11 @@ pub mod cloudflare;
 pub mod google;
 pub mod ns1;
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
 use crate::finding::Layer;
+use crate::model::FastMap;
 
 /// A Terraform resource type (`aws_lb`), only constructed by the provider modules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -167,8 +167,7 @@ pub fn kinds() -> impl Iterator<Item = &'static Kind> {
 /// What the providers know about a resource type.
 pub fn kind(rtype: &str) -> Option<&'static Kind> {
     // foldhash: looked up for every resource instance, several times per scan.
-    static INDEX: OnceLock<HashMap<&'static str, &'static Kind, foldhash::fast::FixedState>> =
-        OnceLock::new();
+    static INDEX: OnceLock<FastMap<&'static str, &'static Kind>> = OnceLock::new();
     INDEX
         .get_or_init(|| kinds().map(|k| (k.rtype.as_str(), k)).collect())
         .get(rtype)
