@@ -602,19 +602,9 @@ fn generate_helm(root: &Path) -> usize {
 /// saphyr-parser's event parser (no tree, no resources), on all cores as the scan does.
 fn parse_only(root: &Path) -> usize {
     use rayon::prelude::*;
-    fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                files(&p, out);
-            } else if p.extension().is_some_and(|x| x == "yaml") {
-                out.push(p);
-            }
-        }
-    }
-    let mut all = Vec::new();
-    files(root, &mut all);
-    all.par_iter()
+    files(root)
+        .par_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .map(|p| {
             let text = std::fs::read_to_string(p).unwrap();
             saphyr_parser::Parser::new_from_str(&text)
@@ -624,17 +614,24 @@ fn parse_only(root: &Path) -> usize {
         .sum()
 }
 
+/// Every file under `dir`.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        match p.is_dir() {
+            true => out.extend(files(&p)),
+            false => out.push(p),
+        }
+    }
+    out
+}
+
 /// Bytes of all files under `root`.
 fn corpus_bytes(root: &Path) -> u64 {
-    std::fs::read_dir(root)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            match e.file_type().unwrap().is_dir() {
-                true => corpus_bytes(&e.path()),
-                false => e.metadata().unwrap().len(),
-            }
-        })
+    files(root)
+        .iter()
+        .map(|p| std::fs::metadata(p).unwrap().len())
         .sum()
 }
 
