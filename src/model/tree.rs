@@ -352,14 +352,6 @@ impl Tree {
         self.moved = Some(moved);
     }
 
-    pub fn len(&self) -> usize {
-        self.nodes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
-    }
-
     /// The span of node `id`.
     #[inline]
     pub fn span(&self, id: NodeId) -> Span {
