@@ -685,3 +685,132 @@ fn each_module_instance_shows_its_own_origin() {
         ]
     );
 }
+
+#[test]
+fn repeated_object_keys_are_valid_and_the_last_one_wins() {
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+resource "aws_lb_target_group" "tg" {
+  tags = {
+    port    = "80"
+    "name"  = "first"
+    port    = "81"
+    nested  = { a = 1, a = 2, b = 3, a = 4 }
+    "name"  = "last"
+    z       = "z"
+    z       = "zz"
+  }
+}
+output "x" { value = aws_lb_target_group.tg.tags }
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    assert!(
+        input_findings(&scan).is_empty(),
+        "{:?}",
+        input_findings(&scan)
+    );
+    let Value::Map(tags) = value(&scan, "aws_lb_target_group.tg", "tags") else {
+        panic!("tags is a map")
+    };
+    assert_eq!(tags["port"], s("81"));
+    assert_eq!(tags["name"], s("last"));
+    assert_eq!(tags["z"], s("zz"));
+    let Value::Map(nested) = &tags["nested"] else {
+        panic!("nested is a map")
+    };
+    assert_eq!(nested["a"], Value::Number(4.0));
+    assert_eq!(nested.len(), 2);
+    // Attributes (not object keys) may not repeat: Terraform rejects that too.
+    let (_d, again) = self::scan(
+        &[(
+            "main.tf",
+            "resource \"aws_sqs_queue\" \"q\" {\n  name = \"a\"\n  name = \"b\"\n}\n",
+        )],
+        ScanOptions::default(),
+    );
+    let input = input_findings(&again);
+    assert!(
+        input.iter().any(|m| m.contains("redefined attribute")),
+        "{input:?}"
+    );
+}
+
+#[test]
+fn a_file_that_does_not_parse_does_not_cascade_into_its_references() {
+    let (_d, scan) = scan(
+        &[
+            (
+                "main.tf",
+                "module \"alb\" {\n  source = \"./alb\"\n  name = \n}\nlocals { x = 1 }\n",
+            ),
+            (
+                "outputs.tf",
+                "output \"a\" { value = module.alb.arn }\noutput \"b\" { value = module.alb.dns }\noutput \"c\" { value = local.x }\noutput \"d\" { value = var.v }\n",
+            ),
+            ("alb/main.tf", "output \"arn\" { value = \"x\" }\n"),
+        ],
+        ScanOptions::default(),
+    );
+    let input = input_findings(&scan);
+    assert_eq!(input.len(), 1, "{input:?}");
+    assert!(input[0].starts_with("INPUT001: invalid HCL"), "{input:?}");
+}
+
+#[test]
+fn unknowns_only_affect_what_they_reach() {
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+data "aws_ami" "x" {}
+variable "groups" {
+  default = { a = { target = "i-1" } }
+}
+locals {
+  groups  = { for k, v in var.groups : k => merge(v, { ami = data.aws_ami.x.id }) }
+  enabled = true
+}
+resource "aws_lb_target_group" "tg" {
+  # A known map with unknown values is not null: the keys are known.
+  for_each = local.enabled && local.groups != null ? local.groups : {}
+  name     = each.key
+}
+resource "aws_sqs_queue" "q" {
+  count = nonsensitive(sensitive(2))
+  name  = data.aws_ami.x.id == "x" ? local.groups.a.missing : "fine"
+  # unknown && false is false; unknown || true is true.
+  tags  = {
+    and  = tostring(data.aws_ami.x.id == "a" && false)
+    or   = tostring(data.aws_ami.x.id == "a" || true)
+    core = core::length([1, 2])
+    prov = provider::aws::arn_parse("arn:aws:iam::1:role/x")
+    diff = tostring([1, data.aws_ami.x.id] == [1, 2, 3])
+  }
+}
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    assert!(
+        input_findings(&scan).is_empty(),
+        "{:?}",
+        input_findings(&scan)
+    );
+    assert_eq!(
+        value(&scan, "aws_lb_target_group.tg[\"a\"]", "name"),
+        &s("a")
+    );
+    assert!(value(&scan, "aws_sqs_queue.q[1]", "name").is_unknown());
+    let Value::Map(tags) = value(&scan, "aws_sqs_queue.q[0]", "tags") else {
+        panic!("tags is a map")
+    };
+    assert_eq!(tags["and"], s("false"));
+    assert_eq!(tags["or"], s("true"));
+    assert_eq!(tags["core"], Value::Number(2.0));
+    assert!(tags["prov"].is_unknown());
+    assert_eq!(tags["diff"], s("false"));
+}

@@ -35,6 +35,8 @@ enum Parsed {
     Kubernetes(Vec<Resource>),
     /// A `.tf` file, evaluated with the rest of its module.
     TerraformFile(hcl_edit::structure::Body),
+    /// A `.tf` file that did not parse: its module is evaluated without it.
+    BrokenTerraform,
     /// A `.tfvars` / `.tfvars.json` file.
     VarFile(terraform::VarFile),
     /// A Terraform plan (JSON read as YAML).
@@ -228,13 +230,18 @@ fn parse_text(path: &Path, kind: FileKind, display: String, text: String) -> Fil
                     r.parsed = Parsed::VarFile(terraform::VarFile::Hcl(body))
                 }
                 Ok(body) => r.parsed = Parsed::TerraformFile(body),
-                Err((span, message)) => r.issues.push((
-                    "INPUT001",
-                    span,
-                    message,
-                    "fix the HCL at this location; the module was evaluated without this file"
-                        .to_string(),
-                )),
+                Err((span, message)) => {
+                    if kind == FileKind::Terraform {
+                        r.parsed = Parsed::BrokenTerraform;
+                    }
+                    r.issues.push((
+                        "INPUT001",
+                        span,
+                        message,
+                        "fix the HCL at this location; the module was evaluated without this file"
+                            .to_string(),
+                    ))
+                }
             }
             r
         }
@@ -394,6 +401,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
                 }
             }
             Parsed::TerraformFile(body) => tf.add_tf(&r.path, source, body),
+            Parsed::BrokenTerraform => tf.add_broken(&r.path, source),
             Parsed::VarFile(file) => tf.add_var_file(&r.path, source, file),
             Parsed::Plan(doc) => {
                 let base = model.len() as u32;

@@ -642,6 +642,10 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         let m = self.insts[inst].m;
         let Some(decl) = m.variables.get(name) else {
+            if m.broken {
+                // Declared, perhaps, in the file that did not parse.
+                return Ok(Rc::new(Value::UNKNOWN));
+            }
             return Err(err(
                 sc.source,
                 at,
@@ -788,6 +792,10 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         let m = self.insts[inst].m;
         let Some(decl) = m.locals.get(name) else {
+            if m.broken {
+                // Declared, perhaps, in the file that did not parse.
+                return Ok(Rc::new(Value::UNKNOWN));
+            }
             return Err(err(
                 sc.source,
                 at,
@@ -915,6 +923,10 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         let m = self.insts[inst].m;
         let Some(&idx) = m.resource_index.get(key) else {
+            if m.broken {
+                // Declared, perhaps, in the file that did not parse.
+                return Ok(Rc::new(Value::UNKNOWN));
+            }
             return Err(err(
                 sc.source,
                 at,
@@ -1039,6 +1051,10 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         let m = self.insts[inst].m;
         let Some(&idx) = m.call_index.get(name) else {
+            if m.broken {
+                // Declared, perhaps, in the file that did not parse.
+                return Ok(Rc::new(Value::UNKNOWN));
+            }
             return Err(err(
                 sc.source,
                 at,
@@ -1466,8 +1482,13 @@ impl<'m, 'o> Ev<'m, 'o> {
                 let cond = self.eval(&c.cond_expr, sc)?;
                 match cond {
                     Value::Unknown(_) => {
-                        let (a, b) = (self.eval(&c.true_expr, sc)?, self.eval(&c.false_expr, sc)?);
-                        Ok(if a == b { a } else { Value::UNKNOWN })
+                        // Terraform reports no error from either branch when it cannot choose.
+                        let a = self.eval(&c.true_expr, sc);
+                        let b = self.eval(&c.false_expr, sc);
+                        Ok(match (a, b) {
+                            (Ok(a), Ok(b)) if a == b => a,
+                            _ => Value::UNKNOWN,
+                        })
                     }
                     v => match v.as_bool() {
                         Some(true) => self.eval(&c.true_expr, sc),
@@ -1482,12 +1503,12 @@ impl<'m, 'o> Ev<'m, 'o> {
             }
             Expression::FuncCall(f) => {
                 let name = f.name.name.as_str();
-                if f.name.is_namespaced() {
-                    return Err(err(
-                        sc.source,
-                        e,
-                        format!("provider-defined function `{}` is not supported", name),
-                    ));
+                // `core::length(...)` is the built-in; a provider-defined function
+                // (`provider::aws::arn_parse(...)`) runs in the provider: unknown here.
+                if f.name.is_namespaced()
+                    && !(f.name.namespace.len() == 1 && f.name.namespace[0].as_str() == "core")
+                {
+                    return Ok(Value::UNKNOWN);
                 }
                 match name {
                     "try" => {
@@ -1920,21 +1941,52 @@ fn index(v: &Value, k: &Value) -> Result<Value, String> {
     }
 }
 
+/// `l == r` as cty decides it: unknown only when what is unknown could change the answer (a
+/// known map with unknown values is still not null, and lists of different lengths differ).
+fn equal(l: &Value, r: &Value) -> Option<bool> {
+    match (l, r) {
+        (Value::Unknown(_), _) | (_, Value::Unknown(_)) => None,
+        (Value::Null, Value::Null) => Some(true),
+        (Value::Null, _) | (_, Value::Null) => Some(false),
+        (Value::Number(a), Value::Number(b)) => Some(a == b),
+        (Value::List(a), Value::List(b)) => {
+            if a.len() != b.len() {
+                return Some(false);
+            }
+            all_equal(a.iter().zip(b))
+        }
+        (Value::Map(a), Value::Map(b)) => {
+            if a.len() != b.len() || a.keys().ne(b.keys()) {
+                return Some(false);
+            }
+            all_equal(a.values().zip(b.values()))
+        }
+        _ => Some(l == r),
+    }
+}
+
+/// Pairs all equal: false as soon as one known pair differs, unknown if any pair is unknown.
+fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Value, &'v Value)>) -> Option<bool> {
+    let mut known = true;
+    for (a, b) in pairs {
+        match equal(a, b) {
+            Some(false) => return Some(false),
+            Some(true) => {}
+            None => known = false,
+        }
+    }
+    known.then_some(true)
+}
+
 fn binary(op: BinaryOperator, l: &Value, r: &Value) -> Result<Value, String> {
     use BinaryOperator::*;
     match op {
         Eq | NotEq => {
-            if l.has_unknown() || r.has_unknown() {
-                return Ok(Value::UNKNOWN);
-            }
-            let same = match (l.as_f64(), r.as_f64()) {
-                (Some(a), Some(b)) if matches!((l, r), (Value::Number(_), Value::Number(_))) => {
-                    a == b
-                }
-                _ => l == r,
-            };
-            Ok(Value::Bool(same == (op == Eq)))
+            Ok(equal(l, r).map_or(Value::UNKNOWN, |same| Value::Bool(same == (op == Eq))))
         }
+        // A known side that decides alone: `unknown && false`, `unknown || true`.
+        And if r.as_bool() == Some(false) => Ok(Value::Bool(false)),
+        Or if r.as_bool() == Some(true) => Ok(Value::Bool(true)),
         _ if l.is_unknown() || r.is_unknown() => Ok(Value::UNKNOWN),
         And | Or => match (l.as_bool(), r.as_bool()) {
             (Some(a), Some(b)) => Ok(Value::Bool(if op == And { a && b } else { a || b })),

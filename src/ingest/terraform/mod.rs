@@ -31,22 +31,172 @@ fn header_span(block: &Block) -> Span {
 }
 
 /// Parses one `.tf` or `.tfvars` file.
+///
+/// A key repeated in an object constructor (`{ port = 80, port = 81 }`) is valid Terraform: the
+/// last one wins. hcl-edit rejects it, so each repeated key is renamed in a copy of the text to
+/// a placeholder of the same length (spans stay true), the copy is parsed again, and the
+/// placeholders are folded back into their key, later values replacing earlier ones.
 pub fn parse(file: &SourceFile) -> Result<Body, (Span, String)> {
-    hcl_edit::parser::parse_body(&file.text).map_err(|e| {
-        let at = e.location().offset().min(file.text.len());
-        let at = (0..=at)
-            .rev()
-            .find(|&i| file.text.is_char_boundary(i))
-            .unwrap_or(0);
-        let end = file.text[at..]
-            .char_indices()
-            .nth(1)
-            .map_or(file.text.len(), |(i, _)| at + i);
-        (
-            Span::new(at, end),
-            format!("invalid HCL: {}", e.message().replace('\n', " ")),
-        )
-    })
+    let mut text: Option<String> = None;
+    let mut renamed: Vec<(String, String)> = Vec::new();
+    loop {
+        let src = text.as_deref().unwrap_or(&file.text);
+        match hcl_edit::parser::parse_body(src) {
+            Ok(mut body) => {
+                if !renamed.is_empty() {
+                    dup_keys::fold(&mut body, &renamed);
+                }
+                return Ok(body);
+            }
+            Err(e) => {
+                let at = e.location().offset().min(src.len());
+                if e.message().contains("redefined object key")
+                    && renamed.len() < dup_keys::MAX
+                    && let Some((key, placeholder)) = dup_keys::rename(src, at, &renamed)
+                {
+                    let src = text.get_or_insert_with(|| file.text.to_string());
+                    src.replace_range(at + key.start..at + key.end, &placeholder);
+                    renamed.push((placeholder, file.text[at + key.start..at + key.end].into()));
+                    continue;
+                }
+                return Err(syntax_error(&file.text, at, e.message()));
+            }
+        }
+    }
+}
+
+/// A parse error at byte `at`, spanning one character.
+fn syntax_error(text: &str, at: usize, message: &str) -> (Span, String) {
+    let at = (0..=at.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))
+        .unwrap_or(0);
+    let end = text[at..]
+        .char_indices()
+        .nth(1)
+        .map_or(text.len(), |(i, _)| at + i);
+    (
+        Span::new(at, end),
+        format!("invalid HCL: {}", message.replace('\n', " ")),
+    )
+}
+
+/// Repeated object keys (see [`parse`]).
+mod dup_keys {
+    use std::ops::Range;
+
+    use hcl_edit::expr::{Expression, Object, ObjectKey};
+    use hcl_edit::structure::Body;
+    use hcl_edit::visit_mut::{VisitMut, visit_object_mut};
+    use hcl_edit::{Decorated, Ident};
+
+    /// Most repeated keys one file may have (each costs a parse of the file).
+    pub const MAX: usize = 256;
+
+    fn is_ident_byte(b: u8) -> bool {
+        b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b >= 0x80
+    }
+
+    /// Whether `word` occurs in `text` as a whole identifier.
+    fn has_word(text: &str, word: &str) -> bool {
+        let bytes = text.as_bytes();
+        text.match_indices(word).any(|(i, _)| {
+            let before = i.checked_sub(1).map(|j| bytes[j]);
+            let after = bytes.get(i + word.len()).copied();
+            !before.is_some_and(is_ident_byte) && !after.is_some_and(is_ident_byte)
+        })
+    }
+
+    /// The repeated key at `at` (an identifier, or a plain quoted string: the range of its
+    /// text relative to `at`) and a placeholder of the same length found nowhere in `text`.
+    pub fn rename(
+        text: &str,
+        at: usize,
+        taken: &[(String, String)],
+    ) -> Option<(Range<usize>, String)> {
+        let rest = &text[at..];
+        let key = match rest.as_bytes().first()? {
+            b'"' => {
+                let len = rest[1..].find('"')?;
+                let inner = &rest[1..1 + len];
+                if inner.is_empty() || inner.contains(['\\', '$', '%', '\n']) {
+                    return None;
+                }
+                1..1 + len
+            }
+            b if b.is_ascii_alphabetic() || *b == b'_' => {
+                0..rest
+                    .bytes()
+                    .position(|b| !is_ident_byte(b))
+                    .unwrap_or(rest.len())
+            }
+            _ => return None,
+        };
+        let len = key.len();
+        if !rest[key.clone()].is_ascii() {
+            return None;
+        }
+        const FIRST: &[u8] = b"_QZXJKVqzxjkvWYwyGHgh";
+        const REST: &[u8] = b"_0123456789QZXJKVqzxjkv";
+        // Candidates in a fixed order: the first of FIRST, then counting in REST.
+        let mut n = 0u64;
+        while n < 50_000 {
+            let mut k = n;
+            let mut cand = Vec::with_capacity(len);
+            cand.push(FIRST[(k % FIRST.len() as u64) as usize]);
+            k /= FIRST.len() as u64;
+            for _ in 1..len {
+                cand.push(REST[(k % REST.len() as u64) as usize]);
+                k /= REST.len() as u64;
+            }
+            n += 1;
+            if k > 0 {
+                // Every candidate of this length has been tried.
+                break;
+            }
+            let cand = String::from_utf8(cand).ok()?;
+            if !has_word(text, &cand) && !taken.iter().any(|(p, _)| *p == cand) {
+                return Some((key, cand));
+            }
+        }
+        None
+    }
+
+    /// Folds each placeholder back into the key it stands for, in source order.
+    pub fn fold(body: &mut Body, renamed: &[(String, String)]) {
+        struct Fold<'a>(&'a [(String, String)]);
+        impl VisitMut for Fold<'_> {
+            fn visit_object_mut(&mut self, node: &mut Object) {
+                visit_object_mut(self, node);
+                let found: Vec<(ObjectKey, &str)> = node
+                    .iter()
+                    .filter_map(|(k, _)| {
+                        let name = match k {
+                            ObjectKey::Ident(i) => i.as_str(),
+                            ObjectKey::Expression(Expression::String(s)) => s.value().as_str(),
+                            ObjectKey::Expression(_) => return None,
+                        };
+                        let (_, orig) = self.0.iter().find(|(p, _)| p == name)?;
+                        Some((k.clone(), orig.as_str()))
+                    })
+                    .collect();
+                for (placeholder, orig) in found {
+                    let Some((_, value)) = node.remove_entry(&placeholder) else {
+                        continue;
+                    };
+                    let key = match placeholder {
+                        ObjectKey::Ident(_) => ObjectKey::Ident(Decorated::new(Ident::new(orig))),
+                        ObjectKey::Expression(_) => {
+                            ObjectKey::Expression(Expression::String(Decorated::new(orig.into())))
+                        }
+                    };
+                    // An earlier entry with this key is replaced: the last one wins.
+                    node.insert(key, value);
+                }
+            }
+        }
+        Fold(renamed).visit_body_mut(body);
+    }
 }
 
 /// A variable definitions file: HCL (`.tfvars`) or JSON (`.tfvars.json`, values already
@@ -128,6 +278,9 @@ pub struct ModuleDir {
     /// `terraform.tfvars`, `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in name order:
     /// used when the module is a root.
     pub tfvars: Vec<Decl<VarFile>>,
+    /// A `.tf` file of the module did not parse: what it declared is missing, so a reference
+    /// to an undeclared name is unknown rather than a second problem to report.
+    pub broken: bool,
 }
 
 impl ModuleDir {
@@ -272,6 +425,15 @@ const EVAL_STACK_BYTES: usize = 64 * 1024 * 1024;
 impl Collected {
     /// Adds a `.tf` file to its module.
     pub fn add_tf(&mut self, path: &Path, source: SourceId, body: Body) {
+        self.module(path, source).add_tf(source, body);
+    }
+
+    /// Marks the module of a `.tf` file that did not parse (its INPUT001 says why).
+    pub fn add_broken(&mut self, path: &Path, source: SourceId) {
+        self.module(path, source).broken = true;
+    }
+
+    fn module(&mut self, path: &Path, source: SourceId) -> &mut ModuleDir {
         let dir = module_dir(path);
         self.modules
             .entry(dir.clone())
@@ -285,7 +447,6 @@ impl Collected {
                 first_source: source,
                 ..ModuleDir::default()
             })
-            .add_tf(source, body);
     }
 
     /// Adds a variable definitions file; only those Terraform loads by itself are kept

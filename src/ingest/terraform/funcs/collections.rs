@@ -26,6 +26,7 @@ pub(super) fn tolerant(name: &str, args: &[Value]) -> Option<FnResult> {
         "reverse" => reverse(name, args),
         "setunion" => setunion(name, args),
         "chunklist" => chunklist(name, args),
+        "alltrue" | "anytrue" => all_any(name, args),
         _ => return None,
     })
 }
@@ -37,6 +38,10 @@ pub(super) fn strict(name: &str, args: &[Value]) -> Option<FnResult> {
         "index" => index(name, args),
         "sort" => sort(name, args),
         "setintersection" | "setsubtract" => setintersection_setsubtract(name, args),
+        "sum" => sum(name, args),
+        "setproduct" => setproduct(name, args),
+        "matchkeys" => matchkeys(name, args),
+        "transpose" => transpose(name, args),
         _ => return None,
     })
 }
@@ -371,6 +376,113 @@ fn flatten_into(v: &Value, out: &mut Vec<Value>) {
         Value::List(items) => items.iter().for_each(|i| flatten_into(i, out)),
         other => out.push(other.clone()),
     }
+}
+
+/// `alltrue(list)` / `anytrue(list)`: one known element can decide while others are unknown.
+fn all_any(name: &str, args: &[Value]) -> FnResult {
+    want(args, 1, name)?;
+    let items = match &args[0] {
+        Value::Unknown(_) => return Ok(Value::UNKNOWN),
+        v => list_of(v, name)?,
+    };
+    let decisive = name == "anytrue";
+    let mut unknown = false;
+    for v in items {
+        match v {
+            Value::Bool(b) if *b == decisive => return Ok(Value::Bool(decisive)),
+            Value::Bool(_) => {}
+            Value::String(s) if s == "true" || s == "false" => {
+                if (s == "true") == decisive {
+                    return Ok(Value::Bool(decisive));
+                }
+            }
+            Value::Unknown(_) => unknown = true,
+            other => return Err(format!("{name}() needs a list of bools, got {other}")),
+        }
+    }
+    Ok(if unknown {
+        Value::UNKNOWN
+    } else {
+        Value::Bool(!decisive)
+    })
+}
+
+fn sum(name: &str, args: &[Value]) -> FnResult {
+    want(args, 1, name)?;
+    let items = match &args[0] {
+        Value::Map(m) => m.values().cloned().collect(),
+        v => list_of(v, name)?.to_vec(),
+    };
+    if items.is_empty() {
+        return Err("sum() of an empty list".into());
+    }
+    let mut total = 0.0;
+    for v in &items {
+        total += num(v, name)?;
+    }
+    Ok(Value::Number(total))
+}
+
+/// `setproduct(sets...)`: every combination, first argument varying slowest.
+fn setproduct(name: &str, args: &[Value]) -> FnResult {
+    if args.is_empty() {
+        return Err("setproduct() needs at least one argument".into());
+    }
+    let mut out: Vec<Vec<Value>> = vec![Vec::new()];
+    for a in args {
+        let items = list_of(a, name)?;
+        if out.len().saturating_mul(items.len()) > MAX_ELEMENTS {
+            return Err(format!(
+                "setproduct(): more than {MAX_ELEMENTS} combinations"
+            ));
+        }
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                items.iter().map(move |v| {
+                    let mut p = prefix.clone();
+                    p.push(v.clone());
+                    p
+                })
+            })
+            .collect();
+    }
+    Ok(Value::List(out.into_iter().map(Value::List).collect()))
+}
+
+/// `matchkeys(values, keys, searchset)`: the values whose key is in the search set.
+fn matchkeys(name: &str, args: &[Value]) -> FnResult {
+    want(args, 3, name)?;
+    let (values, keys, search) = (
+        list_of(&args[0], name)?,
+        list_of(&args[1], name)?,
+        list_of(&args[2], name)?,
+    );
+    if values.len() != keys.len() {
+        return Err("matchkeys(): values and keys must have the same length".into());
+    }
+    let mut out: Vec<Value> = Vec::new();
+    for (v, k) in values.iter().zip(keys) {
+        if search.contains(k) && !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    Ok(Value::List(out))
+}
+
+/// `transpose(map of lists of strings)`.
+fn transpose(name: &str, args: &[Value]) -> FnResult {
+    want(args, 1, name)?;
+    let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for (k, v) in map_of(&args[0], name)? {
+        for item in list_of(v, name)? {
+            let key = string(item, name)?;
+            out.entry(key).or_default().push(Value::String(k.clone()));
+        }
+    }
+    Ok(Value::Map(
+        out.into_iter().map(|(k, v)| (k, Value::List(v))).collect(),
+    ))
 }
 
 #[cfg(test)]

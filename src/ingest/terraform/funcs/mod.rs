@@ -76,21 +76,6 @@ const OPAQUE: &[&str] = &[
     "cidrnetmask",
     "cidrhost",
     "cidrsubnets",
-    "log",
-    "pow",
-    "signum",
-    "parseint",
-    "setproduct",
-    "transpose",
-    "matchkeys",
-    "alltrue",
-    "anytrue",
-    "sum",
-    "strrev",
-    "title",
-    "indent",
-    "chomp",
-    "formatlist",
     "jsonencode",
     "type",
 ];
@@ -125,6 +110,19 @@ const STRICT: &[&str] = &[
     "tonumber",
     "tobool",
     "cidrsubnet",
+    "log",
+    "pow",
+    "signum",
+    "parseint",
+    "setproduct",
+    "transpose",
+    "matchkeys",
+    "sum",
+    "strrev",
+    "title",
+    "indent",
+    "chomp",
+    "formatlist",
 ];
 
 /// Result of a function call: a value, or an error message for the call.
@@ -265,5 +263,194 @@ mod tests {
         assert_eq!(call("timestamp", &[]).unwrap(), Value::UNKNOWN);
         assert_eq!(call("upper", &[Value::UNKNOWN]).unwrap(), Value::UNKNOWN);
         assert!(call("nosuchfn", &[Value::UNKNOWN]).is_err());
+    }
+
+    /// Every built-in function of Terraform 1.10 (`can` and `try` live in the evaluator).
+    const TERRAFORM: &[&str] = &[
+        "abs",
+        "ceil",
+        "floor",
+        "log",
+        "max",
+        "min",
+        "parseint",
+        "pow",
+        "signum",
+        "chomp",
+        "endswith",
+        "format",
+        "formatlist",
+        "indent",
+        "join",
+        "lower",
+        "regex",
+        "regexall",
+        "replace",
+        "split",
+        "startswith",
+        "strcontains",
+        "strrev",
+        "substr",
+        "templatestring",
+        "title",
+        "trim",
+        "trimprefix",
+        "trimsuffix",
+        "trimspace",
+        "upper",
+        "alltrue",
+        "anytrue",
+        "chunklist",
+        "coalesce",
+        "coalescelist",
+        "compact",
+        "concat",
+        "contains",
+        "distinct",
+        "element",
+        "flatten",
+        "index",
+        "keys",
+        "length",
+        "lookup",
+        "matchkeys",
+        "merge",
+        "one",
+        "range",
+        "reverse",
+        "setintersection",
+        "setproduct",
+        "setsubtract",
+        "setunion",
+        "slice",
+        "sort",
+        "sum",
+        "transpose",
+        "values",
+        "zipmap",
+        "base64decode",
+        "base64encode",
+        "base64gzip",
+        "csvdecode",
+        "jsondecode",
+        "jsonencode",
+        "textdecodebase64",
+        "textencodebase64",
+        "urlencode",
+        "yamldecode",
+        "yamlencode",
+        "abspath",
+        "dirname",
+        "pathexpand",
+        "basename",
+        "file",
+        "fileexists",
+        "fileset",
+        "filebase64",
+        "templatefile",
+        "formatdate",
+        "plantimestamp",
+        "timeadd",
+        "timecmp",
+        "timestamp",
+        "base64sha256",
+        "base64sha512",
+        "bcrypt",
+        "filebase64sha256",
+        "filebase64sha512",
+        "filemd5",
+        "filesha1",
+        "filesha256",
+        "filesha512",
+        "md5",
+        "rsadecrypt",
+        "sha1",
+        "sha256",
+        "sha512",
+        "uuid",
+        "uuidv5",
+        "cidrhost",
+        "cidrnetmask",
+        "cidrsubnet",
+        "cidrsubnets",
+        "ephemeralasnull",
+        "issensitive",
+        "nonsensitive",
+        "sensitive",
+        "tobool",
+        "tolist",
+        "tomap",
+        "tonumber",
+        "toset",
+        "tostring",
+        "type",
+    ];
+
+    #[test]
+    fn every_terraform_function_is_known() {
+        for name in TERRAFORM {
+            for args in [
+                vec![],
+                vec![Value::UNKNOWN],
+                vec![Value::UNKNOWN, Value::UNKNOWN],
+            ] {
+                if let Err(e) = call(name, &args) {
+                    assert!(!e.starts_with("unknown function"), "{name}: {e}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn added_functions() {
+        assert_eq!(call("sensitive", &[n(3.0)]).unwrap(), n(3.0));
+        assert_eq!(
+            call("nonsensitive", &[Value::UNKNOWN]).unwrap(),
+            Value::UNKNOWN
+        );
+        assert_eq!(call("pow", &[n(2.0), n(10.0)]).unwrap(), n(1024.0));
+        assert_eq!(call("signum", &[n(-4.0)]).unwrap(), n(-1.0));
+        assert_eq!(call("parseint", &[s("FF"), n(16.0)]).unwrap(), n(255.0));
+        assert_eq!(call("parseint", &[s("-zz"), n(36.0)]).unwrap(), n(-1295.0));
+        assert!(call("parseint", &[s("12"), n(2.0)]).is_err());
+        assert_eq!(call("log", &[n(16.0), n(2.0)]).unwrap(), n(4.0));
+        assert_eq!(call("sum", &[l(vec![n(1.0), n(2.5)])]).unwrap(), n(3.5));
+        assert_eq!(
+            call("alltrue", &[l(vec![Value::Bool(true), Value::UNKNOWN])]).unwrap(),
+            Value::UNKNOWN
+        );
+        assert_eq!(
+            call("alltrue", &[l(vec![Value::Bool(false), Value::UNKNOWN])]).unwrap(),
+            Value::Bool(false)
+        );
+        assert_eq!(call("anytrue", &[l(vec![])]).unwrap(), Value::Bool(false));
+        assert_eq!(call("alltrue", &[l(vec![])]).unwrap(), Value::Bool(true));
+        assert_eq!(
+            call("setproduct", &[l(vec![s("a"), s("b")]), l(vec![n(1.0)])]).unwrap(),
+            l(vec![l(vec![s("a"), n(1.0)]), l(vec![s("b"), n(1.0)])])
+        );
+        assert_eq!(
+            call(
+                "matchkeys",
+                &[
+                    l(vec![s("i-1"), s("i-2"), s("i-3")]),
+                    l(vec![s("a"), s("b"), s("a")]),
+                    l(vec![s("a")])
+                ]
+            )
+            .unwrap(),
+            l(vec![s("i-1"), s("i-3")])
+        );
+        assert_eq!(
+            call("formatlist", &[s("%s-%s"), l(vec![s("a"), s("b")]), s("x")]).unwrap(),
+            l(vec![s("a-x"), s("b-x")])
+        );
+        assert_eq!(
+            call("title", &[s("hello wOrld-x_y")]).unwrap(),
+            s("Hello WOrld-X_y")
+        );
+        assert_eq!(call("chomp", &[s("a\n\r\n")]).unwrap(), s("a"));
+        assert_eq!(call("strrev", &[s("abc")]).unwrap(), s("cba"));
+        assert_eq!(call("indent", &[n(2.0), s("a\nb")]).unwrap(), s("a\n  b"));
     }
 }

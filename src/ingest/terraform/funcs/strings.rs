@@ -15,6 +15,9 @@ pub(super) fn strict(name: &str, args: &[Value]) -> Option<FnResult> {
         }
         "replace" => replace(name, args),
         "substr" => substr(name, args),
+        "title" | "chomp" | "strrev" => one_string(name, args),
+        "indent" => indent(name, args),
+        "formatlist" => formatlist(name, args),
         _ => return None,
     })
 }
@@ -215,4 +218,83 @@ fn fixed(x: f64, precision: usize) -> String {
         s.extend(std::iter::repeat_n('0', precision - EXACT));
     }
     s
+}
+
+/// `title(s)`, `chomp(s)` and `strrev(s)`.
+fn one_string(name: &str, args: &[Value]) -> FnResult {
+    want(args, 1, name)?;
+    let s = string(&args[0], name)?;
+    Ok(Value::String(match name {
+        "title" => {
+            // Go's strings.Title: a character after a separator is upper-cased.
+            let is_sep = |c: char| {
+                if c.is_ascii() {
+                    !(c.is_ascii_alphanumeric() || c == '_')
+                } else {
+                    !c.is_alphanumeric() && c.is_whitespace()
+                }
+            };
+            let mut out = String::with_capacity(s.len());
+            let mut prev = ' ';
+            for c in s.chars() {
+                if is_sep(prev) {
+                    out.extend(c.to_uppercase());
+                } else {
+                    out.push(c);
+                }
+                prev = c;
+            }
+            out
+        }
+        "chomp" => s.trim_end_matches(['\n', '\r']).to_string(),
+        _ => s.chars().rev().collect(),
+    }))
+}
+
+/// `indent(n, s)`: every line but the first indented by `n` spaces.
+fn indent(name: &str, args: &[Value]) -> FnResult {
+    want(args, 2, name)?;
+    let n = int(&args[0], name)?.max(0) as usize;
+    let s = string(&args[1], name)?;
+    let pad = " ".repeat(n.min(1024));
+    let lines = s.split('\n').count();
+    if s.len() + pad.len() * lines > MAX_STRING_BYTES {
+        return Err(too_long(name, s.len() + pad.len() * lines));
+    }
+    Ok(Value::String(s.replace('\n', &format!("\n{pad}"))))
+}
+
+/// `formatlist(spec, values...)`: `format` per element; lists must have one length, other
+/// values repeat.
+fn formatlist(name: &str, args: &[Value]) -> FnResult {
+    let (fmt, rest) = args
+        .split_first()
+        .ok_or("formatlist() needs a format string")?;
+    let fmt = string(fmt, name)?;
+    let mut len: Option<usize> = None;
+    for a in rest {
+        if let Value::List(items) = a {
+            match len {
+                Some(n) if n != items.len() => {
+                    return Err("formatlist(): the lists have different lengths".into());
+                }
+                _ => len = Some(items.len()),
+            }
+        }
+    }
+    let Some(n) = len else {
+        return Ok(Value::List(vec![format(&fmt, rest)?]));
+    };
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let row: Vec<Value> = rest
+            .iter()
+            .map(|a| match a {
+                Value::List(items) => items[i].clone(),
+                v => v.clone(),
+            })
+            .collect();
+        out.push(format(&fmt, &row)?);
+    }
+    Ok(Value::List(out))
 }

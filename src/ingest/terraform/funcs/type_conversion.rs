@@ -1,5 +1,5 @@
 //! Terraform's type conversion functions (`tolist`, `toset`, `tomap`, `tostring`, `tonumber`,
-//! `tobool`).
+//! `tobool`, `sensitive`, `nonsensitive`).
 
 use super::{FnResult, num, set_of, string, want};
 use crate::model::terraform::Value;
@@ -10,6 +10,8 @@ pub(super) fn tolerant(name: &str, args: &[Value]) -> Option<FnResult> {
         "tolist" => tolist(name, args),
         "toset" => toset(name, args),
         "tomap" => tomap(name, args),
+        // spoflint does not track sensitivity: the value passes through unchanged.
+        "sensitive" | "nonsensitive" => want(args, 1, name).map(|()| args[0].clone()),
         _ => return None,
     })
 }
