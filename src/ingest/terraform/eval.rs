@@ -388,6 +388,7 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         let help = match rule {
             "INPUT005" => "spoflint never downloads modules; scan the module's code next to this one (a local path), or scan `terraform show -json` plan output".to_string(),
+            "INPUT008" => "rules that count its instances say they cannot judge; give the number in a variable, or scan `terraform show -json` plan output, to have them judged".to_string(),
             _ => "the value is treated as unknown and rules that depend on it say so; fix the expression or give the value explicitly".to_string(),
         };
         self.issues.push(InputIssue {
@@ -827,7 +828,7 @@ impl<'m, 'o> Ev<'m, 'o> {
     fn unknown_expansion(&mut self, sc: &Scope, at: Span, meta: &str, what: &str) -> Expansion {
         if !what.starts_with("data.") {
             self.issue(
-                "INPUT004",
+                "INPUT008",
                 sc.source,
                 at,
                 format!("`{meta}` of {what} is not known before apply, so its instances cannot be counted"),
