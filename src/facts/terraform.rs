@@ -55,11 +55,49 @@ pub struct Zones {
     pub unknown: usize,
     /// The subnet instances followed.
     pub subnets: Vec<ResourceId>,
+    /// The number of subnets (or zone entries) is itself unknown (the whole list is), so the
+    /// zones have no upper bound.
+    pub open: bool,
 }
 
 impl Zones {
+    /// The zones known to be spanned.
     pub fn count(&self) -> usize {
         self.known.len()
+    }
+
+    /// The most zones the list can span: each entry whose zone is unknown may add one. `None`
+    /// when the list's length is unknown.
+    pub fn at_most(&self) -> Option<usize> {
+        (!self.open).then_some(self.known.len() + self.unknown)
+    }
+
+    /// The fewest zones the list spans (a non-empty list spans at least one).
+    pub fn at_least(&self) -> usize {
+        self.known.len().max(usize::from(self.unknown > 0))
+    }
+
+    /// `2 availability zones (us-east-1a, us-east-1b)`, or with entries whose zone is unknown
+    /// `at most 1 availability zone (1 subnet whose zone is not known statically)`.
+    pub fn spans(&self) -> String {
+        use crate::finding::count;
+        match self.at_most() {
+            Some(n) if self.unknown > 0 => format!(
+                "at most {} ({}{} whose zone is not known statically)",
+                count(n as i64, "availability zone"),
+                if self.known.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}, and ", self.list())
+                },
+                count(self.unknown as i64, "subnet"),
+            ),
+            _ => format!(
+                "{} ({})",
+                count(self.known.len() as i64, "availability zone"),
+                self.list()
+            ),
+        }
     }
 
     /// `us-east-1a, us-east-1b` or `none`.
@@ -206,6 +244,9 @@ impl TfFacts {
     /// `vpc_zone_identifier`), following references to `aws_subnet` instances.
     pub fn subnet_zones(&self, model: &Model, subnets: &Value) -> Zones {
         let mut zones = Zones::default();
+        // Only a list has a known length: each of its entries is one subnet (Terraform takes
+        // a set of ids), even when the id is unknown (`[var.subnet_id]`).
+        zones.open = !matches!(subnets, Value::List(_) | Value::Map(_) | Value::Null);
         if subnets.is_unknown() && subnets.references().is_empty() {
             zones.unknown = 1;
             return zones;
@@ -254,6 +295,7 @@ impl TfFacts {
         if value.is_unknown() {
             zones.unknown = zones.unknown.max(1);
         }
+        zones.open = !matches!(value, Value::List(_) | Value::Null);
         zones
     }
 

@@ -425,27 +425,27 @@ impl<'a> RuleCx<'a> {
                 continue;
             };
             let r = model.tf(id);
-            let known = p.zones.count();
-            if known >= min {
+            // Entries whose zone is unknown each add at most one zone: a list of one subnet
+            // is in one zone whatever its id.
+            let (least, most) = (p.zones.at_least(), p.zones.at_most());
+            if least >= min || least < floor {
                 continue;
             }
-            if p.zones.unknown > 0 {
-                if known < floor {
-                    continue;
-                }
+            if most.is_none_or(|most| most >= min) {
                 self.cannot_judge(
                     p.label.clone(),
                     &r.address,
-                    format!(
-                        "the zone of {} is not known statically (subnet ids from a data source, literal ids or computed values)",
-                        crate::finding::count(p.zones.unknown as i64, "subnet")
-                    ),
+                    if p.zones.open {
+                        "its subnet list is not known statically (a data source, a variable without a value, or a module that is not read)".to_string()
+                    } else {
+                        format!(
+                            "the zone of {} is not known statically (subnet ids from a data source, literal ids or computed values)",
+                            crate::finding::count(p.zones.unknown as i64, "subnet")
+                        )
+                    },
                 )
                 .help("declare the subnets as aws_subnet resources in the scanned code, or scan a plan (`terraform show -json`)")
                 .on(id);
-                continue;
-            }
-            if known < floor {
                 continue;
             }
             let (message, help) = describe(r, &p.zones);

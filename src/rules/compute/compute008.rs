@@ -11,10 +11,9 @@ pub fn check(cx: &mut RuleCx) {
         |r, zones| {
             (
                 format!(
-                    "{} places its instances in {} ({}): a zone outage stops every instance",
+                    "{} places its instances in {}: a zone outage stops every instance",
                     r.address,
-                    count(zones.count() as i64, "availability zone"),
-                    zones.list()
+                    zones.spans()
                 ),
                 format!("give it subnets in at least {min} availability zones"),
             )

@@ -12,10 +12,9 @@ pub fn check(cx: &mut RuleCx) {
         |r, zones| {
             (
                 format!(
-                    "{} spans only {} ({}): losing one leaves half the capacity",
+                    "{} spans only {}: losing one leaves half the capacity",
                     r.address,
-                    count(zones.count() as i64, "availability zone"),
-                    zones.list()
+                    zones.spans()
                 ),
                 format!(
                     "spread it over {target} availability zones so a zone outage costs a third"

@@ -7,10 +7,9 @@ pub fn check(cx: &mut RuleCx) {
     cx.zones_below(&[aws::EKS_CLUSTER], 0, min, |r, zones| {
         (
             format!(
-                "{}'s control plane network interfaces are in {} ({}): the API endpoint depends on that zone",
+                "{}'s control plane network interfaces are in {}: the API endpoint depends on that zone",
                 r.address,
-                count(zones.count() as i64, "availability zone"),
-                zones.list()
+                zones.spans()
             ),
             format!("list subnets in at least {min} availability zones in vpc_config.subnet_ids"),
         )

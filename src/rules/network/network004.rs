@@ -7,11 +7,10 @@ pub fn check(cx: &mut RuleCx) {
     cx.zones_below(&[aws::LB, aws::ALB, aws::ELB], 0, min, |r, zones| {
         (
             format!(
-                "{} spans {} ({}): losing {} takes the entry point down",
+                "{} spans {}: losing {} takes the entry point down",
                 r.address,
-                count(zones.count() as i64, "availability zone"),
-                zones.list(),
-                if zones.count() == 1 {
+                zones.spans(),
+                if zones.at_most() == Some(1) {
                     "that zone"
                 } else {
                     "a zone"

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{FnResult, MAX_ELEMENTS, int, list_of, map_of, num, set_of, string, unknown_in, want};
-use crate::model::terraform::Value;
+use crate::model::terraform::{Unknown, Value};
 
 /// The collection functions that tolerate unknown arguments; `None`: not one of them.
 pub(super) fn tolerant(name: &str, args: &[Value]) -> Option<FnResult> {
@@ -122,7 +122,13 @@ fn flatten(name: &str, args: &[Value]) -> FnResult {
     }
     let mut out = Vec::new();
     flatten_into(&args[0], &mut out);
-    if out.iter().any(Value::is_unknown) && !matches!(args[0], Value::List(_)) {
+    // An unknown element may be a list of any length: the result's length is unknown too,
+    // unless the element is known to be one string (a resource's `id`).
+    let scalar = |v: &Value| match v {
+        Value::Unknown(Unknown::Attr(_, attr)) => matches!(attr.as_str(), "id" | "arn" | "name"),
+        v => !v.is_unknown(),
+    };
+    if !out.iter().all(scalar) {
         return Ok(Value::UNKNOWN);
     }
     Ok(Value::List(out))
