@@ -243,10 +243,12 @@ impl TfFacts {
     /// The zones reached through a list of subnets (`subnets`, `subnet_ids`,
     /// `vpc_zone_identifier`), following references to `aws_subnet` instances.
     pub fn subnet_zones(&self, model: &Model, subnets: &Value) -> Zones {
-        let mut zones = Zones::default();
         // Only a list has a known length: each of its entries is one subnet (Terraform takes
         // a set of ids), even when the id is unknown (`[var.subnet_id]`).
-        zones.open = !matches!(subnets, Value::List(_) | Value::Map(_) | Value::Null);
+        let mut zones = Zones {
+            open: !matches!(subnets, Value::List(_) | Value::Map(_) | Value::Null),
+            ..Zones::default()
+        };
         if subnets.is_unknown() && subnets.references().is_empty() {
             zones.unknown = 1;
             return zones;
@@ -336,7 +338,13 @@ impl TfFacts {
         let kind = providers::kind(&r.rtype);
         if let Some((block, attr)) = kind.and_then(|k| k.inline_replicas) {
             for b in r.body.blocks(block) {
-                note(b.body.value(attr).and_then(Value::as_str));
+                // A dynamic replica block over an unknown value may stand for no replica.
+                note(
+                    b.body
+                        .value(attr)
+                        .and_then(Value::as_str)
+                        .filter(|_| !b.unknown_count),
+                );
             }
         }
         for c in self.counterparts(model, id) {
@@ -482,12 +490,17 @@ impl TfFacts {
             PlacementVia::SubnetBlocks(block, attr) => {
                 let blocks: Vec<_> = r.body.blocks(block).collect();
                 let first = blocks.first()?;
-                let ids = Value::List(
-                    blocks
-                        .iter()
-                        .map(|b| b.body.value(attr).cloned().unwrap_or(Value::UNKNOWN))
-                        .collect(),
-                );
+                // A dynamic block whose for_each is unknown: the number of subnets is too.
+                let ids = if blocks.iter().any(|b| b.unknown_count) {
+                    Value::UNKNOWN
+                } else {
+                    Value::List(
+                        blocks
+                            .iter()
+                            .map(|b| b.body.value(attr).cloned().unwrap_or(Value::UNKNOWN))
+                            .collect(),
+                    )
+                };
                 Some(Placement {
                     zones: self.subnet_zones(model, &ids),
                     label: Label::new(r.source, first.span, "subnet mappings start here"),
@@ -553,8 +566,13 @@ pub fn record_health_checked(model: &Model, r: &TfResource) -> Option<bool> {
     if has_check {
         return Some(true);
     }
-    match r.attr_in("alias", "evaluate_target_health") {
-        Some(a) => a.value.as_bool(),
+    match r.body.block("alias") {
+        // Perhaps no alias at all: the record may be a plain one.
+        Some(alias) if alias.unknown_count => None,
+        Some(alias) => match alias.body.attr("evaluate_target_health") {
+            Some(a) => a.value.as_bool(),
+            None => Some(false),
+        },
         None => Some(false),
     }
 }

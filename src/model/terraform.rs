@@ -251,6 +251,9 @@ pub struct NestedBlock {
     /// The block's header (`health_check {`).
     pub span: Span,
     pub body: Body,
+    /// A `dynamic` block whose `for_each` is unknown: it stands for zero or more blocks like
+    /// it (its attributes evaluated with an unknown iterator value).
+    pub unknown_count: bool,
 }
 
 impl Body {

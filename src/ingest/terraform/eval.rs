@@ -1291,6 +1291,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                         kind: kind.to_string(),
                         span: header_span(block),
                         body: inner,
+                        unknown_count: false,
                     });
                 }
             }
@@ -1322,11 +1323,22 @@ impl<'m, 'o> Ev<'m, 'o> {
             Value::Map(m) => m.into_iter().map(|(k, v)| (Value::String(k), v)).collect(),
             Value::Null => Vec::new(),
             _ => {
-                // Unknown: the blocks cannot be expanded; one unknown block stands for them.
+                // Unknown: the blocks cannot be counted. One block stands for them, its
+                // content evaluated with an unknown element, so what it sets literally
+                // (`evaluate_target_health = true`) is still known.
+                let mut isc = sc.clone();
+                let obj: BTreeMap<String, Value> = [
+                    ("key".to_string(), Value::UNKNOWN),
+                    ("value".to_string(), Value::UNKNOWN),
+                ]
+                .into();
+                isc.binds.push((iterator, Rc::new(Value::Map(obj))));
+                let body = self.eval_body(&content.body, &isc);
                 out.blocks.push(NestedBlock {
                     kind,
                     span: header_span(block),
-                    body: Body::default(),
+                    body,
+                    unknown_count: true,
                 });
                 return;
             }
@@ -1341,6 +1353,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 kind: kind.clone(),
                 span: header_span(block),
                 body,
+                unknown_count: false,
             });
         }
     }

@@ -235,6 +235,7 @@ fn body_of(values: Val<'_>) -> Body {
                     kind: k.to_string(),
                     span: v.key_span().unwrap_or(item.span()),
                     body: body_of(item),
+                    unknown_count: false,
                 });
             }
         } else {

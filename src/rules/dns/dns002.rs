@@ -25,6 +25,14 @@ pub fn check(cx: &mut RuleCx) {
         }
         match record_health_checked(model, r) {
             Some(true) => {}
+            Some(false) if policy.unknown_count => {
+                cx.cannot_judge(
+                    Label::new(r.source, policy.span, ""),
+                    &r.address,
+                    "its failover_routing_policy is a dynamic block over a value not known statically, so it may not be a failover record",
+                )
+                .on(id);
+            }
             Some(false) => {
                 cx.report(
                     Label::new(r.source, policy.span, "PRIMARY without a health check"),

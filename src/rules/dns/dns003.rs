@@ -7,8 +7,9 @@ use crate::rules::prelude::*;
 
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
-    // (zone, name, type) → (PRIMARY records, SECONDARY records).
-    type Group = (Vec<ResourceId>, Vec<ResourceId>);
+    // (zone, name, type) → (PRIMARY records, SECONDARY records, records that may be either:
+    // a dynamic failover block over an unknown value).
+    type Group = (Vec<ResourceId>, Vec<ResourceId>, usize);
     let mut groups: BTreeMap<(String, String, String), Group> = BTreeMap::new();
     for &id in facts.tf.of_type(aws::ROUTE53_RECORD) {
         let r = model.tf(id);
@@ -16,6 +17,12 @@ pub fn check(cx: &mut RuleCx) {
             continue;
         };
         let rtype = r.value("type").and_then(Value::as_str);
+        if policy.unknown_count
+            && let (Some((zone, name)), Some(rtype)) = (record_identity(model, r), rtype)
+        {
+            groups.entry((zone, name, rtype.to_string())).or_default().2 += 1;
+            continue;
+        }
         let kind = policy.body.value("type").and_then(Value::as_str);
         let (Some((zone, name)), Some(rtype), Some(kind)) =
             (record_identity(model, r), rtype, kind)
@@ -35,8 +42,10 @@ pub fn check(cx: &mut RuleCx) {
             _ => {}
         }
     }
-    for ((_, name, rtype), (primaries, secondaries)) in groups {
+    for ((_, name, rtype), (primaries, secondaries, maybe)) in groups {
         let (alone, missing) = match (primaries.is_empty(), secondaries.is_empty()) {
+            // The partner may be one of the records whose failover block is not known.
+            _ if maybe > 0 => continue,
             (false, true) => (primaries, "SECONDARY"),
             (true, false) => (secondaries, "PRIMARY"),
             _ => continue,

@@ -25,6 +25,17 @@ pub fn check(cx: &mut RuleCx) {
         };
         match record_health_checked(model, r) {
             Some(true) => {}
+            Some(false) if policy.unknown_count => {
+                cx.cannot_judge(
+                    Label::new(r.source, policy.span, ""),
+                    &r.address,
+                    format!(
+                        "its {} is a dynamic block over a value not known statically, so it may not be a routing-policy record",
+                        policy.kind
+                    ),
+                )
+                .on(id);
+            }
             Some(false) => {
                 let kind = policy.kind.trim_end_matches("_routing_policy");
                 cx.report(
