@@ -814,3 +814,58 @@ resource "aws_sqs_queue" "q" {
     assert!(tags["prov"].is_unknown());
     assert_eq!(tags["diff"], s("false"));
 }
+
+#[test]
+fn findings_in_a_module_called_by_several_roots_name_their_caller() {
+    let module = "variable \"subnets\" {}\nvariable \"internal\" { default = false }\nresource \"aws_lb\" \"this\" {\n  name    = \"web\"\n  subnets = var.internal ? slice(var.subnets, 0, 1) : concat(var.subnets, [])\n}\n";
+    let (_dir, scan) = scan(
+        &[
+            ("modules/alb/main.tf", module),
+            (
+                "a/main.tf",
+                "module \"alb\" {\n  source  = \"../modules/alb\"\n  subnets = [\"subnet-1\"]\n}\n",
+            ),
+            (
+                "b/main.tf",
+                "module \"alb\" {\n  source   = \"../modules/alb\"\n  internal = true\n  subnets  = [\"subnet-1\", \"subnet-2\"]\n}\n",
+            ),
+        ],
+        ScanOptions::default(),
+    );
+    let summary = spoflint::report::Summary::of(&scan);
+    let json = spoflint::report::json::render(&scan, &summary);
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let found: Vec<&serde_json::Value> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "NETWORK004")
+        .collect();
+    assert_eq!(found.len(), 2, "{json}");
+    assert_ne!(found[0], found[1], "two callers' findings are identical");
+    for f in &found {
+        let related: Vec<String> = f["related"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                format!(
+                    "{}:{}",
+                    l["file"].as_str().unwrap(),
+                    l["message"].as_str().unwrap()
+                )
+            })
+            .collect();
+        assert!(
+            related.iter().any(
+                |l| l.ends_with("main.tf:module.alb is called here") && !l.contains("modules/")
+            ),
+            "{related:?}"
+        );
+        // The argument that set the subnets, through the conditional and concat().
+        assert!(
+            related.iter().any(|l| l.ends_with("var.subnets set here")),
+            "{related:?}"
+        );
+    }
+}

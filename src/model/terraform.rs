@@ -310,6 +310,9 @@ pub struct TfResource {
     /// Stands for instances whose number is unknown (`count`/`for_each` known only after
     /// apply): rules that count instances must not count it as one.
     pub count_unknown: bool,
+    /// For an instance inside a module: the root module's `module "x" {` block that leads to
+    /// it, so findings in a module that several roots call say which caller they come from.
+    pub caller: Option<(SourceId, Span)>,
 }
 
 impl TfResource {

@@ -309,8 +309,26 @@ pub fn run(
             Err(failure) => out.failed.push(failure),
         }
     }
+    for f in &mut out.findings {
+        label_caller(f, model);
+    }
     Finding::sort(&mut out.findings, model);
     Ok(out)
+}
+
+/// A finding on a resource inside a Terraform module gets a label on the root module's call
+/// that leads to it: a module that several roots call is judged once per caller, and each
+/// finding says which caller it is.
+fn label_caller(f: &mut Finding, model: &Model) {
+    let Some(id) = f.resource else { return };
+    let Some(r) = model.get(id).as_terraform() else {
+        return;
+    };
+    if let Some((source, span)) = r.caller {
+        let module = r.module_prefix().trim_end_matches('.');
+        let call = module.split(".module.").next().unwrap_or(module);
+        f.also(Label::new(source, span, format!("{call} is called here")));
+    }
 }
 
 /// A rule's documentation as `spoflint explain` prints it: a header with its metadata and

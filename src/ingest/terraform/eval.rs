@@ -565,7 +565,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 Some(attr) => {
                     let sc = self.scope(inst, p.source);
                     let v = self.value_or_unknown(&attr.value, &sc);
-                    let origin = self.origin_of(&attr.value, inst, 0);
+                    let origin = self.origin_of(&attr.value, &sc, 0);
                     Region {
                         name: v.as_str().map(str::to_string),
                         at: Some((p.source, span_of(attr))),
@@ -679,7 +679,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 };
                 let v = self.value_or_unknown(&attr.value, &psc);
                 let origin = self
-                    .origin_of(&attr.value, parent, 0)
+                    .origin_of(&attr.value, &psc, 0)
                     .or_else(|| Some(Origin::reference(source, span_of(attr), "")));
                 Some((v, origin))
             }
@@ -1021,6 +1021,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                         body,
                         root: self.root.clone(),
                         count_unknown: uncertain,
+                        caller: self.root_call(inst),
                     });
                     ids.push(Value::Resource(ResourceId(self.out.len() as u32 - 1)));
                 }
@@ -1211,18 +1212,21 @@ impl<'m, 'o> Ev<'m, 'o> {
 
     // ---- origins ---------------------------------------------------------------------------
 
-    /// Where the value of `e` was written down, when `e` is (an index into) a variable or a
-    /// local: the tfvars line, the module argument or the default that set it.
-    fn origin_of(&mut self, e: &'m Expression, inst: usize, hops: u32) -> Option<Origin> {
+    /// Where the value of `e` was written down: the tfvars line, the module argument or the
+    /// default that set the variable or local it reads, through conditionals (the branch
+    /// taken), function calls, lists, objects, operators and templates (the first operand
+    /// that has an origin).
+    fn origin_of(&mut self, e: &'m Expression, sc: &Scope, hops: u32) -> Option<Origin> {
         if hops > 16 {
             return None;
         }
+        let inst = sc.inst;
         let e = strip_parens(e);
         let Expression::Traversal(t) = e else {
-            return None;
+            return self.origin_within(e, sc, hops + 1);
         };
         let Expression::Variable(root) = &t.expr else {
-            return None;
+            return self.origin_of(&t.expr, sc, hops + 1);
         };
         let Some(TraversalOperator::GetAttr(name)) = t.operators.first().map(|o| o.value()) else {
             return None;
@@ -1233,8 +1237,8 @@ impl<'m, 'o> Ev<'m, 'o> {
             "var" => {
                 // Make sure the variable is evaluated (which records its origin).
                 let source = self.insts[inst].m.variables.get(name)?.source;
-                let sc = self.scope(inst, source);
-                let _ = self.var(name, &sc, t.as_ref());
+                let vsc = self.scope(inst, source);
+                let _ = self.var(name, &vsc, t.as_ref());
                 match self.insts[inst].vars.get(name) {
                     Some(Slot::Done(_, o)) => o.clone(),
                     _ => None,
@@ -1242,7 +1246,8 @@ impl<'m, 'o> Ev<'m, 'o> {
             }
             "local" => {
                 let decl: &'m Decl<Attribute> = self.insts[inst].m.locals.get(name)?;
-                self.origin_of(&decl.item.value, inst, hops + 1)
+                let lsc = self.scope(inst, decl.source);
+                self.origin_of(&decl.item.value, &lsc, hops + 1)
                     .or(Some(Origin::reference(
                         decl.source,
                         span_of(&decl.item),
@@ -1251,10 +1256,54 @@ impl<'m, 'o> Ev<'m, 'o> {
             }
             _ => None,
         }?;
+        // The innermost name that was set is the one the label names (`var.environment` on
+        // its tfvars line, even when read through `local.is_prod`).
+        if found.reference_name().is_some() {
+            return Some(found);
+        }
         Some(Origin {
             via: crate::model::provenance::Via::Reference(via),
             ..found
         })
+    }
+
+    /// [`Self::origin_of`] for an expression that is not a reference.
+    fn origin_within(&mut self, e: &'m Expression, sc: &Scope, hops: u32) -> Option<Origin> {
+        match e {
+            Expression::Conditional(c) => match self.eval(&c.cond_expr, sc).ok()?.as_bool() {
+                Some(true) => self.origin_of(&c.true_expr, sc, hops),
+                Some(false) => self.origin_of(&c.false_expr, sc, hops),
+                None => None,
+            },
+            Expression::FuncCall(f) => {
+                let args: Vec<&'m Expression> = f.args.iter().collect();
+                args.into_iter().find_map(|a| self.origin_of(a, sc, hops))
+            }
+            Expression::Array(items) => {
+                let items: Vec<&'m Expression> = items.iter().collect();
+                items.into_iter().find_map(|a| self.origin_of(a, sc, hops))
+            }
+            Expression::Object(obj) => {
+                let values: Vec<&'m Expression> = obj.iter().map(|(_, v)| v.expr()).collect();
+                values.into_iter().find_map(|a| self.origin_of(a, sc, hops))
+            }
+            Expression::BinaryOp(b) => self
+                .origin_of(&b.lhs_expr, sc, hops)
+                .or_else(|| self.origin_of(&b.rhs_expr, sc, hops)),
+            Expression::UnaryOp(u) => self.origin_of(&u.expr, sc, hops),
+            Expression::ForExpr(f) => self.origin_of(&f.intro.collection_expr, sc, hops),
+            Expression::StringTemplate(t) => {
+                let parts: Vec<&'m Expression> = t
+                    .iter()
+                    .filter_map(|el| match el {
+                        hcl_edit::template::Element::Interpolation(i) => Some(&i.expr),
+                        _ => None,
+                    })
+                    .collect();
+                parts.into_iter().find_map(|a| self.origin_of(a, sc, hops))
+            }
+            _ => None,
+        }
     }
 
     // ---- bodies ----------------------------------------------------------------------------
@@ -1271,7 +1320,7 @@ impl<'m, 'o> Ev<'m, 'o> {
             if value == Value::Null {
                 continue;
             }
-            let origin = self.origin_of(&attr.value, sc.inst, 0);
+            let origin = self.origin_of(&attr.value, sc, 0);
             out.attrs.insert(
                 key.to_string(),
                 Attr {
@@ -1411,6 +1460,17 @@ impl<'m, 'o> Ev<'m, 'o> {
         let n = exp.len() as u64;
         self.spend(Spend::Instances, n, source, at)?;
         self.spend(Spend::Bytes, n * INSTANCE_BYTES, source, at)
+    }
+
+    /// The root module's call that module instance `inst` descends from (none at the root).
+    fn root_call(&self, inst: usize) -> Option<(SourceId, Span)> {
+        let mut call = None;
+        let mut at = self.insts[inst].link.as_ref();
+        while let Some(link) = at {
+            call = Some((link.call.source, link.call.header));
+            at = self.insts[link.parent].link.as_ref();
+        }
+        call
     }
 
     /// Whether module instance `inst` or one of its ancestors is an instance of `module`.

@@ -114,6 +114,7 @@ pub fn resources(root: Val<'_>, source: SourceId, display: &str, base: u32) -> V
             body,
             root: display.to_string(),
             count_unknown: false,
+            caller: None,
         });
     }
     // Attributes unknown at plan time: references named by the configuration.
