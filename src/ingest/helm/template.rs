@@ -239,29 +239,61 @@ fn ident_len(s: &str) -> usize {
         .map_or(s.len(), |(i, _)| i)
 }
 
-/// A double- or single-quoted literal with Go escapes; returns it and its length in bytes.
+/// A double- or single-quoted literal with Go's escapes (`strconv.Unquote`: `\a \b \f \n \r
+/// \t \v \\`, the quote itself, `\xHH`, octal `\ooo`, `\uHHHH`, `\UHHHHHHHH`); returns it and
+/// its length in bytes. Go rejects any other escape, and so does this.
 fn quoted(s: &str, at: usize) -> Result<(String, usize), ParseError> {
     let quote = s.chars().next().unwrap_or('"');
     let mut out = String::new();
     let mut chars = s.char_indices().skip(1);
+    fn hex(chars: &mut impl Iterator<Item = (usize, char)>, n: usize, radix: u32) -> Option<u32> {
+        let mut v: u32 = 0;
+        for _ in 0..n {
+            let d = chars.next()?.1.to_digit(radix)?;
+            v = v.checked_mul(radix)?.checked_add(d)?;
+        }
+        Some(v)
+    }
     while let Some((i, c)) = chars.next() {
         match c {
             c if c == quote => return Ok((out, i + 1)),
             '\n' => return err(at, "newline in a quoted string"),
-            '\\' => match chars.next().map(|(_, e)| e) {
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('r') => out.push('\r'),
-                Some('\\') => out.push('\\'),
-                Some('"') => out.push('"'),
-                Some('\'') => out.push('\''),
-                Some('0') => out.push('\0'),
-                Some(other) => {
-                    out.push('\\');
-                    out.push(other);
-                }
-                None => break,
-            },
+            '\\' => {
+                let Some((_, e)) = chars.next() else { break };
+                let ch = match e {
+                    'a' => '\u{7}',
+                    'b' => '\u{8}',
+                    'f' => '\u{c}',
+                    'n' => '\n',
+                    'r' => '\r',
+                    't' => '\t',
+                    'v' => '\u{b}',
+                    '\\' => '\\',
+                    e if e == quote => e,
+                    'x' | '0'..='7' => {
+                        // One byte: a character below 0x80 (higher bytes are not UTF-8 alone).
+                        let v = if e == 'x' {
+                            hex(&mut chars, 2, 16)
+                        } else {
+                            hex(&mut chars, 2, 8).map(|low| (e as u32 - '0' as u32) * 64 + low)
+                        };
+                        match v {
+                            Some(b) if b < 0x80 => char::from(b as u8),
+                            Some(b) if b < 0x100 => char::REPLACEMENT_CHARACTER,
+                            _ => return err(at, "invalid syntax in a quoted string"),
+                        }
+                    }
+                    'u' | 'U' => {
+                        let n = if e == 'u' { 4 } else { 8 };
+                        match hex(&mut chars, n, 16).and_then(char::from_u32) {
+                            Some(ch) => ch,
+                            None => return err(at, "invalid syntax in a quoted string"),
+                        }
+                    }
+                    _ => return err(at, "invalid syntax in a quoted string"),
+                };
+                out.push(ch);
+            }
             c => out.push(c),
         }
     }
@@ -688,6 +720,29 @@ impl Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quoted_strings_unquote_like_go() {
+        let lit = |src: &str| quoted(src, 0).map(|(s, _)| s);
+        assert_eq!(
+            lit(r#""\a\b\f\v\x41\101\u00e9\U0001F600""#).unwrap(),
+            "\u{7}\u{8}\u{c}\u{b}AAé😀"
+        );
+        assert_eq!(lit(r#""tab\there\"q\\""#).unwrap(), "tab\there\"q\\");
+        assert_eq!(lit(r"'\''").unwrap(), "'");
+        // Escapes Go's strconv.Unquote rejects.
+        for bad in [
+            r#""\q""#,
+            r#""\'""#,
+            r#"'\"'"#,
+            r#""\x4""#,
+            r#""\uD800""#,
+            r#""\8""#,
+        ] {
+            assert!(lit(bad).is_err(), "{bad}");
+        }
+        assert!(parse(r#"{{ "\q" }}"#).is_err());
+    }
 
     fn field(path: &[&str]) -> Arg {
         Arg::Field(path.iter().map(|s| s.to_string()).collect())

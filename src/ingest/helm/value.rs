@@ -47,6 +47,24 @@ pub enum V {
 pub type Map = Rc<RefCell<BTreeMap<String, Value>>>;
 type WeakMap = std::rc::Weak<RefCell<BTreeMap<String, Value>>>;
 
+thread_local! {
+    /// The one nil slice (`[]string(nil)`, what Go's `FindAllString` returns without a
+    /// match): prints as `[]`, but serialises as `null`.
+    static NIL_LIST: Rc<Vec<Value>> = Rc::new(Vec::new());
+}
+
+impl Value {
+    /// A nil slice (see [`NIL_LIST`]).
+    pub fn nil_list() -> Value {
+        V::List(NIL_LIST.with(Rc::clone)).into()
+    }
+}
+
+/// Whether `items` is the nil slice.
+fn is_nil_list(items: &Rc<Vec<Value>>) -> bool {
+    items.is_empty() && NIL_LIST.with(|n| Rc::ptr_eq(n, items))
+}
+
 /// How deep printing and serialising go (a dict can be `set` into itself).
 pub const MAX_PRINT_DEPTH: usize = 100;
 /// How many values one print or serialisation visits (shared substructures multiply).
@@ -403,6 +421,7 @@ impl Value {
             }
             V::Float(f) => out.push_str(&json_float(*f)),
             V::Str(s) => json_string(out, s),
+            V::List(items) if is_nil_list(items) => out.push_str("null"),
             V::List(items) => {
                 out.push('[');
                 for (i, item) in items.iter().enumerate() {
@@ -607,6 +626,9 @@ fn json_string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            // Go 1.22 and later (the Helm that charts are rendered with).
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
             '<' => out.push_str("\\u003c"),
             '>' => out.push_str("\\u003e"),
             '&' => out.push_str("\\u0026"),
@@ -696,6 +718,7 @@ fn yaml_scalar(out: &mut String, v: &Value, ind: usize) {
         }
         V::Float(f) => out.push_str(&json_float(*f)),
         V::Str(s) => yaml_string(out, s, ind, true),
+        V::List(items) if is_nil_list(items) => out.push_str("null"),
         V::List(_) => out.push_str("[]"),
         V::Map(_) | V::Obj(_) => out.push_str("{}"),
     }

@@ -17,83 +17,266 @@ use crate::ingest::helm::value::Value;
 /// matched at thousands of times the cost of a byte (a template's steps pay per byte).
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
-/// A Go pattern in Rust's syntax: Go's Perl classes (`\d`, `\w`, `\s` and their negations)
-/// and word boundaries (`\b`, `\B`) are ASCII, Rust's are Unicode. Everything else is left
-/// as written (the two syntaxes agree on it, or Rust reports the error).
+/// A Go (RE2) pattern in the syntax of Rust's `regex`, with Go's meaning. The differences
+/// handled, each checked against Go in the `regex-go-syntax` fixture chart:
+/// - Perl classes (`\d`, `\w`, `\s` and their negations) and word boundaries (`\b`, `\B`) are
+///   ASCII in Go, Unicode in Rust;
+/// - in a bracket class, `[` is a literal, and so are `&&`, `~~` and `--` (set operations in
+///   Rust); a `-` after a class escape (`[\w-.]`) or at a place where it cannot make a range
+///   is a literal;
+/// - a `{` that does not start a valid repetition (`a{`, `{,3}`) is a literal;
+/// - `\Q...\E` quotes, `\123` is octal, and an escaped punctuation mark is that mark (Rust
+///   reads `\<` and `\>` as word boundaries).
+///
+/// Anything else is copied as written: the two syntaxes agree on it, or Rust reports the error.
 fn go_pattern(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars().peekable();
-    // Inside a bracket class (`[...]`), and whether a `]` would still be a literal there.
-    let mut in_class = false;
-    let mut class_start = false;
-    while let Some(c) = chars.next() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
         match c {
             '\\' => {
-                let Some(e) = chars.next() else {
-                    out.push(c);
+                let Some(&e) = chars.get(i) else {
+                    out.push('\\');
                     break;
                 };
-                class_start = false;
-                let class = |name: &str, neg: bool| -> String {
-                    match (in_class, neg) {
-                        (true, false) => format!("[:{name}:]"),
-                        (true, true) => format!("[:^{name}:]"),
-                        (false, false) => format!("[[:{name}:]]"),
-                        (false, true) => format!("[^[:{name}:]]"),
-                    }
-                };
+                i += 1;
                 match e {
-                    'd' => out.push_str(&class("digit", false)),
-                    'D' => out.push_str(&class("digit", true)),
-                    'w' => out.push_str(&class("word", false)),
-                    'W' => out.push_str(&class("word", true)),
+                    'd' => out.push_str("[[:digit:]]"),
+                    'D' => out.push_str("[^[:digit:]]"),
+                    'w' => out.push_str("[[:word:]]"),
+                    'W' => out.push_str("[^[:word:]]"),
                     // Go's \s is [\t\n\f\r ] (no \v).
-                    's' if in_class => out.push_str(r"\t\n\x0C\r "),
                     's' => out.push_str(r"[\t\n\x0C\r ]"),
-                    'S' if !in_class => out.push_str(r"[^\t\n\x0C\r ]"),
-                    'S' => out.push_str("[:^space:]"),
-                    'b' | 'B' if !in_class => {
+                    'S' => out.push_str(r"[^\t\n\x0C\r ]"),
+                    'b' | 'B' => {
                         out.push_str("(?-u:\\");
                         out.push(e);
                         out.push(')');
                     }
-                    e => {
-                        out.push('\\');
-                        out.push(e);
+                    'Q' => {
+                        // Literal text up to `\E` (or the end).
+                        while i < chars.len() {
+                            if chars[i] == '\\' && chars.get(i + 1) == Some(&'E') {
+                                i += 2;
+                                break;
+                            }
+                            push_literal(&mut out, chars[i], false);
+                            i += 1;
+                        }
                     }
+                    'p' | 'P' => i = copy_property(&chars, i, e, &mut out),
+                    _ => i = escaped_char(&chars, i, e, &mut out, false),
                 }
             }
-            '[' if !in_class => {
-                in_class = true;
-                class_start = true;
-                out.push(c);
-                if chars.peek() == Some(&'^') {
-                    out.push('^');
-                    chars.next();
-                }
+            '[' => i = bracket_class(&chars, i, &mut out),
+            '{' if repetition_at(&chars, i).is_none() => out.push_str("\\{"),
+            '{' => {
+                let end = repetition_at(&chars, i).expect("checked");
+                out.push('{');
+                out.extend(&chars[i..end]);
+                i = end;
             }
-            '[' if chars.peek() == Some(&':') => {
-                // A POSIX class (`[:alpha:]`) inside a bracket class: copied whole.
-                class_start = false;
-                out.push(c);
-                for d in chars.by_ref() {
-                    out.push(d);
-                    if d == ']' {
-                        break;
-                    }
-                }
-            }
-            ']' if in_class && !class_start => {
-                in_class = false;
-                out.push(c);
-            }
-            c => {
-                class_start = false;
-                out.push(c);
-            }
+            c => out.push(c),
         }
     }
     out
+}
+
+/// Where a counted repetition that starts after the `{` at `chars[i - 1]` ends (past its
+/// `}`): `{n}`, `{n,}` or `{n,m}` as Go accepts them; `None` when the `{` is a literal.
+fn repetition_at(chars: &[char], mut i: usize) -> Option<usize> {
+    let digits = |i: &mut usize| {
+        let start = *i;
+        while chars.get(*i).is_some_and(char::is_ascii_digit) {
+            *i += 1;
+        }
+        *i > start
+    };
+    if !digits(&mut i) {
+        return None;
+    }
+    if chars.get(i) == Some(&',') {
+        i += 1;
+        digits(&mut i);
+    }
+    (chars.get(i) == Some(&'}')).then_some(i + 1)
+}
+
+/// A literal character, escaped where Rust's syntax gives it a meaning (in a bracket class:
+/// `[`, `]`, `\`, `-`, `&`, `~`, `^`).
+fn push_literal(out: &mut String, c: char, in_class: bool) {
+    let meta = if in_class {
+        matches!(c, '[' | ']' | '\\' | '-' | '&' | '~' | '^')
+    } else {
+        matches!(
+            c,
+            '\\' | '.'
+                | '+'
+                | '*'
+                | '?'
+                | '('
+                | ')'
+                | '|'
+                | '['
+                | ']'
+                | '{'
+                | '}'
+                | '^'
+                | '$'
+                | '#'
+        )
+    };
+    if meta {
+        out.push('\\');
+    }
+    out.push(c);
+}
+
+/// Copies `\p{Greek}` / `\pL` (the `p` or `P` at `chars[i - 1]`); returns where it ends.
+fn copy_property(chars: &[char], mut i: usize, p: char, out: &mut String) -> usize {
+    out.push('\\');
+    out.push(p);
+    if chars.get(i) == Some(&'{') {
+        while let Some(&c) = chars.get(i) {
+            out.push(c);
+            i += 1;
+            if c == '}' {
+                break;
+            }
+        }
+    } else if let Some(&c) = chars.get(i) {
+        out.push(c);
+        i += 1;
+    }
+    i
+}
+
+/// An escape that stands for one character (`e` is the character after the `\`): octal
+/// `\101`, hex `\x41` / `\x{263a}`, `\n` and the like, or an escaped punctuation mark, which
+/// Go reads as the mark itself. Returns where it ends.
+fn escaped_char(chars: &[char], mut i: usize, e: char, out: &mut String, in_class: bool) -> usize {
+    match e {
+        '0'..='7' if e == '0' || chars.get(i).is_some_and(|d| ('0'..='7').contains(d)) => {
+            // Octal: up to three digits in all.
+            let mut n = e.to_digit(8).unwrap_or(0);
+            let mut taken = 1;
+            while taken < 3
+                && let Some(d) = chars.get(i).and_then(|d| d.to_digit(8))
+            {
+                n = n * 8 + d;
+                i += 1;
+                taken += 1;
+            }
+            out.push_str(&format!("\\x{{{n:X}}}"));
+        }
+        'x' => {
+            out.push_str("\\x");
+            if chars.get(i) == Some(&'{') {
+                while let Some(&c) = chars.get(i) {
+                    out.push(c);
+                    i += 1;
+                    if c == '}' {
+                        break;
+                    }
+                }
+            } else {
+                for _ in 0..2 {
+                    if let Some(&c) = chars.get(i) {
+                        out.push(c);
+                        i += 1;
+                    }
+                }
+            }
+        }
+        e if e.is_ascii() && !e.is_ascii_alphanumeric() => push_literal(out, e, in_class),
+        e => {
+            // `\n`, `\t`, `\A`, `\z`, ... (or an escape both reject).
+            out.push('\\');
+            out.push(e);
+        }
+    }
+    i
+}
+
+/// Translates the bracket class whose `[` is at `chars[i - 1]`; returns where it ends.
+fn bracket_class(chars: &[char], mut i: usize, out: &mut String) -> usize {
+    out.push('[');
+    if chars.get(i) == Some(&'^') {
+        out.push('^');
+        i += 1;
+    }
+    let mut first = true;
+    while let Some(&c) = chars.get(i) {
+        i += 1;
+        if c == ']' && !first {
+            out.push(']');
+            return i;
+        }
+        first = false;
+        // A class (Perl, Unicode or POSIX) stands alone: no range can start or end at it.
+        let mut lo = String::new();
+        match c {
+            '[' if chars.get(i) == Some(&':') => {
+                let close = (i + 1..chars.len().saturating_sub(1))
+                    .find(|&j| chars[j] == ':' && chars[j + 1] == ']');
+                match close {
+                    Some(j) => {
+                        out.extend(&chars[i - 1..j + 2]);
+                        i = j + 2;
+                        continue;
+                    }
+                    None => push_literal(&mut lo, '[', true),
+                }
+            }
+            '\\' => {
+                let Some(&e) = chars.get(i) else {
+                    out.push('\\');
+                    break;
+                };
+                i += 1;
+                match e {
+                    'd' => out.push_str("[:digit:]"),
+                    'D' => out.push_str("[:^digit:]"),
+                    'w' => out.push_str("[:word:]"),
+                    'W' => out.push_str("[:^word:]"),
+                    's' => out.push_str(r"\t\n\x0C\r "),
+                    'S' => out.push_str("[:^space:]"),
+                    'p' | 'P' => i = copy_property(chars, i, e, out),
+                    _ => {
+                        i = escaped_char(chars, i, e, &mut lo, true);
+                    }
+                }
+                if lo.is_empty() {
+                    continue;
+                }
+            }
+            c => push_literal(&mut lo, c, true),
+        }
+        out.push_str(&lo);
+        // `lo-hi`: a `-` between two characters (not before the closing `]`).
+        if chars.get(i) == Some(&'-')
+            && let Some(&h) = chars.get(i + 1)
+            && h != ']'
+        {
+            i += 2;
+            out.push('-');
+            if h == '\\' {
+                match chars.get(i) {
+                    Some(&e) => {
+                        i += 1;
+                        i = escaped_char(chars, i, e, out, true);
+                    }
+                    None => out.push('\\'),
+                }
+            } else {
+                push_literal(out, h, true);
+            }
+        }
+    }
+    i
 }
 
 thread_local! {
@@ -246,11 +429,12 @@ pub(super) fn dispatch_regex(name: &str, a: &[Value]) -> Option<R> {
             arity(name, a, 3)?;
             let (p, s, n) = (str_arg(&a[0])?, str_arg(&a[1])?, int_arg(&a[2])?);
             let re = must_compile(p, must)?;
-            strs(
-                find_all(&re, s, n)?
-                    .into_iter()
-                    .map(|(b, e)| s[b..e].to_string()),
-            )
+            let found = find_all(&re, s, n)?;
+            if found.is_empty() {
+                // Go's FindAllString returns a nil slice: `[]` printed, `null` as JSON.
+                return Ok(Value::nil_list());
+            }
+            strs(found.into_iter().map(|(b, e)| s[b..e].to_string()))
         })(),
         "regexFind" | "mustRegexFind" => (|| {
             arity(name, a, 2)?;
@@ -293,8 +477,8 @@ mod tests {
         for (pattern, rust) in [
             (r"\d+\w*\s", r"[[:digit:]]+[[:word:]]*[\t\n\x0C\r ]"),
             (r"\D\W\S", r"[^[:digit:]][^[:word:]][^\t\n\x0C\r ]"),
-            (r"[\w.-]+[^\d\s]", r"[[:word:].-]+[^[:digit:]\t\n\x0C\r ]"),
-            (r"[]\w][[:alpha:]\d]", r"[][:word:]][[:alpha:][:digit:]]"),
+            (r"[\w.-]+[^\d\s]", r"[[:word:].\-]+[^[:digit:]\t\n\x0C\r ]"),
+            (r"[]\w][[:alpha:]\d]", r"[\][:word:]][[:alpha:][:digit:]]"),
             (r"\bx\B\\w\.", r"(?-u:\b)x(?-u:\B)\\w\."),
         ] {
             assert_eq!(go_pattern(pattern), rust, "{pattern}");
@@ -354,5 +538,50 @@ mod tests {
         assert_eq!(out("regexSplit", &[s("z+"), s("pizza"), i(1)]), "[pizza]");
         assert_eq!(out("regexSplit", &[s(""), s("abc"), i(-1)]), "[a b c]");
         assert_eq!(out("regexQuoteMeta", &[s("1.2.3-x")]), "1\\.2\\.3-x");
+    }
+
+    /// Go's own results (rendered by Helm, as in the `regex-go-syntax` fixture chart) for
+    /// patterns whose syntax Go and Rust read differently.
+    #[test]
+    fn go_syntax_table() {
+        let table: &[(&str, &str, &[&str])] = &[
+            (r#"[\w-\.]+"#, r#"a-b.c!"#, &[r#"a-b.c"#]),
+            (r#"[^a-zA-Z0-9-_.]+"#, r#"v1.2_3-x/y:z"#, &[r#"/"#, r#":"#]),
+            (r#"[a-]+"#, r#"a-a"#, &[r#"a-a"#]),
+            (r#"[-a]+"#, r#"-a"#, &[r#"-a"#]),
+            (r#"[[]+"#, r#"[[x"#, &[r#"[["#]),
+            (r#"[a&&b]+"#, r#"a&&b"#, &[r#"a&&b"#]),
+            (r#"[a~~b]+"#, r#"~~"#, &[r#"~~"#]),
+            (r#"[+--]+"#, r#"+,-"#, &[r#"+,-"#]),
+            (r#"[a\-z]+"#, r#"-az"#, &[r#"-az"#]),
+            (r#"[\d-z]+"#, r#"1-z"#, &[r#"1-z"#]),
+            (r#"[\s-a]+"#, r#" -a"#, &[r#" -a"#]),
+            (r#"[[:alpha:]-9]+"#, r#"ab-9"#, &[r#"ab-9"#]),
+            (r#"[\]]+"#, r#"]]"#, &[r#"]]"#]),
+            (r#"[]a]+"#, r#"]a]"#, &[r#"]a]"#]),
+            (r#"[^-]+"#, r#"ab-"#, &[r#"ab"#]),
+            (r#"[\pL-]+"#, r#"é-"#, &[r#"é-"#]),
+            (r#"a{"#, r#"a{"#, &[r#"a{"#]),
+            (r#"a{,3}"#, r#"a{,3}"#, &[r#"a{,3}"#]),
+            (r#"a{2}"#, r#"aaa"#, &[r#"aa"#]),
+            (r#"a{2,}"#, r#"aaaa"#, &[r#"aaaa"#]),
+            (r#"x{1,2"#, r#"x{1,2"#, &[r#"x{1,2"#]),
+            (r#"\<a\>"#, r#"<a>"#, &[r#"<a>"#]),
+            (r#"\Qa.b\E+"#, r#"a.bb"#, &[r#"a.bb"#]),
+            (r#"\Q[x]"#, r#"[x]"#, &[r#"[x]"#]),
+            (r#"\101\0"#, "A\0", &["A\0"]),
+            (r#"\#\ \%\&\~"#, r#"# %&~"#, &[r#"# %&~"#]),
+            (r#"\pLx"#, r#"éx"#, &[r#"éx"#]),
+            (r#"(?i)ABC"#, r#"abc"#, &[r#"abc"#]),
+            (r#"a\z"#, r#"a"#, &[r#"a"#]),
+            (r#"\w+"#, r#"café"#, &[r#"caf"#]),
+            (r#"\bcafé\b"#, r#"café!"#, &[]),
+            (r#"\x41\x{42}"#, r#"AB"#, &[r#"AB"#]),
+        ];
+        for (pattern, subject, want) in table {
+            let re = compile_regex(pattern).unwrap_or_else(|e| panic!("{pattern}: {e}"));
+            let got: Vec<&str> = re.find_iter(subject).map(|m| m.as_str()).collect();
+            assert_eq!(&got, want, "{pattern} on {subject:?}");
+        }
     }
 }
