@@ -102,6 +102,36 @@ fn each_bad_file_gets_its_diagnostic() {
 }
 
 #[test]
+fn a_missing_chart_dependency_is_one_diagnostic_not_one_per_template() {
+    let scan = scan();
+    let found: Vec<&str> = finding_for(&scan, "helm-missing-dependency/Chart.yaml")
+        .iter()
+        .chain(finding_for(&scan, "helm-missing-dependency/templates/configmap.yaml").iter())
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].contains("dependency `common`"), "{found:?}");
+    assert!(
+        found[0].contains("3 templates that call its templates could not be rendered (templates/configmap.yaml, templates/secret.yaml, templates/service.yaml)"),
+        "{found:?}"
+    );
+    assert!(
+        found[1].contains("dependency `redis`") && !found[1].contains("templates"),
+        "{found:?}"
+    );
+    let templates = ["configmap", "secret", "service"]
+        .iter()
+        .flat_map(|t| {
+            finding_for(
+                &scan,
+                &format!("helm-missing-dependency/templates/{t}.yaml"),
+            )
+        })
+        .count();
+    assert_eq!(templates, 0);
+}
+
+#[test]
 fn a_broken_tf_file_does_not_lose_its_module() {
     let scan = scan();
     let addresses: Vec<&str> = scan
@@ -150,6 +180,7 @@ fn good_files_and_documents_are_still_scanned() {
             // Charts: the templates that render, next to the broken ones.
             "helm-corrupt-tgz-api",
             "helm-escape-probe",
+            "helm-missing-dependency-plain",
             "helm-syntax-still-rendered",
         ]
     );

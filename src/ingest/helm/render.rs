@@ -43,6 +43,9 @@ pub struct Manifest {
 pub struct Rendered {
     pub manifests: Vec<Manifest>,
     pub issues: Vec<Issue>,
+    /// Dependencies missing from `charts/`: their name (or alias) and the index of their
+    /// issue, which also lists the templates that could not render without them.
+    missing: Vec<(String, usize, Vec<String>)>,
 }
 
 /// Source ids of chart-local files are their index in the chart's loaded files; user values
@@ -182,18 +185,64 @@ pub fn render(chart: &Chart, input: &RenderInput<'_>) -> Rendered {
                     segs: std::mem::take(&mut exec.segs),
                     false_conditions: std::mem::take(&mut exec.false_conditions),
                 }),
-                Err(e) => out.issues.push((
-                    e.file,
-                    "INPUT003",
-                    Span::new(e.at, e.at),
-                    format!("chart `{}`: template `{}`: {}", chart.name, t.rel, e.message),
-                    "the template was not rendered (its resources are not checked); the chart's other templates were"
-                        .to_string(),
-                )),
+                Err(e) => {
+                    // A template a missing dependency would define: that dependency's issue
+                    // says so, once, rather than one issue per template that uses it.
+                    if let Some(dep) = missing_definer(&out.missing, &e.message) {
+                        out.missing[dep].2.push(t.rel.clone());
+                        continue;
+                    }
+                    out.issues.push((
+                        e.file,
+                        "INPUT003",
+                        Span::new(e.at, e.at),
+                        format!("chart `{}`: template `{}`: {}", chart.name, t.rel, e.message),
+                        "the template was not rendered (its resources are not checked); the chart's other templates were"
+                            .to_string(),
+                    ))
+                }
             }
         }
     }
+    for (_, issue, templates) in std::mem::take(&mut out.missing) {
+        if templates.is_empty() {
+            continue;
+        }
+        const SHOWN: usize = 5;
+        let mut list = templates[..templates.len().min(SHOWN)].join(", ");
+        if templates.len() > SHOWN {
+            list.push_str(&format!(" and {} more", templates.len() - SHOWN));
+        }
+        out.issues[issue].3.push_str(&format!(
+            "; {} that call{} its templates could not be rendered ({list}), so {} not checked",
+            crate::finding::count(templates.len() as i64, "template"),
+            if templates.len() == 1 { "s" } else { "" },
+            if templates.len() == 1 {
+                "its resources are"
+            } else {
+                "their resources are"
+            },
+        ));
+    }
     out
+}
+
+/// The missing dependency that would define the template an error says is missing
+/// (`no template "common.names.fullname"`): the one whose name starts the template's name,
+/// else the only one. `None` for other errors.
+fn missing_definer(missing: &[(String, usize, Vec<String>)], message: &str) -> Option<usize> {
+    if missing.is_empty() {
+        return None;
+    }
+    let at = message.find("no template \"")? + "no template \"".len();
+    let name = &message[at..at + message[at..].find('"')?];
+    missing
+        .iter()
+        .position(|(dep, _, _)| {
+            name.strip_prefix(dep.as_str())
+                .is_some_and(|rest| rest.starts_with(['.', '-', '_']))
+        })
+        .or((missing.len() == 1).then_some(0))
 }
 
 fn map<const N: usize>(entries: [(&str, Value); N]) -> Value {
@@ -433,6 +482,11 @@ fn resolve<'c>(
             && enabled(dep, &merged, &top_values)
             && let Some(file) = chart.chart_file
         {
+            out.missing.push((
+                dep.alias.clone().unwrap_or_else(|| dep.name.clone()),
+                out.issues.len(),
+                Vec::new(),
+            ));
             out.issues.push((
                 file,
                 "INPUT003",
