@@ -33,11 +33,6 @@ fn each_bad_file_gets_its_diagnostic() {
         ("empty.yaml", "INPUT002", "no YAML documents"),
         ("only-comments.yml", "INPUT002", "no YAML documents"),
         ("second-doc-broken.yaml", "INPUT001", "quoted scalar"),
-        (
-            "under-indented-quoted.yaml",
-            "INPUT001",
-            "indented more than its key",
-        ),
         ("terraform-syntax/main.tf", "INPUT001", "invalid HCL"),
         (
             "terraform-hostile/main.tf",
@@ -175,6 +170,8 @@ fn good_files_and_documents_are_still_scanned() {
         [
             "still-scanned",
             "first-doc",
+            // go-yaml does not check a quoted string's continuation lines; nor does spoflint.
+            "under-indented",
             "utf16",
             "utf8-bom",
             // Charts: the templates that render, next to the broken ones.

@@ -309,7 +309,229 @@ pub fn parse_yaml11(file: &SourceFile) -> ParsedYaml {
     parse_schema(file, true, MAX_FILE_NODES).finish()
 }
 
+/// The message of a quoted string whose continuation lines are not indented enough.
+const QUOTED_INDENT: &str = "invalid YAML: the continuation lines of this multi-line quoted string must be indented more than its key";
+
+/// Parses as go-yaml (and so kubectl and Helm) does. The YAML 1.2 parser is stricter than
+/// go-yaml in two places, both about indentation that go-yaml does not check: lines inside a
+/// flow collection (a `]` back at its key's column), and the continuation lines of a quoted
+/// string. Where the parser stops for one of these, the line is indented in a copy of the
+/// text (which changes no value there: such leading spaces fold away), the copy is parsed
+/// again, and every span is mapped back to the original text.
 fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
+    let first = parse_text(file, yaml11, max_nodes);
+    let Some(kind) = first.error.as_ref().and_then(lenient_kind) else {
+        return first;
+    };
+    let mut text = file.text.to_string();
+    // (offset in the original text, spaces inserted there), in order.
+    let mut inserted: Vec<(usize, usize)> = Vec::new();
+    let mut at = first.error.as_ref().map_or(0, |e| e.span.start);
+    let mut kind = kind;
+    let mut parsed_bytes = 0usize;
+    let mut last: Option<RawYaml> = None;
+    for _ in 0..MAX_LENIENT_FIXES {
+        let pads = match kind {
+            Lenient::Flow => pad_line(&text, at),
+            Lenient::Quoted => pad_quoted(&text, at),
+            Lenient::Tabs => {
+                // Same length: no span moves.
+                let tabs = tabs_before(&text, at);
+                if tabs.is_empty() {
+                    break;
+                }
+                // SAFETY of the edit: a tab and a space are both one ASCII byte.
+                let mut bytes = std::mem::take(&mut text).into_bytes();
+                for t in tabs {
+                    bytes[t] = b' ';
+                }
+                text = String::from_utf8(bytes).unwrap_or_default();
+                Vec::new()
+            }
+        };
+        if pads.is_empty() && !matches!(kind, Lenient::Tabs) {
+            break;
+        }
+        // Apply from the end, so earlier offsets stay valid.
+        for &(pos, n) in pads.iter().rev() {
+            text.insert_str(pos, &" ".repeat(n));
+        }
+        // The pads' offsets are in the text before them.
+        let batch: Vec<(usize, usize)> = pads
+            .iter()
+            .map(|&(pos, n)| (to_original_offset(&inserted, pos), n))
+            .collect();
+        for (orig, n) in batch {
+            let i = inserted.partition_point(|&(o, _)| o <= orig);
+            inserted.insert(i, (orig, n));
+        }
+        parsed_bytes += text.len();
+        if parsed_bytes > MAX_LENIENT_BYTES.max(8 * file.text.len()) {
+            break;
+        }
+        let copy = SourceFile::new(file.path.clone(), Arc::from(text.as_str()));
+        let r = parse_text(&copy, yaml11, max_nodes);
+        match r.error.as_ref().and_then(lenient_kind) {
+            Some(k) => {
+                at = r.error.as_ref().map_or(0, |e| e.span.start);
+                kind = k;
+                last = None;
+            }
+            None => {
+                last = Some(r);
+                break;
+            }
+        }
+    }
+    let Some(mut r) = last else {
+        // Not an indentation go-yaml tolerates after all: the first error stands.
+        return first;
+    };
+    let back = |s: Span| {
+        Span::new(
+            to_original_offset(&inserted, s.start),
+            to_original_offset(&inserted, s.end),
+        )
+    };
+    r.tree.map_spans(back);
+    if let Some(e) = &mut r.error {
+        e.span = back(e.span);
+    }
+    r
+}
+
+/// Most indentation fixes one file gets (each is a parse of the file).
+const MAX_LENIENT_FIXES: usize = 256;
+/// Most bytes the fixes of one file may parse again in all (or 8 times the file, if more).
+const MAX_LENIENT_BYTES: usize = 16 << 20;
+
+/// The errors go-yaml would not raise (see [`parse_schema`]).
+#[derive(Clone, Copy)]
+enum Lenient {
+    /// A line inside a flow collection, at the error.
+    Flow,
+    /// The continuation lines of the quoted string that starts at the error.
+    Quoted,
+    /// Tabs go-yaml reads as blanks: after a `:` (`key:\tvalue`), or leading a quoted
+    /// string's continuation line.
+    Tabs,
+}
+
+fn lenient_kind(e: &YamlError) -> Option<Lenient> {
+    if e.message.starts_with(QUOTED_INDENT) {
+        Some(Lenient::Quoted)
+    } else if e.message == "invalid YAML: ':' must be followed by a valid YAML whitespace"
+        || e.message == "invalid YAML: tab cannot be used as indentation"
+    {
+        Some(Lenient::Tabs)
+    } else if e.message == "invalid YAML: invalid indentation"
+        || e.message == "invalid YAML: invalid indentation in flow construct"
+    {
+        Some(Lenient::Flow)
+    } else {
+        None
+    }
+}
+
+fn indentation(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// The tabs to read as spaces for an error at `at`: those right before it after a `:`, or
+/// those that lead its line.
+fn tabs_before(text: &str, at: usize) -> Vec<usize> {
+    let at = at.min(text.len());
+    let bytes = text.as_bytes();
+    let mut i = at;
+    let mut tabs = Vec::new();
+    while i > 0 && matches!(bytes[i - 1], b'\t' | b' ') {
+        i -= 1;
+        if bytes[i] == b'\t' {
+            tabs.push(i);
+        }
+    }
+    // After a `:`, or at the start of a line; and at the error itself (a tab not yet read).
+    let line_start = i == 0 || bytes[i - 1] == b'\n';
+    if !(line_start || bytes[i - 1] == b':') {
+        return Vec::new();
+    }
+    let mut j = at;
+    while j < bytes.len() && matches!(bytes[j], b'\t' | b' ') {
+        if bytes[j] == b'\t' {
+            tabs.push(j);
+        }
+        j += 1;
+    }
+    tabs
+}
+
+/// Indents the line holding offset `at` past the line above it: `(line start, spaces)`.
+fn pad_line(text: &str, at: usize) -> Vec<(usize, usize)> {
+    let at = at.min(text.len());
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if start == 0 {
+        return Vec::new();
+    }
+    let line = text[start..].split('\n').next().unwrap_or("");
+    let above = text[..start - 1]
+        .rsplit('\n')
+        .find(|l| !l.trim().is_empty())
+        .map_or(0, indentation);
+    let n = (above + 1).saturating_sub(indentation(line)).max(1);
+    vec![(start, n)]
+}
+
+/// Indents the continuation lines of the quoted string starting at `at` past the line it
+/// starts on: `(line start, spaces)` for each line that needs it.
+fn pad_quoted(text: &str, at: usize) -> Vec<(usize, usize)> {
+    let Some(quote) = text.get(at..).and_then(|t| t.chars().next()) else {
+        return Vec::new();
+    };
+    if quote != '"' && quote != '\'' {
+        return Vec::new();
+    }
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let want = indentation(&text[line_start..]) + 1;
+    let mut pads = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = at + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == '"' => i += 1,
+            b'\'' if quote == '\'' && bytes.get(i + 1) == Some(&b'\'') => i += 1,
+            b if b == quote as u8 => break,
+            b'\n' => {
+                let rest = &text[i + 1..];
+                let line = rest.split('\n').next().unwrap_or("");
+                let have = indentation(line);
+                if !line.trim().is_empty() && have < want {
+                    pads.push((i + 1, want - have));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    pads
+}
+
+/// The original offset of offset `pos` of the padded text (a position inside inserted
+/// spaces maps to where they were inserted).
+fn to_original_offset(inserted: &[(usize, usize)], pos: usize) -> usize {
+    let mut shift = 0;
+    for &(orig, n) in inserted {
+        if orig + shift >= pos {
+            break;
+        }
+        if pos < orig + shift + n {
+            return orig;
+        }
+        shift += n;
+    }
+    pos - shift
+}
+
+fn parse_text(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
     let text: &str = &file.text;
     let mut b = Builder::new(file, text.is_ascii());
     let mut error = None;
@@ -329,7 +551,7 @@ fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
                 let message = if e.info().contains("recursion limit") {
                     format!("nesting deeper than the parser's limit ({})", e.info())
                 } else if e.info().contains("invalid indentation in quoted scalar") {
-                    "invalid YAML: the continuation lines of this multi-line quoted string must be indented more than its key (YAML 1.2 section 7.3; go-yaml tolerates this, spoflint does not)".to_string()
+                    format!("{QUOTED_INDENT} (YAML 1.2 section 7.3)")
                 } else {
                     format!("invalid YAML: {}", e.info())
                 };
@@ -376,7 +598,7 @@ fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
                         "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
                             Scalar::Bool(false)
                         }
-                        _ => scalar,
+                        v => go_yaml_v2_int(v).map_or(scalar, Scalar::Int),
                     };
                 }
                 let id = b.scalar(scalar, span, anchor);
@@ -437,6 +659,32 @@ fn scalar_kind<'v>(value: &'v str, style: ScalarStyle, tag: Option<&Tag>) -> Sca
     }
 }
 
+/// go-yaml v2's integers (YAML 1.1): underscores dropped, then Go's `ParseInt(s, 0, 64)`, so
+/// a leading `0` is octal (`0644` is 420) and `0b`, `0o`, `0x` prefixes are read.
+fn go_yaml_v2_int(v: &str) -> Option<i64> {
+    let first = v.bytes().next()?;
+    if !(first.is_ascii_digit() || first == b'-' || first == b'+') {
+        return None;
+    }
+    let plain = v.replace('_', "");
+    let (neg, digits) = match plain.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, plain.strip_prefix('+').unwrap_or(&plain)),
+    };
+    let (radix, digits) = match digits.get(..2) {
+        Some("0x" | "0X") => (16, &digits[2..]),
+        Some("0o" | "0O") => (8, &digits[2..]),
+        Some("0b" | "0B") => (2, &digits[2..]),
+        _ if digits.len() > 1 && digits.starts_with('0') => (8, &digits[1..]),
+        _ => (10, digits),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let n = i64::from_str_radix(digits, radix).ok()?;
+    Some(if neg { -n } else { n })
+}
+
 /// YAML 1.2 core schema resolution of a plain scalar.
 fn plain_scalar(v: &str) -> Scalar<'_> {
     match v {
@@ -479,6 +727,121 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile::new("t.yaml".into(), Arc::from(text))
+    }
+
+    fn json_of(v: crate::model::Val<'_>) -> String {
+        match v.kind() {
+            NodeKind::Null => "null".into(),
+            NodeKind::Bool(b) => b.to_string(),
+            NodeKind::Int(i) => i.to_string(),
+            NodeKind::Float(f) => f.to_string(),
+            NodeKind::Str(s) => format!("{s:?}"),
+            NodeKind::Seq(_) => {
+                format!("[{}]", v.items().map(json_of).collect::<Vec<_>>().join(","))
+            }
+            NodeKind::Map(_) => format!(
+                "{{{}}}",
+                v.entries()
+                    .into_iter()
+                    .map(|(k, v)| format!("{k:?}:{}", json_of(v)))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            NodeKind::Alias(_) => "alias".into(),
+        }
+    }
+
+    /// Each place where go-yaml (kubectl, Helm) does not check indentation and a YAML 1.2
+    /// parser does: read as go-yaml reads it (the same values are compared with Helm itself in
+    /// the `yaml-go-leniency` fixture chart), with spans into the original text.
+    #[test]
+    fn indentation_go_yaml_does_not_check() {
+        let cases: &[(&str, &[&str], &str, &str)] = &[
+            // (text, path to a value, its JSON, the text its field span covers: the key and
+            // a scalar value, or the key alone for a collection)
+            ("k: [\n  \"x\",\n  \"y\"\n]\nz: 1\n", &["z"], "1", "z: 1"),
+            (
+                "spec:\n  match:\n    - ex: [\n        \"a\"\n      ]\n      p: [\"audit\"]\n",
+                &["spec", "match"],
+                r#"[{"ex":["a"],"p":["audit"]}]"#,
+                "match",
+            ),
+            ("k: [\n\"x\",\n\"y\"]\n", &["k"], r#"["x","y"]"#, "k"),
+            (
+                "data:\n  k: {\n  a: b,\n  c: [1,\n2]\n}\n",
+                &["data", "k", "c"],
+                "[1,2]",
+                "c",
+            ),
+            (
+                "data:\n  m: 'a long\n  line'\n  n: 1\n",
+                &["data", "m"],
+                r#""a long line""#,
+                "m: 'a long\n  line'",
+            ),
+            (
+                "data:\n  m: \"a \\\"q\\\"\n  b\"\n  n: 2\n",
+                &["data", "n"],
+                "2",
+                "n: 2",
+            ),
+        ];
+        for (text, path, json, field) in cases {
+            let f = file(text);
+            let p = parse(&f);
+            assert!(p.error.is_none(), "{text:?}: {:?}", p.error);
+            let d = &p.documents[0];
+            let v = d
+                .tree
+                .val(d.root)
+                .path(path)
+                .unwrap_or_else(|| panic!("{text:?}"));
+            assert_eq!(json_of(v), *json, "{text:?}");
+            let span = v.field_span();
+            assert_eq!(&f.text[span.start..span.end], *field, "{text:?}");
+        }
+        // Tabs go-yaml reads as blanks: after a `:`, and leading a quoted continuation line.
+        for (text, want) in [
+            ("a:\tb\n", r#"{"a":"b"}"#),
+            ("a: \"x\n\ty\"\n", r#"{"a":"x y"}"#),
+        ] {
+            let p = parse(&file(text));
+            assert!(p.error.is_none(), "{text:?}: {:?}", p.error);
+            let d = &p.documents[0];
+            assert_eq!(json_of(d.tree.val(d.root)), want, "{text:?}");
+        }
+        // Indentation go-yaml checks too (block context), and unclosed flows, stay errors.
+        for text in [
+            "a:\n  b: 1\n c: 2\n",
+            "a: b\n  c: d\n",
+            "k: [1, 2\n",
+            "a:\n  - 1\n - 2\n",
+            "a:\n\tb: 1\n",
+            "a:\t\tb: c\n",
+        ] {
+            assert!(parse(&file(text)).error.is_some(), "{text:?}");
+        }
+        // The error of a file that is wrong elsewhere is located in the original text.
+        let f = file("k: [\n\"x\"]\nz: [\n");
+        let e = parse(&f).error.expect("unclosed");
+        assert!(e.span.start <= f.text.len());
+    }
+
+    #[test]
+    fn yaml11_integers_as_go_yaml_v2_reads_them() {
+        let f = file(
+            "a: 0644\nb: 0o644\nc: 0x1F\nd: 1_000\ne: -010\nf: 0b101\ng: 08\nh: \"0644\"\ni: 1.5\n",
+        );
+        let p = parse_yaml11(&f);
+        let d = &p.documents[0];
+        assert_eq!(
+            json_of(d.tree.val(d.root)),
+            r#"{"a":420,"b":420,"c":31,"d":1000,"e":-8,"f":5,"g":8,"h":"0644","i":1.5}"#
+        );
+        // YAML 1.2 (Kubernetes manifests) keeps decimal.
+        let p = parse(&file("a: 0644\n"));
+        let d = &p.documents[0];
+        assert_eq!(json_of(d.tree.val(d.root)), r#"{"a":644}"#);
     }
 
     #[test]
