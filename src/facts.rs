@@ -845,6 +845,55 @@ impl Facts {
         })
     }
 
+    /// The GitOps install `w` belongs to: the components of its engine in its own file when
+    /// the file holds others, else under the nearest directory above it that does (a
+    /// kustomize base, a chart's templates); of several copies of a component there, the
+    /// nearest to `w`, as HPAs and PDBs are paired. A scan of several installs (an HA one
+    /// next to a plain one, a base and its overlays) judges each on its own.
+    pub fn install_of<'a>(&'a self, model: &Model, w: &Workload) -> Vec<&'a Workload> {
+        let Role::GitOps { engine, .. } = &w.role else {
+            return Vec::new();
+        };
+        let path = |id: ResourceId| model.sources.get(model.resource(id).source).path.as_str();
+        let from = path(w.res);
+        let members: Vec<(&'a Workload, &'a str, &str)> = self
+            .workloads
+            .iter()
+            .filter_map(|o| match &o.role {
+                Role::GitOps { engine: e, component } if e == engine => {
+                    Some((o, component.as_str(), path(o.res)))
+                }
+                _ => None,
+            })
+            .collect();
+        // The smallest scope (the file, then each directory up) holding another component.
+        let mut scope: Option<&str> = Some(from);
+        let in_scope: Vec<&(&'a Workload, &'a str, &str)> = loop {
+            let found: Vec<_> = members
+                .iter()
+                .filter(|(_, _, p)| match scope {
+                    Some(s) if s == from => *p == from,
+                    Some(dir) => p.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/')),
+                    None => true,
+                })
+                .collect();
+            if found.len() >= 2 || scope.is_none() {
+                break found;
+            }
+            scope = scope.and_then(|s| s.rsplit_once('/').map(|(dir, _)| dir));
+        };
+        let mut best: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, component, p) in &in_scope {
+            let b = best.entry(component).or_insert(0);
+            *b = (*b).max(proximity(from, p));
+        }
+        in_scope
+            .into_iter()
+            .filter(|(_, component, p)| best.get(component) == Some(&proximity(from, p)))
+            .map(|(o, _, _)| *o)
+            .collect()
+    }
+
     /// Where a workload's effective replica count comes from: the HPA's `minReplicas`, the
     /// `spec.replicas` field, or the resource itself when the field is absent.
     pub fn replicas_label(&self, model: &Model, w: &Workload) -> Label {

@@ -9,11 +9,17 @@ use crate::rules::prelude::*;
 /// Argo CD components whose replica count matters for availability.
 const ARGOCD_JUDGED: &[&str] = &["application-controller", "repo-server", "server", "redis"];
 
+/// `argocd-redis-ha-...`, also behind a release prefix (`prod-argocd-redis-ha-server`).
+fn is_argocd_redis_ha(name: &str) -> bool {
+    name.match_indices("argocd-redis-ha")
+        .any(|(i, _)| i == 0 || name.as_bytes()[i - 1] == b'-')
+}
+
 /// Why the install counts as HA, and where that is declared.
 fn ha_evidence(model: &Model, engine: Engine, components: &[&Workload]) -> Option<Label> {
     for w in components {
         let r = model.resource(w.res);
-        if engine == Engine::ArgoCd && r.name.starts_with("argocd-redis-ha") {
+        if engine == Engine::ArgoCd && is_argocd_redis_ha(&r.name) {
             return Some(r.header_label("HA declared: Argo CD's redis-ha is installed"));
         }
         if w.kind.is_replicated() && w.replicas.is_some_and(|n| n >= 2) {
@@ -59,10 +65,12 @@ pub fn check(cx: &mut RuleCx) {
             .iter()
             .filter(|w| matches!(&w.role, Role::GitOps { engine: e, .. } if *e == engine))
             .collect();
-        let Some(evidence) = ha_evidence(model, engine, &components) else {
-            continue;
-        };
         for w in &components {
+            // Each install on its own: an HA install elsewhere in the scan vouches for
+            // nothing here.
+            let Some(evidence) = ha_evidence(model, engine, &facts.install_of(model, w)) else {
+                continue;
+            };
             let Role::GitOps { component, .. } = &w.role else {
                 continue;
             };
