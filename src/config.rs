@@ -43,6 +43,8 @@ pub struct Config {
     pub release_name: Option<String>,
     pub namespace: Option<String>,
     pub charts: Vec<ChartConfig>,
+    /// Extra words that mark (or rule out) a data store.
+    pub classify: crate::facts::classify::Classify,
 }
 
 /// A config file problem, located.
@@ -143,7 +145,14 @@ pub fn parse(path: &Path, text: String) -> Result<Config, ConfigError> {
 type R<T> = Result<T, (Span, String)>;
 
 /// The keys a configuration file may have at its top.
-const ROOT_KEYS: &[&str] = &["rules", "layers", "exclude", "terraform", "helm"];
+const ROOT_KEYS: &[&str] = &[
+    "rules",
+    "layers",
+    "exclude",
+    "terraform",
+    "helm",
+    "classify",
+];
 
 fn not_a_config() -> String {
     format!(
@@ -261,10 +270,32 @@ impl Reader<'_> {
                     }
                 }
                 "helm" => self.helm(v, c)?,
+                "classify" => {
+                    for (k, x) in entries(v, "classify")? {
+                        let words = strings(x, &format!("classify.{k}"))?
+                            .into_iter()
+                            .map(|w| w.to_ascii_lowercase())
+                            .collect();
+                        match k {
+                            "data_stores" => c.classify.data_stores = words,
+                            "not_data_stores" => c.classify.not_data_stores = words,
+                            _ => {
+                                return key_err(
+                                    &x,
+                                    format!(
+                                        "unknown key `classify.{k}` (data_stores, not_data_stores)"
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
                 _ => {
                     return key_err(
                         &v,
-                        format!("unknown key `{key}` (rules, layers, exclude, terraform, helm)"),
+                        format!(
+                            "unknown key `{key}` (rules, layers, exclude, terraform, helm, classify)"
+                        ),
                     );
                 }
             }
@@ -454,6 +485,14 @@ pub fn default_text() -> Result<String, String> {
 #       values: [charts/shop/values-prod.yaml]
 #       set:
 #         replicaCount: 3
+
+# Workload classification: a StatefulSet is a data store (judged by DATA001/DATA002, not by
+# the application rules) when a word of its image name, of its app.kubernetes.io/name, app
+# or helm.sh/chart label names one (postgresql, redis, kafka, cassandra, minio, ...), unless
+# a word rules it out (exporter, ui, operator, ...). Add words, or whole names, to either:
+# classify:
+#   data_stores: [ledger]
+#   not_data_stores: [redis-cache-warmer]
 ",
     );
     Ok(out)

@@ -5,6 +5,7 @@
 //! and which layers the scanned system has at all.
 
 pub mod cicd;
+pub mod classify;
 pub mod gitops;
 pub mod placement;
 pub mod providers;
@@ -336,26 +337,6 @@ fn containers(spec: Option<Val<'_>>) -> Vec<Container> {
         .collect()
 }
 
-const DATA_STORES: &[&str] = &[
-    "postgres",
-    "postgresql",
-    "postgis",
-    "mysql",
-    "mariadb",
-    "percona-server",
-    "redis",
-    "valkey",
-    "keydb",
-    "kafka",
-    "cp-kafka",
-    "etcd",
-    "zookeeper",
-    "cp-zookeeper",
-    "mongo",
-    "mongodb",
-    "elasticsearch",
-    "opensearch",
-];
 const INGRESS_CONTROLLERS: &[&str] = &[
     "nginx-ingress",
     "traefik",
@@ -413,7 +394,12 @@ fn argocd_component(r: &Resource) -> String {
         .to_string()
 }
 
-fn classify(r: &Resource, kind: WorkloadKind, containers: &[Container]) -> Role {
+fn classify(
+    r: &Resource,
+    kind: WorkloadKind,
+    containers: &[Container],
+    settings: &classify::Classify,
+) -> Role {
     for c in containers {
         let cmd = c.argv.first().map(|(a, _)| image_name(a)).unwrap_or("");
         if let Some(cc) = control_component(&c.image_name).or_else(|| control_component(cmd)) {
@@ -454,11 +440,9 @@ fn classify(r: &Resource, kind: WorkloadKind, containers: &[Container]) -> Role 
         }
     }
     if kind == WorkloadKind::StatefulSet
-        && let Some(c) = containers
-            .iter()
-            .find(|c| DATA_STORES.contains(&c.image_name.as_str()))
+        && let Some(store) = settings.data_store(r, containers)
     {
-        return Role::DataStore(c.image_name.clone());
+        return Role::DataStore(store);
     }
     Role::Application
 }
@@ -607,7 +591,13 @@ fn etcd_members(model: &Model, etcd: &[&Workload]) -> Option<(i64, Label)> {
 }
 
 impl Facts {
+    /// [`Self::derive_with`] the default classification.
     pub fn derive(model: &Model) -> Facts {
+        Self::derive_with(model, &classify::Classify::default())
+    }
+
+    /// Derives every fact of the scan; `settings` extends how workloads are classified.
+    pub fn derive_with(model: &Model, settings: &classify::Classify) -> Facts {
         // Every step below that looks at each resource (or each PDB, each HPA) on its own
         // runs on every core; what links them is gathered in model order after.
         let hpas = model
@@ -649,7 +639,7 @@ impl Facts {
                         .unwrap_or_default(),
                 };
                 let containers = containers(spec);
-                let role = classify(r, kind, &containers);
+                let role = classify(r, kind, &containers, settings);
                 let hpa = hpa_of.get(&id).copied();
                 let (replicas, replica_source) = match (kind, hpa) {
                     (WorkloadKind::Pod, _) => (Some(1), ReplicaSource::Fixed),
@@ -860,9 +850,10 @@ impl Facts {
             .workloads
             .iter()
             .filter_map(|o| match &o.role {
-                Role::GitOps { engine: e, component } if e == engine => {
-                    Some((o, component.as_str(), path(o.res)))
-                }
+                Role::GitOps {
+                    engine: e,
+                    component,
+                } if e == engine => Some((o, component.as_str(), path(o.res))),
                 _ => None,
             })
             .collect();
@@ -873,7 +864,9 @@ impl Facts {
                 .iter()
                 .filter(|(_, _, p)| match scope {
                     Some(s) if s == from => *p == from,
-                    Some(dir) => p.strip_prefix(dir).is_some_and(|rest| rest.starts_with('/')),
+                    Some(dir) => p
+                        .strip_prefix(dir)
+                        .is_some_and(|rest| rest.starts_with('/')),
                     None => true,
                 })
                 .collect();

@@ -226,7 +226,7 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
     let mut failures: Vec<(String, String, &str)> = Vec::new();
     let facts = guard::run(|| {
         guard::failpoint("facts", || "");
-        Facts::derive(&model)
+        Facts::derive_with(&model, &options.config.classify)
     })
     .unwrap_or_else(|panic| {
         failures.push((

@@ -116,6 +116,16 @@ fn unknown_keys_are_errors_with_their_location() {
             ":3:9:",
             "unknown key `valuez`",
         ),
+        (
+            "classify:\n  data_store: [ledger]\n",
+            ":2:3:",
+            "unknown key `classify.data_store`",
+        ),
+        (
+            "classify:\n  data_stores: ledger\n",
+            ":2:3:",
+            "`classify.data_stores` must be a list",
+        ),
     ] {
         write(dir.path(), &[(".spoflint.yaml", config)]);
         let out = spoflint()
@@ -134,6 +144,61 @@ fn unknown_keys_are_errors_with_their_location() {
         .args(["check", ".", "--config", "missing.yaml"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn classify_extends_what_is_a_data_store() {
+    let sts = |name: &str, image: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: {name}\nspec:\n  replicas: 1\n  selector:\n    matchLabels: {{app: {name}}}\n  template:\n    metadata:\n      labels: {{app: {name}}}\n    spec:\n      containers:\n        - name: main\n          image: {image}\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[
+            ("ledger.yaml", &sts("ledger", "acme/ledger-node:1.0")),
+            ("warmer.yaml", &sts("warmer", "acme/redis-cache-warmer:1.0")),
+        ],
+    );
+    // By default: the ledger is an application, the warmer is redis.
+    assert_eq!(
+        findings(dir.path(), &["."]),
+        [pair("COMPUTE001", "error"), pair("DATA001", "error")]
+    );
+    let rules = |dir: &Path| -> Vec<(String, String)> {
+        let out = spoflint()
+            .current_dir(dir)
+            .args(["check", "--format", "json", "."])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut got: Vec<(String, String)> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let file = f["file"].as_str().unwrap();
+                (f["rule"].as_str().unwrap().to_string(), file.to_string())
+            })
+            .collect();
+        got.sort();
+        got
+    };
+    write(
+        dir.path(),
+        &[(
+            ".spoflint.yaml",
+            "classify:\n  data_stores: [Ledger]\n  not_data_stores: [warmer]\n",
+        )],
+    );
+    assert_eq!(
+        rules(dir.path()),
+        [
+            ("COMPUTE001".to_string(), "warmer.yaml".to_string()),
+            ("DATA001".to_string(), "ledger.yaml".to_string()),
+        ]
+    );
 }
 
 #[test]
