@@ -141,6 +141,25 @@ pub struct Workload {
 }
 
 impl Workload {
+    /// The container argument that turns leader election on (`--leader-elect`,
+    /// `--enable-leader-election`, `--leader-election=true`): such a controller has one
+    /// active replica, the others stand by, so two replicas are its HA shape.
+    pub fn leader_election(&self) -> Option<(&str, Span)> {
+        const FLAGS: &[&str] = &["leader-elect", "leader-election", "enable-leader-election"];
+        self.containers
+            .iter()
+            .flat_map(|c| &c.argv)
+            .find_map(|(arg, span)| {
+                let flag = arg.trim_start_matches('-');
+                if flag.len() == arg.len() {
+                    return None;
+                }
+                let (name, value) = flag.split_once('=').unwrap_or((flag, "true"));
+                (FLAGS.contains(&name) && value.eq_ignore_ascii_case("true"))
+                    .then_some((arg.as_str(), *span))
+            })
+    }
+
     /// Where to point when the pods are not spread over zones: an ineffective
     /// `topologySpreadConstraints` if there is one, else the resource.
     pub fn spread_label(&self, model: &Model) -> Label {
@@ -381,12 +400,29 @@ fn control_component(name: &str) -> Option<ControlComponent> {
     }
 }
 
+/// Whether `name` is `base` or `base-...`, also behind a prefix (`prod-argocd-redis-ha`).
+fn named_after(name: &str, base: &str) -> bool {
+    name.match_indices(base).any(|(i, _)| {
+        let end = i + base.len();
+        (i == 0 || name.as_bytes()[i - 1] == b'-')
+            && (end == name.len() || name.as_bytes()[end] == b'-')
+    })
+}
+
 fn argocd_component(r: &Resource) -> String {
     if let Some(c) = r.labels.get("app.kubernetes.io/component") {
         return c.to_string();
     }
     let name = r.labels.get("app.kubernetes.io/name").unwrap_or(&r.name);
-    let bare = name.strip_prefix("argocd-").unwrap_or(name);
+    // After the last `argocd-` (a release prefix before it is not part of the component).
+    let bare = name
+        .rmatch_indices("argocd-")
+        .find(|(i, _)| *i == 0 || name.as_bytes()[i - 1] == b'-')
+        .map_or(name, |(i, _)| &name[i + "argocd-".len()..]);
+    if bare.starts_with("redis") {
+        // argocd-redis, argocd-redis-ha-server, argocd-redis-ha-haproxy: the Redis tier.
+        return "redis".to_string();
+    }
     ARGOCD_COMPONENTS
         .iter()
         .find(|c| bare.starts_with(*c))
@@ -409,10 +445,14 @@ fn classify(
             }
         }
     }
-    if r.name.starts_with("argocd-redis") {
+    // Every component of an Argo CD install, whatever its image (redis, dex, haproxy) and
+    // whatever release prefix its name has (`prod-argocd-redis`).
+    if r.labels.get("app.kubernetes.io/part-of") == Some("argocd")
+        || named_after(&r.name, "argocd-redis")
+    {
         return Role::GitOps {
             engine: Engine::ArgoCd,
-            component: "redis".to_string(),
+            component: argocd_component(r),
         };
     }
     for c in containers {

@@ -1,5 +1,6 @@
 //! COMPUTE002: an application workload runs at least `min_replicas` but fewer than
-//! `target_replicas` replicas, so losing one zone can still take it below what it needs.
+//! `target_replicas` replicas, so losing one zone can still take it below what it needs. A
+//! controller with leader election is not judged: one replica is active, the others stand by.
 
 use crate::facts::ReplicaSource;
 use crate::rules::prelude::*;
@@ -12,6 +13,10 @@ pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     for w in &facts.workloads {
         if !w.kind.is_replicated() || w.role != Role::Application {
+            continue;
+        }
+        // One active replica and standbys: more replicas add no capacity.
+        if w.leader_election().is_some() {
             continue;
         }
         // Below `min` is COMPUTE001's case (and so is an unknown count).
