@@ -164,6 +164,13 @@ impl Workload {
     /// `topologySpreadConstraints` if there is one, else the resource.
     pub fn spread_label(&self, model: &Model) -> Label {
         let r = model.resource(self.res);
+        if let Some(at) = self.placement.host_spread {
+            return Label::new(
+                r.source,
+                at,
+                "spreads the pods over nodes, not zones: every node may be in one zone",
+            );
+        }
         let existing = pod_spec(r, self.kind).and_then(|s| s.get("topologySpreadConstraints"));
         match existing {
             Some(v) => Label::new(
@@ -172,6 +179,16 @@ impl Workload {
                 "no constraint here spreads these pods over a zone key with a selector matching their labels",
             ),
             None => r.header_label("no zone topologySpreadConstraints or podAntiAffinity"),
+        }
+    }
+
+    /// What the pods' spread achieves, for messages of the zone-spread rules: `nothing
+    /// spreads them over zones`, or that they spread over nodes only.
+    pub fn spread_achieved(&self) -> &'static str {
+        if self.placement.host_spread.is_some() {
+            "they are spread over nodes (kubernetes.io/hostname), not over zones"
+        } else {
+            "nothing spreads them over zones"
         }
     }
 

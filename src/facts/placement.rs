@@ -22,9 +22,13 @@ pub struct PodPlacement {
     /// Where the zones are restricted: the first zone value of the `nodeSelector`, else of the
     /// required node affinity, with which of the two it is.
     pub restricted_at: Option<(Span, Restriction)>,
-    /// A zone `topologySpreadConstraints` entry, or a zone or host `podAntiAffinity` term,
-    /// selects the pods' own labels.
+    /// A zone `topologySpreadConstraints` entry, or a zone `podAntiAffinity` term, selects
+    /// the pods' own labels.
     pub zone_spread: bool,
+    /// A `kubernetes.io/hostname` spread constraint or anti-affinity term that selects the
+    /// pods' own labels (its `topologyKey`): the pods spread over nodes, which says nothing
+    /// of zones.
+    pub host_spread: Option<Span>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,7 +65,8 @@ pub fn pod_placement(spec: Option<Val<'_>>, labels: &Labels) -> PodPlacement {
         return PodPlacement::default();
     };
     let mut placement = PodPlacement {
-        zone_spread: has_zone_spread(&spec, labels),
+        zone_spread: spread_term(&spec, labels, ZONE_KEYS).is_some(),
+        host_spread: spread_term(&spec, labels, &[HOSTNAME_KEY]),
         ..PodPlacement::default()
     };
     // nodeSelector: every key must match, so a zone key confines the pods to its value.
@@ -135,40 +140,37 @@ fn affinity_zones(spec: &Val<'_>) -> Option<(BTreeSet<String>, Span)> {
     (any_term).then_some((allowed, at?))
 }
 
-/// Whether the pod spec spreads the pods (with these labels) over zones, or at least hosts.
-fn has_zone_spread(spec: &Val<'_>, labels: &Labels) -> bool {
+/// The `topologyKey` of the first spread constraint or pod anti-affinity term (required or
+/// preferred) of the pod spec on one of `keys` that selects the pods' own labels.
+fn spread_term(spec: &Val<'_>, labels: &Labels, keys: &[&str]) -> Option<Span> {
     let selects_self = |term: &Val<'_>| {
         term.get("labelSelector")
             .is_some_and(|s| Selector::from_label_selector(&s).matches(labels))
     };
-    let key_is = |term: &Val<'_>, keys: &[&str]| {
+    let key_in = |term: &Val<'_>| {
         term.get("topologyKey")
-            .and_then(|k| k.as_str())
-            .is_some_and(|k| keys.contains(&k))
+            .filter(|k| k.as_str().is_some_and(|k| keys.contains(&k)))
+            .map(|k| k.field_span())
     };
-    let spread = spec.get("topologySpreadConstraints").is_some_and(|list| {
-        list.items()
-            .any(|t| key_is(&t, ZONE_KEYS) && selects_self(&t))
-    });
-    if spread {
-        return true;
-    }
-    let Some(anti) = spec.path(&["affinity", "podAntiAffinity"]) else {
-        return false;
-    };
-    let zone_or_host: Vec<&str> = ZONE_KEYS.iter().copied().chain([HOSTNAME_KEY]).collect();
+    let spread = spec
+        .get("topologySpreadConstraints")
+        .into_iter()
+        .flat_map(|l| l.items());
+    let anti = spec.path(&["affinity", "podAntiAffinity"]);
     let required = anti
-        .get("requiredDuringSchedulingIgnoredDuringExecution")
+        .and_then(|a| a.get("requiredDuringSchedulingIgnoredDuringExecution"))
         .into_iter()
         .flat_map(|l| l.items());
     let preferred = anti
-        .get("preferredDuringSchedulingIgnoredDuringExecution")
+        .and_then(|a| a.get("preferredDuringSchedulingIgnoredDuringExecution"))
         .into_iter()
         .flat_map(|l| l.items())
         .filter_map(|p| p.get("podAffinityTerm"));
-    required
+    spread
+        .chain(required)
         .chain(preferred)
-        .any(|t| key_is(&t, &zone_or_host) && selects_self(&t))
+        .filter(|t| selects_self(t))
+        .find_map(|t| key_in(&t))
 }
 
 #[cfg(test)]
@@ -262,6 +264,12 @@ mod tests {
         assert!(placement(spread).zone_spread);
         assert!(!placement(&spread.replace("app: web", "app: other")).zone_spread);
         let anti = "affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 100\n        podAffinityTerm:\n          topologyKey: kubernetes.io/hostname\n          labelSelector:\n            matchLabels:\n              app: web\n";
-        assert!(placement(anti).zone_spread);
+        // Over nodes, not zones.
+        let p = placement(anti);
+        assert!(!p.zone_spread && p.host_spread.is_some());
+        let p = placement(&anti.replace("kubernetes.io/hostname", "topology.kubernetes.io/zone"));
+        assert!(p.zone_spread && p.host_spread.is_none());
+        let p = placement(&spread.replace("topology.kubernetes.io/zone", "kubernetes.io/hostname"));
+        assert!(!p.zone_spread && p.host_spread.is_some());
     }
 }

@@ -10,8 +10,9 @@ pub fn check(cx: &mut RuleCx) {
         cx.report(
             w.spread_label(model),
             format!(
-                "{} has {n} replicas but nothing spreads them over zones: they may all land in one zone",
-                model.resource(w.res).display()
+                "{} has {n} replicas but {}: they may all land in one zone",
+                model.resource(w.res).display(),
+                w.spread_achieved()
             ),
         )
         .help(w.spread_help())

@@ -11,8 +11,9 @@ pub fn check(cx: &mut RuleCx) {
         cx.report(
             w.spread_label(model),
             format!(
-                "{system} data store {} has {n} replicas but nothing spreads them over zones: one zone outage can take every copy of the data",
-                model.resource(w.res).display()
+                "{system} data store {} has {n} replicas but {}: one zone outage can take every copy of the data",
+                model.resource(w.res).display(),
+                w.spread_achieved()
             ),
         )
         .help(w.spread_help())
