@@ -328,6 +328,9 @@ pub struct Facts {
     pub runner_pools: Vec<cicd::RunnerPool>,
     /// Layers the scanned system has resources for.
     pub present: BTreeSet<Layer>,
+    /// Resources of a layer that no rule judges yet, by layer: type (`google_container_cluster`,
+    /// `Rollout (argoproj.io)`) → how many.
+    pub not_judged: BTreeMap<Layer, BTreeMap<String, usize>>,
     /// The workloads of each namespace.
     by_namespace: FastMap<String, NamespaceIndex>,
     /// Index into `workloads` of each workload resource.
@@ -504,6 +507,57 @@ fn classify(
     Role::Application
 }
 
+/// Kubernetes kinds (group, kind) that place a system in a layer but that no rule judges yet.
+const NOT_JUDGED_KINDS: &[(&str, &str, Layer)] = &[
+    ("", "ReplicationController", Layer::Compute),
+    ("argoproj.io", "Rollout", Layer::Compute),
+    ("keda.sh", "ScaledObject", Layer::Compute),
+    ("gateway.networking.k8s.io", "Gateway", Layer::Network),
+    ("postgresql.cnpg.io", "Cluster", Layer::Data),
+    ("acid.zalan.do", "postgresql", Layer::Data),
+    ("kafka.strimzi.io", "Kafka", Layer::Data),
+    ("elasticsearch.k8s.elastic.co", "Elasticsearch", Layer::Data),
+    (
+        "mongodbcommunity.mongodb.com",
+        "MongoDBCommunity",
+        Layer::Data,
+    ),
+    ("databases.spotahome.com", "RedisFailover", Layer::Data),
+    ("pxc.percona.com", "PerconaXtraDBCluster", Layer::Data),
+    ("ceph.rook.io", "CephCluster", Layer::Data),
+];
+
+/// The resources of the scan that belong to a layer no rule judges yet (Terraform types of
+/// the provider tables, Kubernetes kinds of [`NOT_JUDGED_KINDS`]), counted by type.
+fn not_judged(model: &Model) -> BTreeMap<Layer, BTreeMap<String, usize>> {
+    let mut out: BTreeMap<Layer, BTreeMap<String, usize>> = BTreeMap::new();
+    for (_, r) in model.tf_iter() {
+        if r.mode == crate::model::terraform::Mode::Data {
+            continue;
+        }
+        if let Some(layer) = providers::not_judged(&r.rtype) {
+            *out.entry(layer)
+                .or_default()
+                .entry(r.rtype.clone())
+                .or_default() += 1;
+        }
+    }
+    for (_, r) in model.iter() {
+        if let Some((group, kind, layer)) = NOT_JUDGED_KINDS
+            .iter()
+            .find(|(g, k, _)| r.kind == *k && r.group() == *g)
+        {
+            let name = if group.is_empty() {
+                kind.to_string()
+            } else {
+                format!("{kind} ({group})")
+            };
+            *out.entry(*layer).or_default().entry(name).or_default() += 1;
+        }
+    }
+    out
+}
+
 /// A Kubernetes Ingress (networking.k8s.io, or the legacy extensions group).
 pub fn is_ingress(r: &Resource) -> bool {
     r.kind == "Ingress" && matches!(r.group(), "networking.k8s.io" | "extensions")
@@ -519,8 +573,11 @@ pub fn load_balancer_type(r: &Resource) -> Option<Val<'_>> {
         .filter(|t| t.as_str() == Some("LoadBalancer"))
 }
 
-fn engine_of_group(group: &str) -> Option<Engine> {
-    if group == "argoproj.io" {
+/// The GitOps engine a custom resource belongs to: Argo CD's own kinds (argoproj.io also
+/// holds Argo Rollouts, Workflows and Events, which deploy nothing from git), or any Flux
+/// toolkit kind.
+fn engine_of(group: &str, kind: &str) -> Option<Engine> {
+    if group == "argoproj.io" && matches!(kind, "Application" | "ApplicationSet" | "AppProject") {
         Some(Engine::ArgoCd)
     } else if group.ends_with(".toolkit.fluxcd.io") {
         Some(Engine::Flux)
@@ -768,7 +825,7 @@ impl Facts {
         }
         facts.pdbs = pdbs;
         for (id, r) in model.iter() {
-            if let Some(engine) = engine_of_group(r.group()) {
+            if let Some(engine) = engine_of(r.group(), &r.kind) {
                 facts.gitops_engines.entry(engine).or_default().push(id);
             }
         }
@@ -787,6 +844,7 @@ impl Facts {
         facts.tf = terraform::TfFacts::derive(model);
         facts.present = facts.layers_present(model);
         facts.present.extend(facts.tf.layers_present());
+        facts.not_judged = not_judged(model);
         facts
     }
 

@@ -128,6 +128,44 @@ fn json_format_is_documented_shape() {
 }
 
 #[test]
+fn layers_with_resources_no_rule_judges_are_not_a_pass() {
+    let out = spoflint()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "fixtures/terraform/not-judged-other-clouds",
+            "fixtures/k8s/not-judged-crds",
+        ])
+        .assert()
+        .code(0);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let layers = &v["layers"];
+    assert_eq!(layers["control"]["status"], "not judged");
+    assert_eq!(
+        layers["control"]["notJudged"],
+        serde_json::json!({ "google_container_cluster": 1 })
+    );
+    assert_eq!(layers["data"]["status"], "not judged");
+    assert_eq!(layers["compute"]["status"], "partly judged");
+    assert_eq!(
+        layers["compute"]["notJudged"],
+        serde_json::json!({ "Rollout (argoproj.io)": 1, "google_container_node_pool": 1 })
+    );
+    assert_eq!(layers["dns"]["status"], "not present");
+    assert!(layers["dns"].get("notJudged").is_none());
+    let out = spoflint()
+        .args(["check", "fixtures/terraform/not-judged-other-clouds"])
+        .assert()
+        .code(0);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        text.contains("? control   not judged (google_container_cluster ×1)"),
+        "{text}"
+    );
+}
+
+#[test]
 fn human_output_has_snippet_help_and_layer_table() {
     let out = spoflint().args(["check", FIRING]).assert().code(1);
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();

@@ -462,18 +462,31 @@ fn check_junit(scan: &Scan, what: &str) -> String {
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
     assert_eq!(root.attribute("name"), Some("spoflint"));
-    let cases: Vec<_> = root
+    let all: Vec<_> = root
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
         .collect();
+    let (skipped, cases): (Vec<_>, Vec<_>) = all.iter().partition(|n| {
+        n.attribute("name")
+            .is_some_and(|name| name.starts_with("not judged: "))
+    });
     assert_eq!(
         cases.len(),
         catalog().len(),
         "{what}: one testcase per rule"
     );
+    // And one skipped testcase per resource type no rule judges.
+    let summary = Summary::of(scan);
+    let not_judged: usize = summary.layers.iter().map(|v| v.not_judged.len()).sum();
+    assert_eq!(skipped.len(), not_judged, "{what}");
+    assert!(
+        skipped
+            .iter()
+            .all(|n: &&roxmltree::Node| n.children().any(|c| c.has_tag_name("skipped")))
+    );
     assert_eq!(
         root.attribute("tests"),
-        Some(cases.len().to_string().as_str())
+        Some(all.len().to_string().as_str())
     );
     let failing: BTreeSet<&str> = open(scan)
         .into_iter()
@@ -581,8 +594,23 @@ fn github_snapshot() {
 fn github_one_annotation_per_open_finding() {
     for path in [SINGLE_REPLICA, TERRAFORM, HELM, "fixtures"] {
         let scan = scan(path);
-        let out = github::render(&scan, &Summary::of(&scan));
-        let lines: Vec<&str> = out.lines().collect();
+        let summary = Summary::of(&scan);
+        let out = github::render(&scan, &summary);
+        let all: Vec<&str> = out.lines().collect();
+        // Then one notice per layer holding resources no rule judges, with no file.
+        let not_judged = summary
+            .layers
+            .iter()
+            .filter(|v| !v.not_judged.is_empty())
+            .count();
+        let (lines, notices) = all.split_at(all.len() - not_judged);
+        for n in notices {
+            assert!(n.starts_with("::notice title=spoflint%3A "), "{n}");
+            assert!(
+                n.contains("not judged (no rule judges these types yet)"),
+                "{n}"
+            );
+        }
         assert_eq!(lines.len(), open(&scan).len(), "{path}");
         for (line, f) in lines.iter().zip(open(&scan)) {
             let kind = match f.severity {

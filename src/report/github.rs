@@ -1,6 +1,7 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per open finding
-//! (`::error`, `::warning` or `::notice` with the file, the region and `ID title`), and
-//! nothing else. Suppressed findings are not annotated.
+//! (`::error`, `::warning` or `::notice` with the file, the region and `ID title`), then a
+//! `::notice` per layer that holds resources no rule judges. Suppressed findings are not
+//! annotated.
 
 use super::Summary;
 use crate::Scan;
@@ -55,11 +56,29 @@ fn command(scan: &Scan, f: &Finding) -> String {
     format!("::{kind} {}::{}", props.join(","), escape_data(&message))
 }
 
-pub fn render(scan: &Scan, _summary: &Summary) -> String {
+pub fn render(scan: &Scan, summary: &Summary) -> String {
     let mut out = String::new();
     for f in scan.findings.iter().filter(|f| f.suppressed.is_none()) {
         out.push_str(&command(scan, f));
         out.push('\n');
+    }
+    // Resources no rule judges: one notice per layer, so a verdict is not read as a pass.
+    for v in &summary.layers {
+        if let Some(types) = v.not_judged_text() {
+            out.push_str(&format!(
+                "::notice title={}::{}\n",
+                escape_property(&format!(
+                    "spoflint: {} layer {}",
+                    v.layer.as_str(),
+                    v.status.as_str()
+                )),
+                escape_data(&format!(
+                    "{} of the {} layer not judged (no rule judges these types yet): {types}",
+                    crate::finding::count(v.not_judged_count() as i64, "resource"),
+                    v.layer.as_str()
+                ))
+            ));
+        }
     }
     out
 }

@@ -486,12 +486,26 @@ fn summary_text(out: &mut String, summary: &Summary, color: bool) {
             LayerStatus::Pass => ("✓", "32"),
             LayerStatus::Fail => ("✗", "31"),
             LayerStatus::NoNewFindings => ("~", "33"),
+            LayerStatus::PartlyJudged => ("~", "33"),
+            LayerStatus::NotJudged => ("?", "33"),
             LayerStatus::NotPresent => ("-", "2"),
         };
-        let detail = if v.findings > 0 {
-            format!(" ({})", plural(v.findings, "finding"))
-        } else {
+        let mut details = Vec::new();
+        if v.findings > 0 {
+            details.push(plural(v.findings, "finding"));
+        }
+        if let Some(types) = v.not_judged_text() {
+            let types = terminal_safe_line(&types);
+            details.push(if v.status == LayerStatus::NotJudged {
+                types.into_owned()
+            } else {
+                format!("not judged: {types}")
+            });
+        }
+        let detail = if details.is_empty() {
             String::new()
+        } else {
+            format!(" ({})", details.join("; "))
         };
         out.push_str(&format!(
             "  {} {:<9} {}{detail}\n",

@@ -105,6 +105,12 @@ fn is_zero(n: &usize) -> bool {
 struct JsonLayer {
     status: &'static str,
     findings: usize,
+    /// Resources of the layer no rule judges yet: type → count (absent when none).
+    #[serde(
+        rename = "notJudged",
+        skip_serializing_if = "serde_json::Map::is_empty"
+    )]
+    not_judged: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -203,6 +209,11 @@ pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std:
             let value = serde_json::to_value(JsonLayer {
                 status: v.status.as_str(),
                 findings: v.findings,
+                not_judged: v
+                    .not_judged
+                    .iter()
+                    .map(|(t, n)| (t.clone(), (*n).into()))
+                    .collect(),
             })
             .unwrap_or_default();
             (v.layer.as_str().to_string(), value)

@@ -74,7 +74,7 @@ struct Case {
     other: Vec<usize>,
 }
 
-pub fn render(scan: &Scan, _summary: &Summary) -> String {
+pub fn render(scan: &Scan, summary: &Summary) -> String {
     let catalog = rules::catalog().map(|c| c.rules.as_slice()).unwrap_or(&[]);
     let layers = Layer::ARCHITECTURE.into_iter().chain([Layer::Input]);
     let mut suites = Vec::new();
@@ -101,7 +101,18 @@ pub fn render(scan: &Scan, _summary: &Summary) -> String {
             suites.push((layer, cases));
         }
     }
-    let tests: usize = suites.iter().map(|(_, c)| c.len()).sum();
+    // Resource types of a layer that no rule judges: a skipped case each.
+    let not_judged = |layer: Layer| -> &[(String, usize)] {
+        summary
+            .layers
+            .iter()
+            .find(|v| v.layer == layer)
+            .map_or(&[], |v| v.not_judged.as_slice())
+    };
+    let tests: usize = suites
+        .iter()
+        .map(|(layer, c)| c.len() + not_judged(*layer).len())
+        .sum();
     let failures = |cases: &[Case]| cases.iter().filter(|c| !c.failing.is_empty()).count();
     let total_failures: usize = suites.iter().map(|(_, c)| failures(c)).sum();
 
@@ -110,12 +121,25 @@ pub fn render(scan: &Scan, _summary: &Summary) -> String {
         "<testsuites name=\"spoflint\" tests=\"{tests}\" failures=\"{total_failures}\" errors=\"0\">\n"
     ));
     for (layer, cases) in &suites {
+        let skipped = not_judged(*layer);
         out.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">\n",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",
             layer.as_str(),
-            cases.len(),
-            failures(cases)
+            cases.len() + skipped.len(),
+            failures(cases),
+            skipped.len()
         ));
+        for (rtype, n) in skipped {
+            out.push_str(&format!(
+                "    <testcase classname=\"spoflint.{}\" name=\"{}\">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
+                layer.as_str(),
+                escape(&format!("not judged: {rtype}"), true),
+                escape(
+                    &format!("{} of this type: no rule judges it yet", plural(*n, "resource")),
+                    true
+                )
+            ));
+        }
         for case in cases {
             let open = format!(
                 "    <testcase classname=\"{}\" name=\"{}\"",

@@ -184,18 +184,24 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
             escape_plain(&ignored)
         ));
     }
-    out.push_str("### Zero-SPOF validation\n\n| layer | verdict | findings |\n|---|---|---|\n");
+    out.push_str(
+        "### Zero-SPOF validation\n\n| layer | verdict | findings | not judged |\n|---|---|---|---|\n",
+    );
     for v in &summary.layers {
         let verdict = match v.status {
             LayerStatus::Pass => "✅ pass",
             LayerStatus::Fail => "❌ fail",
             LayerStatus::NoNewFindings => "🔶 no new findings",
+            LayerStatus::PartlyJudged => "🔶 partly judged",
+            LayerStatus::NotJudged => "❔ not judged",
             LayerStatus::NotPresent => "➖ not present",
         };
         out.push_str(&format!(
-            "| {} | {verdict} | {} |\n",
+            "| {} | {verdict} | {} | {} |\n",
             v.layer.as_str(),
-            v.findings
+            v.findings,
+            v.not_judged_text()
+                .map_or_else(String::new, |t| escape_plain(&t))
         ));
     }
 

@@ -33,6 +33,11 @@ pub enum LayerStatus {
     /// None left, but only because a baseline or `--changed-only` left the layer's warning or
     /// error findings out: not a pass.
     NoNewFindings,
+    /// Resources of the layer were judged and passed, but others of it no rule judges yet
+    /// (listed in [`LayerVerdict::not_judged`]): not a full pass.
+    PartlyJudged,
+    /// The layer's resources are all of types no rule judges yet.
+    NotJudged,
     /// The scanned files hold nothing of this layer.
     NotPresent,
 }
@@ -43,6 +48,8 @@ impl LayerStatus {
             LayerStatus::Pass => "pass",
             LayerStatus::Fail => "fail",
             LayerStatus::NoNewFindings => "no new findings",
+            LayerStatus::PartlyJudged => "partly judged",
+            LayerStatus::NotJudged => "not judged",
             LayerStatus::NotPresent => "not present",
         }
     }
@@ -53,6 +60,27 @@ pub struct LayerVerdict {
     pub layer: Layer,
     pub status: LayerStatus,
     pub findings: usize,
+    /// Resources of the layer no rule judges yet: type → how many.
+    pub not_judged: Vec<(String, usize)>,
+}
+
+impl LayerVerdict {
+    /// `google_container_cluster ×2, Rollout (argoproj.io) ×1`, or `None` when every resource
+    /// of the layer was judged.
+    pub fn not_judged_text(&self) -> Option<String> {
+        (!self.not_judged.is_empty()).then(|| {
+            self.not_judged
+                .iter()
+                .map(|(t, n)| format!("{t} ×{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    }
+
+    /// How many resources of the layer were not judged.
+    pub fn not_judged_count(&self) -> usize {
+        self.not_judged.iter().map(|(_, n)| n).sum()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -92,12 +120,23 @@ impl Summary {
                 let of_layer = scan.open_findings().filter(|f| f.layer == layer);
                 let findings = of_layer.clone().count();
                 let failing = of_layer.clone().any(|f| f.severity >= Severity::Warning);
+                let not_judged: Vec<(String, usize)> = scan
+                    .facts
+                    .not_judged
+                    .get(&layer)
+                    .map(|m| m.iter().map(|(t, n)| (t.clone(), *n)).collect())
+                    .unwrap_or_default();
+                let judged = scan.facts.present.contains(&layer) || findings > 0;
                 let status = if failing {
                     LayerStatus::Fail
                 } else if scan.filtered_failing.contains(&layer) {
                     LayerStatus::NoNewFindings
-                } else if scan.facts.present.contains(&layer) || findings > 0 {
+                } else if judged && not_judged.is_empty() {
                     LayerStatus::Pass
+                } else if judged {
+                    LayerStatus::PartlyJudged
+                } else if !not_judged.is_empty() {
+                    LayerStatus::NotJudged
                 } else {
                     LayerStatus::NotPresent
                 };
@@ -105,6 +144,7 @@ impl Summary {
                     layer,
                     status,
                     findings,
+                    not_judged,
                 }
             })
             .collect();

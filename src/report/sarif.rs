@@ -272,6 +272,8 @@ struct Run<'a> {
     #[serde(rename = "columnKind")]
     column_kind: &'static str,
     results: Results<'a>,
+    /// The per-layer verdicts, with the resources no rule judged.
+    properties: Value,
 }
 
 /// The results, each made into its JSON form only as it is written.
@@ -296,13 +298,35 @@ impl Serialize for Results<'_> {
     }
 }
 
+/// `{ "compute": { "status": "partly judged", "findings": 0, "notJudged": { "type": n } } }`,
+/// as the JSON report has it.
+fn layers(summary: &Summary) -> Value {
+    summary
+        .layers
+        .iter()
+        .map(|v| {
+            let mut layer = json!({ "status": v.status.as_str(), "findings": v.findings });
+            if !v.not_judged.is_empty() {
+                layer["notJudged"] = v
+                    .not_judged
+                    .iter()
+                    .map(|(t, n)| (t.clone(), json!(n)))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into();
+            }
+            (v.layer.as_str().to_string(), layer)
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
 /// The log as a string.
 pub fn render(scan: &Scan, summary: &Summary) -> String {
     super::to_string(|out| write(scan, summary, out))
 }
 
 /// Writes the log to `w` as it is made: a large scan's log is never held whole in memory.
-pub fn write(scan: &Scan, _summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let catalog = rules::catalog().map(|c| c.rules.as_slice()).unwrap_or(&[]);
     let rule_index: HashMap<&'static str, usize> =
         catalog.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
@@ -344,6 +368,7 @@ pub fn write(scan: &Scan, _summary: &Summary, w: &mut dyn std::io::Write) -> std
                 fingerprints,
                 rule_index,
             },
+            properties: json!({ "layers": layers(summary) }),
         }],
     };
     // serde_json writes many small pieces: buffered here, where the buffer's type is known.

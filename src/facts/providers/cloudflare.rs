@@ -20,4 +20,5 @@ pub static PROVIDER: Provider = Provider {
         private: Private::Never,
     }],
     global_groups: &[],
+    not_judged: &[],
 };

@@ -11,6 +11,7 @@ pub mod aws;
 pub mod azure;
 pub mod cloudflare;
 pub mod google;
+pub mod kubernetes;
 pub mod ns1;
 
 use std::fmt;
@@ -148,6 +149,9 @@ pub struct Provider {
     pub subnets: &'static [SubnetKind],
     pub dns_zones: &'static [DnsZoneKind],
     pub global_groups: &'static [GlobalGroup],
+    /// Resource types whose presence means the system has this layer but that no rule
+    /// judges yet: a layer holding them is "not judged" (or "partly judged"), never "pass".
+    pub not_judged: &'static [(&'static str, Layer)],
 }
 
 /// Every provider spoflint knows.
@@ -157,6 +161,7 @@ pub static PROVIDERS: &[&Provider] = &[
     &ns1::PROVIDER,
     &google::PROVIDER,
     &azure::PROVIDER,
+    &kubernetes::PROVIDER,
 ];
 
 /// Every known kind, across providers.
@@ -170,6 +175,20 @@ pub fn kind(rtype: &str) -> Option<&'static Kind> {
     static INDEX: OnceLock<FastMap<&'static str, &'static Kind>> = OnceLock::new();
     INDEX
         .get_or_init(|| kinds().map(|k| (k.rtype.as_str(), k)).collect())
+        .get(rtype)
+        .copied()
+}
+
+/// The layer of a resource type that no rule judges yet (see [`Provider::not_judged`]).
+pub fn not_judged(rtype: &str) -> Option<Layer> {
+    static INDEX: OnceLock<FastMap<&'static str, Layer>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            PROVIDERS
+                .iter()
+                .flat_map(|p| p.not_judged.iter().copied())
+                .collect()
+        })
         .get(rtype)
         .copied()
 }
@@ -207,6 +226,10 @@ mod tests {
             }
             for k in p.kinds {
                 assert!(seen.insert(k.rtype), "{} twice", k.rtype);
+            }
+            for (t, _) in p.not_judged {
+                assert!(t.starts_with(&format!("{}_", p.name)), "{t} in {}", p.name);
+                assert!(kind(t).is_none(), "{t} is judged and listed as not judged");
             }
             for z in p.dns_zones {
                 assert!(kind(z.rtype.as_str()).is_some_and(|k| k.layer == Some(Layer::Dns)));
