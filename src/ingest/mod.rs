@@ -463,6 +463,20 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
     }
     tf.evaluate(&inputs, &mut model.entries, &mut issues);
     record_terraform_origins(&mut model);
+    // Objects of the Terraform kubernetes provider are judged as the manifests they make.
+    let objects: Vec<Resource> = model
+        .tf_iter()
+        .filter(|(_, r)| {
+            r.mode == crate::model::terraform::Mode::Managed
+                && terraform::kubernetes::is_object_type(&r.rtype)
+        })
+        .filter_map(|(_, r)| {
+            terraform::kubernetes::object(r, Arc::clone(&model.sources.get(r.source).text))
+        })
+        .collect();
+    for o in objects {
+        model.push(Entry::Kubernetes(o));
+    }
     render_charts(found, options, &mut model, &mut issues);
     (model, issues)
 }

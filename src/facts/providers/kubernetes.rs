@@ -1,4 +1,6 @@
-//! The Terraform kubernetes provider: the Kubernetes objects it creates are not judged yet.
+//! The Terraform kubernetes provider. The objects it creates (`kubernetes_deployment`,
+//! `kubernetes_manifest`, ...) are judged as the Kubernetes manifests they make (see
+//! `ingest::terraform::kubernetes`); only the types listed here are not.
 
 use super::Provider;
 use crate::finding::Layer;
@@ -10,17 +12,7 @@ pub static PROVIDER: Provider = Provider {
     dns_zones: &[],
     global_groups: &[],
     not_judged: &[
-        ("kubernetes_deployment", Layer::Compute),
-        ("kubernetes_deployment_v1", Layer::Compute),
-        ("kubernetes_stateful_set", Layer::Compute),
-        ("kubernetes_stateful_set_v1", Layer::Compute),
-        ("kubernetes_daemonset", Layer::Compute),
-        ("kubernetes_daemon_set_v1", Layer::Compute),
         ("kubernetes_replication_controller", Layer::Compute),
         ("kubernetes_replication_controller_v1", Layer::Compute),
-        ("kubernetes_pod", Layer::Compute),
-        ("kubernetes_pod_v1", Layer::Compute),
-        ("kubernetes_ingress", Layer::Network),
-        ("kubernetes_ingress_v1", Layer::Network),
     ],
 };

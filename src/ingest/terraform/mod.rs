@@ -4,6 +4,7 @@
 
 mod eval;
 pub mod funcs;
+pub mod kubernetes;
 pub mod plan;
 
 use std::collections::{BTreeMap, HashMap};
