@@ -45,6 +45,19 @@ pub struct Config {
     pub charts: Vec<ChartConfig>,
     /// Extra words that mark (or rule out) a data store.
     pub classify: crate::facts::classify::Classify,
+    /// The failure domain the system is meant to survive: with `zone`, the rules that ask
+    /// for a copy in a second region (`protects: region`) are left out.
+    pub expect: Expect,
+}
+
+/// The failure domain a system is meant to survive (`expect:` in `.spoflint.yaml`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Expect {
+    /// A zone: cross-region rules are off.
+    Zone,
+    /// A region (the default): every rule runs.
+    #[default]
+    Region,
 }
 
 /// A config file problem, located.
@@ -270,6 +283,15 @@ impl Reader<'_> {
                     }
                 }
                 "helm" => self.helm(v, c)?,
+                "expect" => {
+                    c.expect = match string(&v, "expect")?.as_str() {
+                        "zone" => Expect::Zone,
+                        "region" => Expect::Region,
+                        other => {
+                            return err(&v, format!("unknown `expect: {other}` (zone or region)"));
+                        }
+                    }
+                }
                 "classify" => {
                     for (k, x) in entries(v, "classify")? {
                         let words = strings(x, &format!("classify.{k}"))?
@@ -294,7 +316,7 @@ impl Reader<'_> {
                     return key_err(
                         &v,
                         format!(
-                            "unknown key `{key}` (rules, layers, exclude, terraform, helm, classify)"
+                            "unknown key `{key}` (rules, layers, exclude, terraform, helm, classify, expect)"
                         ),
                     );
                 }
@@ -486,6 +508,10 @@ pub fn default_text() -> Result<String, String> {
 #       set:
 #         replicaCount: 3
 
+# The failure domain the system is meant to survive: region (the default: every rule runs) or
+# zone (the rules that ask for a copy in a second region are left out: CROSS_REGION_RULES).
+# expect: region
+
 # Workload classification: a StatefulSet is a data store (judged by DATA001/DATA002, not by
 # the application rules) when a word of its image name, of its app.kubernetes.io/name, app
 # or helm.sh/chart label names one (postgresql, redis, kafka, cassandra, minio, ...), unless
@@ -495,15 +521,30 @@ pub fn default_text() -> Result<String, String> {
 #   not_data_stores: [redis-cache-warmer]
 ",
     );
-    Ok(out)
+    let cross: Vec<&str> = catalog
+        .rules
+        .iter()
+        .filter(|r| r.cross_region)
+        .map(|r| r.id)
+        .collect();
+    Ok(out.replace("CROSS_REGION_RULES", &cross.join(", ")))
 }
 
 /// Applies the rule and layer settings to findings: disabled ones dropped, severities
 /// overridden.
 pub fn apply(config: &Config, findings: &mut Vec<crate::finding::Finding>) {
+    let cross_region = |rule: &str| {
+        crate::rules::catalog()
+            .ok()
+            .and_then(|c| c.get(rule))
+            .is_some_and(|m| m.cross_region)
+    };
     findings.retain(|f| {
+        let enabled = config.rules.get(f.rule).and_then(|r| r.enabled);
         !config.disabled_layers.contains(&f.layer)
-            && config.rules.get(f.rule).and_then(|r| r.enabled) != Some(false)
+            && enabled != Some(false)
+            // `expect: zone` leaves the cross-region rules out, unless turned on by name.
+            && !(config.expect == Expect::Zone && cross_region(f.rule) && enabled != Some(true))
     });
     for f in findings.iter_mut() {
         if let Some(s) = config.rules.get(f.rule).and_then(|r| r.severity) {

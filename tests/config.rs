@@ -147,6 +147,48 @@ fn unknown_keys_are_errors_with_their_location() {
 }
 
 #[test]
+fn expect_zone_leaves_out_the_cross_region_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        &[(
+            "main.tf",
+            "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n\nresource \"aws_kms_key\" \"k\" {\n  multi_region = false\n}\n",
+        )],
+    );
+    let all = findings(dir.path(), &["."]);
+    assert!(all.contains(&pair("DATA007", "warning")), "{all:?}");
+    assert!(all.iter().any(|(r, _)| r == "SECURITY002"), "{all:?}");
+    write(dir.path(), &[(".spoflint.yaml", "expect: zone\n")]);
+    let zone = findings(dir.path(), &["."]);
+    assert!(
+        !zone
+            .iter()
+            .any(|(r, _)| r == "DATA007" || r == "SECURITY002"),
+        "{zone:?}"
+    );
+    // A cross-region rule turned on by name still runs.
+    write(
+        dir.path(),
+        &[(".spoflint.yaml", "expect: zone\nrules:\n  DATA007: on\n")],
+    );
+    let named = findings(dir.path(), &["."]);
+    assert!(named.contains(&pair("DATA007", "warning")), "{named:?}");
+    assert!(!named.iter().any(|(r, _)| r == "SECURITY002"), "{named:?}");
+    write(dir.path(), &[(".spoflint.yaml", "expect: planet\n")]);
+    let out = spoflint()
+        .current_dir(dir.path())
+        .args(["check", "."])
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("unknown `expect: planet` (zone or region)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn classify_extends_what_is_a_data_store() {
     let sts = |name: &str, image: &str| {
         format!(

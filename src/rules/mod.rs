@@ -53,6 +53,10 @@ pub struct RuleMeta {
     pub severity: Severity,
     pub title: String,
     pub parameters: Vec<Param>,
+    /// The rule asks for a copy in a second region (front matter `protects: region`): it is
+    /// left out when the configuration says the system is meant to survive a zone, not a
+    /// region (`expect: zone`).
+    pub cross_region: bool,
     /// The document without its front matter (markdown).
     pub body: &'static str,
     /// Path of the document inside the `rules/` directory.
@@ -138,12 +142,22 @@ pub fn parse_doc(path: &'static str, text: &'static str) -> Result<RuleMeta, Str
             });
         }
     }
+    let cross_region = match root
+        .get("protects")
+        .and_then(|v| v.scalar_text())
+        .as_deref()
+    {
+        None | Some("zone") => false,
+        Some("region") => true,
+        Some(other) => return Err(err(&format!("unknown `protects: {other}` (zone, region)"))),
+    };
     Ok(RuleMeta {
         id,
         layer,
         severity,
         title: text_of("title")?,
         parameters,
+        cross_region,
         body,
         doc_path: path,
     })
@@ -335,10 +349,15 @@ fn label_caller(f: &mut Finding, model: &Model) {
 /// parameters, then the document body.
 pub fn render_doc(r: &RuleMeta) -> String {
     let mut s = format!(
-        "{}  layer: {}  severity: {}\n",
+        "{}  layer: {}  severity: {}{}\n",
         r.id,
         r.layer.as_str(),
-        r.severity.as_str()
+        r.severity.as_str(),
+        if r.cross_region {
+            "  protects: region (left out with `expect: zone`)"
+        } else {
+            ""
+        }
     );
     if !r.parameters.is_empty() {
         s.push_str("parameters:\n");
