@@ -74,6 +74,10 @@ struct CheckArgs {
     /// When to colour human output (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Show every finding in full in the human output, instead of grouping the findings of
+    /// one rule that fire for the same reason on 4 or more resources.
+    #[arg(long)]
+    no_group: bool,
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     fail_on: FailOn,
@@ -352,7 +356,7 @@ fn use_color(choice: Color) -> bool {
 fn write_report(
     format: ReportFormat,
     path: Option<&PathBuf>,
-    colour: bool,
+    (colour, group): (bool, bool),
     scan: &spoflint::Scan,
     summary: &Summary,
 ) -> Result<bool, ExitCode> {
@@ -380,7 +384,9 @@ fn write_report(
         spoflint::guard::failpoint("report", || &name);
         let text = |text: String, sink: &mut dyn Write| sink.write_all(text.as_bytes());
         match format {
-            ReportFormat::Human => report::human::write(scan, summary, colour, &mut sink),
+            ReportFormat::Human => {
+                report::human::write_with(scan, summary, colour, group, &mut sink)
+            }
             ReportFormat::Json => report::json::write(scan, summary, &mut sink),
             ReportFormat::Sarif => report::sarif::write(scan, summary, &mut sink),
             ReportFormat::Junit => text(report::junit::render(scan, summary), &mut sink),
@@ -477,7 +483,7 @@ fn check(args: &CheckArgs) -> ExitCode {
     for out in &args.formats {
         let path = out.file.as_ref().or(args.output.as_ref());
         let colour = path.is_none() && use_color(args.color);
-        match write_report(out.format, path, colour, &scan, &summary) {
+        match write_report(out.format, path, (colour, !args.no_group), &scan, &summary) {
             Ok(true) => {}
             Ok(false) => report_failed = true,
             Err(code) => return code,

@@ -1,6 +1,7 @@
 //! The built binary: exit codes, output formats, colour handling, subcommands.
 
 use assert_cmd::Command;
+mod common;
 
 fn spoflint() -> Command {
     let mut cmd = Command::cargo_bin("spoflint").unwrap();
@@ -125,6 +126,46 @@ fn json_format_is_documented_shape() {
     );
     assert_eq!(v["layers"]["compute"]["status"], "fail");
     assert_eq!(v["layers"]["dns"]["status"], "not present");
+}
+
+#[test]
+fn same_reason_findings_are_grouped_in_human_output() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["a", "b", "c", "d", "e"] {
+        common::write(
+            dir.path(),
+            &[(&format!("{name}.yaml"), &common::deployment(name, 1))],
+        );
+    }
+    common::write(dir.path(), &[("f.yaml", &common::deployment("f", 3))]);
+    let human = |extra: &[&str]| {
+        let out = spoflint()
+            .current_dir(dir.path())
+            .args(["check", "."])
+            .args(extra)
+            .assert()
+            .code(1);
+        String::from_utf8_lossy(&out.get_output().stdout).to_string()
+    };
+    let grouped = human(&[]);
+    assert_eq!(
+        grouped.matches("COMPUTE001 · compute · error").count(),
+        1,
+        "{grouped}"
+    );
+    assert!(
+        grouped.contains("… and 4 more COMPUTE001 findings for the same reason:\n    - Deployment default/b at b.yaml:"),
+        "{grouped}"
+    );
+    // Every finding still counts.
+    assert!(grouped.contains("5 errors"), "{grouped}");
+    let full = human(&["--no-group"]);
+    assert_eq!(
+        full.matches("COMPUTE001 · compute · error").count(),
+        5,
+        "{full}"
+    );
+    assert!(!full.contains("for the same reason"), "{full}");
 }
 
 #[test]

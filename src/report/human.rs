@@ -408,12 +408,49 @@ pub fn render(scan: &Scan, summary: &Summary, color: bool) -> String {
     super::to_string(|out| write(scan, summary, color, out))
 }
 
+/// How many findings of one rule must fire for the same reason before the human report
+/// shows the first in full and lists the others in one block.
+pub const GROUP_MIN: usize = 4;
+
+/// The resource a finding names, as its message names it.
+fn subject_name(scan: &Scan, f: &Finding) -> Option<String> {
+    let id = f.resource?;
+    Some(match scan.model.get(id) {
+        crate::model::Entry::Kubernetes(r) => r.display(),
+        crate::model::Entry::Terraform(t) => t.address.clone(),
+    })
+}
+
+/// Findings of one rule, severity and message once the resource's name is taken out: the
+/// same problem on many resources.
+fn reason_key(scan: &Scan, f: &Finding) -> u64 {
+    use std::hash::BuildHasher;
+    let message = match subject_name(scan, f) {
+        Some(name) if !name.is_empty() => f.message.replace(&name, "\u{0}"),
+        _ => f.message.clone(),
+    };
+    foldhash::fast::FixedState::with_seed(0).hash_one((f.rule, f.severity, message))
+}
+
 /// Writes the report to `w` one finding at a time: a large scan's report is never held
-/// whole in memory.
+/// whole in memory. Findings of one rule that fire for the same reason on [`GROUP_MIN`] or
+/// more resources are grouped (see [`write_with`]).
 pub fn write(
     scan: &Scan,
     summary: &Summary,
     color: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    write_with(scan, summary, color, true, w)
+}
+
+/// [`write`], with `group` saying whether same-reason findings are grouped: the first shown
+/// in full, the others listed by resource and location right after it.
+pub fn write_with(
+    scan: &Scan,
+    summary: &Summary,
+    color: bool,
+    group: bool,
     w: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let theme = if color {
@@ -425,11 +462,48 @@ pub fn write(
         .with_width(WIDTH)
         .with_links(false)
         .with_context_lines(CONTEXT_LINES);
+    // Same-reason groups large enough to fold: key → the findings, in report order.
+    let mut groups: crate::model::FastMap<u64, Vec<&Finding>> = Default::default();
+    let keys: Vec<u64> = if group {
+        scan.open_findings().map(|f| reason_key(scan, f)).collect()
+    } else {
+        Vec::new()
+    };
+    for (f, key) in scan.open_findings().zip(&keys) {
+        groups.entry(*key).or_default().push(f);
+    }
+    groups.retain(|_, members| members.len() >= GROUP_MIN);
     let mut out = String::new();
-    for f in scan.open_findings() {
+    for (i, f) in scan.open_findings().enumerate() {
+        let members = keys.get(i).and_then(|k| groups.get(k));
+        if let Some(members) = members
+            && !std::ptr::eq(members[0], f)
+        {
+            // Listed under the first of its group.
+            continue;
+        }
         let d = diag(scan, f);
         if handler.render_report(&mut out, &d).is_err() {
             out.push_str(&format!("{}: {}\n", f.rule, d.message));
+        }
+        if let Some(members) = members {
+            out.push_str(&format!(
+                "  … and {} more {} findings for the same reason:\n",
+                members.len() - 1,
+                f.rule
+            ));
+            for m in &members[1..] {
+                let file = scan.model.sources.get(m.primary.source);
+                let at = file.line_col(m.primary.span.start);
+                let what = subject_name(scan, m).unwrap_or_else(|| m.message.clone());
+                out.push_str(&format!(
+                    "    - {} at {}:{}:{}\n",
+                    terminal_safe_line(&what),
+                    terminal_safe_line(&file.path),
+                    at.line,
+                    at.col
+                ));
+            }
         }
         out.push('\n');
         w.write_all(out.as_bytes())?;
