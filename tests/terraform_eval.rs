@@ -43,6 +43,11 @@ fn input_findings(scan: &Scan) -> Vec<String> {
         .collect()
 }
 
+fn assert_no_input_findings(scan: &Scan) {
+    let input = input_findings(scan);
+    assert!(input.is_empty(), "{input:?}");
+}
+
 const VARS: &str = r#"
 variable "a" { default = "default" }
 variable "b" { default = "default" }
@@ -142,11 +147,7 @@ resource "aws_lb" "web" {
         panic!()
     };
     assert_eq!(tags["n"], Value::Number(2.0));
-    assert!(
-        input_findings(&scan).is_empty(),
-        "{:?}",
-        input_findings(&scan)
-    );
+    assert_no_input_findings(&scan);
 }
 
 #[test]
@@ -274,11 +275,7 @@ resource "aws_sqs_queue" "q" {
         .map(|b| b.body.value("name").unwrap().clone())
         .collect();
     assert_eq!(names, vec![s("one"), s("two")]);
-    assert!(
-        input_findings(&scan).is_empty(),
-        "{:?}",
-        input_findings(&scan)
-    );
+    assert_no_input_findings(&scan);
 }
 
 #[test]
@@ -423,11 +420,7 @@ fn tfvars_json_files_are_loaded_in_terraform_order() {
         panic!()
     };
     assert_eq!(tags["n"], Value::Number(7.0));
-    assert!(
-        input_findings(&scan).is_empty(),
-        "{:?}",
-        input_findings(&scan)
-    );
+    assert_no_input_findings(&scan);
 }
 
 #[test]
@@ -468,11 +461,7 @@ resource "aws_sqs_queue" "q" {
         value(&scan, "module.m.aws_sqs_queue.q", "name"),
         &s("default-and-null")
     );
-    assert!(
-        input_findings(&scan).is_empty(),
-        "{:?}",
-        input_findings(&scan)
-    );
+    assert_no_input_findings(&scan);
 }
 
 #[test]
@@ -489,11 +478,7 @@ resource "aws_sqs_queue" "q" {
         )],
         ScanOptions::default(),
     );
-    assert!(
-        input_findings(&scan).is_empty(),
-        "{:?}",
-        input_findings(&scan)
-    );
+    assert_no_input_findings(&scan);
     let Value::String(name) = value(&scan, "aws_sqs_queue.q", "name") else {
         panic!("not a string")
     };
@@ -708,11 +693,7 @@ output "x" { value = aws_lb_target_group.tg.tags }
         )],
         ScanOptions::default(),
     );
-    assert!(
-        input_findings(&scan).is_empty(),
-        "{:?}",
-        input_findings(&scan)
-    );
+    assert_no_input_findings(&scan);
     let Value::Map(tags) = value(&scan, "aws_lb_target_group.tg", "tags") else {
         panic!("tags is a map")
     };
@@ -795,11 +776,7 @@ resource "aws_sqs_queue" "q" {
         )],
         ScanOptions::default(),
     );
-    assert!(
-        input_findings(&scan).is_empty(),
-        "{:?}",
-        input_findings(&scan)
-    );
+    assert_no_input_findings(&scan);
     assert_eq!(
         value(&scan, "aws_lb_target_group.tg[\"a\"]", "name"),
         &s("a")

@@ -43,14 +43,11 @@ fn go_pattern(pattern: &str) -> String {
                     break;
                 };
                 i += 1;
+                if let Some(class) = perl_class(e, false) {
+                    out.push_str(class);
+                    continue;
+                }
                 match e {
-                    'd' => out.push_str("[[:digit:]]"),
-                    'D' => out.push_str("[^[:digit:]]"),
-                    'w' => out.push_str("[[:word:]]"),
-                    'W' => out.push_str("[^[:word:]]"),
-                    // Go's \s is [\t\n\f\r ] (no \v).
-                    's' => out.push_str(r"[\t\n\x0C\r ]"),
-                    'S' => out.push_str(r"[^\t\n\x0C\r ]"),
                     'b' | 'B' => {
                         out.push_str("(?-u:\\");
                         out.push(e);
@@ -83,6 +80,26 @@ fn go_pattern(pattern: &str) -> String {
         }
     }
     out
+}
+
+/// Go's Perl class `\\e` (ASCII, unlike Rust's) in Rust's syntax, inside a bracket class or
+/// on its own. Go's `\\s` is `[\\t\\n\\f\\r ]` (no `\\v`).
+fn perl_class(e: char, in_class: bool) -> Option<&'static str> {
+    Some(match (e, in_class) {
+        ('d', false) => "[[:digit:]]",
+        ('D', false) => "[^[:digit:]]",
+        ('w', false) => "[[:word:]]",
+        ('W', false) => "[^[:word:]]",
+        ('s', false) => r"[\t\n\x0C\r ]",
+        ('S', false) => r"[^\t\n\x0C\r ]",
+        ('d', true) => "[:digit:]",
+        ('D', true) => "[:^digit:]",
+        ('w', true) => "[:word:]",
+        ('W', true) => "[:^word:]",
+        ('s', true) => r"\t\n\x0C\r ",
+        ('S', true) => "[:^space:]",
+        _ => return None,
+    })
 }
 
 /// Where a counted repetition that starts after the `{` at `chars[i - 1]` ends (past its
@@ -135,23 +152,33 @@ fn push_literal(out: &mut String, c: char, in_class: bool) {
     out.push(c);
 }
 
-/// Copies `\p{Greek}` / `\pL` (the `p` or `P` at `chars[i - 1]`); returns where it ends.
-fn copy_property(chars: &[char], mut i: usize, p: char, out: &mut String) -> usize {
-    out.push('\\');
-    out.push(p);
-    if chars.get(i) == Some(&'{') {
-        while let Some(&c) = chars.get(i) {
-            out.push(c);
-            i += 1;
-            if c == '}' {
-                break;
-            }
-        }
-    } else if let Some(&c) = chars.get(i) {
+/// Copies `{...}` (through its `}`) starting at `chars[i]`, if there is one; returns where
+/// the copy ends.
+fn copy_braced(chars: &[char], mut i: usize, out: &mut String) -> Option<usize> {
+    if chars.get(i) != Some(&'{') {
+        return None;
+    }
+    while let Some(&c) = chars.get(i) {
         out.push(c);
         i += 1;
+        if c == '}' {
+            break;
+        }
     }
-    i
+    Some(i)
+}
+
+/// Copies `\p{Greek}` / `\pL` (the `p` or `P` at `chars[i - 1]`); returns where it ends.
+fn copy_property(chars: &[char], i: usize, p: char, out: &mut String) -> usize {
+    out.push('\\');
+    out.push(p);
+    copy_braced(chars, i, out).unwrap_or_else(|| match chars.get(i) {
+        Some(&c) => {
+            out.push(c);
+            i + 1
+        }
+        None => i,
+    })
 }
 
 /// An escape that stands for one character (`e` is the character after the `\`): octal
@@ -174,14 +201,8 @@ fn escaped_char(chars: &[char], mut i: usize, e: char, out: &mut String, in_clas
         }
         'x' => {
             out.push_str("\\x");
-            if chars.get(i) == Some(&'{') {
-                while let Some(&c) = chars.get(i) {
-                    out.push(c);
-                    i += 1;
-                    if c == '}' {
-                        break;
-                    }
-                }
+            if let Some(end) = copy_braced(chars, i, out) {
+                i = end;
             } else {
                 for _ in 0..2 {
                     if let Some(&c) = chars.get(i) {
@@ -237,17 +258,10 @@ fn bracket_class(chars: &[char], mut i: usize, out: &mut String) -> usize {
                     break;
                 };
                 i += 1;
-                match e {
-                    'd' => out.push_str("[:digit:]"),
-                    'D' => out.push_str("[:^digit:]"),
-                    'w' => out.push_str("[:word:]"),
-                    'W' => out.push_str("[:^word:]"),
-                    's' => out.push_str(r"\t\n\x0C\r "),
-                    'S' => out.push_str("[:^space:]"),
-                    'p' | 'P' => i = copy_property(chars, i, e, out),
-                    _ => {
-                        i = escaped_char(chars, i, e, &mut lo, true);
-                    }
+                match (perl_class(e, true), e) {
+                    (Some(class), _) => out.push_str(class),
+                    (None, 'p' | 'P') => i = copy_property(chars, i, e, out),
+                    (None, _) => i = escaped_char(chars, i, e, &mut lo, true),
                 }
                 if lo.is_empty() {
                     continue;
