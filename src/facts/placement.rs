@@ -64,9 +64,10 @@ pub fn pod_placement(spec: Option<Val<'_>>, labels: &Labels) -> PodPlacement {
     let Some(spec) = spec else {
         return PodPlacement::default();
     };
+    let (zone_spread, host_spread) = spread_terms(&spec, labels);
     let mut placement = PodPlacement {
-        zone_spread: spread_term(&spec, labels, ZONE_KEYS).is_some(),
-        host_spread: spread_term(&spec, labels, &[HOSTNAME_KEY]),
+        zone_spread,
+        host_spread,
         ..PodPlacement::default()
     };
     // nodeSelector: every key must match, so a zone key confines the pods to its value.
@@ -140,18 +141,11 @@ fn affinity_zones(spec: &Val<'_>) -> Option<(BTreeSet<String>, Span)> {
     (any_term).then_some((allowed, at?))
 }
 
-/// The `topologyKey` of the first spread constraint or pod anti-affinity term (required or
-/// preferred) of the pod spec on one of `keys` that selects the pods' own labels.
-fn spread_term(spec: &Val<'_>, labels: &Labels, keys: &[&str]) -> Option<Span> {
-    let selects_self = |term: &Val<'_>| {
-        term.get("labelSelector")
-            .is_some_and(|s| Selector::from_label_selector(&s).matches(labels))
-    };
-    let key_in = |term: &Val<'_>| {
-        term.get("topologyKey")
-            .filter(|k| k.as_str().is_some_and(|k| keys.contains(&k)))
-            .map(|k| k.field_span())
-    };
+/// Whether a spread constraint or pod anti-affinity term (required or preferred) of the pod
+/// spec spreads the pods (it selects their own labels) over a zone key, and the `topologyKey`
+/// of the first that spreads them over `kubernetes.io/hostname`. One pass over the terms; a
+/// term's selector is only read when its key is one of these.
+fn spread_terms(spec: &Val<'_>, labels: &Labels) -> (bool, Option<Span>) {
     let spread = spec
         .get("topologySpreadConstraints")
         .into_iter()
@@ -166,11 +160,32 @@ fn spread_term(spec: &Val<'_>, labels: &Labels, keys: &[&str]) -> Option<Span> {
         .into_iter()
         .flat_map(|l| l.items())
         .filter_map(|p| p.get("podAffinityTerm"));
-    spread
-        .chain(required)
-        .chain(preferred)
-        .filter(|t| selects_self(t))
-        .find_map(|t| key_in(&t))
+    let (mut zone, mut host) = (false, None);
+    for term in spread.chain(required).chain(preferred) {
+        let Some(key) = term.get("topologyKey") else {
+            continue;
+        };
+        let is_zone = key.as_str().is_some_and(|k| ZONE_KEYS.contains(&k));
+        let is_host = key.as_str() == Some(HOSTNAME_KEY) && host.is_none();
+        if !(is_zone && !zone || is_host) {
+            continue;
+        }
+        let selects_self = term
+            .get("labelSelector")
+            .is_some_and(|s| Selector::from_label_selector(&s).matches(labels));
+        if !selects_self {
+            continue;
+        }
+        if is_zone {
+            zone = true;
+        } else {
+            host = Some(key.field_span());
+        }
+        if zone && host.is_some() {
+            break;
+        }
+    }
+    (zone, host)
 }
 
 #[cfg(test)]
