@@ -13,7 +13,9 @@ pub fn check(cx: &mut RuleCx) {
         let root = r.root();
         // Owned by a controller (as `kubectl get -o yaml` shows), a Helm hook (a test), or a
         // one-off task that is not meant to keep running.
-        if root.path(&["metadata", "ownerReferences"]).is_some_and(|o| o.items().next().is_some())
+        if root
+            .path(&["metadata", "ownerReferences"])
+            .is_some_and(|o| o.items().next().is_some())
             || root
                 .path(&["metadata", "annotations"])
                 .is_some_and(|a| a.get("helm.sh/hook").is_some())
