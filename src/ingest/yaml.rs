@@ -366,7 +366,7 @@ fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
             inserted.insert(i, (orig, n));
         }
         parsed_bytes += text.len();
-        if parsed_bytes > MAX_LENIENT_BYTES.max(8 * file.text.len()) {
+        if parsed_bytes > MAX_LENIENT_BYTES {
             break;
         }
         let copy = SourceFile::new(file.path.clone(), Arc::from(text.as_str()));
@@ -402,8 +402,8 @@ fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
 
 /// Most indentation fixes one file gets (each is a parse of the file).
 const MAX_LENIENT_FIXES: usize = 256;
-/// Most bytes the fixes of one file may parse again in all (or 8 times the file, if more).
-const MAX_LENIENT_BYTES: usize = 16 << 20;
+/// Most bytes the fixes of one file may parse again in all.
+const MAX_LENIENT_BYTES: usize = 64 << 20;
 
 /// The errors go-yaml would not raise (see [`parse_schema`]).
 #[derive(Clone, Copy)]

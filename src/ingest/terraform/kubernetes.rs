@@ -121,12 +121,15 @@ fn field_span(text: &str, within: Span, from: usize, key: &str) -> Option<Span> 
         while bytes.get(j).is_some_and(|b| *b == b' ' || *b == b'\t') {
             j += 1;
         }
-        if !matches!(bytes.get(j), Some(b'=' | b':')) {
+        if j >= within.end || !matches!(bytes.get(j), Some(b'=' | b':')) {
             continue;
         }
         j += 1;
         while bytes.get(j).is_some_and(|b| *b == b' ' || *b == b'\t') {
             j += 1;
+        }
+        if j >= within.end {
+            return None;
         }
         let key_start = if quoted { start - 1 } else { start };
         let end = match bytes.get(j) {
@@ -392,6 +395,9 @@ mod tests {
         let list = field_span(text, spec, spec.start, "list").unwrap();
         assert_eq!(&text[list.start..list.end], "list = [1, [2]]");
         assert!(field_span(text, spec, spec.start, "nope").is_none());
+        // A key at the very end of the object, with nothing after it, is not a field.
+        let cut = Span::new(0, text.find("spec =").unwrap() + "spec =".len());
+        assert!(field_span(text, cut, 0, "spec").is_none());
         assert!(object_type("kubernetes_deployment_v1").is_some());
         assert!(object_type("kubernetes_config_map").is_none());
     }

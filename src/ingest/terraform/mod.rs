@@ -53,6 +53,7 @@ pub fn parse(file: &SourceFile) -> Result<Body, (Span, String)> {
                 let at = e.location().offset().min(src.len());
                 if e.message().contains("redefined object key")
                     && renamed.len() < dup_keys::MAX
+                    && (renamed.len() + 1) * src.len() <= dup_keys::MAX_BYTES
                     && let Some((key, placeholder)) = dup_keys::rename(src, at, &renamed)
                 {
                     let src = text.get_or_insert_with(|| file.text.to_string());
@@ -91,8 +92,10 @@ mod dup_keys {
     use hcl_edit::visit_mut::{VisitMut, visit_object_mut};
     use hcl_edit::{Decorated, Ident};
 
-    /// Most repeated keys one file may have (each costs a parse of the file).
+    /// Most repeated keys one file may have (each costs a parse of the file)...
     pub const MAX: usize = 256;
+    /// ... and most bytes those parses may read in all.
+    pub const MAX_BYTES: usize = 64 << 20;
 
     fn is_ident_byte(b: u8) -> bool {
         b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b >= 0x80
@@ -115,7 +118,7 @@ mod dup_keys {
         at: usize,
         taken: &[(String, String)],
     ) -> Option<(Range<usize>, String)> {
-        let rest = &text[at..];
+        let rest = text.get(at..)?;
         let key = match rest.as_bytes().first()? {
             b'"' => {
                 let len = rest[1..].find('"')?;
