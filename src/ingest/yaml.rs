@@ -313,11 +313,12 @@ pub fn parse_yaml11(file: &SourceFile) -> ParsedYaml {
 const QUOTED_INDENT: &str = "invalid YAML: the continuation lines of this multi-line quoted string must be indented more than its key";
 
 /// Parses as go-yaml (and so kubectl and Helm) does. The YAML 1.2 parser is stricter than
-/// go-yaml in two places, both about indentation that go-yaml does not check: lines inside a
-/// flow collection (a `]` back at its key's column), and the continuation lines of a quoted
-/// string. Where the parser stops for one of these, the line is indented in a copy of the
-/// text (which changes no value there: such leading spaces fold away), the copy is parsed
-/// again, and every span is mapped back to the original text.
+/// go-yaml about whitespace go-yaml does not check: the indentation of lines inside a flow
+/// collection (a `]` back at its key's column) and of a quoted string's continuation lines,
+/// and tabs after a `:` or leading a quoted continuation line. Where the parser stops for one
+/// of these, the line is indented (or the tabs made spaces) in a copy of the text, which
+/// changes no value there (such blanks fold away); the copy is parsed again, and every span
+/// is mapped back to the original text.
 fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
     let first = parse_text(file, yaml11, max_nodes);
     let Some(kind) = first.error.as_ref().and_then(lenient_kind) else {
@@ -340,7 +341,7 @@ fn parse_schema(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
                 if tabs.is_empty() {
                     break;
                 }
-                // SAFETY of the edit: a tab and a space are both one ASCII byte.
+                // A tab and a space are both one ASCII byte: the text stays UTF-8.
                 let mut bytes = std::mem::take(&mut text).into_bytes();
                 for t in tabs {
                     bytes[t] = b' ';
