@@ -300,6 +300,15 @@ pub fn evaluate<'m>(
     }
 }
 
+/// A reference to a name the module does not declare: an error, unless a file of the module
+/// did not parse (the name may be declared there), when the value is unknown instead.
+fn undeclared(m: &ModuleDir, sc: &Scope, at: &impl hcl_edit::Span, message: String) -> RS {
+    if m.broken {
+        return Ok(Rc::new(Value::UNKNOWN));
+    }
+    Err(err(sc.source, at, message))
+}
+
 fn err(source: SourceId, node: &impl hcl_edit::Span, message: impl Into<String>) -> EvalError {
     EvalError {
         source,
@@ -643,15 +652,12 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         let m = self.insts[inst].m;
         let Some(decl) = m.variables.get(name) else {
-            if m.broken {
-                // Declared, perhaps, in the file that did not parse.
-                return Ok(Rc::new(Value::UNKNOWN));
-            }
-            return Err(err(
-                sc.source,
+            return undeclared(
+                m,
+                sc,
                 at,
                 format!("reference to undeclared input variable `var.{name}`"),
-            ));
+            );
         };
         // Too deep: this reference fails, the variable stays unevaluated for shallower ones.
         self.enter(sc.source, at)?;
@@ -793,15 +799,12 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         let m = self.insts[inst].m;
         let Some(decl) = m.locals.get(name) else {
-            if m.broken {
-                // Declared, perhaps, in the file that did not parse.
-                return Ok(Rc::new(Value::UNKNOWN));
-            }
-            return Err(err(
-                sc.source,
+            return undeclared(
+                m,
+                sc,
                 at,
                 format!("reference to undeclared local value `local.{name}`"),
-            ));
+            );
         };
         self.enter(sc.source, at)?;
         self.insts[inst].locals.insert(name.to_string(), Slot::Busy);
@@ -924,15 +927,12 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         let m = self.insts[inst].m;
         let Some(&idx) = m.resource_index.get(key) else {
-            if m.broken {
-                // Declared, perhaps, in the file that did not parse.
-                return Ok(Rc::new(Value::UNKNOWN));
-            }
-            return Err(err(
-                sc.source,
+            return undeclared(
+                m,
+                sc,
                 at,
                 format!("reference to undeclared resource `{key}`"),
-            ));
+            );
         };
         let decl = &m.resources[idx];
         self.enter(sc.source, at)?;
@@ -1053,15 +1053,12 @@ impl<'m, 'o> Ev<'m, 'o> {
         }
         let m = self.insts[inst].m;
         let Some(&idx) = m.call_index.get(name) else {
-            if m.broken {
-                // Declared, perhaps, in the file that did not parse.
-                return Ok(Rc::new(Value::UNKNOWN));
-            }
-            return Err(err(
-                sc.source,
+            return undeclared(
+                m,
+                sc,
                 at,
                 format!("reference to undeclared module `module.{name}`"),
-            ));
+            );
         };
         let call = &m.calls[idx];
         self.insts[inst].calls.insert(name.to_string(), Slot::Busy);
