@@ -199,10 +199,10 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
     super::to_string(|out| write(scan, summary, out))
 }
 
-/// Writes the report to `w` as it is made: a large scan's report is never held whole in
-/// memory.
-pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let layers = summary
+/// The per-layer verdicts as the report's `layers` object (the SARIF log carries the same
+/// in its run's properties).
+pub(crate) fn layers(summary: &Summary) -> serde_json::Map<String, serde_json::Value> {
+    summary
         .layers
         .iter()
         .map(|v| {
@@ -218,7 +218,13 @@ pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std:
             .unwrap_or_default();
             (v.layer.as_str().to_string(), value)
         })
-        .collect();
+        .collect()
+}
+
+/// Writes the report to `w` as it is made: a large scan's report is never held whole in
+/// memory.
+pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let layers = layers(summary);
     let region_pairs = summary
         .region_pairs
         .iter()

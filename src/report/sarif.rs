@@ -298,28 +298,6 @@ impl Serialize for Results<'_> {
     }
 }
 
-/// `{ "compute": { "status": "partly judged", "findings": 0, "notJudged": { "type": n } } }`,
-/// as the JSON report has it.
-fn layers(summary: &Summary) -> Value {
-    summary
-        .layers
-        .iter()
-        .map(|v| {
-            let mut layer = json!({ "status": v.status.as_str(), "findings": v.findings });
-            if !v.not_judged.is_empty() {
-                layer["notJudged"] = v
-                    .not_judged
-                    .iter()
-                    .map(|(t, n)| (t.clone(), json!(n)))
-                    .collect::<serde_json::Map<_, _>>()
-                    .into();
-            }
-            (v.layer.as_str().to_string(), layer)
-        })
-        .collect::<serde_json::Map<_, _>>()
-        .into()
-}
-
 /// The log as a string.
 pub fn render(scan: &Scan, summary: &Summary) -> String {
     super::to_string(|out| write(scan, summary, out))
@@ -368,7 +346,7 @@ pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std:
                 fingerprints,
                 rule_index,
             },
-            properties: json!({ "layers": layers(summary) }),
+            properties: json!({ "layers": super::json::layers(summary) }),
         }],
     };
     // serde_json writes many small pieces: buffered here, where the buffer's type is known.
