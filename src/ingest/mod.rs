@@ -466,10 +466,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
     // Objects of the Terraform kubernetes provider are judged as the manifests they make.
     let objects: Vec<Resource> = model
         .tf_iter()
-        .filter(|(_, r)| {
-            r.mode == crate::model::terraform::Mode::Managed
-                && terraform::kubernetes::is_object_type(&r.rtype)
-        })
+        .filter(|(_, r)| r.mode == crate::model::terraform::Mode::Managed)
         .filter_map(|(_, r)| {
             terraform::kubernetes::object(r, Arc::clone(&model.sources.get(r.source).text))
         })

@@ -191,6 +191,11 @@ impl TreeBuilder {
         tree
     }
 
+    /// The text the tree is built over.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The text under `span`.
     fn under(&self, span: Span) -> &str {
         self.text.get(span.start..span.end).unwrap_or("")

@@ -31,11 +31,6 @@ fn object_type(rtype: &str) -> Option<Option<(&'static str, &'static str)>> {
     }))
 }
 
-/// Whether the Terraform kubernetes provider type becomes a Kubernetes object.
-pub fn is_object_type(rtype: &str) -> bool {
-    object_type(rtype).is_some()
-}
-
 /// Blocks that repeat, by their Terraform name: the Kubernetes list field they make.
 const LISTS: &[(&str, &str)] = &[
     ("container", "containers"),
@@ -88,11 +83,11 @@ const INT_FIELDS: &[&str] = &[
     "maxUnavailable",
 ];
 
+/// The object's tree, built over the Terraform file's text (where the spans of the fields
+/// inside an object written as an HCL expression, `manifest = { spec = { replicas = 1 } }`,
+/// are found).
 struct Build {
     tree: TreeBuilder,
-    /// The file's text, to find the spans of the fields inside an object written as an HCL
-    /// expression (`manifest = { spec = { replicas = 1 } }`).
-    text: Arc<str>,
 }
 
 /// Where `key = ...` (or `"key": ...`) is written in `text` within `within`, from `from` on:
@@ -186,13 +181,12 @@ impl Build {
     /// A value as written in Terraform (map keys kept as they are: labels are labels).
     fn value(&mut self, v: &Value, span: Span, int_field: bool) {
         match v {
-            Value::Null | Value::Unknown(_) | Value::Resource(_) => {
+            Value::Null => {
+                self.tree.push_null(span);
+            }
+            Value::Unknown(_) | Value::Resource(_) => {
                 // Unknown: a plain string no rule reads as a count or a name it trusts.
-                if matches!(v, Value::Null) {
-                    self.tree.push_null(span);
-                } else {
-                    self.tree.push_str("${unknown}", span);
-                }
+                self.tree.push_str("${unknown}", span);
             }
             Value::Bool(b) => {
                 self.tree.push_bool(*b, span);
@@ -222,8 +216,7 @@ impl Build {
                 let id = self.tree.open_map(span);
                 for (k, item) in m {
                     // Each field at its own `key = value`, when it can be found.
-                    let text = Arc::clone(&self.text);
-                    let at = field_span(&text, span, span.start, k).unwrap_or(span);
+                    let at = field_span(self.tree.text(), span, span.start, k).unwrap_or(span);
                     self.key(k, at);
                     self.value(item, at, INT_FIELDS.contains(&k.as_str()));
                 }
@@ -293,8 +286,7 @@ impl Build {
 pub fn object(r: &TfResource, text: Arc<str>) -> Option<Resource> {
     let typed = object_type(&r.rtype)?;
     let mut b = Build {
-        tree: TreeBuilder::new(Arc::clone(&text)),
-        text,
+        tree: TreeBuilder::new(text),
     };
     let root;
     let (api_version, kind) = match typed {
