@@ -530,29 +530,28 @@ const NOT_JUDGED_KINDS: &[(&str, &str, Layer)] = &[
 /// The resources of the scan that belong to a layer no rule judges yet (Terraform types of
 /// the provider tables, Kubernetes kinds of [`NOT_JUDGED_KINDS`]), counted by type.
 fn not_judged(model: &Model) -> BTreeMap<Layer, BTreeMap<String, usize>> {
+    use crate::model::Entry;
     let mut out: BTreeMap<Layer, BTreeMap<String, usize>> = BTreeMap::new();
-    for (_, r) in model.tf_iter() {
-        if r.mode == crate::model::terraform::Mode::Data {
-            continue;
-        }
-        if let Some(layer) = providers::not_judged(&r.rtype) {
-            *out.entry(layer)
-                .or_default()
-                .entry(r.rtype.clone())
-                .or_default() += 1;
-        }
-    }
-    for (_, r) in model.iter() {
-        if let Some((group, kind, layer)) = NOT_JUDGED_KINDS
-            .iter()
-            .find(|(g, k, _)| r.kind == *k && r.group() == *g)
-        {
-            let name = if group.is_empty() {
-                kind.to_string()
-            } else {
-                format!("{kind} ({group})")
-            };
-            *out.entry(*layer).or_default().entry(name).or_default() += 1;
+    for (_, entry) in model.entries() {
+        let found = match entry {
+            Entry::Terraform(r) if r.mode == crate::model::terraform::Mode::Managed => {
+                providers::not_judged(&r.rtype).map(|layer| (layer, r.rtype.clone()))
+            }
+            Entry::Terraform(_) => None,
+            Entry::Kubernetes(r) => NOT_JUDGED_KINDS
+                .iter()
+                .find(|(g, k, _)| r.kind == *k && r.group() == *g)
+                .map(|(group, kind, layer)| {
+                    let name = if group.is_empty() {
+                        kind.to_string()
+                    } else {
+                        format!("{kind} ({group})")
+                    };
+                    (*layer, name)
+                }),
+        };
+        if let Some((layer, name)) = found {
+            *out.entry(layer).or_default().entry(name).or_default() += 1;
         }
     }
     out
