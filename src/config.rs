@@ -165,6 +165,7 @@ const ROOT_KEYS: &[&str] = &[
     "terraform",
     "helm",
     "classify",
+    "cicd",
 ];
 
 fn not_a_config() -> String {
@@ -312,11 +313,50 @@ impl Reader<'_> {
                         }
                     }
                 }
+                "cicd" => {
+                    for (k, x) in entries(v, "cicd")? {
+                        let list = strings(x, &format!("cicd.{k}"))?;
+                        let ci = &mut c.classify.cicd;
+                        match k {
+                            "deploy_commands" => {
+                                for (i, pattern) in list.iter().enumerate() {
+                                    if let Err(e) = regex::Regex::new(pattern) {
+                                        let item = x.items().nth(i).unwrap_or(x);
+                                        return err(
+                                            &item,
+                                            format!(
+                                                "`cicd.deploy_commands`: invalid regular expression: {e}"
+                                            ),
+                                        );
+                                    }
+                                }
+                                ci.deploy_commands = list;
+                            }
+                            "deploy_actions" => {
+                                ci.deploy_actions =
+                                    list.into_iter().map(|a| a.to_ascii_lowercase()).collect()
+                            }
+                            "not_deploy_environments" => ci.not_deploy_environments = list,
+                            "mirrored_registries" => {
+                                ci.mirrored_registries =
+                                    list.into_iter().map(|h| h.to_ascii_lowercase()).collect()
+                            }
+                            _ => {
+                                return key_err(
+                                    &x,
+                                    format!(
+                                        "unknown key `cicd.{k}` (deploy_commands, deploy_actions, not_deploy_environments, mirrored_registries)"
+                                    ),
+                                );
+                            }
+                        }
+                    }
+                }
                 _ => {
                     return key_err(
                         &v,
                         format!(
-                            "unknown key `{key}` (rules, layers, exclude, terraform, helm, classify, expect)"
+                            "unknown key `{key}` (rules, layers, exclude, terraform, helm, classify, cicd, expect)"
                         ),
                     );
                 }
@@ -519,6 +559,15 @@ pub fn default_text() -> Result<String, String> {
 # classify:
 #   data_stores: [ledger]
 #   not_data_stores: [redis-cache-warmer]
+
+# CI/CD: which pipeline jobs deploy (besides jobs with an environment, the built-in deploy
+# commands and actions: spoflint explain CICD002), and registries with a mirror or
+# pull-through cache configured outside the scanned files (CICD004, CICD005):
+# cicd:
+#   deploy_commands: ['scripts/deploy[.]sh']   # regular expressions over a script line
+#   deploy_actions: [example/deploy-action]
+#   not_deploy_environments: [test]
+#   mirrored_registries: [docker.io]             # or '*' for every registry
 ",
     );
     let cross: Vec<&str> = catalog

@@ -326,6 +326,8 @@ pub struct Facts {
     pub etcd_members: Option<(i64, Label)>,
     /// Self-hosted CI runner pools and how many runners each can run at once.
     pub runner_pools: Vec<cicd::RunnerPool>,
+    /// CI systems, deploy jobs, images and their registries.
+    pub ci: cicd::CiFacts,
     /// Layers the scanned system has resources for.
     pub present: BTreeSet<Layer>,
     /// Resources of a layer that no rule judges yet, by layer: type (`google_container_cluster`,
@@ -537,7 +539,7 @@ fn not_judged(model: &Model) -> BTreeMap<Layer, BTreeMap<String, usize>> {
             Entry::Terraform(r) if r.mode == crate::model::terraform::Mode::Managed => {
                 providers::not_judged(&r.rtype).map(|layer| (layer, r.rtype.clone()))
             }
-            Entry::Terraform(_) => None,
+            Entry::Terraform(_) | Entry::Job(_) => None,
             Entry::Kubernetes(r) => NOT_JUDGED_KINDS
                 .iter()
                 .find(|(g, k, _)| r.kind == *k && r.group() == *g)
@@ -839,6 +841,7 @@ impl Facts {
         }
         facts.etcd_members = etcd_members(model, &facts.control_plane(ControlComponent::Etcd));
         facts.runner_pools = cicd::runner_pools(model, &facts);
+        facts.ci = cicd::derive(model, &settings.cicd);
         facts.git_sources = gitops::git_sources(model);
         facts.tf = terraform::TfFacts::derive(model);
         facts.present = facts.layers_present(model);
@@ -866,6 +869,9 @@ impl Facts {
         if !self.gitops_engines.is_empty() {
             present.insert(Layer::Gitops);
         }
+        if !self.ci.systems.is_empty() {
+            present.insert(Layer::Cicd);
+        }
         for (_, r) in model.iter() {
             if load_balancer_type(r).is_some() || is_ingress(r) {
                 present.insert(Layer::Network);
@@ -875,6 +881,12 @@ impl Facts {
             }
         }
         present
+    }
+
+    /// Whether the scan holds the delivery path: a CI pipeline or a self-hosted runner pool.
+    /// Registries are judged only then: manifests alone do not show how images are supplied.
+    pub fn delivery_in_scan(&self) -> bool {
+        !self.ci.systems.is_empty() || !self.runner_pools.is_empty()
     }
 
     /// The workloads (static pods, Deployments, ...) running a control-plane component.

@@ -10,7 +10,12 @@ use std::path::{Path, PathBuf};
 use spoflint::finding::Severity;
 use spoflint::report::{self, Summary};
 
-const FORMATS: &[&str] = &["fixtures/k8s", "fixtures/terraform", "fixtures/helm"];
+const FORMATS: &[&str] = &[
+    "fixtures/k8s",
+    "fixtures/terraform",
+    "fixtures/helm",
+    "fixtures/pipelines",
+];
 
 fn case_dirs() -> Vec<PathBuf> {
     FORMATS

@@ -1,8 +1,11 @@
 //! CI facts: self-hosted runner pools and their capacity.
 
-use super::{Facts, Role, pair_nearest};
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Facts, Role, image_name, pair_nearest};
 use crate::finding::{Label, count};
-use crate::model::{Model, Resource, ResourceId};
+use crate::model::pipeline::{At, CiSystem, Job, Step};
+use crate::model::{Model, Resource, ResourceId, Span};
 
 /// Actions Runner Controller (summerwind) API group.
 const ARC_LEGACY: &str = "actions.summerwind.dev";
@@ -17,13 +20,111 @@ pub struct RunnerPool {
     pub capacity: i64,
     /// Where that number is set (or, when it is a default, the resource).
     pub label: Label,
+    /// Which jobs it runs.
+    pub select: PoolSelect,
+}
+
+/// How jobs choose a runner pool.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PoolSelect {
+    /// GitHub Actions runners carrying these labels, besides `self-hosted` and the OS and
+    /// architecture labels every self-hosted runner has.
+    GitHubLabels(Vec<String>),
+    /// A GitHub runner scale set, chosen by its name in `runs-on`.
+    ScaleSet(String),
+    /// GitLab runners with these tags (`RUNNER_TAG_LIST`), and whether they take untagged
+    /// jobs (`RUNNER_RUN_UNTAGGED`).
+    GitLabTags { tags: Vec<String>, untagged: bool },
+    /// Not known statically.
+    Unknown,
+}
+
+/// Labels every self-hosted GitHub runner carries (OS and architecture), lower case.
+const IMPLICIT_LABELS: &[&str] = &[
+    "self-hosted",
+    "linux",
+    "windows",
+    "macos",
+    "x64",
+    "arm",
+    "arm64",
+];
+
+impl PoolSelect {
+    /// Whether a job asking for `labels` (GitHub `runs-on`, GitLab `tags`) can run here:
+    /// `None` when the pool's labels are not known.
+    pub fn accepts(&self, system: CiSystem, labels: &[String]) -> Option<bool> {
+        let lower: Vec<String> = labels.iter().map(|l| l.to_ascii_lowercase()).collect();
+        match (self, system) {
+            (PoolSelect::GitHubLabels(own), CiSystem::GitHubActions) => {
+                let own: Vec<String> = own.iter().map(|l| l.to_ascii_lowercase()).collect();
+                Some(
+                    lower
+                        .iter()
+                        .all(|l| IMPLICIT_LABELS.contains(&l.as_str()) || own.contains(l)),
+                )
+            }
+            (PoolSelect::ScaleSet(name), CiSystem::GitHubActions) => {
+                let rest: Vec<&String> = lower.iter().filter(|l| *l != "self-hosted").collect();
+                Some(rest.len() == 1 && rest[0].eq_ignore_ascii_case(name))
+            }
+            (PoolSelect::GitLabTags { tags, untagged }, CiSystem::GitLabCi) => {
+                Some(if lower.is_empty() {
+                    *untagged
+                } else {
+                    lower
+                        .iter()
+                        .all(|l| tags.iter().any(|t| t.eq_ignore_ascii_case(l)))
+                })
+            }
+            (PoolSelect::Unknown, _) => None,
+            _ => Some(false),
+        }
+    }
+}
+
+/// The capacity of a pool with no limit.
+pub const UNBOUNDED: i64 = i64::MAX;
+
+/// The tags a GitLab runner workload registers with: its containers' `RUNNER_TAG_LIST` and
+/// `RUNNER_RUN_UNTAGGED` environment variables (what the gitlab-runner chart's `runners.tags`
+/// and `runners.runUntagged` become); unknown when neither is set (tags chosen in GitLab).
+fn gitlab_tags(r: &Resource) -> PoolSelect {
+    let mut tags = None;
+    let mut untagged = None;
+    let spec = r.root().path(&["spec", "template", "spec"]);
+    for c in spec
+        .and_then(|s| s.get("containers"))
+        .into_iter()
+        .flat_map(|l| l.items())
+    {
+        for e in c.get("env").into_iter().flat_map(|l| l.items()) {
+            let value = e.get("value").and_then(|v| v.scalar_text());
+            match e.get("name").and_then(|n| n.as_str()) {
+                Some("RUNNER_TAG_LIST") => tags = value,
+                Some("RUNNER_RUN_UNTAGGED") => untagged = value,
+                _ => {}
+            }
+        }
+    }
+    if tags.is_none() && untagged.is_none() {
+        return PoolSelect::Unknown;
+    }
+    PoolSelect::GitLabTags {
+        tags: tags
+            .unwrap_or_default()
+            .split(',')
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        untagged: untagged.is_some_and(|u| u.eq_ignore_ascii_case("true")),
+    }
 }
 
 /// Runner pools, in model order, then GitLab runner workloads: ARC RunnerDeployments and
 /// RunnerSets (the `maxReplicas` of the HorizontalRunnerAutoscaler that targets them, nearest
 /// copy in the file tree as for HPAs, else `spec.replicas`, absent meaning 1),
-/// AutoscalingRunnerSets (`spec.maxRunners`; absent means unbounded: not a pool of known
-/// capacity), and workloads of role [`Role::RunnerPool`] (their effective replicas). Pools
+/// AutoscalingRunnerSets (`spec.maxRunners`; absent means unbounded: [`UNBOUNDED`]), and workloads of role [`Role::RunnerPool`] (their effective replicas). Pools
 /// whose capacity is not an integer are left out.
 pub fn runner_pools(model: &Model, facts: &Facts) -> Vec<RunnerPool> {
     let autoscalers: Vec<(ResourceId, &Resource)> = model
@@ -68,19 +169,43 @@ pub fn runner_pools(model: &Model, facts: &Facts) -> Vec<RunnerPool> {
                 },
             }
         } else if r.group() == ARC && r.kind == "AutoscalingRunnerSet" {
-            root.path(&["spec", "maxRunners"]).and_then(|max| {
-                let n = max.as_i64()?;
-                let at = format!("at most {}", count(n, "runner"));
-                Some((n, Label::new(r.source, max.field_span(), at)))
-            })
+            match root.path(&["spec", "maxRunners"]) {
+                Some(max) => max.as_i64().map(|n| {
+                    let at = format!("at most {}", count(n, "runner"));
+                    (n, Label::new(r.source, max.field_span(), at))
+                }),
+                None => Some((
+                    UNBOUNDED,
+                    r.header_label("spec.maxRunners is not set: no limit"),
+                )),
+            }
         } else {
             None
         };
         if let Some((capacity, label)) = capacity {
+            let select = if r.kind == "AutoscalingRunnerSet" {
+                let name = root
+                    .path(&["spec", "runnerScaleSetName"])
+                    .and_then(|n| n.as_str())
+                    .unwrap_or(&r.name);
+                PoolSelect::ScaleSet(name.to_string())
+            } else {
+                let labels = root
+                    .path(&["spec", "template", "spec", "labels"])
+                    .or_else(|| root.path(&["spec", "labels"]));
+                match labels {
+                    Some(l) => match l.items().map(|i| i.as_str().map(str::to_string)).collect() {
+                        Some(list) => PoolSelect::GitHubLabels(list),
+                        None => PoolSelect::Unknown,
+                    },
+                    None => PoolSelect::GitHubLabels(Vec::new()),
+                }
+            };
             pools.push(RunnerPool {
                 res: id,
                 capacity,
                 label,
+                select,
             });
         }
     }
@@ -93,8 +218,332 @@ pub fn runner_pools(model: &Model, facts: &Facts) -> Vec<RunnerPool> {
                 res: w.res,
                 capacity: n,
                 label: facts.replicas_label(model, w),
+                select: gitlab_tags(model.resource(w.res)),
             });
         }
     }
     pools
+}
+
+// ---------------------------------------------------------------------------------------
+// Pipelines: CI systems, deploy jobs, runner selection, registries.
+
+/// How jobs are classified and registries judged: `cicd:` in `.spoflint.yaml` extends the
+/// built-in lists.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CiSettings {
+    /// Extra regular expressions: a script line or `run:` step matching one deploys.
+    pub deploy_commands: Vec<String>,
+    /// Extra GitHub actions (`owner/repo` or `owner/repo/path`, before `@`) that deploy.
+    pub deploy_actions: Vec<String>,
+    /// Environment names that do not make a job a deploy job (`test`, `ci`).
+    pub not_deploy_environments: Vec<String>,
+    /// Registry hosts with a mirror or pull-through cache configured outside the scan
+    /// (`docker.io`, `ghcr.io`; `*` for all).
+    pub mirrored_registries: Vec<String>,
+}
+
+/// Commands that deploy, as regular expressions over one script line (or `run:` text).
+pub const DEPLOY_COMMANDS: &[&str] = &[
+    r"\bkubectl\b.*\s(apply|create|replace|patch|scale|set\s+image|rollout\s+(restart|undo|resume))\b",
+    r"\bhelm\s+(upgrade|install|rollback|uninstall)\b",
+    r"\bhelmfile\b.*\s(apply|sync|deploy)\b",
+    r"\b(terraform|tofu|terragrunt)\b.*\sapply\b",
+    r"\bterragrunt\s+run-all\s+apply\b",
+    r"\bpulumi\s+up\b",
+    r"\bcdk\s+deploy\b",
+    r"\bargocd\s+app\s+(sync|rollback|set)\b",
+    r"\bflux\s+reconcile\b",
+    r"\bkustomize\s+build\b.*\|\s*kubectl\s+apply\b",
+    r"\bskaffold\s+(run|deploy)\b",
+    r"\baws\s+ecs\s+update-service\b",
+    r"\baws\s+lambda\s+update-function-code\b",
+    r"\baws\s+cloudformation\s+(deploy|update-stack|create-stack)\b",
+    r"\baws\s+deploy\s+create-deployment\b",
+    r"\b(sam|serverless|sls)\s+deploy\b",
+    r"\bgcloud\s+(run|app|functions)\s+deploy\b",
+    r"\bgcloud\s+run\s+services\s+update\b",
+    r"\baz\s+(webapp|functionapp)\s+deploy\b",
+    r"\baz\s+containerapp\s+update\b",
+    r"\baz\s+deployment\s+group\s+create\b",
+    r"\b(fly|flyctl)\s+deploy\b",
+    r"\bkamal\s+deploy\b",
+    r"\bdocker\s+stack\s+deploy\b",
+];
+
+/// GitHub actions that deploy (matched on `owner/repo[/path]`, before `@`).
+pub const DEPLOY_ACTIONS: &[&str] = &[
+    "azure/k8s-deploy",
+    "azure/webapps-deploy",
+    "azure/functions-action",
+    "azure/arm-deploy",
+    "azure/aci-deploy",
+    "azure/container-apps-deploy-action",
+    "aws-actions/amazon-ecs-deploy-task-definition",
+    "aws-actions/aws-cloudformation-github-deploy",
+    "google-github-actions/deploy-cloudrun",
+    "google-github-actions/deploy-appengine",
+    "google-github-actions/deploy-cloud-functions",
+    "actions/deploy-pages",
+    "peaceiris/actions-gh-pages",
+    "jamesives/github-pages-deploy-action",
+    "cloudflare/wrangler-action",
+    "amondnet/vercel-action",
+    "akhileshns/heroku-deploy",
+    "deliverybot/helm",
+];
+
+/// Why a job deploys.
+#[derive(Clone, Debug)]
+pub struct DeployJob {
+    pub res: crate::model::ResourceId,
+    /// Where the evidence is: the `environment:`, the command line, the action.
+    pub why: Label,
+    /// What it deploys to, where it says: the environment, clusters named in its commands.
+    pub targets: Vec<String>,
+}
+
+/// A container image some resource or job uses.
+#[derive(Clone, Debug)]
+pub struct ImageUse {
+    pub res: crate::model::ResourceId,
+    pub image: String,
+    /// The registry host it is pulled from (`docker.io` for short names).
+    pub host: String,
+    pub label: Label,
+}
+
+/// What the scan's pipelines and images show.
+#[derive(Clone, Debug, Default)]
+pub struct CiFacts {
+    /// Jobs of each CI system found, in model order.
+    pub systems: BTreeMap<CiSystem, Vec<crate::model::ResourceId>>,
+    /// Jobs that deploy, in model order.
+    pub deploy_jobs: Vec<DeployJob>,
+    /// Every image reference known statically (Kubernetes pod specs, CI jobs), in model order.
+    pub images: Vec<ImageUse>,
+    /// Registry hosts with a mirror that serves their images when they fail (a node-level
+    /// mirror such as Spegel or kube-image-keeper, for every host: `*`): where it is configured
+    /// (`None` for the configuration's `cicd.mirrored_registries`).
+    pub mirrored: BTreeMap<String, Option<Label>>,
+    /// Git hosts the pipelines run from (`github.com` for GitHub Actions; GitLab's is not
+    /// known from a `.gitlab-ci.yml`).
+    pub git_hosts: BTreeSet<String>,
+}
+
+impl CiFacts {
+    /// The mirror of `host`, if any (`Some(None)`: declared in the configuration).
+    pub fn mirror_of(&self, host: &str) -> Option<&Option<Label>> {
+        self.mirrored.get(host).or_else(|| self.mirrored.get("*"))
+    }
+
+    /// The deploy facts of job `res`.
+    pub fn deploy_of(&self, res: crate::model::ResourceId) -> Option<&DeployJob> {
+        self.deploy_jobs.iter().find(|d| d.res == res)
+    }
+}
+
+/// The registry host of an image reference (Docker's rules: the first path component is a
+/// host when it has a `.` or `:` or is `localhost`; else Docker Hub). `None` for references
+/// holding a variable or template (not known statically).
+pub fn registry_host(image: &str) -> Option<String> {
+    let image = image.trim();
+    if image.is_empty() || image.contains('$') || image.contains("{{") {
+        return None;
+    }
+    let host = match image.split_once('/') {
+        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => {
+            first.to_ascii_lowercase()
+        }
+        _ => "docker.io".to_string(),
+    };
+    Some(match host.as_str() {
+        "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" => {
+            "docker.io".to_string()
+        }
+        _ => host,
+    })
+}
+
+/// Pod specs of a Kubernetes object, by kind.
+fn pod_spec_paths(r: &Resource) -> Option<&'static [&'static str]> {
+    let core_or_apps = matches!(r.group(), "" | "apps" | "extensions" | "batch");
+    if !core_or_apps {
+        return None;
+    }
+    Some(match r.kind.as_str() {
+        "Pod" => &["spec"],
+        "CronJob" => &["spec", "jobTemplate", "spec", "template", "spec"],
+        "Deployment"
+        | "StatefulSet"
+        | "ReplicaSet"
+        | "DaemonSet"
+        | "Job"
+        | "ReplicationController" => &["spec", "template", "spec"],
+        _ => return None,
+    })
+}
+
+/// Derives the CI facts of the scan.
+pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
+    let mut ci = CiFacts::default();
+    let commands: Vec<regex::Regex> = DEPLOY_COMMANDS
+        .iter()
+        .map(|c| c.to_string())
+        .chain(settings.deploy_commands.iter().cloned())
+        .filter_map(|c| regex::Regex::new(&c).ok())
+        .collect();
+    let targets_re = regex::Regex::new(
+        r"(?:--context[= ]|update-kubeconfig\b.*--name[= ]|clusters\s+get-credentials\s+|aks\s+get-credentials\b.*--name[= ])([A-Za-z0-9_.:/@-]+)",
+    )
+    .expect("a valid pattern");
+    for (id, entry) in model.entries() {
+        match entry {
+            crate::model::Entry::Kubernetes(r) => {
+                let Some(path) = pod_spec_paths(r) else {
+                    continue;
+                };
+                let Some(spec) = r.root().path(path) else {
+                    continue;
+                };
+                for key in ["initContainers", "containers"] {
+                    for c in spec.get(key).into_iter().flat_map(|l| l.items()) {
+                        let Some(image) = c.get("image") else {
+                            continue;
+                        };
+                        let Some(text) = image.as_str() else { continue };
+                        if let Some(host) = registry_host(text) {
+                            ci.images.push(ImageUse {
+                                res: id,
+                                image: text.to_string(),
+                                host,
+                                label: Label::new(r.source, image.field_span(), ""),
+                            });
+                        }
+                        if image_name(text) == "spegel" || image_name(text) == "kube-image-keeper" {
+                            ci.mirrored.entry("*".to_string()).or_insert_with(|| {
+                                Some(r.header_label("a registry mirror for every node"))
+                            });
+                        }
+                    }
+                }
+            }
+            crate::model::Entry::Terraform(_) => {}
+            crate::model::Entry::Job(job) => {
+                ci.systems.entry(job.system).or_default().push(id);
+                if job.system == CiSystem::GitHubActions {
+                    ci.git_hosts.insert("github.com".to_string());
+                }
+                for image in &job.images {
+                    if let Some(host) = registry_host(&image.value) {
+                        ci.images.push(ImageUse {
+                            res: id,
+                            image: image.value.clone(),
+                            host,
+                            label: image.label(""),
+                        });
+                    }
+                }
+                if let Some(why) = deploy_evidence(model, job, &commands, settings) {
+                    let mut targets: Vec<String> =
+                        job.environment.iter().map(|e| e.value.clone()).collect();
+                    for step in &job.steps {
+                        if let Step::Run(run) = step {
+                            for c in targets_re.captures_iter(&run.value) {
+                                targets.push(c[1].to_string());
+                            }
+                        }
+                    }
+                    targets.dedup();
+                    ci.deploy_jobs.push(DeployJob {
+                        res: id,
+                        why,
+                        targets,
+                    });
+                }
+            }
+        }
+    }
+    for host in &settings.mirrored_registries {
+        ci.mirrored.insert(host.to_ascii_lowercase(), None);
+    }
+    ci
+}
+
+/// Why `job` deploys: its environment, a deploy command or a deploy action (first found).
+fn deploy_evidence(
+    model: &Model,
+    job: &Job,
+    commands: &[regex::Regex],
+    settings: &CiSettings,
+) -> Option<Label> {
+    if let Some(env) = &job.environment
+        && !settings
+            .not_deploy_environments
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(&env.value))
+    {
+        return Some(env.label(format!("deploys to environment `{}`", env.value)));
+    }
+    for step in &job.steps {
+        match step {
+            Step::Run(run) => {
+                for line in run.value.lines() {
+                    let line = line.trim();
+                    if line.starts_with('#') {
+                        continue;
+                    }
+                    if let Some(m) = commands.iter().find_map(|c| c.find(line)) {
+                        let cmd = line[m.start()..].trim_end();
+                        return Some(Label::new(
+                            run.source,
+                            sub_span(&model.sources.get(run.source).text, run, line),
+                            format!("runs `{}`", shorten(cmd)),
+                        ));
+                    }
+                }
+            }
+            Step::Action(uses) => {
+                let name = uses
+                    .value
+                    .split('@')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                let known = DEPLOY_ACTIONS
+                    .iter()
+                    .map(|a| a.to_string())
+                    .chain(
+                        settings
+                            .deploy_actions
+                            .iter()
+                            .map(|a| a.to_ascii_lowercase()),
+                    )
+                    .any(|a| name == a || name.starts_with(&format!("{a}/")));
+                if known {
+                    return Some(uses.label(format!("uses the deploy action `{name}`")));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The span of `line` inside `text` (the file `run` is written in), within the value's span
+/// (a line of a block scalar is found there as is); else the whole value.
+fn sub_span(text: &str, run: &At<String>, line: &str) -> Span {
+    text.get(run.span.start..run.span.end)
+        .and_then(|region| region.find(line))
+        .map_or(run.span, |at| {
+            Span::new(run.span.start + at, run.span.start + at + line.len())
+        })
+}
+
+fn shorten(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(MAX).collect();
+    format!("{cut}…")
 }

@@ -98,6 +98,8 @@ const DATA_STORE_COMPONENTS: &[&str] = &["database", "db", "datastore", "cache",
 pub struct Classify {
     pub data_stores: Vec<String>,
     pub not_data_stores: Vec<String>,
+    /// Which CI jobs deploy, and which registries have a mirror (`cicd:`).
+    pub cicd: super::cicd::CiSettings,
 }
 
 impl Classify {
@@ -193,6 +195,7 @@ mod tests {
         let custom = Classify {
             data_stores: vec!["ledger".into(), "my-db".into()],
             not_data_stores: vec!["redis-cache-warmer".into(), "warmer".into()],
+            ..Classify::default()
         };
         assert_eq!(custom.store_in("ledger-node").as_deref(), Some("ledger"));
         assert_eq!(custom.store_in("my-db").as_deref(), Some("my-db"));

@@ -2,6 +2,7 @@
 
 pub mod helm;
 pub mod kubernetes;
+pub mod pipeline;
 pub mod terraform;
 pub mod yaml;
 
@@ -50,6 +51,9 @@ struct FileResult {
     issues: Vec<(&'static str, Span, String, String)>,
     /// For a `kustomization.yaml`: the patch files it names, relative to its directory.
     patches: Vec<String>,
+    /// The documents of a YAML file that holds no Kubernetes object: a CI pipeline, or a
+    /// file one may include.
+    documents: Vec<yaml::Document>,
 }
 
 impl FileResult {
@@ -61,6 +65,7 @@ impl FileResult {
             parsed: Parsed::Nothing,
             issues: Vec::new(),
             patches: Vec::new(),
+            documents: Vec::new(),
         }
     }
 }
@@ -337,7 +342,12 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
             "delete the empty file, or add the manifests it was meant to hold".to_string(),
         ));
     }
-    let resources = kubernetes::resources(&parsed.documents, SourceId(0));
+    // A pipeline is never read as manifests (its `image:` and `kind:` keys mean other things).
+    let resources = if pipeline::system_of(path).is_some() {
+        Vec::new()
+    } else {
+        kubernetes::resources(&parsed.documents, SourceId(0))
+    };
     let is_kustomization = path
         .file_name()
         .is_some_and(|n| n == "kustomization.yaml" || n == "kustomization.yml");
@@ -350,10 +360,16 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
     } else {
         Vec::new()
     };
+    let documents = if resources.is_empty() && !is_kustomization {
+        parsed.documents
+    } else {
+        Vec::new()
+    };
     FileResult {
         parsed: Parsed::Kubernetes(resources),
         issues,
         patches,
+        documents,
         ..FileResult::new(path, file)
     }
 }
@@ -388,9 +404,17 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
     model.sources.reserve_exact(results.len());
     let mut issues = Vec::new();
     let mut tf = terraform::Collected::default();
+    let mut yaml_files = Vec::new();
     for r in results {
         let display = r.file.path.clone();
         let source = model.sources.add(r.file);
+        if !r.documents.is_empty() {
+            yaml_files.push(pipeline::YamlFile {
+                path: r.path.clone(),
+                source,
+                documents: r.documents,
+            });
+        }
         match r.parsed {
             Parsed::Nothing | Parsed::Skip => {}
             // Discovery normalised every path already.
@@ -475,6 +499,12 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         model.push(Entry::Kubernetes(o));
     }
     render_charts(found, options, &mut model, &mut issues);
+    // CI pipelines, once every file they may use is read.
+    let (jobs, pipeline_issues) = pipeline::jobs(&pipeline::Files::new(yaml_files), &model.sources);
+    model
+        .entries
+        .extend(jobs.into_iter().map(|j| Entry::Job(Box::new(j))));
+    issues.extend(pipeline_issues);
     (model, issues)
 }
 

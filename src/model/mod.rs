@@ -1,6 +1,7 @@
 //! The format-independent resource model.
 
 pub mod labels;
+pub mod pipeline;
 pub mod provenance;
 pub mod resource;
 pub mod source;

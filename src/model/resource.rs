@@ -66,6 +66,8 @@ pub enum Entry {
     Kubernetes(Resource),
     /// A Terraform resource instance (evaluated, or from a plan).
     Terraform(Box<super::TfResource>),
+    /// A CI pipeline job (GitHub Actions, GitLab CI).
+    Job(Box<super::pipeline::Job>),
 }
 
 impl Entry {
@@ -73,6 +75,7 @@ impl Entry {
         match self {
             Entry::Kubernetes(r) => r.source,
             Entry::Terraform(r) => r.source,
+            Entry::Job(j) => j.source,
         }
     }
 
@@ -81,6 +84,7 @@ impl Entry {
         match self {
             Entry::Kubernetes(r) => r.header,
             Entry::Terraform(r) => r.header,
+            Entry::Job(j) => j.header,
         }
     }
 
@@ -89,6 +93,7 @@ impl Entry {
         match self {
             Entry::Kubernetes(r) => r.root().span().start.min(r.header.start),
             Entry::Terraform(r) => r.header.start,
+            Entry::Job(j) => j.header.start,
         }
     }
 
@@ -97,6 +102,7 @@ impl Entry {
         match self {
             Entry::Kubernetes(r) => r.display(),
             Entry::Terraform(r) => r.address.clone(),
+            Entry::Job(j) => j.display(),
         }
     }
 
@@ -110,6 +116,7 @@ impl Entry {
                 r.provider,
                 r.region_name().unwrap_or("(region unknown)")
             ),
+            Entry::Job(j) => format!("{}  {}", j.system.name(), j.pipeline),
         }
     }
 
@@ -123,6 +130,7 @@ impl Entry {
                 )
             }
             Entry::Terraform(r) => format!("tf:{}", r.address),
+            Entry::Job(j) => format!("ci:{}:{}", j.system.key(), j.name),
         }
     }
 
@@ -141,6 +149,11 @@ impl Entry {
                 ("provider", Some(&r.provider)),
                 ("region", r.region_name()),
             ],
+            Entry::Job(j) => vec![
+                ("system", Some(j.system.key())),
+                ("pipeline", Some(&j.pipeline)),
+                ("job", Some(&j.name)),
+            ],
         }
     }
 
@@ -154,6 +167,13 @@ impl Entry {
     pub fn as_terraform(&self) -> Option<&super::TfResource> {
         match self {
             Entry::Terraform(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    pub fn as_job(&self) -> Option<&super::pipeline::Job> {
+        match self {
+            Entry::Job(j) => Some(j),
             _ => None,
         }
     }
@@ -218,6 +238,17 @@ impl Model {
         self.get(id)
             .as_kubernetes()
             .expect("a Kubernetes resource id")
+    }
+
+    /// CI pipeline jobs with their ids.
+    pub fn jobs(&self) -> impl Iterator<Item = (ResourceId, &super::pipeline::Job)> {
+        self.entries()
+            .filter_map(|(id, e)| e.as_job().map(|j| (id, j)))
+    }
+
+    /// A CI job. Panics when `id` is of another family: ids of jobs come from CI facts.
+    pub fn job(&self, id: ResourceId) -> &super::pipeline::Job {
+        self.get(id).as_job().expect("a CI job id")
     }
 
     /// Kubernetes objects with their ids.

@@ -539,6 +539,12 @@ impl<'a> Val<'a> {
         self.id
     }
 
+    /// The text just before `offset` in the text the tree was parsed from (empty when out of
+    /// range): what a tag or a comment before a node says.
+    pub fn text_before(&self, offset: usize) -> &'a str {
+        self.tree.text.get(..offset).unwrap_or("")
+    }
+
     pub fn kind(&self) -> NodeKind<'a> {
         self.tree.kind(self.id)
     }

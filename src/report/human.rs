@@ -418,6 +418,7 @@ fn subject_name(scan: &Scan, f: &Finding) -> Option<String> {
     Some(match scan.model.get(id) {
         crate::model::Entry::Kubernetes(r) => r.display(),
         crate::model::Entry::Terraform(t) => t.address.clone(),
+        crate::model::Entry::Job(j) => j.display(),
     })
 }
 

@@ -1,0 +1,353 @@
+//! GitHub Actions workflows: `jobs.<id>` with `runs-on` (labels, a runner group, matrix
+//! expressions), `environment`, `container`/`services` images, `steps` (`uses`, `run`) and
+//! calls of reusable workflows (`uses:` on the job).
+
+use std::path::Path;
+
+use super::{Files, MAX_JOBS, MAX_MATRIX, MAX_STEPS, Out, YamlFile, has_expression, text};
+use crate::model::pipeline::{At, Call, CiSystem, Job, Runner, RunnerSet, Step};
+use crate::model::{NodeKind, SourceId, Span, Val};
+
+pub fn read(f: &YamlFile, files: &Files, pipeline: &str, out: &mut Out) {
+    let Some(doc) = f.documents.first() else {
+        return;
+    };
+    let root = doc.tree.val(doc.root);
+    let Some(jobs) = root.get("jobs") else {
+        return;
+    };
+    if !jobs.is_map() {
+        out.issue(
+            "INPUT001",
+            f.source,
+            jobs.field_span(),
+            "invalid workflow: `jobs` must be a mapping of job ids to jobs".to_string(),
+            "fix the workflow; GitHub refuses it as written",
+        );
+        return;
+    }
+    let top = super::repository_top(&f.path, CiSystem::GitHubActions);
+    for (n, (id, job)) in jobs.entries().into_iter().enumerate() {
+        if n == MAX_JOBS {
+            out.issue(
+                "INPUT001",
+                f.source,
+                jobs.field_span(),
+                format!("workflow has more than {MAX_JOBS} jobs; the rest are not read"),
+                "split the workflow",
+            );
+            break;
+        }
+        if !job.is_map() {
+            continue;
+        }
+        let job = read_job(f.source, id, job, pipeline, &top, files, out);
+        out.jobs.push(job);
+    }
+}
+
+fn at(source: SourceId, v: &Val<'_>, value: String) -> At<String> {
+    At {
+        value,
+        source,
+        span: v.field_span(),
+    }
+}
+
+fn read_job(
+    source: SourceId,
+    id: &str,
+    job: Val<'_>,
+    pipeline: &str,
+    top: &Path,
+    files: &Files,
+    out: &mut Out,
+) -> Job {
+    let header = job.key_span().unwrap_or(job.span());
+    let mut images = Vec::new();
+    if let Some(c) = job.get("container") {
+        let image = if c.is_map() { c.get("image") } else { Some(c) };
+        images.extend(image.and_then(|i| image_at(source, &i)));
+    }
+    if let Some(services) = job.get("services") {
+        for (_, s) in services.entries() {
+            let image = if s.is_map() { s.get("image") } else { Some(s) };
+            images.extend(image.and_then(|i| image_at(source, &i)));
+        }
+    }
+    let mut steps = Vec::new();
+    for step in job
+        .get("steps")
+        .into_iter()
+        .flat_map(|s| s.items())
+        .take(MAX_STEPS)
+    {
+        if let Some(uses) = step.get("uses")
+            && let Some(t) = text(&uses)
+        {
+            match t.strip_prefix("docker://") {
+                Some(image) => images.extend(image_at_text(source, &uses, image)),
+                None => steps.push(Step::Action(at(source, &uses, t))),
+            }
+        }
+        if let Some(run) = step.get("run")
+            && let Some(t) = text(&run)
+        {
+            steps.push(Step::Run(at(source, &run, t)));
+        }
+    }
+    let environment = job.get("environment").and_then(|e| {
+        let name = if e.is_map() { e.get("name")? } else { e };
+        let t = text(&name).filter(|t| !t.is_empty())?;
+        Some(at(source, &name, t))
+    });
+    let calls = job.get("uses").and_then(|u| {
+        let t = text(&u)?;
+        Some(match t.strip_prefix("./") {
+            Some(rel) if !t.contains('@') => {
+                let found = files.get(&top.join(rel)).is_some();
+                Call::Local {
+                    path: at(source, &u, rel.to_string()),
+                    found,
+                }
+            }
+            _ => {
+                out.remote(
+                    source,
+                    u.field_span(),
+                    "reusable workflow",
+                    &t,
+                    "its jobs (their runners and deploy steps) are not judged; scan the repository that holds it too",
+                );
+                Call::Remote(at(source, &u, t))
+            }
+        })
+    });
+    let runner = match job.get("runs-on") {
+        Some(r) => runs_on(source, &r, job.path(&["strategy", "matrix"])),
+        None => Runner::Default,
+    };
+    Job {
+        system: CiSystem::GitHubActions,
+        source,
+        header,
+        name: id.to_string(),
+        pipeline: pipeline.to_string(),
+        runner,
+        environment,
+        steps,
+        images,
+        calls,
+        manual: false,
+    }
+}
+
+fn image_at(source: SourceId, v: &Val<'_>) -> Option<At<String>> {
+    let t = text(v)?;
+    image_at_text(source, v, &t)
+}
+
+/// An image reference, unless it is empty or an expression (not known statically).
+fn image_at_text(source: SourceId, v: &Val<'_>, image: &str) -> Option<At<String>> {
+    (!image.is_empty() && !has_expression(image)).then(|| at(source, v, image.to_string()))
+}
+
+/// The runner sets `runs-on` selects: a label, a list of labels, `{group, labels}`, each
+/// label possibly a `${{ matrix.KEY }}` expression expanded over the job's matrix.
+fn runs_on(source: SourceId, r: &Val<'_>, matrix: Option<Val<'_>>) -> Runner {
+    let unknown = |why: String| {
+        Runner::Unknown(At {
+            value: why,
+            source,
+            span: r.field_span(),
+        })
+    };
+    let (labels_val, group) = if r.is_map() {
+        let group = r.get("group").and_then(|g| text(&g));
+        (r.get("labels"), group)
+    } else {
+        (Some(*r), None)
+    };
+    if group.as_deref().is_some_and(has_expression) {
+        return unknown(format!(
+            "the runner group `{}` is an expression",
+            group.unwrap_or_default()
+        ));
+    }
+    // Each label as written: (text, its node).
+    let mut labels: Vec<(String, Val<'_>)> = Vec::new();
+    match labels_val.map(|v| (v, v.kind())) {
+        None | Some((_, NodeKind::Null)) => {}
+        Some((v, NodeKind::Seq(_))) => {
+            for item in v.items() {
+                match text(&item) {
+                    Some(t) => labels.push((t, item)),
+                    None => return unknown("a label is not a string".to_string()),
+                }
+            }
+        }
+        Some((v, _)) => match text(&v) {
+            Some(t) => labels.push((t, v)),
+            None => return unknown("`runs-on` is not a label, a list or a mapping".to_string()),
+        },
+    }
+    // A single expression naming the whole selection: `${{ matrix.runner }}`.
+    let keys: Vec<&str> = labels
+        .iter()
+        .filter(|(t, _)| has_expression(t))
+        .map(|(t, _)| matrix_key(t))
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_else(|| vec![""]);
+    if keys.contains(&"") {
+        let expr = labels
+            .iter()
+            .find(|(t, _)| has_expression(t) && matrix_key(t).is_none())
+            .map_or_else(String::new, |(t, _)| t.clone());
+        return unknown(format!("`{expr}` is only known when the workflow runs"));
+    }
+    let mut distinct: Vec<&str> = keys.clone();
+    distinct.sort();
+    distinct.dedup();
+    let span = r.field_span();
+    match distinct.as_slice() {
+        [] => Runner::Labels(vec![RunnerSet {
+            labels: labels.into_iter().map(|(t, _)| t).collect(),
+            group,
+            source,
+            span,
+        }]),
+        [key] => {
+            let Some(values) = matrix_values(matrix, key) else {
+                return unknown(format!(
+                    "`matrix.{key}` is not a list of labels written in the workflow"
+                ));
+            };
+            let mut sets = Vec::new();
+            for (value, value_span) in values {
+                let mut set = Vec::new();
+                for (t, _) in &labels {
+                    match value.as_slice() {
+                        [one] => set.push(substitute(t, key, one)),
+                        many if t.trim() == format!("${{{{ matrix.{key} }}}}") => {
+                            set.extend(many.iter().cloned())
+                        }
+                        _ if !has_expression(t) => set.push(t.clone()),
+                        _ => return unknown(format!("`matrix.{key}` holds lists of labels")),
+                    }
+                }
+                sets.push(RunnerSet {
+                    labels: set,
+                    group: group.clone(),
+                    source,
+                    span: value_span,
+                });
+            }
+            Runner::Labels(sets)
+        }
+        _ => unknown("the labels use several matrix values".to_string()),
+    }
+}
+
+/// `KEY` when every expression in `label` is `${{ matrix.KEY }}` (one key).
+fn matrix_key(label: &str) -> Option<&str> {
+    let mut key: Option<&str> = None;
+    let mut rest = label;
+    while let Some(open) = rest.find("${{") {
+        let after = &rest[open + 3..];
+        let close = after.find("}}")?;
+        let expr = after[..close].trim();
+        let k = expr.strip_prefix("matrix.")?;
+        if k.is_empty()
+            || !k
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return None;
+        }
+        if key.is_some_and(|prev| prev != k) {
+            return None;
+        }
+        key = Some(k);
+        rest = &after[close + 2..];
+    }
+    key
+}
+
+/// `label` with every `${{ matrix.KEY }}` replaced by `value`.
+fn substitute(label: &str, key: &str, value: &str) -> String {
+    let mut out = String::new();
+    let mut rest = label;
+    while let Some(open) = rest.find("${{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 3..];
+        let close = after.find("}}").unwrap_or(after.len());
+        if after[..close].trim() == format!("matrix.{key}") {
+            out.push_str(value);
+        } else {
+            out.push_str(&rest[open..open + 3 + close + 2]);
+        }
+        rest = after.get(close + 2..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The values `matrix.KEY` takes (each a label or a list of labels, with its span): the
+/// key's list and the `include` entries that set it. `None` when the matrix or a value is an
+/// expression, or there are more than [`MAX_MATRIX`].
+fn matrix_values(matrix: Option<Val<'_>>, key: &str) -> Option<Vec<(Vec<String>, Span)>> {
+    let matrix = matrix?;
+    if !matrix.is_map() {
+        return None;
+    }
+    let mut values: Vec<(Vec<String>, Span)> = Vec::new();
+    let mut push = |v: Val<'_>| -> Option<()> {
+        let labels = match v.kind() {
+            NodeKind::Seq(_) => v.items().map(|i| text(&i)).collect::<Option<Vec<_>>>()?,
+            NodeKind::Map(_) => return None,
+            _ => vec![text(&v)?],
+        };
+        if labels.iter().any(|l| has_expression(l)) {
+            return None;
+        }
+        if !values.iter().any(|(l, _)| *l == labels) {
+            values.push((labels, v.span()));
+        }
+        Some(())
+    };
+    if let Some(list) = matrix.get(key) {
+        match list.kind() {
+            NodeKind::Seq(_) => {
+                for item in list.items().take(MAX_MATRIX + 1) {
+                    push(item)?;
+                }
+            }
+            _ => return None,
+        }
+    }
+    if let Some(include) = matrix.get("include") {
+        if !matches!(include.kind(), NodeKind::Seq(_)) {
+            return None;
+        }
+        for entry in include.items().take(MAX_MATRIX + 1) {
+            if let Some(v) = entry.get(key) {
+                push(v)?;
+            }
+        }
+    }
+    (!values.is_empty() && values.len() <= MAX_MATRIX).then_some(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_keys() {
+        assert_eq!(matrix_key("${{ matrix.os }}"), Some("os"));
+        assert_eq!(matrix_key("run-${{matrix.os}}-x"), Some("os"));
+        assert_eq!(matrix_key("${{ inputs.runner }}"), None);
+        assert_eq!(matrix_key("${{ matrix.a }}-${{ matrix.b }}"), None);
+        assert_eq!(substitute("run-${{ matrix.os }}", "os", "x"), "run-x");
+    }
+}

@@ -1,0 +1,667 @@
+//! GitLab CI: `.gitlab-ci.yml` with its local `include:` files, `default:` (and the old
+//! top-level defaults), `extends:`, hidden jobs, anchors and merge keys, `!reference` in
+//! scripts, `tags`, `environment`, `image`/`services`, `when: manual` and `trigger`.
+//!
+//! Merging follows GitLab: a file's own keys win over those of the files it includes, a later
+//! include over an earlier one; a job's keys win over those of the jobs it `extends` (the
+//! last one named winning among them), which win over `default:`. Keys are merged as a
+//! whole, but `environment`, whose `name` may come from one level and `action` from another.
+
+use std::path::{Path, PathBuf};
+
+use super::{Files, MAX_JOBS, MAX_STEPS, Out, YamlFile, text};
+use crate::model::pipeline::{At, Call, CiSystem, Job, Runner, RunnerSet, Step};
+use crate::model::{NodeKind, SourceId, Span, Val};
+
+/// Most files one pipeline may include, nested includes counted (GitLab's own limit).
+pub const MAX_INCLUDES: usize = 150;
+/// Deepest `extends` chain (GitLab's own limit is 11 levels).
+pub const MAX_EXTENDS_DEPTH: usize = 11;
+/// Most definitions one job's `extends` chain may visit (diamonds counted each time).
+const MAX_EXTENDS_VISITS: usize = 1_000;
+/// Most script nodes one job's scripts may visit, `!reference`s followed.
+const MAX_SCRIPT_VISITS: usize = 20_000;
+/// Deepest `!reference` chain (GitLab's own limit is 10 levels).
+const MAX_REFERENCE_DEPTH: usize = 10;
+/// Deepest chain of child pipelines (`trigger: include:`) read.
+const MAX_CHILD_DEPTH: usize = 5;
+
+/// Top-level keys that are not jobs.
+const RESERVED: &[&str] = &[
+    "default",
+    "include",
+    "stages",
+    "variables",
+    "workflow",
+    "image",
+    "services",
+    "cache",
+    "before_script",
+    "after_script",
+    "spec",
+];
+
+/// Keys a job takes from `default:` (or the old top-level keys) when it does not set them.
+const DEFAULTABLE: &[&str] = &["image", "services", "tags", "before_script", "after_script"];
+
+pub fn read(f: &YamlFile, files: &Files, pipeline: &str, out: &mut Out) {
+    let top = super::repository_top(&f.path, CiSystem::GitLabCi);
+    read_pipeline(f, files, pipeline, &top, out, 0);
+}
+
+/// A file's configuration document: the second when the first is a `spec:` header.
+fn config_doc(f: &YamlFile) -> Option<Val<'_>> {
+    let mut docs = f.documents.iter().map(|d| d.tree.val(d.root));
+    let first = docs.next()?;
+    if first.get("spec").is_some()
+        && let Some(second) = docs.next()
+    {
+        return Some(second);
+    }
+    Some(first)
+}
+
+/// One file of a merged configuration: its source and its top mapping.
+#[derive(Clone, Copy)]
+struct Layer<'a> {
+    source: SourceId,
+    root: Val<'a>,
+}
+
+fn read_pipeline(
+    f: &YamlFile,
+    files: &Files,
+    pipeline: &str,
+    top: &Path,
+    out: &mut Out,
+    child_depth: usize,
+) {
+    let mut layers = Vec::new();
+    let mut stack = Vec::new();
+    let mut count = 0;
+    collect(f, files, top, out, &mut layers, &mut stack, &mut count);
+    let config = Config { layers };
+    // Jobs in order of first appearance, from the lowest-priority file up.
+    let mut names: Vec<(&str, Val<'_>, SourceId)> = Vec::new();
+    for layer in config.layers.iter().rev() {
+        if !layer.root.is_map() {
+            continue;
+        }
+        for (name, v) in layer.root.entries() {
+            if name.starts_with('.') || RESERVED.contains(&name) || !v.is_map() {
+                continue;
+            }
+            if !names.iter().any(|(n, _, _)| *n == name) {
+                names.push((name, v, layer.source));
+            }
+        }
+    }
+    for (n, (name, _, _)) in names.iter().enumerate() {
+        if n == MAX_JOBS {
+            out.issue(
+                "INPUT001",
+                f.source,
+                Span::default(),
+                format!("pipeline has more than {MAX_JOBS} jobs; the rest are not read"),
+                "split the pipeline",
+            );
+            break;
+        }
+        let job = config.job(name, pipeline, top, files, out, child_depth);
+        out.jobs.push(job);
+    }
+}
+
+/// Adds `f` and the files it includes to `layers`, highest priority first: the file, then its
+/// includes from the last to the first (each followed by its own).
+fn collect<'a>(
+    f: &'a YamlFile,
+    files: &'a Files,
+    top: &Path,
+    out: &mut Out,
+    layers: &mut Vec<Layer<'a>>,
+    stack: &mut Vec<PathBuf>,
+    count: &mut usize,
+) {
+    let Some(root) = config_doc(f) else {
+        return;
+    };
+    if !root.is_map() {
+        if !root.is_null() {
+            out.issue(
+                "INPUT001",
+                f.source,
+                root.span(),
+                "invalid GitLab CI configuration: it must be a mapping".to_string(),
+                "fix the file; GitLab refuses it as written",
+            );
+        }
+        return;
+    }
+    layers.push(Layer {
+        source: f.source,
+        root,
+    });
+    stack.push(f.path.clone());
+    let Some(include) = root.get("include") else {
+        stack.pop();
+        return;
+    };
+    let entries: Vec<Val<'_>> = match include.kind() {
+        NodeKind::Seq(_) => include.items().collect(),
+        _ => vec![include],
+    };
+    let mut included: Vec<(&'a YamlFile, Val<'a>)> = Vec::new();
+    for entry in entries {
+        for (file, at) in resolve_include(f.source, entry, files, top, out) {
+            included.push((file, at));
+        }
+    }
+    for (file, at) in included.into_iter().rev() {
+        if stack.contains(&file.path) {
+            out.issue(
+                "INPUT001",
+                f.source,
+                at.field_span(),
+                format!(
+                    "include cycle: `{}` includes itself through this entry; it is read once",
+                    file.path.display()
+                ),
+                "remove the include that closes the cycle; GitLab refuses such a configuration",
+            );
+            continue;
+        }
+        *count += 1;
+        if *count > MAX_INCLUDES {
+            out.issue(
+                "INPUT001",
+                f.source,
+                at.field_span(),
+                format!(
+                    "more than {MAX_INCLUDES} included files (GitLab's limit); this one and the rest are not read"
+                ),
+                "include fewer files; GitLab refuses such a configuration",
+            );
+            break;
+        }
+        collect(file, files, top, out, layers, stack, count);
+    }
+    stack.pop();
+}
+
+/// The files of the scan one `include:` entry names (local files only; a remote, project,
+/// template or component include is reported once and not read).
+fn resolve_include<'a>(
+    source: SourceId,
+    entry: Val<'a>,
+    files: &'a Files,
+    top: &Path,
+    out: &mut Out,
+) -> Vec<(&'a YamlFile, Val<'a>)> {
+    let local = |path: &str, at: Val<'a>, out: &mut Out| -> Vec<(&'a YamlFile, Val<'a>)> {
+        if path.contains('$') {
+            out.remote(
+                source,
+                at.field_span(),
+                "include",
+                path,
+                "the included path uses a variable; its jobs are not judged",
+            );
+            return Vec::new();
+        }
+        let found: Vec<&YamlFile> = if path.contains('*') {
+            files.matching(top, path)
+        } else {
+            files
+                .get(&top.join(path.trim_start_matches('/')))
+                .into_iter()
+                .collect()
+        };
+        if found.is_empty() {
+            out.remote(
+                source,
+                at.field_span(),
+                "local include",
+                path,
+                "no such file is in the scanned paths; scan the repository's top so its jobs are judged",
+            );
+        }
+        found.into_iter().map(|f| (f, at)).collect()
+    };
+    if let Some(t) = text(&entry) {
+        if t.starts_with("https://") || t.starts_with("http://") {
+            out.remote(
+                source,
+                entry.field_span(),
+                "remote include",
+                &t,
+                "its jobs are not judged",
+            );
+            return Vec::new();
+        }
+        return local(&t, entry, out);
+    }
+    if !entry.is_map() {
+        return Vec::new();
+    }
+    if let Some(l) = entry.get("local")
+        && let Some(t) = text(&l)
+    {
+        return local(&t, l, out);
+    }
+    for (key, what) in [
+        ("remote", "remote include"),
+        ("project", "project include"),
+        ("template", "template include"),
+        ("component", "component include"),
+    ] {
+        if let Some(v) = entry.get(key) {
+            let name = text(&v).unwrap_or_default();
+            out.remote(
+                source,
+                v.field_span(),
+                what,
+                &name,
+                "its jobs are not judged",
+            );
+        }
+    }
+    Vec::new()
+}
+
+/// A merged configuration: its files, highest priority first.
+struct Config<'a> {
+    layers: Vec<Layer<'a>>,
+}
+
+/// One definition a job's keys are looked up in, highest priority first.
+#[derive(Clone, Copy)]
+struct Def<'a> {
+    source: SourceId,
+    map: Val<'a>,
+}
+
+impl<'a> Config<'a> {
+    /// Every definition of the top-level key `name`, highest priority first.
+    fn defs(&self, name: &str) -> Vec<Def<'a>> {
+        self.layers
+            .iter()
+            .filter_map(|l| {
+                let v = l.root.get(name)?;
+                v.is_map().then_some(Def {
+                    source: l.source,
+                    map: v,
+                })
+            })
+            .collect()
+    }
+
+    /// The definitions a job's keys come from: its own, then those of what it extends.
+    fn chain(&self, name: &str, out: &mut Out) -> Vec<Def<'a>> {
+        let mut chain = Vec::new();
+        let mut path = Vec::new();
+        let mut budget = MAX_EXTENDS_VISITS;
+        self.extend_chain(name, &mut path, &mut budget, &mut chain, out);
+        chain
+    }
+
+    fn extend_chain(
+        &self,
+        name: &str,
+        path: &mut Vec<String>,
+        budget: &mut usize,
+        chain: &mut Vec<Def<'a>>,
+        out: &mut Out,
+    ) {
+        let own = self.defs(name);
+        let extends = own
+            .iter()
+            .find_map(|d| d.map.get("extends").map(|e| (d.source, e)));
+        chain.extend(own);
+        let Some((source, e)) = extends else {
+            return;
+        };
+        path.push(name.to_string());
+        let parents: Vec<Val<'_>> = match e.kind() {
+            NodeKind::Seq(_) => e.items().collect(),
+            _ => vec![e],
+        };
+        // The last parent named wins: it comes first.
+        for p in parents.into_iter().rev() {
+            let Some(parent) = text(&p) else { continue };
+            let problem = if path.contains(&parent) {
+                Some(format!(
+                    "`extends: {parent}` makes a cycle; it is not followed"
+                ))
+            } else if path.len() >= MAX_EXTENDS_DEPTH {
+                Some(format!(
+                    "`extends` is nested more than {MAX_EXTENDS_DEPTH} levels deep (GitLab's limit); the rest is not read"
+                ))
+            } else if *budget == 0 {
+                Some(format!(
+                    "`extends` expands to more than {MAX_EXTENDS_VISITS} definitions; the rest is not read"
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = problem {
+                out.issue(
+                    "INPUT001",
+                    source,
+                    p.field_span(),
+                    message,
+                    "fix the `extends` chain; GitLab refuses such a configuration",
+                );
+                continue;
+            }
+            *budget -= 1;
+            let before = chain.len();
+            self.extend_chain(&parent, path, budget, chain, out);
+            if chain.len() == before && self.defs(&parent).is_empty() {
+                out.issue(
+                    "INPUT001",
+                    source,
+                    p.field_span(),
+                    format!("`extends: {parent}` names no job of this configuration"),
+                    "fix the name; GitLab refuses such a configuration",
+                );
+            }
+        }
+        path.pop();
+    }
+
+    /// The value of `key` for a job: from its chain, else from `default:` or the old
+    /// top-level keys when the job inherits them.
+    fn lookup(&self, chain: &[Def<'a>], key: &str) -> Option<(SourceId, Val<'a>)> {
+        if let Some(found) = chain
+            .iter()
+            .find_map(|d| d.map.get(key).map(|v| (d.source, v)))
+        {
+            return Some(found);
+        }
+        if !DEFAULTABLE.contains(&key) || !self.inherits_default(chain, key) {
+            return None;
+        }
+        self.defs("default")
+            .iter()
+            .find_map(|d| d.map.get(key).map(|v| (d.source, v)))
+            .or_else(|| {
+                if key == "tags" {
+                    return None;
+                }
+                self.layers
+                    .iter()
+                    .find_map(|l| l.root.get(key).map(|v| (l.source, v)))
+            })
+    }
+
+    /// `inherit: default:` — `false`, or a list of the keys inherited.
+    fn inherits_default(&self, chain: &[Def<'a>], key: &str) -> bool {
+        let Some(inherit) = chain
+            .iter()
+            .find_map(|d| d.map.path(&["inherit", "default"]))
+        else {
+            return true;
+        };
+        match inherit.kind() {
+            NodeKind::Bool(b) => b,
+            NodeKind::Seq(_) => inherit.items().any(|i| i.as_str() == Some(key)),
+            _ => true,
+        }
+    }
+
+    fn job(
+        &self,
+        name: &str,
+        pipeline: &str,
+        top: &Path,
+        files: &Files,
+        out: &mut Out,
+        child_depth: usize,
+    ) -> Job {
+        let chain = self.chain(name, out);
+        let first = chain[0];
+        let header = first.map.key_span().unwrap_or(first.map.span());
+        let runner = match self.lookup(&chain, "tags") {
+            Some((source, tags)) => runner(source, &tags),
+            None => Runner::Default,
+        };
+        let mut images = Vec::new();
+        if let Some((source, image)) = self.lookup(&chain, "image") {
+            let name = if image.is_map() {
+                image.get("name")
+            } else {
+                Some(image)
+            };
+            images.extend(name.and_then(|n| image_at(source, &n)));
+        }
+        if let Some((source, services)) = self.lookup(&chain, "services") {
+            for s in services.items() {
+                let name = if s.is_map() { s.get("name") } else { Some(s) };
+                images.extend(name.and_then(|n| image_at(source, &n)));
+            }
+        }
+        let mut steps = Vec::new();
+        let mut budget = MAX_SCRIPT_VISITS;
+        for key in ["before_script", "script", "after_script"] {
+            if let Some((source, v)) = self.lookup(&chain, key) {
+                self.script_lines(source, v, 0, &mut budget, &mut steps, out);
+            }
+        }
+        steps.truncate(MAX_STEPS);
+        let environment = self.environment(&chain);
+        let manual = self
+            .lookup(&chain, "when")
+            .is_some_and(|(_, w)| w.as_str() == Some("manual"))
+            || self.lookup(&chain, "rules").is_some_and(|(_, rules)| {
+                rules
+                    .items()
+                    .any(|r| r.get("when").and_then(|w| w.as_str()) == Some("manual"))
+            });
+        let calls = self
+            .lookup(&chain, "trigger")
+            .and_then(|(source, t)| self.trigger(source, t, top, files, out, child_depth));
+        Job {
+            system: CiSystem::GitLabCi,
+            source: first.source,
+            header,
+            name: name.to_string(),
+            pipeline: pipeline.to_string(),
+            runner,
+            environment,
+            steps,
+            images,
+            calls,
+            manual,
+        }
+    }
+
+    /// The environment's name, unless its `action` is one that deploys nothing (`prepare`,
+    /// `verify`, `access`).
+    fn environment(&self, chain: &[Def<'a>]) -> Option<At<String>> {
+        let mut name: Option<At<String>> = None;
+        let mut action: Option<String> = None;
+        for d in chain {
+            let Some(env) = d.map.get("environment") else {
+                continue;
+            };
+            if !env.is_map() {
+                if name.is_none() {
+                    name = text(&env).map(|t| at(d.source, &env, t));
+                }
+                break;
+            }
+            if name.is_none()
+                && let Some(n) = env.get("name")
+            {
+                name = text(&n).map(|t| at(d.source, &n, t));
+            }
+            if action.is_none() {
+                action = env.get("action").and_then(|a| text(&a));
+            }
+        }
+        if matches!(action.as_deref(), Some("prepare" | "verify" | "access")) {
+            return None;
+        }
+        name.filter(|n| !n.value.is_empty())
+    }
+
+    /// Script lines, with nested lists flattened and `!reference [job, key]` resolved.
+    fn script_lines(
+        &self,
+        source: SourceId,
+        v: Val<'a>,
+        depth: usize,
+        budget: &mut usize,
+        steps: &mut Vec<Step>,
+        out: &mut Out,
+    ) {
+        if steps.len() > MAX_STEPS || *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        match v.kind() {
+            NodeKind::Seq(_) => {
+                if is_reference(&v) {
+                    if depth >= MAX_REFERENCE_DEPTH {
+                        out.issue(
+                            "INPUT001",
+                            source,
+                            v.span(),
+                            format!("`!reference` is nested more than {MAX_REFERENCE_DEPTH} levels deep (GitLab's limit)"),
+                            "fix the references; GitLab refuses such a configuration",
+                        );
+                        return;
+                    }
+                    let path: Vec<String> = v.items().filter_map(|i| text(&i)).collect();
+                    if let Some((job, keys)) = path.split_first() {
+                        let chain = self.chain(job, out);
+                        let mut found = chain
+                            .iter()
+                            .find_map(|d| d.map.get(keys.first()?).map(|x| (d.source, x)));
+                        for k in keys.iter().skip(1) {
+                            found = found.and_then(|(s, x)| x.get(k).map(|y| (s, y)));
+                        }
+                        if let Some((s, x)) = found {
+                            self.script_lines(s, x, depth + 1, budget, steps, out);
+                        }
+                    }
+                    return;
+                }
+                for item in v.items() {
+                    self.script_lines(source, item, depth, budget, steps, out);
+                }
+            }
+            NodeKind::Map(_) => {}
+            _ => {
+                if let Some(t) = text(&v).filter(|t| !t.is_empty()) {
+                    steps.push(Step::Run(at(source, &v, t)));
+                }
+            }
+        }
+    }
+
+    /// What a `trigger:` starts: a child pipeline read from a local file (its jobs are read
+    /// too), or a downstream project (not read).
+    fn trigger(
+        &self,
+        source: SourceId,
+        t: Val<'a>,
+        top: &Path,
+        files: &Files,
+        out: &mut Out,
+        child_depth: usize,
+    ) -> Option<Call> {
+        let project = if t.is_map() {
+            t.get("project")
+        } else {
+            Some(t)
+        };
+        if let Some(p) = project
+            && let Some(name) = text(&p)
+        {
+            out.remote(
+                source,
+                p.field_span(),
+                "downstream project",
+                &name,
+                "the pipeline it triggers is not read; scan that project too",
+            );
+            return Some(Call::Remote(at(source, &p, name)));
+        }
+        let include = t.get("include")?;
+        let (path, at_v) = match include.kind() {
+            NodeKind::Seq(_) => {
+                let first = include.items().next()?;
+                let local = first.get("local").or_else(|| text(&first).map(|_| first))?;
+                (text(&local)?, local)
+            }
+            _ => (text(&include)?, include),
+        };
+        let rel = path.trim_start_matches('/').to_string();
+        let file = files.get(&top.join(&rel));
+        if let Some(file) = file {
+            if child_depth < MAX_CHILD_DEPTH {
+                let pipeline = file.path.to_string_lossy().replace('\\', "/");
+                read_pipeline(file, files, &pipeline, top, out, child_depth + 1);
+            }
+        } else {
+            out.remote(
+                source,
+                at_v.field_span(),
+                "child pipeline",
+                &path,
+                "no such file is in the scanned paths; its jobs are not judged",
+            );
+        }
+        Some(Call::Local {
+            path: at(source, &at_v, rel),
+            found: file.is_some(),
+        })
+    }
+}
+
+/// `true` for a sequence written with the `!reference` tag (the tag is not kept in the tree:
+/// it is read from the text just before the sequence).
+fn is_reference(v: &Val<'_>) -> bool {
+    let start = v.span().start;
+    v.text_before(start).trim_end().ends_with("!reference")
+}
+
+fn at(source: SourceId, v: &Val<'_>, value: String) -> At<String> {
+    At {
+        value,
+        source,
+        span: v.field_span(),
+    }
+}
+
+fn image_at(source: SourceId, v: &Val<'_>) -> Option<At<String>> {
+    let t = text(v)?;
+    (!t.is_empty() && !t.contains('$')).then(|| at(source, v, t))
+}
+
+/// `tags:` as a runner set; a tag holding a variable makes it unknown.
+fn runner(source: SourceId, tags: &Val<'_>) -> Runner {
+    let labels: Vec<String> = match tags.kind() {
+        NodeKind::Seq(_) => tags.items().filter_map(|t| text(&t)).collect(),
+        NodeKind::Null => Vec::new(),
+        _ => text(tags).into_iter().collect(),
+    };
+    if let Some(var) = labels.iter().find(|t| t.contains('$')) {
+        return Runner::Unknown(At {
+            value: format!("the tag `{var}` is a variable, known only when the pipeline runs"),
+            source,
+            span: tags.field_span(),
+        });
+    }
+    if labels.is_empty() {
+        return Runner::Default;
+    }
+    Runner::Labels(vec![RunnerSet {
+        labels,
+        group: None,
+        source,
+        span: tags.field_span(),
+    }])
+}

@@ -1,0 +1,234 @@
+//! CI pipelines: GitHub Actions workflows and GitLab CI configurations, read into jobs.
+//!
+//! Which files are pipelines is decided by their path ([`system_of`]); they are parsed as YAML
+//! with the other files, in parallel, and turned into jobs once every file is read, because a
+//! pipeline may use others (a reusable workflow, a GitLab `include:`). Nothing is fetched:
+//! remote workflows, projects and includes are reported as not resolved (INPUT005).
+
+pub mod github;
+pub mod gitlab;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::discover::normalize;
+use crate::finding::InputIssue;
+use crate::ingest::yaml::Document;
+use crate::model::pipeline::{CiSystem, Job};
+use crate::model::{FastMap, SourceId, Sources, Span, Val};
+
+/// Most jobs read from one pipeline (with its includes); the rest are reported and left out.
+pub const MAX_JOBS: usize = 5_000;
+/// Most steps or script lines read per job.
+pub const MAX_STEPS: usize = 2_000;
+/// Most runner selections one job's matrix expands to (GitHub's own limit per matrix).
+pub const MAX_MATRIX: usize = 256;
+
+/// The CI system a file configures, by its path: `.github/workflows/*.yml|yaml` (GitHub reads
+/// no subdirectory there) and `.gitlab-ci.yml|yaml`.
+pub fn system_of(path: &Path) -> Option<CiSystem> {
+    let name = path.file_name()?.to_str()?;
+    if name == ".gitlab-ci.yml" || name == ".gitlab-ci.yaml" {
+        return Some(CiSystem::GitLabCi);
+    }
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    let dir = path.parent()?;
+    let in_workflows = dir.file_name().is_some_and(|n| n == "workflows")
+        && dir
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|n| n == ".github");
+    (yaml && in_workflows).then_some(CiSystem::GitHubActions)
+}
+
+/// A YAML file of the scan that may be (part of) a pipeline.
+pub struct YamlFile {
+    pub path: PathBuf,
+    pub source: SourceId,
+    pub documents: Vec<Document>,
+}
+
+/// The YAML files of the scan that hold no Kubernetes object, by normalised path: pipelines
+/// and the files they may use.
+pub struct Files {
+    files: Vec<YamlFile>,
+    by_path: FastMap<PathBuf, usize>,
+}
+
+impl Files {
+    pub fn new(files: Vec<YamlFile>) -> Files {
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (normalize(&f.path), i))
+            .collect();
+        Files { files, by_path }
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&YamlFile> {
+        self.by_path.get(&normalize(path)).map(|&i| &self.files[i])
+    }
+
+    /// Files whose path, relative to `root`, matches `pattern` (`*` within a directory, `**`
+    /// across them), sorted.
+    pub fn matching(&self, root: &Path, pattern: &str) -> Vec<&YamlFile> {
+        let Some(re) = glob_regex(pattern) else {
+            return Vec::new();
+        };
+        let mut out: Vec<&YamlFile> = self
+            .files
+            .iter()
+            .filter(|f| {
+                f.path
+                    .strip_prefix(root)
+                    .is_ok_and(|rel| re.is_match(&rel.to_string_lossy().replace('\\', "/")))
+            })
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        out
+    }
+}
+
+fn glob_regex(pattern: &str) -> Option<regex::Regex> {
+    let mut re = String::from("^");
+    let mut chars = pattern.trim_start_matches('/').chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                re.push_str(".*");
+            }
+            '*' => re.push_str("[^/]*"),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+    }
+    re.push('$');
+    regex::Regex::new(&re).ok()
+}
+
+/// Turns every pipeline file among `files` into jobs (in path order), with the problems met.
+pub fn jobs(files: &Files, sources: &Sources) -> (Vec<Job>, Vec<InputIssue>) {
+    let mut out = Out::default();
+    let mut pipelines: Vec<&YamlFile> = files
+        .files
+        .iter()
+        .filter(|f| system_of(&f.path).is_some())
+        .collect();
+    pipelines.sort_by(|a, b| a.path.cmp(&b.path));
+    for f in pipelines {
+        let pipeline = sources.get(f.source).path.clone();
+        match system_of(&f.path) {
+            Some(CiSystem::GitHubActions) => github::read(f, files, &pipeline, &mut out),
+            Some(CiSystem::GitLabCi) => gitlab::read(f, files, &pipeline, &mut out),
+            None => {}
+        }
+    }
+    (out.jobs, out.issues)
+}
+
+/// What reading pipelines produced.
+#[derive(Default)]
+pub struct Out {
+    pub jobs: Vec<Job>,
+    pub issues: Vec<InputIssue>,
+    /// Remote sources already reported (once each).
+    remote_reported: BTreeSet<String>,
+}
+
+impl Out {
+    /// Records a problem, once per place and message (a job's `extends` chain is followed
+    /// for every job that uses it).
+    pub fn issue(
+        &mut self,
+        rule: &'static str,
+        source: SourceId,
+        span: Span,
+        message: String,
+        help: &str,
+    ) {
+        if self
+            .issues
+            .iter()
+            .any(|i| i.source == source && i.span == span && i.message == message)
+        {
+            return;
+        }
+        self.issues.push(InputIssue {
+            rule,
+            source,
+            span,
+            message,
+            help: help.to_string(),
+        });
+    }
+
+    /// INPUT005 for a remote workflow or include, once per distinct source.
+    pub fn remote(&mut self, source: SourceId, span: Span, what: &str, target: &str, help: &str) {
+        if self.remote_reported.insert(target.to_string()) {
+            self.issue(
+                "INPUT005",
+                source,
+                span,
+                format!("{what} `{target}` is not read: spoflint never fetches anything"),
+                help,
+            );
+        }
+    }
+}
+
+/// A scalar's text; `None` for collections.
+pub fn text(v: &Val<'_>) -> Option<String> {
+    match v.kind() {
+        crate::model::NodeKind::Seq(_) | crate::model::NodeKind::Map(_) => None,
+        _ => v.scalar_text(),
+    }
+}
+
+/// `true` when `s` holds a GitHub expression (`${{ ... }}`).
+pub fn has_expression(s: &str) -> bool {
+    s.contains("${{")
+}
+
+/// The directory a repository-relative path starts from, for a pipeline file at `file`:
+/// `.github/workflows/x.yml` → the directory holding `.github`; `.gitlab-ci.yml` → its own.
+pub fn repository_top(file: &Path, system: CiSystem) -> PathBuf {
+    let levels = match system {
+        CiSystem::GitHubActions => 3,
+        CiSystem::GitLabCi => 1,
+    };
+    let mut p = file.to_path_buf();
+    for _ in 0..levels {
+        p = p.parent().map(Path::to_path_buf).unwrap_or_default();
+    }
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn systems_by_path() {
+        let s = |p: &str| system_of(Path::new(p));
+        assert_eq!(s(".github/workflows/ci.yml"), Some(CiSystem::GitHubActions));
+        assert_eq!(
+            s("repo/.github/workflows/d.yaml"),
+            Some(CiSystem::GitHubActions)
+        );
+        assert_eq!(s(".github/workflows/sub/ci.yml"), None);
+        assert_eq!(s(".github/dependabot.yml"), None);
+        assert_eq!(s("workflows/ci.yml"), None);
+        assert_eq!(s(".gitlab-ci.yml"), Some(CiSystem::GitLabCi));
+        assert_eq!(s("ci/.gitlab-ci.yaml"), Some(CiSystem::GitLabCi));
+        assert_eq!(s("gitlab-ci.yml"), None);
+    }
+
+    #[test]
+    fn globs() {
+        let re = glob_regex("/ci/*.yml").unwrap();
+        assert!(re.is_match("ci/a.yml"));
+        assert!(!re.is_match("ci/x/a.yml"));
+        let re = glob_regex("ci/**.yml").unwrap();
+        assert!(re.is_match("ci/x/a.yml"));
+    }
+}
