@@ -4,7 +4,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::providers::{self, PlacementVia, Private, ResourceType, aws};
+use super::providers::{
+    self, DnsRecordKind, DnsZoneKind, PlacementVia, Private, RecordName, RecordZone, ResourceType,
+    aws,
+};
 use crate::finding::{Label, Layer};
 use crate::model::terraform::{Attr, TfResource, Unknown, Value};
 use crate::model::{FastMap, Model, ResourceId};
@@ -19,6 +22,8 @@ pub struct TfFacts {
     pub dns_domains: BTreeMap<String, Vec<DnsZone>>,
     /// Public DNS zones whose domain is not known statically.
     pub dns_unknown: Vec<DnsZone>,
+    /// DNS records of every provider, with their zone and name as far as they are known.
+    pub dns_records: Vec<DnsRecord>,
     /// Regions per kind of resource that needs a counterpart in a second region.
     pub region_pairs: Vec<RegionPair>,
     /// Zones of every load balancer, auto scaling group, node group and EKS cluster.
@@ -30,6 +35,40 @@ pub struct TfFacts {
 pub struct DnsZone {
     pub res: ResourceId,
     pub provider: &'static str,
+}
+
+/// One DNS record, with what is known statically about its zone and name.
+#[derive(Debug, Clone)]
+pub struct DnsRecord {
+    pub res: ResourceId,
+    pub kind: &'static DnsRecordKind,
+    /// The zone resource of the scan its zone attribute refers to (or names).
+    pub zone_res: Option<ResourceId>,
+    /// Its zone: the zone resource's address, the literal zone id (`Z0123...`) or the literal
+    /// domain (`zone_name = "example.com"`). `None` when not known statically.
+    pub zone_key: Option<String>,
+    /// The zone's domain (lowercase, no trailing dot), when known.
+    pub domain: Option<String>,
+    /// Whether the zone is private (answers only inside networks). `None` when the zone is not
+    /// known and its provider has private zones (Route 53, Cloud DNS).
+    pub private: Option<bool>,
+    /// The name as written, lowercase, trailing dot dropped; empty for the apex (`@` where the
+    /// provider reads it so, or an empty name).
+    pub name: Option<String>,
+    /// The fully qualified name, when known for sure: the name is fully qualified by its
+    /// provider's rules, or the zone's domain is known.
+    pub fqdn: Option<String>,
+}
+
+impl DnsRecord {
+    /// The name as written, for messages (`@` for the apex).
+    pub fn shown_name(&self) -> &str {
+        match self.name.as_deref() {
+            Some("") => "@",
+            Some(n) => n,
+            None => "?",
+        }
+    }
 }
 
 /// Where the resources of one kind live.
@@ -155,20 +194,10 @@ impl TfFacts {
         for kind in providers::PROVIDERS.iter().flat_map(|p| p.dns_zones) {
             for id in facts.of_type(kind.rtype).to_vec() {
                 let r = model.tf(id);
-                let private = match kind.private {
-                    Private::Never => false,
-                    Private::WithBlock(block) => r.body.block(block).is_some(),
-                    Private::WithValue(attr, value) => {
-                        r.value(attr).and_then(Value::as_str) == Some(value)
-                    }
-                };
-                if private {
+                if zone_private(kind, r) {
                     continue;
                 }
-                let name = r
-                    .value(kind.domain_attr)
-                    .or_else(|| r.value("name"))
-                    .and_then(Value::as_str);
+                let name = zone_domain(kind, r);
                 let zone = DnsZone {
                     res: id,
                     provider: kind.provider,
@@ -183,6 +212,17 @@ impl TfFacts {
                 }
             }
         }
+        facts.dns_records = providers::PROVIDERS
+            .iter()
+            .flat_map(|p| p.dns_records)
+            .flat_map(|kind| {
+                let facts = &facts;
+                facts
+                    .of_type(kind.rtype)
+                    .iter()
+                    .map(move |&id| dns_record(model, facts, id, kind))
+            })
+            .collect();
         for kind in providers::kinds().filter(|k| !k.placement.is_empty()) {
             for id in facts.of_type(kind.rtype).to_vec() {
                 if let Some(p) = facts.place(model, id, kind.placement) {
@@ -441,6 +481,117 @@ impl TfFacts {
 
 pub fn normalize_domain(d: &str) -> String {
     d.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// Whether a DNS zone resource is private.
+fn zone_private(kind: &DnsZoneKind, r: &TfResource) -> bool {
+    match kind.private {
+        Private::Never => false,
+        Private::WithBlock(block) => r.body.block(block).is_some(),
+        Private::WithValue(attr, value) => r.value(attr).and_then(Value::as_str) == Some(value),
+    }
+}
+
+/// A DNS zone resource's domain as written (`cloudflare_zone` v4 `zone`, v5 `name`).
+fn zone_domain<'a>(kind: &DnsZoneKind, r: &'a TfResource) -> Option<&'a str> {
+    r.value(kind.domain_attr)
+        .or_else(|| r.value("name"))
+        .and_then(Value::as_str)
+}
+
+fn zone_kind(rtype: &str) -> Option<&'static DnsZoneKind> {
+    providers::PROVIDERS
+        .iter()
+        .flat_map(|p| p.dns_zones)
+        .find(|z| *rtype == z.rtype)
+}
+
+/// What is known statically about one DNS record's zone and name.
+fn dns_record(
+    model: &Model,
+    facts: &TfFacts,
+    id: ResourceId,
+    kind: &'static DnsRecordKind,
+) -> DnsRecord {
+    let r = model.tf(id);
+    // A provider none of whose zones can be private: an unknown zone is still public.
+    let never_private = providers::PROVIDERS
+        .iter()
+        .flat_map(|p| p.dns_zones)
+        .filter(|z| z.provider == kind.provider)
+        .all(|z| matches!(z.private, Private::Never));
+    let mut rec = DnsRecord {
+        res: id,
+        kind,
+        zone_res: None,
+        zone_key: None,
+        domain: None,
+        private: never_private.then_some(false),
+        name: None,
+        fqdn: None,
+    };
+    match kind.zone {
+        RecordZone::Zone { attr, by_name } => {
+            let value = r.value(attr);
+            let literal = value.and_then(Value::as_str);
+            let zone = value
+                .and_then(|v| v.references().first().copied())
+                .or_else(|| {
+                    // `managed_zone = "example-com"`: the zone resource of that name.
+                    let (by, name) = (by_name?, literal?);
+                    providers::PROVIDERS
+                        .iter()
+                        .flat_map(|p| p.dns_zones)
+                        .filter(|z| z.provider == kind.provider)
+                        .flat_map(|z| facts.of_type(z.rtype).iter().copied())
+                        .find(|&z| {
+                            let zr = model.tf(z);
+                            zr.root == r.root && zr.value(by).and_then(Value::as_str) == Some(name)
+                        })
+                });
+            if let Some(z) = zone {
+                let zr = model.tf(z);
+                rec.zone_key = Some(zr.address.clone());
+                if let Some(zk) = zone_kind(&zr.rtype) {
+                    rec.zone_res = Some(z);
+                    rec.private = Some(zone_private(zk, zr));
+                    rec.domain = zone_domain(zk, zr).map(normalize_domain);
+                }
+            } else if let Some(lit) = literal {
+                rec.zone_key = Some(lit.to_string());
+            }
+        }
+        RecordZone::Domain(attr) => {
+            if let Some(d) = r.value(attr).and_then(Value::as_str) {
+                rec.domain = Some(normalize_domain(d));
+                rec.zone_key = rec.domain.clone();
+            }
+        }
+    }
+    let name = r
+        .value(kind.name_attr)
+        .and_then(Value::as_str)
+        .map(normalize_domain)
+        .map(|n| {
+            if kind.at_is_apex && n == "@" {
+                String::new()
+            } else {
+                n
+            }
+        });
+    rec.fqdn = match (kind.name, name.as_deref(), rec.domain.as_deref()) {
+        (RecordName::Full, Some(n), _) if !n.is_empty() => Some(n.to_string()),
+        (RecordName::Full, _, _) | (_, None, _) | (_, _, None) => None,
+        (_, Some(""), Some(d)) => Some(d.to_string()),
+        (RecordName::RelativeOrFull, Some(n), Some(d))
+            if n == d || n.ends_with(&format!(".{d}")) =>
+        {
+            Some(n.to_string())
+        }
+        (_, Some(n), Some(d)) => Some(format!("{n}.{d}")),
+    };
+    rec.name = name;
+    rec
 }
 
 /// A secondary label where an attribute's value was set (tfvars line, variable default,

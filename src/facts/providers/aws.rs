@@ -1,7 +1,8 @@
 //! Amazon Web Services: the resource types spoflint judges, and how to read them.
 
 use super::{
-    DnsZoneKind, GlobalGroup, Kind, PlacementVia, Private, Provider, ResourceType, SubnetKind,
+    DnsRecordKind, DnsZoneKind, GlobalGroup, Kind, PlacementVia, Private, Provider, RecordName,
+    RecordZone, ResourceType, SubnetKind,
 };
 use crate::finding::Layer;
 
@@ -147,6 +148,18 @@ pub static PROVIDER: Provider = Provider {
         domain_attr: "name",
         provider: "Route 53",
         private: Private::WithBlock("vpc"),
+    }],
+    dns_records: &[DnsRecordKind {
+        rtype: ROUTE53_RECORD,
+        provider: "Route 53",
+        zone: RecordZone::Zone {
+            attr: "zone_id",
+            by_name: None,
+        },
+        name_attr: "name",
+        name: RecordName::RelativeOrFull,
+        at_is_apex: false,
+        targets: &[(Some("alias"), "name"), (None, "records")],
     }],
     global_groups: &[
         GlobalGroup {

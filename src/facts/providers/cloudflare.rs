@@ -1,6 +1,8 @@
 //! Cloudflare: DNS zones and records.
 
-use super::{DnsZoneKind, Kind, Private, Provider, ResourceType};
+use super::{
+    DnsRecordKind, DnsZoneKind, Kind, Private, Provider, RecordName, RecordZone, ResourceType,
+};
 use crate::finding::Layer;
 
 pub const ZONE: ResourceType = ResourceType("cloudflare_zone");
@@ -18,6 +20,18 @@ pub static PROVIDER: Provider = Provider {
         domain_attr: "zone",
         provider: "Cloudflare",
         private: Private::Never,
+    }],
+    dns_records: &[DnsRecordKind {
+        rtype: RECORD,
+        provider: "Cloudflare",
+        zone: RecordZone::Zone {
+            attr: "zone_id",
+            by_name: None,
+        },
+        name_attr: "name",
+        name: RecordName::RelativeOrFull,
+        at_is_apex: true,
+        targets: &[(None, "content"), (None, "value")],
     }],
     global_groups: &[],
     not_judged: &[],

@@ -1,19 +1,39 @@
-//! Google Cloud: Cloud DNS zones (the rest of Google Cloud is not judged yet).
+//! Google Cloud: Cloud DNS zones and records (the rest of Google Cloud is not judged yet).
 
-use super::{DnsZoneKind, Kind, Private, Provider, ResourceType};
+use super::{
+    DnsRecordKind, DnsZoneKind, Kind, Private, Provider, RecordName, RecordZone, ResourceType,
+};
 use crate::finding::Layer;
 
 pub const DNS_MANAGED_ZONE: ResourceType = ResourceType("google_dns_managed_zone");
+pub const DNS_RECORD_SET: ResourceType = ResourceType("google_dns_record_set");
 
 pub static PROVIDER: Provider = Provider {
     name: "google",
-    kinds: &[Kind::layer(DNS_MANAGED_ZONE, Layer::Dns)],
+    kinds: &[
+        Kind::layer(DNS_MANAGED_ZONE, Layer::Dns),
+        Kind::layer(DNS_RECORD_SET, Layer::Dns),
+    ],
     subnets: &[],
     dns_zones: &[DnsZoneKind {
         rtype: DNS_MANAGED_ZONE,
         domain_attr: "dns_name",
         provider: "Google Cloud DNS",
         private: Private::WithValue("visibility", "private"),
+    }],
+    // `managed_zone` names the zone by its `name` (or refers to it); `name` is the record's
+    // full name with a trailing dot.
+    dns_records: &[DnsRecordKind {
+        rtype: DNS_RECORD_SET,
+        provider: "Google Cloud DNS",
+        zone: RecordZone::Zone {
+            attr: "managed_zone",
+            by_name: Some("name"),
+        },
+        name_attr: "name",
+        name: RecordName::Full,
+        at_is_apex: false,
+        targets: &[(None, "rrdatas")],
     }],
     global_groups: &[],
     not_judged: &[

@@ -10,6 +10,7 @@ pub static PROVIDER: Provider = Provider {
     kinds: &[],
     subnets: &[],
     dns_zones: &[],
+    dns_records: &[],
     global_groups: &[],
     not_judged: &[
         ("kubernetes_replication_controller", Layer::Compute),

@@ -130,6 +130,48 @@ pub struct DnsZoneKind {
     pub private: Private,
 }
 
+/// How a DNS record names the zone it is in.
+#[derive(Clone, Copy, Debug)]
+pub enum RecordZone {
+    /// An attribute referring to the zone resource, or holding the zone's provider-side id
+    /// (`zone_id`). `by_name`: the zone resource's attribute that a literal value may name
+    /// instead (`managed_zone = "example-com"` names a `google_dns_managed_zone` by `name`).
+    Zone {
+        attr: &'static str,
+        by_name: Option<&'static str>,
+    },
+    /// An attribute holding the zone's domain itself (`zone_name = "example.com"`).
+    Domain(&'static str),
+}
+
+/// How a DNS record's name relates to its zone's domain.
+#[derive(Clone, Copy, Debug)]
+pub enum RecordName {
+    /// Relative to the zone or fully qualified: the zone's domain is appended unless the
+    /// name already ends in it (`www` and `www.example.com` are one record).
+    RelativeOrFull,
+    /// Always relative to the zone (`www.example.com` in `example.com` is
+    /// `www.example.com.example.com`).
+    Relative,
+    /// Always fully qualified (`www.example.com.`).
+    Full,
+}
+
+/// A DNS record type: where it names its zone, its name and what it answers with.
+#[derive(Clone, Copy, Debug)]
+pub struct DnsRecordKind {
+    pub rtype: ResourceType,
+    /// The DNS provider's name, as [`DnsZoneKind::provider`] spells it.
+    pub provider: &'static str,
+    pub zone: RecordZone,
+    pub name_attr: &'static str,
+    pub name: RecordName,
+    /// `@` (and an empty name) stands for the zone's apex.
+    pub at_is_apex: bool,
+    /// Where it names what it answers with, in order of preference: (block, attribute).
+    pub targets: &'static [(Option<&'static str>, &'static str)],
+}
+
 /// A global group whose members replicate each other across regions: (member type, the
 /// member's attribute naming the group, group type, the group's attribute naming the member it
 /// was created from).
@@ -148,6 +190,7 @@ pub struct Provider {
     pub kinds: &'static [Kind],
     pub subnets: &'static [SubnetKind],
     pub dns_zones: &'static [DnsZoneKind],
+    pub dns_records: &'static [DnsRecordKind],
     pub global_groups: &'static [GlobalGroup],
     /// Resource types whose presence means the system has this layer but that no rule
     /// judges yet: a layer holding them is "not judged" (or "partly judged"), never "pass".
@@ -216,7 +259,8 @@ mod tests {
                 .iter()
                 .map(|k| k.rtype)
                 .chain(p.subnets.iter().map(|s| s.rtype))
-                .chain(p.dns_zones.iter().map(|z| z.rtype));
+                .chain(p.dns_zones.iter().map(|z| z.rtype))
+                .chain(p.dns_records.iter().map(|r| r.rtype));
             for t in types {
                 assert!(
                     t.as_str().starts_with(&format!("{}_", p.name)),
@@ -233,6 +277,14 @@ mod tests {
             }
             for z in p.dns_zones {
                 assert!(kind(z.rtype.as_str()).is_some_and(|k| k.layer == Some(Layer::Dns)));
+            }
+            for r in p.dns_records {
+                assert!(kind(r.rtype.as_str()).is_some_and(|k| k.layer == Some(Layer::Dns)));
+                assert!(
+                    p.dns_zones.iter().any(|z| z.provider == r.provider),
+                    "{} names a provider without zones",
+                    r.rtype
+                );
             }
         }
         assert_eq!(kind("aws_lb").map(|k| k.layer), Some(Some(Layer::Network)));
