@@ -80,6 +80,32 @@ fn each_bad_file_gets_its_diagnostic() {
             "INPUT001",
             "invalid gzip header",
         ),
+        (
+            "pipeline-gitlab-cycles/.gitlab-ci.yml",
+            "INPUT001",
+            "`extends: .base` makes a cycle",
+        ),
+        (
+            "pipeline-gitlab-cycles/ci/b.yml",
+            "INPUT001",
+            "include cycle: `ci/a.yml` includes itself",
+        ),
+        (
+            "pipeline-gitlab-cycles/ci/b.yml",
+            "INPUT001",
+            "`!reference` is nested more than 10 levels deep",
+        ),
+        (".github/workflows/bomb.yml", "INPUT001", "alias expansion"),
+        (
+            ".github/workflows/matrix.yml",
+            "CICD002",
+            "has more than 256 values",
+        ),
+        (
+            ".github/workflows/not-a-workflow.yml",
+            "INPUT001",
+            "`jobs` must be a mapping",
+        ),
     ];
     for (file, rule, text) in cases {
         let found = finding_for(&scan, file);

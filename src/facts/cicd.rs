@@ -337,6 +337,18 @@ impl CiFacts {
         self.mirrored.get(host).or_else(|| self.mirrored.get("*"))
     }
 
+    /// The git hosts of the CI systems that have deploy jobs (GitHub Actions runs on
+    /// `github.com`; a GitLab instance is not named in `.gitlab-ci.yml`).
+    pub fn deploy_git_hosts(&self, model: &Model) -> BTreeSet<&'static str> {
+        self.deploy_jobs
+            .iter()
+            .filter_map(|d| match model.job(d.res).system {
+                CiSystem::GitHubActions => Some("github.com"),
+                CiSystem::GitLabCi => None,
+            })
+            .collect()
+    }
+
     /// The deploy facts of job `res`.
     pub fn deploy_of(&self, res: crate::model::ResourceId) -> Option<&DeployJob> {
         self.deploy_jobs.iter().find(|d| d.res == res)

@@ -106,6 +106,15 @@ fn read_job(
         Some(match t.strip_prefix("./") {
             Some(rel) if !t.contains('@') => {
                 let found = files.get(&top.join(rel)).is_some();
+                if !found {
+                    out.remote(
+                        source,
+                        u.field_span(),
+                        "local reusable workflow",
+                        &t,
+                        "no such file is in the scanned paths; scan the repository's top so its jobs are judged",
+                    );
+                }
                 Call::Local {
                     path: at(source, &u, rel.to_string()),
                     found,
@@ -217,10 +226,9 @@ fn runs_on(source: SourceId, r: &Val<'_>, matrix: Option<Val<'_>>) -> Runner {
             span,
         }]),
         [key] => {
-            let Some(values) = matrix_values(matrix, key) else {
-                return unknown(format!(
-                    "`matrix.{key}` is not a list of labels written in the workflow"
-                ));
+            let values = match matrix_values(matrix, key) {
+                Ok(values) => values,
+                Err(why) => return unknown(why),
             };
             let mut sets = Vec::new();
             for (value, value_span) in values {
@@ -295,11 +303,11 @@ fn substitute(label: &str, key: &str, value: &str) -> String {
 /// The values `matrix.KEY` takes (each a label or a list of labels, with its span): the
 /// key's list and the `include` entries that set it. `None` when the matrix or a value is an
 /// expression, or there are more than [`MAX_MATRIX`].
-fn matrix_values(matrix: Option<Val<'_>>, key: &str) -> Option<Vec<(Vec<String>, Span)>> {
-    let matrix = matrix?;
-    if !matrix.is_map() {
-        return None;
-    }
+fn matrix_values(matrix: Option<Val<'_>>, key: &str) -> Result<Vec<(Vec<String>, Span)>, String> {
+    let not_written = || format!("`matrix.{key}` is not a list of labels written in the workflow");
+    let Some(matrix) = matrix.filter(|m| m.is_map()) else {
+        return Err(not_written());
+    };
     let mut values: Vec<(Vec<String>, Span)> = Vec::new();
     let mut push = |v: Val<'_>| -> Option<()> {
         let labels = match v.kind() {
@@ -319,23 +327,31 @@ fn matrix_values(matrix: Option<Val<'_>>, key: &str) -> Option<Vec<(Vec<String>,
         match list.kind() {
             NodeKind::Seq(_) => {
                 for item in list.items().take(MAX_MATRIX + 1) {
-                    push(item)?;
+                    push(item).ok_or_else(not_written)?;
                 }
             }
-            _ => return None,
+            _ => return Err(not_written()),
         }
     }
     if let Some(include) = matrix.get("include") {
         if !matches!(include.kind(), NodeKind::Seq(_)) {
-            return None;
+            return Err(not_written());
         }
         for entry in include.items().take(MAX_MATRIX + 1) {
             if let Some(v) = entry.get(key) {
-                push(v)?;
+                push(v).ok_or_else(not_written)?;
             }
         }
     }
-    (!values.is_empty() && values.len() <= MAX_MATRIX).then_some(values)
+    if values.len() > MAX_MATRIX {
+        return Err(format!(
+            "`matrix.{key}` has more than {MAX_MATRIX} values, more jobs than GitHub runs for one matrix"
+        ));
+    }
+    if values.is_empty() {
+        return Err(not_written());
+    }
+    Ok(values)
 }
 
 #[cfg(test)]

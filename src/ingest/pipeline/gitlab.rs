@@ -165,7 +165,11 @@ fn collect<'a>(
                 at.field_span(),
                 format!(
                     "include cycle: `{}` includes itself through this entry; it is read once",
-                    file.path.display()
+                    file.path
+                        .strip_prefix(top)
+                        .unwrap_or(&file.path)
+                        .to_string_lossy()
+                        .replace('\\', "/")
                 ),
                 "remove the include that closes the cycle; GitLab refuses such a configuration",
             );
@@ -626,6 +630,9 @@ impl<'a> Config<'a> {
 fn is_reference(v: &Val<'_>) -> bool {
     let start = v.span().start;
     v.text_before(start).trim_end().ends_with("!reference")
+        || v.text_before(start + "!reference".len())
+            .get(start..)
+            .is_some_and(|t| t == "!reference")
 }
 
 fn at(source: SourceId, v: &Val<'_>, value: String) -> At<String> {

@@ -12,10 +12,12 @@ const MAX_SHOWN: usize = 3;
 pub fn check(cx: &mut RuleCx) {
     let min = params::Gitops002::of(cx).min_git_hosts;
     let (model, found) = (cx.model, &cx.facts.git_sources);
-    let hosts: BTreeSet<&str> = found.iter().map(|s| s.host.as_str()).collect();
+    let mut hosts: BTreeSet<&str> = found.iter().map(|s| s.host.as_str()).collect();
     let Some(first) = found.first() else {
         return;
     };
+    // A pipeline that can deploy from another git host is a second path.
+    hosts.extend(cx.facts.ci.deploy_git_hosts(model));
     if hosts.len() as i64 >= min {
         return;
     }
