@@ -236,7 +236,8 @@ pub struct CiSettings {
     pub deploy_commands: Vec<String>,
     /// Extra GitHub actions (`owner/repo` or `owner/repo/path`, before `@`) that deploy.
     pub deploy_actions: Vec<String>,
-    /// Environment names that do not make a job a deploy job (`test`, `ci`).
+    /// Environment names that do not make a job a deploy job (`test`, `package/*`: `*` stands
+    /// for any characters).
     pub not_deploy_environments: Vec<String>,
     /// Registry hosts with a mirror or pull-through cache configured outside the scan
     /// (`docker.io`, `ghcr.io`; `*` for all).
@@ -322,6 +323,9 @@ pub struct CiFacts {
     pub deploy_jobs: Vec<DeployJob>,
     /// Every image reference known statically (Kubernetes pod specs, CI jobs), in model order.
     pub images: Vec<ImageUse>,
+    /// Image references not known statically (a variable, an expression, a job extending a
+    /// job spoflint does not see): where, and as written.
+    pub unknown_images: Vec<(crate::model::ResourceId, Label)>,
     /// Registry hosts with a mirror that serves their images when they fail (a node-level
     /// mirror such as Spegel or kube-image-keeper, for every host: `*`): where it is configured
     /// (`None` for the configuration's `cicd.mirrored_registries`).
@@ -377,6 +381,58 @@ pub fn registry_host(image: &str) -> Option<String> {
     })
 }
 
+/// An image reference without its tag or digest: `ghcr.io/org/app` for
+/// `ghcr.io/org/app:1.2@sha256:...`.
+fn image_repository(image: &str) -> &str {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    match no_digest.rfind(':') {
+        Some(colon) if !no_digest[colon..].contains('/') => &no_digest[..colon],
+        _ => no_digest,
+    }
+}
+
+/// Image names the scan's build tools replace before the manifests are applied: a
+/// kustomization's `images:` entry (its `newName`, when every kustomization naming the image
+/// gives the same one; `None` when they differ), and a Skaffold artifact (its repository is
+/// chosen when Skaffold runs: `None`).
+fn image_rewrites(model: &Model) -> BTreeMap<String, Option<String>> {
+    let mut out: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for (_, r) in model.iter() {
+        let root = r.root();
+        if r.kind == "Kustomization" && r.group() == "kustomize.config.k8s.io" {
+            for entry in root.get("images").into_iter().flat_map(|l| l.items()) {
+                let Some(name) = entry.get("name").and_then(|n| n.as_str()) else {
+                    continue;
+                };
+                let Some(new_name) = entry.get("newName").and_then(|n| n.as_str()) else {
+                    continue;
+                };
+                out.entry(name.to_string())
+                    .and_modify(|seen| {
+                        if seen.as_deref() != Some(new_name) {
+                            *seen = None;
+                        }
+                    })
+                    .or_insert_with(|| Some(new_name.to_string()));
+            }
+        } else if r.kind == "Config" && r.api_version.starts_with("skaffold/") {
+            let profiles = root.get("profiles").into_iter().flat_map(|p| p.items());
+            for build in root
+                .get("build")
+                .into_iter()
+                .chain(profiles.filter_map(|p| p.get("build")))
+            {
+                for a in build.get("artifacts").into_iter().flat_map(|l| l.items()) {
+                    if let Some(image) = a.get("image").and_then(|i| i.as_str()) {
+                        out.insert(image.to_string(), None);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Pod specs of a Kubernetes object, by kind.
 fn pod_spec_paths(r: &Resource) -> Option<&'static [&'static str]> {
     let core_or_apps = matches!(r.group(), "" | "apps" | "extensions" | "batch");
@@ -405,6 +461,7 @@ pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
         .chain(settings.deploy_commands.iter().cloned())
         .filter_map(|c| regex::Regex::new(&c).ok())
         .collect();
+    let rewrites = image_rewrites(model);
     let targets_re = regex::Regex::new(
         r"(?:--context[= ]|update-kubeconfig\b.*--name[= ]|clusters\s+get-credentials\s+|aks\s+get-credentials\b.*--name[= ])([A-Za-z0-9_.:/@-]+)",
     )
@@ -424,13 +481,22 @@ pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
                             continue;
                         };
                         let Some(text) = image.as_str() else { continue };
-                        if let Some(host) = registry_host(text) {
-                            ci.images.push(ImageUse {
+                        let label = Label::new(r.source, image.field_span(), "");
+                        // What is pulled: the name a build tool gives it, if it renames it.
+                        let pulled = match rewrites.get(image_repository(text)) {
+                            Some(Some(new_name)) => Some(new_name.as_str()),
+                            Some(None) => None,
+                            None => Some(text),
+                        };
+                        match pulled.and_then(|p| registry_host(p).map(|h| (p, h))) {
+                            Some((pulled, host)) => ci.images.push(ImageUse {
                                 res: id,
-                                image: text.to_string(),
+                                image: pulled.to_string(),
                                 host,
-                                label: Label::new(r.source, image.field_span(), ""),
-                            });
+                                label,
+                            }),
+                            None if !text.trim().is_empty() => ci.unknown_images.push((id, label)),
+                            None => {}
                         }
                         if image_name(text) == "spegel" || image_name(text) == "kube-image-keeper" {
                             ci.mirrored.entry("*".to_string()).or_insert_with(|| {
@@ -447,14 +513,18 @@ pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
                     ci.git_hosts.insert("github.com".to_string());
                 }
                 for image in &job.images {
-                    if let Some(host) = registry_host(&image.value) {
-                        ci.images.push(ImageUse {
+                    match registry_host(&image.value) {
+                        Some(host) => ci.images.push(ImageUse {
                             res: id,
                             image: image.value.clone(),
                             host,
                             label: image.label(""),
-                        });
+                        }),
+                        None => ci.unknown_images.push((id, image.label(""))),
                     }
+                }
+                if let Some(parent) = job.incomplete.as_ref().filter(|_| job.images.is_empty()) {
+                    ci.unknown_images.push((id, parent.label("")));
                 }
                 if let Some(why) = deploy_evidence(model, job, &commands, settings) {
                     let mut targets: Vec<String> =
@@ -493,7 +563,7 @@ fn deploy_evidence(
         && !settings
             .not_deploy_environments
             .iter()
-            .any(|n| n.eq_ignore_ascii_case(&env.value))
+            .any(|n| wildcard_match(n, &env.value))
     {
         return Some(env.label(format!("deploys to environment `{}`", env.value)));
     }
@@ -551,6 +621,28 @@ fn sub_span(text: &str, run: &At<String>, line: &str) -> Span {
         })
 }
 
+/// Whether `name` matches `pattern`, where `*` stands for any run of characters (ASCII case
+/// ignored): `package/*` matches `package/deb/main`.
+pub fn wildcard_match(pattern: &str, name: &str) -> bool {
+    let (p, n) = (pattern.to_ascii_lowercase(), name.to_ascii_lowercase());
+    let parts: Vec<&str> = p.split('*').collect();
+    if parts.len() == 1 {
+        return p == n;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !n.starts_with(first) || n.len() < first.len() + last.len() || !n.ends_with(last) {
+        return false;
+    }
+    let mut rest = &n[first.len()..n.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
 fn shorten(s: &str) -> String {
     const MAX: usize = 80;
     if s.chars().count() <= MAX {
@@ -558,4 +650,40 @@ fn shorten(s: &str) -> String {
     }
     let cut: String = s.chars().take(MAX).collect();
     format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_hosts() {
+        let h = |i: &str| registry_host(i);
+        assert_eq!(h("nginx"), Some("docker.io".into()));
+        assert_eq!(h("bitnami/redis:7"), Some("docker.io".into()));
+        assert_eq!(h("index.docker.io/library/nginx"), Some("docker.io".into()));
+        assert_eq!(h("ghcr.io/org/app:1"), Some("ghcr.io".into()));
+        assert_eq!(h("localhost/app"), Some("localhost".into()));
+        assert_eq!(h("registry:5000/app"), Some("registry:5000".into()));
+        assert_eq!(h("$CI_REGISTRY_IMAGE/app"), None);
+        assert_eq!(h("${{ env.IMAGE }}"), None);
+    }
+
+    #[test]
+    fn repositories() {
+        assert_eq!(image_repository("ghcr.io/org/app:1.2"), "ghcr.io/org/app");
+        assert_eq!(image_repository("registry:5000/app"), "registry:5000/app");
+        assert_eq!(image_repository("app@sha256:abc"), "app");
+        assert_eq!(image_repository("controller:latest"), "controller");
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("package/*", "package/deb64/main"));
+        assert!(wildcard_match("Test", "test"));
+        assert!(wildcard_match("*-preview", "pr-1-preview"));
+        assert!(wildcard_match("a*b*c", "axxbyyc"));
+        assert!(!wildcard_match("a*b*c", "axxc"));
+        assert!(!wildcard_match("package/*", "production"));
+    }
 }

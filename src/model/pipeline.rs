@@ -102,12 +102,16 @@ pub struct Job {
     pub environment: Option<At<String>>,
     /// Steps and script lines, in order.
     pub steps: Vec<Step>,
-    /// Container images the job runs in or next to (`container`, `services`, `image`).
+    /// Container images the job runs in or next to (`container`, `services`, `image`), as
+    /// written (variables and expressions included).
     pub images: Vec<At<String>>,
     /// A reusable workflow, child pipeline or downstream project it starts.
     pub calls: Option<Call>,
     /// Runs only when a person starts it (`when: manual`).
     pub manual: bool,
+    /// A job it extends that spoflint does not see (defined in an include it does not read):
+    /// the keys not found are unknown, not absent.
+    pub incomplete: Option<At<String>>,
 }
 
 impl Job {

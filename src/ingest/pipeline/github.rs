@@ -148,6 +148,7 @@ fn read_job(
         images,
         calls,
         manual: false,
+        incomplete: None,
     }
 }
 
@@ -156,9 +157,10 @@ fn image_at(source: SourceId, v: &Val<'_>) -> Option<At<String>> {
     image_at_text(source, v, &t)
 }
 
-/// An image reference, unless it is empty or an expression (not known statically).
+/// An image reference, unless it is empty (an expression is kept: facts tell it is not
+/// known statically).
 fn image_at_text(source: SourceId, v: &Val<'_>, image: &str) -> Option<At<String>> {
-    (!image.is_empty() && !has_expression(image)).then(|| at(source, v, image.to_string()))
+    (!image.trim().is_empty()).then(|| at(source, v, image.to_string()))
 }
 
 /// The runner sets `runs-on` selects: a label, a list of labels, `{group, labels}`, each

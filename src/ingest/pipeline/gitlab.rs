@@ -79,8 +79,18 @@ fn read_pipeline(
     let mut layers = Vec::new();
     let mut stack = Vec::new();
     let mut count = 0;
-    collect(f, files, top, out, &mut layers, &mut stack, &mut count);
-    let config = Config { layers };
+    let mut unresolved = false;
+    collect(
+        f,
+        files,
+        top,
+        out,
+        &mut layers,
+        &mut stack,
+        &mut count,
+        &mut unresolved,
+    );
+    let config = Config { layers, unresolved };
     // Jobs in order of first appearance, from the lowest-priority file up.
     let mut names: Vec<(&str, Val<'_>, SourceId)> = Vec::new();
     for layer in config.layers.iter().rev() {
@@ -113,7 +123,9 @@ fn read_pipeline(
 }
 
 /// Adds `f` and the files it includes to `layers`, highest priority first: the file, then its
-/// includes from the last to the first (each followed by its own).
+/// includes from the last to the first (each followed by its own). `unresolved` is set when an
+/// include is not read (remote, or not in the scan).
+#[allow(clippy::too_many_arguments)]
 fn collect<'a>(
     f: &'a YamlFile,
     files: &'a Files,
@@ -122,6 +134,7 @@ fn collect<'a>(
     layers: &mut Vec<Layer<'a>>,
     stack: &mut Vec<PathBuf>,
     count: &mut usize,
+    unresolved: &mut bool,
 ) {
     let Some(root) = config_doc(f) else {
         return;
@@ -153,9 +166,9 @@ fn collect<'a>(
     };
     let mut included: Vec<(&'a YamlFile, Val<'a>)> = Vec::new();
     for entry in entries {
-        for (file, at) in resolve_include(f.source, entry, files, top, out) {
-            included.push((file, at));
-        }
+        let found = resolve_include(f.source, entry, files, top, out);
+        *unresolved |= found.is_empty();
+        included.extend(found);
     }
     for (file, at) in included.into_iter().rev() {
         if stack.contains(&file.path) {
@@ -188,7 +201,7 @@ fn collect<'a>(
             );
             break;
         }
-        collect(file, files, top, out, layers, stack, count);
+        collect(file, files, top, out, layers, stack, count, unresolved);
     }
     stack.pop();
 }
@@ -273,9 +286,11 @@ fn resolve_include<'a>(
     Vec::new()
 }
 
-/// A merged configuration: its files, highest priority first.
+/// A merged configuration: its files, highest priority first, and whether an include was
+/// not read (a job may then extend a job spoflint does not see).
 struct Config<'a> {
     layers: Vec<Layer<'a>>,
+    unresolved: bool,
 }
 
 /// One definition a job's keys are looked up in, highest priority first.
@@ -301,12 +316,15 @@ impl<'a> Config<'a> {
     }
 
     /// The definitions a job's keys come from: its own, then those of what it extends.
-    fn chain(&self, name: &str, out: &mut Out) -> Vec<Def<'a>> {
+    /// The second part: a job it extends that is not in the configuration, when an include
+    /// that may define it was not read.
+    fn chain(&self, name: &str, out: &mut Out) -> (Vec<Def<'a>>, Option<At<String>>) {
         let mut chain = Vec::new();
         let mut path = Vec::new();
         let mut budget = MAX_EXTENDS_VISITS;
-        self.extend_chain(name, &mut path, &mut budget, &mut chain, out);
-        chain
+        let mut missing = None;
+        self.extend_chain(name, &mut path, &mut budget, &mut chain, &mut missing, out);
+        (chain, missing)
     }
 
     fn extend_chain(
@@ -315,6 +333,7 @@ impl<'a> Config<'a> {
         path: &mut Vec<String>,
         budget: &mut usize,
         chain: &mut Vec<Def<'a>>,
+        missing: &mut Option<At<String>>,
         out: &mut Out,
     ) {
         let own = self.defs(name);
@@ -360,8 +379,13 @@ impl<'a> Config<'a> {
             }
             *budget -= 1;
             let before = chain.len();
-            self.extend_chain(&parent, path, budget, chain, out);
+            self.extend_chain(&parent, path, budget, chain, missing, out);
             if chain.len() == before && self.defs(&parent).is_empty() {
+                if self.unresolved {
+                    // Defined, most likely, in the include spoflint did not read.
+                    missing.get_or_insert_with(|| at(source, &p, parent.clone()));
+                    continue;
+                }
                 out.issue(
                     "INPUT001",
                     source,
@@ -423,12 +447,20 @@ impl<'a> Config<'a> {
         out: &mut Out,
         child_depth: usize,
     ) -> Job {
-        let chain = self.chain(name, out);
+        let (chain, missing) = self.chain(name, out);
         let first = chain[0];
         let header = first.map.key_span().unwrap_or(first.map.span());
-        let runner = match self.lookup(&chain, "tags") {
-            Some((source, tags)) => runner(source, &tags),
-            None => Runner::Default,
+        let runner = match (self.lookup(&chain, "tags"), &missing) {
+            (Some((source, tags)), _) => runner(source, &tags),
+            (None, Some(parent)) => Runner::Unknown(At {
+                value: format!(
+                    "it extends `{}`, from an include spoflint does not read, which may set its tags",
+                    parent.value
+                ),
+                source: parent.source,
+                span: parent.span,
+            }),
+            (None, None) => Runner::Default,
         };
         let mut images = Vec::new();
         if let Some((source, image)) = self.lookup(&chain, "image") {
@@ -477,6 +509,7 @@ impl<'a> Config<'a> {
             images,
             calls,
             manual,
+            incomplete: missing,
         }
     }
 
@@ -539,7 +572,7 @@ impl<'a> Config<'a> {
                     }
                     let path: Vec<String> = v.items().filter_map(|i| text(&i)).collect();
                     if let Some((job, keys)) = path.split_first() {
-                        let chain = self.chain(job, out);
+                        let (chain, _) = self.chain(job, out);
                         let mut found = chain
                             .iter()
                             .find_map(|d| d.map.get(keys.first()?).map(|x| (d.source, x)));
@@ -645,7 +678,7 @@ fn at(source: SourceId, v: &Val<'_>, value: String) -> At<String> {
 
 fn image_at(source: SourceId, v: &Val<'_>) -> Option<At<String>> {
     let t = text(v)?;
-    (!t.is_empty() && !t.contains('$')).then(|| at(source, v, t))
+    (!t.trim().is_empty()).then(|| at(source, v, t))
 }
 
 /// `tags:` as a runner set; a tag holding a variable makes it unknown.

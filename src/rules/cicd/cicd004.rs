@@ -22,6 +22,27 @@ pub fn check(cx: &mut RuleCx) {
         return;
     }
     let host = &first.host;
+    if let Some((res, unknown)) = ci.unknown_images.first() {
+        let at = model.sources.get(unknown.source);
+        let written = at
+            .text
+            .get(unknown.span.start..unknown.span.end)
+            .unwrap_or_default()
+            .trim();
+        cx.cannot_judge(
+            Label::new(first.label.source, first.label.span, format!("from {host}")),
+            "the registries the images come from",
+            format!(
+                "every image reference known statically comes from {host}, but {} {} not known statically (`{written}` in {}) and may come from another registry",
+                count(ci.unknown_images.len() as i64, "other reference"),
+                if ci.unknown_images.len() == 1 { "is" } else { "are" },
+                model.get(*res).display()
+            ),
+        )
+        .also(Label::new(unknown.source, unknown.span, "not known statically"))
+        .on(first.res);
+        return;
+    }
     let hub = if host == "docker.io" {
         " (Docker Hub, whose pulls are also rate-limited)"
     } else {
