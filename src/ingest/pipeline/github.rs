@@ -87,7 +87,10 @@ fn read_job(
         {
             match t.strip_prefix("docker://") {
                 Some(image) => images.extend(image_at_text(source, &uses, image)),
-                None => steps.push(Step::Action(at(source, &uses, t))),
+                None => {
+                    steps.extend(action_commands(source, &t, step.get("with")));
+                    steps.push(Step::Action(at(source, &uses, t)));
+                }
             }
         }
         if let Some(run) = step.get("run")
@@ -150,6 +153,32 @@ fn read_job(
         manual: false,
         incomplete: None,
     }
+}
+
+/// The commands an action runs from its inputs, as script lines: `script` (e.g.
+/// `appleboy/ssh-action`), and `args`/`command` of an action named for kubectl or helm (the
+/// tool's name is put in front: `kubectl apply -f k8s/`).
+fn action_commands(source: SourceId, action: &str, with: Option<Val<'_>>) -> Vec<Step> {
+    let Some(with) = with else {
+        return Vec::new();
+    };
+    let repo = action.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let name = repo.rsplit('/').next().unwrap_or("");
+    let tool = ["kubectl", "helm"].into_iter().find(|t| name.contains(t));
+    let mut out = Vec::new();
+    for (key, v) in with.entries() {
+        let Some(t) = text(&v) else { continue };
+        let command = match (key, tool) {
+            ("script", _) => t,
+            ("args" | "command", Some(tool)) if !t.trim_start().starts_with(tool) => {
+                format!("{tool} {}", t.trim_start())
+            }
+            ("args" | "command", Some(_)) => t,
+            _ => continue,
+        };
+        out.push(Step::Run(at(source, &v, command)));
+    }
+    out
 }
 
 fn image_at(source: SourceId, v: &Val<'_>) -> Option<At<String>> {

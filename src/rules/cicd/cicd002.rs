@@ -49,8 +49,19 @@ pub fn check(cx: &mut RuleCx) {
                         labels(job, set),
                         model.get(p.res).display()
                     ),
+                    None if set
+                        .labels
+                        .iter()
+                        .any(|l| l.eq_ignore_ascii_case("self-hosted"))
+                        || job.system == CiSystem::GitLabCi =>
+                    {
+                        format!(
+                            "it needs self-hosted runners with {}, and no runner pool with them is in the scan, so how many there are is not known",
+                            labels(job, set)
+                        )
+                    }
                     None => format!(
-                        "it needs self-hosted runners with {}, and no runner pool with them is in the scan, so how many there are is not known",
+                        "it needs runners with {}, which is not a GitHub-hosted runner label, and no runner pool (such as a runner scale set of that name) is in the scan, so how many there are is not known",
                         labels(job, set)
                     ),
                 };
