@@ -322,10 +322,17 @@ impl Reader<'_> {
                                 for (i, pattern) in list.iter().enumerate() {
                                     if let Err(e) = regex::Regex::new(pattern) {
                                         let item = x.items().nth(i).unwrap_or(x);
+                                        // The regex crate's message ends with the cause.
+                                        let text = e.to_string();
+                                        let why = text
+                                            .lines()
+                                            .last()
+                                            .unwrap_or_default()
+                                            .trim_start_matches("error: ");
                                         return err(
                                             &item,
                                             format!(
-                                                "`cicd.deploy_commands`: invalid regular expression: {e}"
+                                                "`cicd.deploy_commands`: invalid regular expression: {why}"
                                             ),
                                         );
                                     }

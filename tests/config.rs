@@ -127,6 +127,16 @@ fn unknown_keys_are_errors_with_their_location() {
             "unknown `expect: planet` (zone or region)",
         ),
         (
+            "cicd:\n  mirrors: [docker.io]\n",
+            ":2:3:",
+            "unknown key `cicd.mirrors`",
+        ),
+        (
+            "cicd:\n  deploy_commands: ['ok', 'deploy(']\n",
+            ":2:27:",
+            "`cicd.deploy_commands`: invalid regular expression: unclosed group",
+        ),
+        (
             "classify:\n  data_stores: ledger\n",
             ":2:3:",
             "`classify.data_stores` must be a list",
@@ -235,6 +245,36 @@ fn classify_extends_what_is_a_data_store() {
             ("DATA001".to_string(), "ledger.yaml".to_string()),
         ]
     );
+}
+
+#[test]
+fn cicd_settings_decide_deploy_jobs_and_mirrors() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflow = "name: ship\non: push\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    container: node:20\n    environment: package/linux\n    steps:\n      - run: ./scripts/release.sh prod\n";
+    write(dir.path(), &[(".github/workflows/ship.yml", workflow)]);
+    // The environment makes it a deploy job; node:20 is the only image (Docker Hub).
+    assert_eq!(
+        findings(dir.path(), &["."]),
+        [pair("CICD003", "warning"), pair("CICD004", "warning")]
+    );
+    // Not a deployment environment, and the registry has a mirror: nothing.
+    write(
+        dir.path(),
+        &[(
+            ".spoflint.yaml",
+            "cicd:\n  not_deploy_environments: ['package/*']\n  mirrored_registries: [Docker.io]\n",
+        )],
+    );
+    assert_eq!(findings(dir.path(), &["."]), []);
+    // A command of the project's own deploys again.
+    write(
+        dir.path(),
+        &[(
+            ".spoflint.yaml",
+            "cicd:\n  not_deploy_environments: ['package/*']\n  deploy_commands: ['scripts/release[.]sh\\s+prod']\n  mirrored_registries: ['*']\n",
+        )],
+    );
+    assert_eq!(findings(dir.path(), &["."]), [pair("CICD003", "warning")]);
 }
 
 #[test]
