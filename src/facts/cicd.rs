@@ -294,6 +294,23 @@ pub const DEPLOY_ACTIONS: &[&str] = &[
     "deliverybot/helm",
 ];
 
+/// Actions that create a throwaway Kubernetes cluster inside the job (matched like
+/// [`DEPLOY_ACTIONS`]).
+pub const EPHEMERAL_CLUSTER_ACTIONS: &[&str] = &[
+    "helm/kind-action",
+    "engineerd/setup-kind",
+    "container-tools/kind-action",
+    "absaoss/k3d-action",
+    "nolar/setup-k3d-k3s",
+    "medyagh/setup-minikube",
+    "manusa/actions-setup-minikube",
+    "jupyterhub/action-k3s-helm",
+    "debianmaintainers/setup-k3s",
+];
+
+/// Commands that create a throwaway Kubernetes cluster inside the job.
+pub const EPHEMERAL_CLUSTER_COMMANDS: &str = r"\b(kind\s+create\s+cluster|k3d\s+cluster\s+create|minikube\s+start|ctlptl\s+create\s+cluster)\b";
+
 /// Why a job deploys.
 #[derive(Clone, Debug)]
 pub struct DeployJob {
@@ -567,6 +584,10 @@ fn deploy_evidence(
     {
         return Some(env.label(format!("deploys to environment `{}`", env.value)));
     }
+    if creates_ephemeral_cluster(job) {
+        // What it applies goes to a cluster that lives as long as the job: a test.
+        return None;
+    }
     for step in &job.steps {
         match step {
             Step::Run(run) => {
@@ -609,6 +630,25 @@ fn deploy_evidence(
         }
     }
     None
+}
+
+/// Whether the job creates a throwaway cluster (kind, k3d, minikube) to apply things to.
+fn creates_ephemeral_cluster(job: &Job) -> bool {
+    let command = regex::Regex::new(EPHEMERAL_CLUSTER_COMMANDS).expect("a valid pattern");
+    job.steps.iter().any(|step| match step {
+        Step::Run(run) => command.is_match(&run.value),
+        Step::Action(uses) => {
+            let name = uses
+                .value
+                .split('@')
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            EPHEMERAL_CLUSTER_ACTIONS
+                .iter()
+                .any(|a| name == *a || name.starts_with(&format!("{a}/")))
+        }
+    })
 }
 
 /// The span of `line` inside `text` (the file `run` is written in), within the value's span
