@@ -199,7 +199,7 @@ fn runs_on(source: SourceId, r: &Val<'_>, matrix: Option<Val<'_>>) -> Runner {
         Runner::Unknown(At {
             value: why,
             source,
-            span: r.field_span(),
+            span: super::inline_span(r),
         })
     };
     let (labels_val, group) = if r.is_map() {
@@ -248,7 +248,7 @@ fn runs_on(source: SourceId, r: &Val<'_>, matrix: Option<Val<'_>>) -> Runner {
     let mut distinct: Vec<&str> = keys.clone();
     distinct.sort();
     distinct.dedup();
-    let span = r.field_span();
+    let span = super::inline_span(r);
     match distinct.as_slice() {
         [] => Runner::Labels(vec![RunnerSet {
             labels: labels.into_iter().map(|(t, _)| t).collect(),

@@ -692,7 +692,7 @@ fn runner(source: SourceId, tags: &Val<'_>) -> Runner {
         return Runner::Unknown(At {
             value: format!("the tag `{var}` is a variable, known only when the pipeline runs"),
             source,
-            span: tags.field_span(),
+            span: super::inline_span(tags),
         });
     }
     if labels.is_empty() {
@@ -702,6 +702,6 @@ fn runner(source: SourceId, tags: &Val<'_>) -> Runner {
         labels,
         group: None,
         source,
-        span: tags.field_span(),
+        span: super::inline_span(tags),
     }])
 }

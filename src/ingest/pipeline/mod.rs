@@ -184,6 +184,26 @@ pub fn text(v: &Val<'_>) -> Option<String> {
     }
 }
 
+/// The span to point at for a field: `key: value` when it is written on one line (a flow
+/// list such as `runs-on: [self-hosted, prod]` included), else what
+/// [`Val::field_span`] gives.
+pub fn inline_span(v: &Val<'_>) -> Span {
+    let value = v.span();
+    match v.key_span() {
+        Some(k)
+            if k.start <= value.start
+                && !v
+                    .text_before(value.end)
+                    .get(k.start..)
+                    .unwrap_or("\n")
+                    .contains('\n') =>
+        {
+            k.join(value)
+        }
+        _ => v.field_span(),
+    }
+}
+
 /// `true` when `s` holds a GitHub expression (`${{ ... }}`).
 pub fn has_expression(s: &str) -> bool {
     s.contains("${{")
