@@ -76,29 +76,8 @@ fn read_job(
         }
     }
     let mut steps = Vec::new();
-    for step in job
-        .get("steps")
-        .into_iter()
-        .flat_map(|s| s.items())
-        .take(MAX_STEPS)
-    {
-        if let Some(uses) = step.get("uses")
-            && let Some(t) = text(&uses)
-        {
-            match t.strip_prefix("docker://") {
-                Some(image) => images.extend(image_at_text(source, &uses, image)),
-                None => {
-                    steps.extend(action_commands(source, &t, step.get("with")));
-                    steps.push(Step::Action(at(source, &uses, t)));
-                }
-            }
-        }
-        if let Some(run) = step.get("run")
-            && let Some(t) = text(&run)
-        {
-            steps.push(Step::Run(at(source, &run, t)));
-        }
-    }
+    let found = (&mut steps, &mut images);
+    read_steps(source, job.get("steps"), top, files, 0, found, out);
     let environment = job.get("environment").and_then(|e| {
         let name = if e.is_map() { e.get("name")? } else { e };
         let t = text(&name).filter(|t| !t.is_empty())?;
@@ -152,6 +131,68 @@ fn read_job(
         calls,
         manual: false,
         incomplete: None,
+    }
+}
+
+/// Deepest chain of local composite actions followed.
+const MAX_ACTION_DEPTH: usize = 5;
+
+/// The steps of a job (or of a local composite action's `runs.steps`), in order: each `run`,
+/// each action with the commands it runs from its inputs, and the steps of a local composite
+/// action (`uses: ./.github/actions/deploy`, its `action.yml` read when it is in the scan).
+/// `docker://` steps are images.
+fn read_steps(
+    source: SourceId,
+    list: Option<Val<'_>>,
+    top: &Path,
+    files: &Files,
+    depth: usize,
+    (steps, images): (&mut Vec<Step>, &mut Vec<At<String>>),
+    out: &mut Out,
+) {
+    for step in list.into_iter().flat_map(|s| s.items()) {
+        if steps.len() >= MAX_STEPS {
+            return;
+        }
+        if let Some(uses) = step.get("uses")
+            && let Some(t) = text(&uses)
+        {
+            match t.strip_prefix("docker://") {
+                Some(image) => images.extend(image_at_text(source, &uses, image)),
+                None => {
+                    steps.extend(action_commands(source, &t, step.get("with")));
+                    steps.push(Step::Action(at(source, &uses, t.clone())));
+                    if let Some(rel) = t.strip_prefix("./")
+                        && depth < MAX_ACTION_DEPTH
+                    {
+                        let dir = top.join(rel);
+                        let action = files
+                            .get(&dir.join("action.yml"))
+                            .or_else(|| files.get(&dir.join("action.yaml")));
+                        match action {
+                            Some(a) => {
+                                let runs = a.documents.first().and_then(|d| d.tree.val(d.root).get("runs"));
+                                let inner = runs.and_then(|r| r.get("steps"));
+                                let found = (&mut *steps, &mut *images);
+                                read_steps(a.source, inner, top, files, depth + 1, found, out);
+                            }
+                            None => out.remote(
+                                source,
+                                uses.field_span(),
+                                "local action",
+                                &t,
+                                "its action.yml is not in the scanned paths; the steps it runs are not judged",
+                            ),
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(run) = step.get("run")
+            && let Some(t) = text(&run)
+        {
+            steps.push(Step::Run(at(source, &run, t)));
+        }
     }
 }
 
