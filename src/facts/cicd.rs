@@ -234,7 +234,8 @@ pub fn runner_pools(model: &Model, facts: &Facts) -> Vec<RunnerPool> {
 pub struct CiSettings {
     /// Extra regular expressions: a script line or `run:` step matching one deploys.
     pub deploy_commands: Vec<String>,
-    /// Extra GitHub actions (`owner/repo` or `owner/repo/path`, before `@`) that deploy.
+    /// Extra GitHub actions (`owner/repo` or `owner/repo/path`, before `@`, lower case) that
+    /// deploy.
     pub deploy_actions: Vec<String>,
     /// Environment names that do not make a job a deploy job (`test`, `package/*`: `*` stands
     /// for any characters).
@@ -479,6 +480,7 @@ pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
         .filter_map(|c| regex::Regex::new(&c).ok())
         .collect();
     let rewrites = image_rewrites(model);
+    let ephemeral = regex::Regex::new(EPHEMERAL_CLUSTER_COMMANDS).expect("a valid pattern");
     let targets_re = regex::Regex::new(
         r"(?:--context[= ]|update-kubeconfig\b.*--name[= ]|clusters\s+get-credentials\s+|aks\s+get-credentials\b.*--name[= ])([A-Za-z0-9_.:/@-]+)",
     )
@@ -543,7 +545,7 @@ pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
                 if let Some(parent) = job.incomplete.as_ref().filter(|_| job.images.is_empty()) {
                     ci.unknown_images.push((id, parent.label("")));
                 }
-                if let Some(why) = deploy_evidence(model, job, &commands, settings) {
+                if let Some(why) = deploy_evidence(model, job, (&commands, &ephemeral), settings) {
                     let mut targets: Vec<String> =
                         job.environment.iter().map(|e| e.value.clone()).collect();
                     for step in &job.steps {
@@ -573,7 +575,7 @@ pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
 fn deploy_evidence(
     model: &Model,
     job: &Job,
-    commands: &[regex::Regex],
+    (commands, ephemeral): (&[regex::Regex], &regex::Regex),
     settings: &CiSettings,
 ) -> Option<Label> {
     if let Some(env) = &job.environment
@@ -584,7 +586,7 @@ fn deploy_evidence(
     {
         return Some(env.label(format!("deploys to environment `{}`", env.value)));
     }
-    if creates_ephemeral_cluster(job) {
+    if creates_ephemeral_cluster(job, ephemeral) {
         // What it applies goes to a cluster that lives as long as the job: a test.
         return None;
     }
@@ -607,22 +609,9 @@ fn deploy_evidence(
                 }
             }
             Step::Action(uses) => {
-                let name = uses
-                    .value
-                    .split('@')
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase();
-                let known = DEPLOY_ACTIONS
-                    .iter()
-                    .map(|a| a.to_string())
-                    .chain(
-                        settings
-                            .deploy_actions
-                            .iter()
-                            .map(|a| a.to_ascii_lowercase()),
-                    )
-                    .any(|a| name == a || name.starts_with(&format!("{a}/")));
+                let name = action_name(&uses.value);
+                let known = DEPLOY_ACTIONS.iter().any(|a| is_action(&name, a))
+                    || settings.deploy_actions.iter().any(|a| is_action(&name, a));
                 if known {
                     return Some(uses.label(format!("uses the deploy action `{name}`")));
                 }
@@ -632,21 +621,27 @@ fn deploy_evidence(
     None
 }
 
+/// An action's `owner/repo[/path]`, lower case, without its `@ref`.
+fn action_name(uses: &str) -> String {
+    uses.split('@').next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// Whether the action `name` is `action` (lower case) or an action under it
+/// (`owner/repo/path`).
+fn is_action(name: &str, action: &str) -> bool {
+    name.strip_prefix(action)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// Whether the job creates a throwaway cluster (kind, k3d, minikube) to apply things to.
-fn creates_ephemeral_cluster(job: &Job) -> bool {
-    let command = regex::Regex::new(EPHEMERAL_CLUSTER_COMMANDS).expect("a valid pattern");
+fn creates_ephemeral_cluster(job: &Job, command: &regex::Regex) -> bool {
     job.steps.iter().any(|step| match step {
         Step::Run(run) => command.is_match(&run.value),
         Step::Action(uses) => {
-            let name = uses
-                .value
-                .split('@')
-                .next()
-                .unwrap_or("")
-                .to_ascii_lowercase();
+            let name = action_name(&uses.value);
             EPHEMERAL_CLUSTER_ACTIONS
                 .iter()
-                .any(|a| name == *a || name.starts_with(&format!("{a}/")))
+                .any(|a| is_action(&name, a))
         }
     })
 }
