@@ -720,22 +720,22 @@ fn list_resources(args: &ResourcesArgs) -> ExitCode {
         Err(e) => return fail(&e),
     };
     let sources = &scan.model.sources;
+    // File, then line number (not the text `path:line`, which puts line 10 before line 4).
     let at = |source, span: spoflint::model::Span| {
         let file = sources.get(source);
-        let lc = file.line_col(span.start);
-        format!("{}:{}", file.path, lc.line)
+        (file.path.clone(), file.line_col(span.start).line)
     };
-    let mut rows: Vec<(String, String, String)> = scan
+    let mut rows: Vec<((String, usize), String, String)> = scan
         .model
         .entries()
         .map(|(_, e)| (at(e.source(), e.header()), e.display(), e.detail()))
         .collect();
     rows.sort();
     let mut text = String::new();
-    for row in rows {
-        let [at, what, detail] =
-            [row.0, row.1, row.2].map(|t| report::terminal_safe_line(&t).into_owned());
-        text.push_str(&format!("{at}  {what}  {detail}\n"));
+    for ((path, line), what, detail) in rows {
+        let [path, what, detail] =
+            [path, what, detail].map(|t| report::terminal_safe_line(&t).into_owned());
+        text.push_str(&format!("{path}:{line}  {what}  {detail}\n"));
     }
     print(&text)
 }

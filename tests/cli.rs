@@ -617,3 +617,27 @@ fn resources_lists_addresses_and_regions() {
     assert!(text.contains("module.eks_primary.aws_eks_cluster.this  aws  us-east-1"));
     assert!(text.contains("modules/eks/main.tf:"));
 }
+
+#[test]
+fn resources_lists_pipeline_jobs_in_line_order() {
+    let out = spoflint()
+        .args([
+            "resources",
+            "fixtures/pipelines/cicd002/fire-gitlab-extends-include-tags",
+        ])
+        .assert()
+        .code(0);
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let dir = "fixtures/pipelines/cicd002/fire-gitlab-extends-include-tags";
+    assert_eq!(
+        lines[..2],
+        [
+            format!("{dir}/.gitlab-ci.yml:6  job `build`  GitLab CI  {dir}/.gitlab-ci.yml"),
+            format!(
+                "{dir}/.gitlab-ci.yml:10  job `deploy-production`  GitLab CI  {dir}/.gitlab-ci.yml"
+            ),
+        ],
+        "{text}"
+    );
+}
