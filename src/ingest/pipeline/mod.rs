@@ -10,12 +10,13 @@ pub mod gitlab;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::discover::normalize;
 use crate::finding::InputIssue;
 use crate::ingest::yaml::Document;
 use crate::model::pipeline::{CiSystem, Job};
-use crate::model::{FastMap, SourceId, Sources, Span, Val};
+use crate::model::{Entry, FastMap, Model, SourceFile, SourceId, Sources, Span, Val};
 
 /// Most jobs read from one pipeline (with its includes); the rest are reported and left out.
 pub const MAX_JOBS: usize = 5_000;
@@ -124,6 +125,35 @@ pub fn jobs(files: &Files, sources: &Sources) -> (Vec<Job>, Vec<InputIssue>) {
         }
     }
     (out.jobs, out.issues)
+}
+
+/// Reads pipelines from files given as `(path, text)`, without the filesystem: each file is
+/// parsed as a scan parses a YAML file and added to `model`'s sources (its documents kept
+/// unless it holds Kubernetes objects, as in a scan), then every pipeline among them is
+/// turned into jobs, which are added to `model`. Returns the problems met. For the `pipeline`
+/// fuzz target and tests; a scan reads its files in [`crate::ingest::ingest`].
+pub fn read_texts(model: &mut Model, texts: &[(&str, &str)]) -> Vec<InputIssue> {
+    let mut files = Vec::new();
+    for &(path, text) in texts {
+        let file = SourceFile::new(path.to_string(), Arc::from(text));
+        let parsed = crate::ingest::yaml::parse(&file);
+        let source = model.sources.add(file);
+        let path = PathBuf::from(path);
+        let objects = system_of(&path).is_none()
+            && !crate::ingest::kubernetes::resources(&parsed.documents, source).is_empty();
+        if !objects && !parsed.documents.is_empty() {
+            files.push(YamlFile {
+                path,
+                source,
+                documents: parsed.documents,
+            });
+        }
+    }
+    let (jobs, issues) = self::jobs(&Files::new(files), &model.sources);
+    model
+        .entries
+        .extend(jobs.into_iter().map(|j| Entry::Job(Box::new(j))));
+    issues
 }
 
 /// What reading pipelines produced.
