@@ -1,6 +1,7 @@
 //! CI facts: self-hosted runner pools and their capacity.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 use super::{Facts, Role, image_name, pair_nearest};
 use crate::finding::{Label, count};
@@ -396,19 +397,38 @@ fn pod_spec_paths(r: &Resource) -> Option<&'static [&'static str]> {
     })
 }
 
+/// [`DEPLOY_COMMANDS`] compiled, once per process: compiling them took longer than deriving
+/// the facts of a small repository.
+static BUILTIN_COMMANDS: LazyLock<Vec<regex::Regex>> = LazyLock::new(|| {
+    DEPLOY_COMMANDS
+        .iter()
+        .filter_map(|c| regex::Regex::new(c).ok())
+        .collect()
+});
+
+/// Where a command names the cluster it deploys to.
+static TARGETS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:--context[= ]|update-kubeconfig\b.*--name[= ]|clusters\s+get-credentials\s+|aks\s+get-credentials\b.*--name[= ])([A-Za-z0-9_.:/@-]+)",
+    )
+    .expect("a valid pattern")
+});
+
 /// Derives the CI facts of the scan.
 pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
     let mut ci = CiFacts::default();
-    let commands: Vec<regex::Regex> = DEPLOY_COMMANDS
+    // Cloning a compiled pattern shares it.
+    let commands: Vec<regex::Regex> = BUILTIN_COMMANDS
         .iter()
-        .map(|c| c.to_string())
-        .chain(settings.deploy_commands.iter().cloned())
-        .filter_map(|c| regex::Regex::new(&c).ok())
+        .cloned()
+        .chain(
+            settings
+                .deploy_commands
+                .iter()
+                .filter_map(|c| regex::Regex::new(c).ok()),
+        )
         .collect();
-    let targets_re = regex::Regex::new(
-        r"(?:--context[= ]|update-kubeconfig\b.*--name[= ]|clusters\s+get-credentials\s+|aks\s+get-credentials\b.*--name[= ])([A-Za-z0-9_.:/@-]+)",
-    )
-    .expect("a valid pattern");
+    let targets_re = &*TARGETS;
     for (id, entry) in model.entries() {
         match entry {
             crate::model::Entry::Kubernetes(r) => {
