@@ -7,7 +7,17 @@
 //!   about 2,000 files and 4,800 resource instances;
 //! - 200 Helm charts, each with a vendored library subchart (helpers via `include`), values
 //!   with overrides for the subchart, `range`/`with`/`toYaml`/checksum includes: rendered
-//!   in-process, then scanned.
+//!   in-process, then scanned;
+//! - 2,000 CI pipeline files (2.6 MB, about 6,000 jobs) in 400 repositories: GitHub Actions workflows
+//!   (`repo-N/.github/workflows/*.yml`, four to seven per repository: a CI matrix over OS and
+//!   runner labels with service containers, a reusable deploy workflow with `environment`
+//!   on self-hosted runners, a release calling it by `uses: ./.github/workflows/deploy.yml`,
+//!   Terraform on a runner group, a nightly matrix with `include`, multi-line kubectl, helm
+//!   and terraform scripts), and every fourth repository a GitLab CI configuration
+//!   (`.gitlab-ci.yml` with `default:` and four local includes under `ci/`: hidden jobs,
+//!   `extends`, anchors and `<<:` merges, `!reference`, `tags`, environments, manual rules;
+//!   one in ten with 30 regional deploy jobs), the included files counted; beside them a few
+//!   runner pools (ARC RunnerDeployments, a scale set, a GitLab runner Deployment).
 //!
 //! - the same Kubernetes corpus at 100,000 manifests (monorepo scale, 127 MB), in the same
 //!   50 namespaces and over 5,000 (`SPOFLINT_BENCH_SMALL=1` skips both), and a parse-only
@@ -598,6 +608,716 @@ fn generate_helm(root: &Path) -> usize {
     CHARTS
 }
 
+const PIPELINE_FILES: usize = 2_000;
+
+/// Operating systems and GitHub-hosted images a CI matrix runs over.
+const HOSTED: &[&str] = &[
+    "ubuntu-22.04",
+    "ubuntu-24.04",
+    "windows-2022",
+    "macos-14",
+    "ubuntu-latest",
+];
+
+/// A repository's CI workflow: lint, a test matrix over OS and language versions with
+/// service containers, a build over a matrix of runner label sets, a container job.
+fn gha_ci(r: usize) -> String {
+    let oses = 2 + r % 3;
+    let os_list = HOSTED[..oses].join(", ");
+    format!(
+        r#"name: ci
+on:
+  push:
+    branches: [main, "release/**"]
+  pull_request:
+    paths-ignore: ["docs/**", "*.md"]
+concurrency:
+  group: ci-${{{{ github.ref }}}}
+  cancel-in-progress: true
+permissions:
+  contents: read
+  packages: write
+env:
+  REGISTRY: ghcr.io
+  IMAGE: ghcr.io/example/svc-{r}
+jobs:
+  lint:
+    runs-on: ubuntu-latest
+    timeout-minutes: 10
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+          cache: npm
+      - run: npm ci
+      - run: npm run lint -- --max-warnings 0
+  test:
+    needs: lint
+    strategy:
+      fail-fast: false
+      matrix:
+        os: [{os_list}]
+        node: [18, 20, 22]
+        exclude:
+          - os: windows-2022
+            node: 18
+    runs-on: ${{{{ matrix.os }}}}
+    services:
+      postgres:
+        image: postgres:16.{pg}
+        env:
+          POSTGRES_PASSWORD: postgres
+        ports: ["5432:5432"]
+        options: >-
+          --health-cmd pg_isready
+          --health-interval 10s
+      redis:
+        image: redis:7-alpine
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: ${{{{ matrix.node }}}}
+      - name: test
+        run: |
+          npm ci
+          npm test -- --coverage --shard=${{{{ strategy.job-index }}}}/${{{{ strategy.job-total }}}}
+          npx nyc report --reporter=lcov
+      - uses: actions/upload-artifact@v4
+        with:
+          name: coverage-${{{{ matrix.os }}}}-${{{{ matrix.node }}}}
+          path: coverage/
+  build:
+    needs: test
+    strategy:
+      matrix:
+        runner:
+          - [self-hosted, linux, x64, build]
+          - [self-hosted, linux, arm64, build]
+        include:
+          - runner: ubuntu-latest
+    runs-on: ${{{{ matrix.runner }}}}
+    steps:
+      - uses: actions/checkout@v4
+      - uses: docker/setup-buildx-action@v3
+      - uses: docker/login-action@v3
+        with:
+          registry: ghcr.io
+          username: ${{{{ github.actor }}}}
+          password: ${{{{ secrets.GITHUB_TOKEN }}}}
+      - name: build and push
+        run: |
+          set -euo pipefail
+          tag="${{{{ github.sha }}}}"
+          docker buildx build --platform linux/amd64,linux/arm64 \
+            --cache-from type=gha --cache-to type=gha,mode=max \
+            -t "$IMAGE:$tag" --push .
+          echo "image=$IMAGE:$tag" >> "$GITHUB_OUTPUT"
+  integration:
+    needs: build
+    runs-on: [self-hosted, linux, x64, build]
+    container:
+      image: ghcr.io/example/ci-runner:2024.{m}
+      credentials:
+        username: ${{{{ github.actor }}}}
+        password: ${{{{ secrets.GITHUB_TOKEN }}}}
+    services:
+      api:
+        image: ghcr.io/example/svc-{r}:${{{{ github.sha }}}}
+      db: mysql:8.4
+    steps:
+      - uses: actions/checkout@v4
+      - run: make integration-test SERVICE_URL=http://api:8080
+"#,
+        pg = r % 5,
+        m = 1 + r % 12,
+    )
+}
+
+/// A reusable deploy workflow (`workflow_call`): kubectl and helm against the environment's
+/// cluster, on self-hosted deploy runners.
+fn gha_deploy(r: usize, team: usize) -> String {
+    format!(
+        r#"name: deploy
+on:
+  workflow_call:
+    inputs:
+      environment:
+        type: string
+        required: true
+      image-tag:
+        type: string
+        required: true
+    secrets:
+      KUBECONFIG_B64:
+        required: true
+jobs:
+  deploy:
+    runs-on: [self-hosted, linux, deploy, team-{team}]
+    environment:
+      name: production
+      url: https://svc-{r}.example.com
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+      - uses: azure/setup-kubectl@v4
+        with:
+          version: v1.30.2
+      - uses: azure/setup-helm@v4
+      - name: kubeconfig
+        run: |
+          mkdir -p ~/.kube
+          echo "${{{{ secrets.KUBECONFIG_B64 }}}}" | base64 -d > ~/.kube/config
+          kubectl config use-context ${{{{ inputs.environment }}}}
+      - name: deploy
+        run: |
+          set -euo pipefail
+          kubectl apply -f deploy/namespace.yaml
+          helm upgrade --install svc-{r} ./charts/svc-{r} \
+            --namespace team-{team} --create-namespace \
+            --set image.tag=${{{{ inputs.image-tag }}}} \
+            -f deploy/values-${{{{ inputs.environment }}}}.yaml \
+            --wait --timeout 10m
+          kubectl rollout status deployment/svc-{r} -n team-{team} --timeout=5m
+      - name: smoke test
+        run: curl -fsS https://svc-{r}.example.com/healthz
+"#
+    )
+}
+
+/// A release workflow: builds the image, then calls the local deploy workflow for staging and
+/// production (`uses: ./.github/workflows/deploy.yml`).
+fn gha_release(r: usize) -> String {
+    format!(
+        r#"name: release
+on:
+  push:
+    tags: ["v*"]
+  workflow_dispatch:
+jobs:
+  image:
+    runs-on: ubuntu-latest
+    outputs:
+      tag: ${{{{ steps.meta.outputs.version }}}}
+    steps:
+      - uses: actions/checkout@v4
+      - id: meta
+        uses: docker/metadata-action@v5
+        with:
+          images: ghcr.io/example/svc-{r}
+      - uses: docker/build-push-action@v6
+        with:
+          push: true
+          tags: ${{{{ steps.meta.outputs.tags }}}}
+  staging:
+    needs: image
+    uses: ./.github/workflows/deploy.yml
+    with:
+      environment: staging
+      image-tag: ${{{{ needs.image.outputs.tag }}}}
+    secrets: inherit
+  production:
+    needs: staging
+    uses: ./.github/workflows/deploy.yml
+    with:
+      environment: production
+      image-tag: ${{{{ needs.image.outputs.tag }}}}
+    secrets: inherit
+  notify:
+    needs: production
+    runs-on: ubuntu-latest
+    steps:
+      - uses: slackapi/slack-github-action@v1.27.0
+        with:
+          channel-id: deploys
+          slack-message: "svc-{r} ${{{{ github.ref_name }}}} is live"
+"#
+    )
+}
+
+/// Terraform plan on pull requests, apply on main, on a runner group of self-hosted runners.
+fn gha_infra(r: usize) -> String {
+    format!(
+        r#"name: infra
+on:
+  push:
+    branches: [main]
+    paths: ["infra/**"]
+  pull_request:
+    paths: ["infra/**"]
+jobs:
+  plan:
+    runs-on:
+      group: infra-runners
+      labels: [self-hosted, terraform]
+    container: hashicorp/terraform:1.9.{v}
+    defaults:
+      run:
+        working-directory: infra
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          terraform init -input=false -backend-config=bucket=tf-state-{r}
+          terraform validate
+          terraform plan -input=false -out=tfplan
+  apply:
+    if: github.ref == 'refs/heads/main'
+    needs: plan
+    runs-on:
+      group: infra-runners
+      labels: [self-hosted, terraform]
+    environment: infra-production
+    container:
+      image: hashicorp/terraform:1.9.{v}
+    steps:
+      - uses: actions/checkout@v4
+      - working-directory: infra
+        run: |
+          terraform init -input=false -backend-config=bucket=tf-state-{r}
+          terraform apply -input=false -auto-approve
+"#,
+        v = r % 8
+    )
+}
+
+/// A nightly end-to-end run over a matrix of runner labels written with `include`.
+fn gha_nightly(r: usize) -> String {
+    format!(
+        r#"name: nightly
+on:
+  schedule:
+    - cron: "{min} 3 * * *"
+jobs:
+  e2e:
+    strategy:
+      matrix:
+        suite: [api, ui, load]
+        include:
+          - suite: api
+            runner: ubuntu-22.04
+          - suite: ui
+            runner: windows-2022
+          - suite: load
+            runner: perf-{p}
+    runs-on: ${{{{ matrix.runner }}}}
+    steps:
+      - uses: actions/checkout@v4
+      - run: ./scripts/e2e.sh ${{{{ matrix.suite }}}} --target https://staging.svc-{r}.example.com
+  cleanup:
+    needs: e2e
+    runs-on: [self-hosted, linux, deploy]
+    steps:
+      - run: |
+          kubectl delete namespace e2e-svc-{r} --ignore-not-found
+          kubectl get pods -A --field-selector=status.phase=Failed
+"#,
+        min = r % 60,
+        p = r % 3,
+    )
+}
+
+/// Housekeeping: CodeQL and a dependency review, actions only.
+fn gha_security() -> &'static str {
+    r#"name: security
+on:
+  pull_request:
+  schedule:
+    - cron: "0 6 * * 1"
+permissions:
+  security-events: write
+jobs:
+  codeql:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        language: [javascript, go]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: github/codeql-action/init@v3
+        with:
+          languages: ${{ matrix.language }}
+      - uses: github/codeql-action/analyze@v3
+  dependency-review:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/dependency-review-action@v4
+"#
+}
+
+/// The documentation site: built in a container, published to Pages.
+fn gha_docs(r: usize) -> String {
+    format!(
+        r#"name: docs
+on:
+  push:
+    branches: [main]
+    paths: ["docs/**"]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    container: python:3.12-slim
+    steps:
+      - uses: actions/checkout@v4
+      - run: |
+          pip install mkdocs-material==9.5.{r}
+          mkdocs build --strict
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+  publish:
+    needs: build
+    runs-on: ubuntu-latest
+    environment: github-pages
+    steps:
+      - uses: actions/deploy-pages@v4
+"#,
+        r = r % 40
+    )
+}
+
+/// A GitLab CI configuration: `default:`, local includes, a few jobs of its own.
+fn gitlab_main(r: usize, team: usize) -> String {
+    format!(
+        r#"stages: [build, test, deploy]
+include:
+  - local: ci/templates.yml
+  - local: /ci/build.yml
+  - local: ci/test.yml
+  - local: ci/deploy.yml
+variables:
+  DOCKER_DRIVER: overlay2
+  SERVICE: svc-{r}
+default:
+  image: registry.gitlab.com/example/ci-tools:2024.{m}
+  tags: [docker, team-{team}]
+  retry: 1
+  before_script:
+    - echo "pipeline $CI_PIPELINE_ID for $SERVICE"
+workflow:
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+    - if: $CI_COMMIT_TAG
+lint:
+  stage: build
+  script:
+    - make lint
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+pages:
+  stage: deploy
+  image: python:3.12-slim
+  script:
+    - pip install mkdocs-material
+    - mkdocs build --strict -d public
+  artifacts:
+    paths: [public]
+"#,
+        m = 1 + r % 12
+    )
+}
+
+/// Hidden jobs and anchors the other files extend and reference.
+fn gitlab_templates(r: usize, team: usize) -> String {
+    format!(
+        r#".kube-context: &kube-context
+  before_script:
+    - kubectl config use-context example/agents:$KUBE_AGENT
+    - kubectl version --client
+.helm-deploy:
+  script:
+    - |
+      helm upgrade --install svc-{r} ./chart \
+        --namespace team-{team} --create-namespace \
+        --set image.tag=$CI_COMMIT_SHORT_SHA \
+        -f chart/values-$CI_ENVIRONMENT_NAME.yaml --wait
+    - kubectl rollout status deployment/svc-{r} -n team-{team}
+.terraform:
+  image: registry.gitlab.com/example/terraform-images:1.9
+  script:
+    - terraform -chdir=infra init -input=false
+    - terraform -chdir=infra apply -input=false -auto-approve
+.deploy:
+  <<: *kube-context
+  stage: deploy
+  image: registry.gitlab.com/example/kubectl:1.30
+  tags: [k8s-deploy]
+  resource_group: $CI_ENVIRONMENT_NAME
+  script:
+    - !reference [.helm-deploy, script]
+.build-base:
+  stage: build
+  image: docker:27
+  services:
+    - name: docker:27-dind
+      alias: docker
+  variables:
+    DOCKER_TLS_CERTDIR: "/certs"
+"#
+    )
+}
+
+fn gitlab_build(r: usize) -> String {
+    let mut s = String::new();
+    for c in ["api", "worker", "migrations"] {
+        let _ = write!(
+            s,
+            r#"build-{c}:
+  extends: .build-base
+  script:
+    - docker login -u $CI_REGISTRY_USER -p $CI_REGISTRY_PASSWORD $CI_REGISTRY
+    - docker build -t $CI_REGISTRY_IMAGE/{c}:$CI_COMMIT_SHORT_SHA -f {c}/Dockerfile .
+    - docker push $CI_REGISTRY_IMAGE/{c}:$CI_COMMIT_SHORT_SHA
+  rules:
+    - changes: ["{c}/**/*", "lib/**/*"]
+"#
+        );
+    }
+    let _ = write!(
+        s,
+        r#"build-chart:
+  stage: build
+  image: alpine/helm:3.15.{v}
+  script:
+    - helm lint chart
+    - helm package chart --version 1.{r}.0
+"#,
+        v = r % 4
+    );
+    s
+}
+
+fn gitlab_test(r: usize) -> String {
+    format!(
+        r#".test-base: &test-base
+  stage: test
+  image: node:20-bookworm
+  services:
+    - postgres:16
+    - name: redis:7-alpine
+      alias: cache
+  variables:
+    POSTGRES_PASSWORD: postgres
+  cache:
+    key: $CI_COMMIT_REF_SLUG
+    paths: [node_modules/]
+unit:
+  <<: *test-base
+  script:
+    - npm ci
+    - npm test -- --coverage
+  coverage: '/Lines\s*:\s*(\d+\.?\d*)%/'
+integration:
+  <<: *test-base
+  parallel:
+    matrix:
+      - SUITE: [api, worker]
+  script:
+    - npm ci
+    - npm run test:integration -- --suite $SUITE
+e2e:
+  stage: test
+  extends: .kube-context-e2e
+  tags: [e2e, team-{t}]
+  script:
+    - ./scripts/e2e.sh https://review-svc-{r}.example.com
+.kube-context-e2e:
+  before_script:
+    - kubectl config use-context example/agents:review
+"#,
+        t = r % 7
+    )
+}
+
+fn gitlab_deploy(r: usize, regions: usize) -> String {
+    let mut s = format!(
+        r#".prod-rules:
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+      when: manual
+deploy-review:
+  extends: .deploy
+  environment:
+    name: review/$CI_COMMIT_REF_SLUG
+    url: https://review-svc-{r}.example.com
+    on_stop: stop-review
+  rules:
+    - if: $CI_MERGE_REQUEST_IID
+stop-review:
+  extends: .deploy
+  script:
+    - helm uninstall svc-{r} -n review-$CI_COMMIT_REF_SLUG
+  environment:
+    name: review/$CI_COMMIT_REF_SLUG
+    action: stop
+  rules:
+    - if: $CI_MERGE_REQUEST_IID
+      when: manual
+deploy-staging:
+  extends: .deploy
+  environment:
+    name: staging
+    url: https://staging.svc-{r}.example.com
+"#
+    );
+    // Larger services deploy to several regions, each a job.
+    for g in 0..regions {
+        let _ = write!(
+            s,
+            r#"deploy-production-{g}:
+  extends: [.deploy, .prod-rules]
+  variables:
+    KUBE_AGENT: prod-{g}
+  environment:
+    name: production/region-{g}
+    url: https://svc-{r}.example.com
+"#
+        );
+    }
+    let _ = write!(
+        s,
+        r#"infra-apply:
+  stage: deploy
+  extends: .terraform
+  tags: [terraform]
+  environment:
+    name: production
+    action: prepare
+  script:
+    - !reference [.terraform, script]
+    - terraform -chdir=infra output -json > outputs.json
+  rules:
+    - when: manual
+"#
+    );
+    s
+}
+
+/// Runner pools the workflows' labels and tags select: ARC RunnerDeployments (one with its
+/// autoscaler), a runner scale set and GitLab runners as Deployments.
+fn runner_pools(root: &Path) -> usize {
+    let dir = root.join("platform/runners");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut files = 0;
+    for (name, labels, replicas) in [
+        ("build", "[build]", 4),
+        ("deploy", "[deploy]", 1),
+        ("terraform", "[terraform]", 2),
+    ] {
+        std::fs::write(
+            dir.join(format!("{name}.yaml")),
+            format!(
+                "apiVersion: actions.summerwind.dev/v1alpha1
+kind: RunnerDeployment
+metadata:
+  name: {name}-runners
+  namespace: actions-runner-system
+spec:
+  replicas: {replicas}
+  template:
+    spec:
+      organization: example
+      labels: {labels}
+"
+            ),
+        )
+        .unwrap();
+        files += 1;
+    }
+    std::fs::write(
+        dir.join("gitlab-runner.yaml"),
+        "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: gitlab-runner
+  namespace: gitlab-runner
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: gitlab-runner
+  template:
+    metadata:
+      labels:
+        app: gitlab-runner
+    spec:
+      containers:
+        - name: gitlab-runner
+          image: registry.gitlab.com/gitlab-org/gitlab-runner:alpine-v17.5.0
+          env:
+            - name: RUNNER_TAG_LIST
+              value: \"k8s-deploy, docker\"
+            - name: RUNNER_RUN_UNTAGGED
+              value: \"false\"
+",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("scale-set.yaml"),
+        "apiVersion: actions.github.com/v1alpha1
+kind: AutoscalingRunnerSet
+metadata:
+  name: perf-0
+  namespace: arc-runners
+spec:
+  githubConfigUrl: https://github.com/example
+  runnerScaleSetName: perf-0
+  minRunners: 0
+  maxRunners: 1
+",
+    )
+    .unwrap();
+    files + 2
+}
+
+/// Writes the pipeline corpus: repositories of GitHub Actions workflows (four to seven each),
+/// every fourth a GitLab CI configuration with four included files instead, until `files`
+/// pipeline files exist (the last repository takes what is left), and the runner pools
+/// beside them. Returns (pipeline files, runner pool files).
+fn generate_pipelines(root: &Path, files: usize) -> (usize, usize) {
+    let mut written = 0;
+    let mut r = 0;
+    let write = |path: PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    while written < files {
+        let repo = root.join(format!("repo-{r}"));
+        let team = r % 7;
+        let left = files - written;
+        if r % 4 == 3 && left >= 5 {
+            write(repo.join(".gitlab-ci.yml"), &gitlab_main(r, team));
+            write(repo.join("ci/templates.yml"), &gitlab_templates(r, team));
+            write(repo.join("ci/build.yml"), &gitlab_build(r));
+            write(repo.join("ci/test.yml"), &gitlab_test(r));
+            // One service in ten deploys to many regions: a pipeline of 40-odd jobs.
+            let regions = if r % 10 == 7 { 30 } else { 1 + r % 3 };
+            write(repo.join("ci/deploy.yml"), &gitlab_deploy(r, regions));
+            written += 5;
+        } else {
+            let workflows: [(&str, String); 7] = [
+                ("ci", gha_ci(r)),
+                ("deploy", gha_deploy(r, team)),
+                ("release", gha_release(r)),
+                ("infra", gha_infra(r)),
+                ("nightly", gha_nightly(r)),
+                ("security", gha_security().to_string()),
+                ("docs", gha_docs(r)),
+            ];
+            let n = (4 + r % 4).min(left);
+            let wf = repo.join(".github/workflows");
+            for (name, text) in &workflows[..n] {
+                write(wf.join(format!("{name}.yml")), text);
+            }
+            written += n;
+        }
+        r += 1;
+    }
+    (written, runner_pools(root))
+}
+
 /// The floor a scan is measured against: every YAML file under `root` read and run through
 /// saphyr-parser's event parser (no tree, no resources), on all cores as the scan does.
 fn parse_only(root: &Path) -> usize {
@@ -680,10 +1400,12 @@ fn memory(name: &str, root: &Path, limit: f64) {
 }
 
 fn bench(c: &mut Criterion) {
-    // `SPOFLINT_BENCH_CORPUS=DIR cargo bench --bench scan` only writes the three corpora to
-    // DIR/{k8s,terraform,helm} (to profile a binary on them, say) and measures nothing.
+    // `SPOFLINT_BENCH_CORPUS=DIR cargo bench --bench scan` only writes the corpora to
+    // DIR/{k8s,k8s-100k,k8s-100k-5000ns,terraform,helm,pipelines} (to profile a binary on
+    // them, say) and measures nothing; with SPOFLINT_BENCH_SMALL=1, not the 100k ones.
     if let Some(dir) = std::env::var_os("SPOFLINT_BENCH_CORPUS") {
         let dir = PathBuf::from(dir);
+        let small = std::env::var_os("SPOFLINT_BENCH_SMALL").is_some();
         for (sub, write) in [
             ("k8s", generate as fn(&std::path::Path) -> usize),
             ("k8s-100k", |p: &std::path::Path| {
@@ -694,7 +1416,13 @@ fn bench(c: &mut Criterion) {
             }),
             ("terraform", generate_terraform),
             ("helm", generate_helm),
+            ("pipelines", |p: &std::path::Path| {
+                generate_pipelines(p, PIPELINE_FILES).0
+            }),
         ] {
+            if small && sub.starts_with("k8s-100k") {
+                continue;
+            }
             std::fs::create_dir_all(dir.join(sub)).unwrap();
             write(&dir.join(sub));
         }
@@ -794,6 +1522,34 @@ fn bench(c: &mut Criterion) {
     );
     group.bench_function("200_helm_charts", |b| {
         b.iter(|| spoflint::scan(&helm_paths).unwrap())
+    });
+    let ci_dir = tempfile::tempdir().unwrap();
+    let (ci_files, pool_files) = generate_pipelines(ci_dir.path(), PIPELINE_FILES);
+    assert_eq!(ci_files, PIPELINE_FILES);
+    let ci_paths = [PathBuf::from(ci_dir.path())];
+    let scan = spoflint::scan(&ci_paths).unwrap();
+    assert_eq!(scan.files, ci_files + pool_files);
+    let problems: Vec<_> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("INPUT"))
+        .map(|f| &f.message)
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    let jobs = scan.model.jobs().count();
+    let rules: std::collections::BTreeSet<&str> = scan.findings.iter().map(|f| f.rule).collect();
+    // Both CI systems deploy, so CICD003 (one CI system as the only deploy path) stays silent.
+    assert!(
+        rules.contains("CICD002") && rules.contains("CICD005") && !rules.contains("CICD003"),
+        "{rules:?}"
+    );
+    eprintln!(
+        "pipeline corpus: {ci_files} pipeline files and {pool_files} runner pool files, {:.1} MB, {jobs} jobs, {} findings",
+        corpus_bytes(ci_dir.path()) as f64 / 1e6,
+        scan.findings.len()
+    );
+    group.bench_function("2000_pipeline_files", |b| {
+        b.iter(|| spoflint::scan(&ci_paths).unwrap())
     });
     group.finish();
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::facts::Facts;
 use crate::ingest::helm::{exec, template, value};
-use crate::ingest::{terraform, yaml};
+use crate::ingest::{pipeline as ci, terraform, yaml};
 use crate::model::{Model, SourceFile, SourceId};
 
 fn text(data: &[u8]) -> String {
@@ -165,4 +165,28 @@ pub fn helm_set(data: &[u8]) {
     let s = text(data);
     let _ = crate::ingest::helm::strvals::parse(&s, None);
     let _ = crate::ingest::helm::strvals::parse_string(&s, None);
+}
+
+/// Reads the bytes before the first NUL as a GitHub Actions workflow, with those after it as
+/// a second workflow of the repository (`uses: ./.github/workflows/called.yml`); then,
+/// separately, as a `.gitlab-ci.yml` with the rest as `ci/include.yml` (a local include,
+/// `extends` and `!reference` target, or child pipeline). Each time, facts are derived and
+/// every rule is run on the jobs read. Nothing is written to disk.
+pub fn pipeline(data: &[u8]) {
+    let (first, second) = match data.iter().position(|&b| b == 0) {
+        Some(i) => (text(&data[..i]), text(&data[i + 1..])),
+        None => (text(data), String::new()),
+    };
+    for (main, other) in [
+        (
+            "repo/.github/workflows/x.yml",
+            "repo/.github/workflows/called.yml",
+        ),
+        ("repo/.gitlab-ci.yml", "repo/ci/include.yml"),
+    ] {
+        let mut model = Model::default();
+        let issues = ci::read_texts(&mut model, &[(main, &first), (other, &second)]);
+        let facts = Facts::derive(&model);
+        let _ = crate::rules::run(&model, &facts, &issues, &Default::default(), false);
+    }
 }

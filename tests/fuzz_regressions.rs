@@ -19,6 +19,7 @@ fn every_input_the_fuzzers_found_runs_clean() {
             "plan" => spoflint::fuzzing::plan,
             "helm_set" => spoflint::fuzzing::helm_set,
             "reports" => spoflint::fuzzing::reports,
+            "pipeline" => spoflint::fuzzing::pipeline,
             other => panic!("fuzz/regressions/{other}: no such fuzz target"),
         };
         for input in std::fs::read_dir(&target).unwrap() {

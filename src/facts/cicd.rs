@@ -1,6 +1,7 @@
 //! CI facts: self-hosted runner pools and their capacity.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 use super::{Facts, Role, image_name, pair_nearest};
 use crate::finding::{Label, count};
@@ -470,21 +471,44 @@ fn pod_spec_paths(r: &Resource) -> Option<&'static [&'static str]> {
     })
 }
 
+/// [`DEPLOY_COMMANDS`] compiled, once per process: compiling them took longer than deriving
+/// the facts of a small repository.
+static BUILTIN_COMMANDS: LazyLock<Vec<regex::Regex>> = LazyLock::new(|| {
+    DEPLOY_COMMANDS
+        .iter()
+        .filter_map(|c| regex::Regex::new(c).ok())
+        .collect()
+});
+
+/// [`EPHEMERAL_CLUSTER_COMMANDS`] compiled, once per process.
+static EPHEMERAL: LazyLock<regex::Regex> =
+    LazyLock::new(|| regex::Regex::new(EPHEMERAL_CLUSTER_COMMANDS).expect("a valid pattern"));
+
+/// Where a command names the cluster it deploys to.
+static TARGETS: LazyLock<regex::Regex> = LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?:--context[= ]|update-kubeconfig\b.*--name[= ]|clusters\s+get-credentials\s+|aks\s+get-credentials\b.*--name[= ])([A-Za-z0-9_.:/@-]+)",
+    )
+    .expect("a valid pattern")
+});
+
 /// Derives the CI facts of the scan.
 pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
     let mut ci = CiFacts::default();
-    let commands: Vec<regex::Regex> = DEPLOY_COMMANDS
+    // Cloning a compiled pattern shares it.
+    let commands: Vec<regex::Regex> = BUILTIN_COMMANDS
         .iter()
-        .map(|c| c.to_string())
-        .chain(settings.deploy_commands.iter().cloned())
-        .filter_map(|c| regex::Regex::new(&c).ok())
+        .cloned()
+        .chain(
+            settings
+                .deploy_commands
+                .iter()
+                .filter_map(|c| regex::Regex::new(c).ok()),
+        )
         .collect();
     let rewrites = image_rewrites(model);
-    let ephemeral = regex::Regex::new(EPHEMERAL_CLUSTER_COMMANDS).expect("a valid pattern");
-    let targets_re = regex::Regex::new(
-        r"(?:--context[= ]|update-kubeconfig\b.*--name[= ]|clusters\s+get-credentials\s+|aks\s+get-credentials\b.*--name[= ])([A-Za-z0-9_.:/@-]+)",
-    )
-    .expect("a valid pattern");
+    let ephemeral = &*EPHEMERAL;
+    let targets_re = &*TARGETS;
     for (id, entry) in model.entries() {
         match entry {
             crate::model::Entry::Kubernetes(r) => {
@@ -545,7 +569,7 @@ pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
                 if let Some(parent) = job.incomplete.as_ref().filter(|_| job.images.is_empty()) {
                     ci.unknown_images.push((id, parent.label("")));
                 }
-                if let Some(why) = deploy_evidence(model, job, (&commands, &ephemeral), settings) {
+                if let Some(why) = deploy_evidence(model, job, (&commands, ephemeral), settings) {
                     let mut targets: Vec<String> =
                         job.environment.iter().map(|e| e.value.clone()).collect();
                     for step in &job.steps {

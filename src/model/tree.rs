@@ -446,6 +446,33 @@ impl Tree {
     }
 }
 
+/// The keys [`Val::entries`] has collected: checked one by one while they are few, through a
+/// set past that (a mapping of thousands of keys, such as a GitLab configuration's jobs, made
+/// the check quadratic).
+#[derive(Default)]
+struct KeySet<'a> {
+    set: std::collections::HashSet<&'a str, foldhash::fast::FixedState>,
+}
+
+impl<'a> KeySet<'a> {
+    /// Up to this many keys are checked one by one.
+    const SCAN: usize = 16;
+
+    /// `true` when `key` is not among those of `out` (whose keys are distinct), which the
+    /// caller then pushes it to.
+    fn insert(&mut self, out: &[(&'a str, Val<'a>)], key: &'a str) -> bool {
+        if out.len() < Self::SCAN {
+            return !out.iter().any(|(k, _)| *k == key);
+        }
+        // The set holds the first `set.len()` keys of `out`: catch up, then check.
+        if self.set.len() < out.len() {
+            self.set
+                .extend(out[self.set.len()..].iter().map(|(k, _)| *k));
+        }
+        self.set.insert(key)
+    }
+}
+
 /// A sequence's items, in order.
 #[derive(Clone, Copy)]
 pub struct Items<'a> {
@@ -632,11 +659,17 @@ impl<'a> Val<'a> {
     /// Mapping entries with string keys, merge keys expanded (own keys first).
     pub fn entries(&self) -> Vec<(&'a str, Val<'a>)> {
         let mut out: Vec<(&'a str, Val<'a>)> = Vec::new();
-        self.collect_entries(&mut out, 0);
+        let mut seen = KeySet::default();
+        self.collect_entries(&mut out, &mut seen, 0);
         out
     }
 
-    fn collect_entries(&self, out: &mut Vec<(&'a str, Val<'a>)>, depth: usize) {
+    fn collect_entries(
+        &self,
+        out: &mut Vec<(&'a str, Val<'a>)>,
+        seen: &mut KeySet<'a>,
+        depth: usize,
+    ) {
         let NodeKind::Map(entries) = self.kind() else {
             return;
         };
@@ -644,16 +677,14 @@ impl<'a> Val<'a> {
         for (k, v) in entries {
             match self.tree.val(k).as_str() {
                 Some("<<") => merges.push(v),
-                Some(key) if !out.iter().any(|(seen, _)| *seen == key) => {
-                    out.push((key, self.child(k, v)))
-                }
+                Some(key) if seen.insert(out, key) => out.push((key, self.child(k, v))),
                 _ => {}
             }
         }
         if depth < MAX_INDIRECTION {
             for v in merges {
                 for src in self.tree.val(v).merge_sources() {
-                    src.collect_entries(out, depth + 1);
+                    src.collect_entries(out, seen, depth + 1);
                 }
             }
         }
@@ -788,5 +819,38 @@ mod tests {
         let val = tree.val(map).get("a").unwrap();
         assert_eq!(val.as_str(), Some("b"));
         assert_eq!(val.field_span(), Span::new(100, 104));
+    }
+
+    /// `entries` of a mapping past the few keys checked one by one (then through a set):
+    /// each key once, own keys first, then merged ones in order, each with the value `get`
+    /// finds for it.
+    #[test]
+    fn entries_of_large_mappings_with_merges() {
+        let mut text = String::from("base: &base\n");
+        for i in 0..30 {
+            text.push_str(&format!("  k{i}: base-{i}\n"));
+        }
+        text.push_str("more: &more\n  k5: more-5\n  extra: more\n");
+        text.push_str("top:\n");
+        for i in (0..40).step_by(2) {
+            text.push_str(&format!("  k{i}: own-{i}\n"));
+        }
+        text.push_str("  <<: [*base, *more]\n");
+        let file = crate::model::SourceFile::new("t.yaml".into(), Arc::from(text));
+        let parsed = crate::ingest::yaml::parse(&file);
+        let doc = &parsed.documents[0];
+        let top = doc.tree.val(doc.root).get("top").unwrap();
+        let entries = top.entries();
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| *k).collect();
+        let mut expected: Vec<String> = (0..40).step_by(2).map(|i| format!("k{i}")).collect();
+        expected.extend((1..30).step_by(2).map(|i| format!("k{i}")));
+        expected.push("extra".into());
+        assert_eq!(keys, expected);
+        for (k, v) in &entries {
+            assert_eq!(v.as_str(), top.get(k).unwrap().as_str(), "{k}");
+        }
+        assert_eq!(top.get("k4").unwrap().as_str(), Some("own-4"));
+        assert_eq!(top.get("k5").unwrap().as_str(), Some("base-5"));
+        assert!(top.get("k31").is_none());
     }
 }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Files, MAX_JOBS, MAX_STEPS, Out, YamlFile, text};
 use crate::model::pipeline::{At, Call, CiSystem, Job, Runner, RunnerSet, Step};
-use crate::model::{NodeKind, SourceId, Span, Val};
+use crate::model::{FastMap, NodeKind, SourceId, Span, Val};
 
 /// Most files one pipeline may include, nested includes counted (GitLab's own limit).
 pub const MAX_INCLUDES: usize = 150;
@@ -68,6 +68,23 @@ struct Layer<'a> {
     root: Val<'a>,
 }
 
+/// A layer's top-level entries (merge keys expanded, as [`Val::entries`] gives them), in
+/// order and by key: every job's name and every key it does not set itself is looked up in
+/// each layer, and a linear [`Val::get`] there made a pipeline's reading quadratic in its jobs.
+struct Keys<'a> {
+    entries: Vec<(&'a str, Val<'a>)>,
+    by_key: FastMap<&'a str, Val<'a>>,
+}
+
+impl<'a> Keys<'a> {
+    fn of(root: Val<'a>) -> Keys<'a> {
+        let entries = root.entries();
+        // `entries` lists each key once, with the value `get` finds.
+        let by_key = entries.iter().copied().collect();
+        Keys { entries, by_key }
+    }
+}
+
 fn read_pipeline(
     f: &YamlFile,
     files: &Files,
@@ -90,23 +107,21 @@ fn read_pipeline(
         &mut count,
         &mut unresolved,
     );
-    let config = Config { layers, unresolved };
+    let config = Config::new(layers, unresolved);
     // Jobs in order of first appearance, from the lowest-priority file up.
-    let mut names: Vec<(&str, Val<'_>, SourceId)> = Vec::new();
-    for layer in config.layers.iter().rev() {
-        if !layer.root.is_map() {
-            continue;
-        }
-        for (name, v) in layer.root.entries() {
+    let mut names: Vec<&str> = Vec::new();
+    let mut seen: FastMap<&str, ()> = FastMap::default();
+    for keys in config.keys.iter().rev() {
+        for &(name, v) in &keys.entries {
             if name.starts_with('.') || RESERVED.contains(&name) || !v.is_map() {
                 continue;
             }
-            if !names.iter().any(|(n, _, _)| *n == name) {
-                names.push((name, v, layer.source));
+            if seen.insert(name, ()).is_none() {
+                names.push(name);
             }
         }
     }
-    for (n, (name, _, _)) in names.iter().enumerate() {
+    for (n, name) in names.iter().enumerate() {
         if n == MAX_JOBS {
             out.issue(
                 "INPUT001",
@@ -291,6 +306,8 @@ fn resolve_include<'a>(
 struct Config<'a> {
     layers: Vec<Layer<'a>>,
     unresolved: bool,
+    /// Each layer's top-level keys.
+    keys: Vec<Keys<'a>>,
 }
 
 /// One definition a job's keys are looked up in, highest priority first.
@@ -301,17 +318,28 @@ struct Def<'a> {
 }
 
 impl<'a> Config<'a> {
-    /// Every definition of the top-level key `name`, highest priority first.
-    fn defs(&self, name: &str) -> Vec<Def<'a>> {
+    fn new(layers: Vec<Layer<'a>>, unresolved: bool) -> Config<'a> {
+        let keys = layers.iter().map(|l| Keys::of(l.root)).collect();
+        Config {
+            layers,
+            unresolved,
+            keys,
+        }
+    }
+
+    /// The top-level key `key` of each layer that has it, highest priority first.
+    fn top(&self, key: &str) -> impl Iterator<Item = (SourceId, Val<'a>)> {
         self.layers
             .iter()
-            .filter_map(|l| {
-                let v = l.root.get(name)?;
-                v.is_map().then_some(Def {
-                    source: l.source,
-                    map: v,
-                })
-            })
+            .zip(&self.keys)
+            .filter_map(move |(l, k)| k.by_key.get(key).map(|&v| (l.source, v)))
+    }
+
+    /// Every definition of the top-level key `name`, highest priority first.
+    fn defs(&self, name: &str) -> Vec<Def<'a>> {
+        self.top(name)
+            .filter(|(_, v)| v.is_map())
+            .map(|(source, map)| Def { source, map })
             .collect()
     }
 
@@ -417,9 +445,7 @@ impl<'a> Config<'a> {
                 if key == "tags" {
                     return None;
                 }
-                self.layers
-                    .iter()
-                    .find_map(|l| l.root.get(key).map(|v| (l.source, v)))
+                self.top(key).next()
             })
     }
 

@@ -9,10 +9,14 @@ use crate::rules::prelude::*;
 /// GitHub-hosted runner labels (standard and larger runners of the standard images).
 const GITHUB_HOSTED: &str = r"^(ubuntu-(latest|slim|\d\d\.\d\d)(-arm)?|windows-(latest|\d{4}|11-arm)|macos-(latest|\d+)(-large|-xlarge|-intel)?)$";
 
+/// [`GITHUB_HOSTED`] compiled, once per process.
+static HOSTED: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(GITHUB_HOSTED).expect("a valid pattern"));
+
 pub fn check(cx: &mut RuleCx) {
     let min = params::Cicd002::of(cx).min_runners;
     let (model, facts) = (cx.model, cx.facts);
-    let hosted = regex::Regex::new(GITHUB_HOSTED).expect("a valid pattern");
+    let hosted = &*HOSTED;
     for deploy in &facts.ci.deploy_jobs {
         let job = model.job(deploy.res);
         let sets = match &job.runner {
@@ -30,7 +34,7 @@ pub fn check(cx: &mut RuleCx) {
             Runner::Labels(sets) => sets,
         };
         for set in sets {
-            if is_hosted(job.system, set, &hosted) {
+            if is_hosted(job.system, set, hosted) {
                 continue;
             }
             let pools: Vec<&RunnerPool> = facts
