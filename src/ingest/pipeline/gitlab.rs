@@ -46,6 +46,8 @@ const DEFAULTABLE: &[&str] = &["image", "services", "tags", "before_script", "af
 
 pub fn read(f: &YamlFile, files: &Files, pipeline: &str, out: &mut Out) {
     let top = super::repository_top(&f.path, CiSystem::GitLabCi);
+    // A child pipeline that triggers its parent does not read the parent again.
+    out.first_read(&f.path);
     read_pipeline(f, files, pipeline, &top, out, 0);
 }
 
@@ -664,8 +666,8 @@ impl<'a> Config<'a> {
         let rel = path.trim_start_matches('/').to_string();
         let file = files.get(&top.join(&rel));
         if let Some(file) = file {
-            if child_depth < MAX_CHILD_DEPTH {
-                let pipeline = file.path.to_string_lossy().replace('\\', "/");
+            if child_depth < MAX_CHILD_DEPTH && out.first_read(&file.path) {
+                let pipeline = out.shown(file.source);
                 read_pipeline(file, files, &pipeline, top, out, child_depth + 1);
             }
         } else {

@@ -109,7 +109,14 @@ fn glob_regex(pattern: &str) -> Option<regex::Regex> {
 
 /// Turns every pipeline file among `files` into jobs (in path order), with the problems met.
 pub fn jobs(files: &Files, sources: &Sources) -> (Vec<Job>, Vec<InputIssue>) {
-    let mut out = Out::default();
+    let mut out = Out {
+        shown_as: files
+            .files
+            .iter()
+            .map(|f| (f.source, sources.get(f.source).path.clone()))
+            .collect(),
+        ..Out::default()
+    };
     let mut pipelines: Vec<&YamlFile> = files
         .files
         .iter()
@@ -163,12 +170,26 @@ pub struct Out {
     pub issues: Vec<InputIssue>,
     /// Remote sources already reported (once each).
     remote_reported: BTreeSet<String>,
+    /// Child pipeline files already read (a file several jobs trigger is read once).
+    children_read: BTreeSet<PathBuf>,
+    /// How each file is shown (its path as the scan displays it).
+    shown_as: FastMap<SourceId, String>,
     /// The issues recorded at each place (indexes into `issues`), so that recording one is
     /// not a scan of all the others (a configuration of thousands of jobs may have as many).
     placed: FastMap<(SourceId, Span), Vec<usize>>,
 }
 
 impl Out {
+    /// The path of `source` as the scan shows it.
+    pub fn shown(&self, source: SourceId) -> String {
+        self.shown_as.get(&source).cloned().unwrap_or_default()
+    }
+
+    /// Whether the child pipeline file at `path` is to be read: the first time only.
+    pub fn first_read(&mut self, path: &Path) -> bool {
+        self.children_read.insert(path.to_path_buf())
+    }
+
     /// Records a problem, once per place and message (a job's `extends` chain is followed
     /// for every job that uses it).
     pub fn issue(
@@ -350,6 +371,32 @@ job-c:
     /// or one that does not exist: every top-level lookup was a scan of the file's keys, and
     /// recording a problem a scan of the others (the release binary took 5.6 s to check such
     /// a configuration, 0.3 s since).
+    #[test]
+    fn a_child_pipeline_is_read_once() {
+        let main = "a:\n  trigger:\n    include: ci/child.yml\nb:\n  trigger:\n    include: /ci/child.yml\n";
+        let child = "deploy:\n  script: [helm upgrade --install app ./chart]\nagain:\n  trigger:\n    include: .gitlab-ci.yml\n";
+        let mut model = Model::default();
+        let issues = read_texts(
+            &mut model,
+            &[("r/.gitlab-ci.yml", main), ("r/ci/child.yml", child)],
+        );
+        assert!(issues.is_empty(), "{:?}", issues.iter().map(|i| &i.message));
+        let jobs: Vec<(&str, &str)> = model
+            .jobs()
+            .map(|(_, j)| (j.name.as_str(), j.pipeline.as_str()))
+            .collect();
+        assert_eq!(
+            jobs,
+            // The child's jobs are read while `a`, the first job triggering it, is.
+            [
+                ("deploy", "r/ci/child.yml"),
+                ("again", "r/ci/child.yml"),
+                ("a", "r/.gitlab-ci.yml"),
+                ("b", "r/.gitlab-ci.yml"),
+            ]
+        );
+    }
+
     #[test]
     fn gitlab_with_thousands_of_jobs() {
         let mut main = String::from("include: ci/base.yml\n");
