@@ -335,6 +335,7 @@ fn discover_inner(roots: &[PathBuf], left_out: LeftOut) -> Result<Discovered, Di
         }
     }
     if let Some((first, rest)) = dirs.split_first() {
+        let probe_left_out = std::sync::Arc::clone(&left_out);
         let mut builder = WalkBuilder::new(first);
         for dir in rest {
             builder.add(dir);
@@ -398,6 +399,16 @@ fn discover_inner(roots: &[PathBuf], left_out: LeftOut) -> Result<Discovered, Di
             found.push_file(f);
         }
         found.charts = charts.into_inner().unwrap_or_default();
+        // The walk does not enter a chart; a chart at a repository's top still has its
+        // pipelines.
+        let in_charts: Vec<PathBuf> = found
+            .charts
+            .iter()
+            .flat_map(|chart| pipelines_in(chart, probe_left_out.as_ref()))
+            .collect();
+        for file in in_charts {
+            found.push_file(file);
+        }
         found.unreadable = unreadable.into_inner().unwrap_or_default();
         found.ignored = std::mem::take(&mut *lock(&ignored));
     }
@@ -418,6 +429,63 @@ fn discover_inner(roots: &[PathBuf], left_out: LeftOut) -> Result<Discovered, Di
     found.ignored.sort();
     found.ignored.dedup();
     Ok(found)
+}
+
+/// The CI pipeline files directly in `dir` (`.gitlab-ci.yml`), in its `.github/workflows/`,
+/// and the local actions under its `.github/actions/` (`action.yml`, at most 3 directories
+/// down), as the walk would take them: regular files only (no symbolic link), none that an
+/// ignore rule leaves out.
+fn pipelines_in(
+    dir: &Path,
+    left_out: &(dyn Fn(&Path, bool) -> Option<String> + Send + Sync),
+) -> Vec<PathBuf> {
+    let regular = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_file());
+    let real_dir = |p: &Path| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir());
+    let mut out: Vec<PathBuf> = [".gitlab-ci.yml", ".gitlab-ci.yaml"]
+        .iter()
+        .map(|n| dir.join(n))
+        .filter(|p| regular(p) && left_out(p, false).is_none())
+        .collect();
+    let github = dir.join(".github");
+    let workflows = github.join("workflows");
+    if real_dir(&github)
+        && left_out(&github, true).is_none()
+        && real_dir(&workflows)
+        && left_out(&workflows, true).is_none()
+        && let Ok(entries) = std::fs::read_dir(&workflows)
+    {
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| file_kind(p) == Some(FileKind::Yaml))
+            .filter(|p| regular(p) && left_out(p, false).is_none())
+            .collect();
+        files.sort();
+        out.extend(files);
+    }
+    // Local actions: `.github/actions/<name>/action.yml`, possibly grouped in directories.
+    let mut dirs = vec![(github.join("actions"), 0)];
+    while let Some((d, depth)) = dirs.pop() {
+        if !real_dir(&d) || left_out(&d, true).is_some() {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for c in children {
+            let name = c.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if (name == "action.yml" || name == "action.yaml")
+                && regular(&c)
+                && left_out(&c, false).is_none()
+            {
+                out.push(c);
+            } else if depth < 3 && real_dir(&c) {
+                dirs.push((c, depth + 1));
+            }
+        }
+    }
+    out
 }
 
 /// The path and the reason of a walk error (an unreadable directory).

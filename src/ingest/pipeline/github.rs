@@ -89,7 +89,7 @@ fn read_job(
             Some(rel) if !t.contains('@') => {
                 let found = files.get(&top.join(rel)).is_some();
                 if !found {
-                    out.remote(
+                    out.missing(
                         source,
                         u.field_span(),
                         "local reusable workflow",
@@ -176,7 +176,7 @@ fn read_steps(
                                 let found = (&mut *steps, &mut *images);
                                 read_steps(a.source, inner, top, files, depth + 1, found, out);
                             }
-                            None => out.remote(
+                            None => out.missing(
                                 source,
                                 uses.field_span(),
                                 "local action",

@@ -252,7 +252,7 @@ fn resolve_include<'a>(
                 .collect()
         };
         if found.is_empty() {
-            out.remote(
+            out.missing(
                 source,
                 at.field_span(),
                 "local include",
@@ -671,7 +671,7 @@ impl<'a> Config<'a> {
                 read_pipeline(file, files, &pipeline, top, out, child_depth + 1);
             }
         } else {
-            out.remote(
+            out.missing(
                 source,
                 at_v.field_span(),
                 "child pipeline",

@@ -216,14 +216,27 @@ impl Out {
 
     /// INPUT005 for a remote workflow or include, once per distinct source.
     pub fn remote(&mut self, source: SourceId, span: Span, what: &str, target: &str, help: &str) {
+        let message = format!("{what} `{target}` is not read: spoflint never fetches anything");
+        self.not_read(source, span, target, message, help);
+    }
+
+    /// INPUT005 for a local workflow, include or action that is not in the scanned paths,
+    /// once per distinct path.
+    pub fn missing(&mut self, source: SourceId, span: Span, what: &str, target: &str, help: &str) {
+        let message = format!("{what} `{target}` is not read: it is not in the scanned paths");
+        self.not_read(source, span, target, message, help);
+    }
+
+    fn not_read(
+        &mut self,
+        source: SourceId,
+        span: Span,
+        target: &str,
+        message: String,
+        help: &str,
+    ) {
         if self.remote_reported.insert(target.to_string()) {
-            self.issue(
-                "INPUT005",
-                source,
-                span,
-                format!("{what} `{target}` is not read: spoflint never fetches anything"),
-                help,
-            );
+            self.issue("INPUT005", source, span, message, help);
         }
     }
 }
@@ -371,6 +384,22 @@ job-c:
     /// or one that does not exist: every top-level lookup was a scan of the file's keys, and
     /// recording a problem a scan of the others (the release binary took 5.6 s to check such
     /// a configuration, 0.3 s since).
+    #[test]
+    fn local_files_not_in_the_scan_are_reported_once_as_such() {
+        let workflow = "on: push\njobs:\n  a:\n    uses: ./.github/workflows/gone.yml\n  b:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: ./.github/actions/gone\n      - uses: ./.github/actions/gone\n  c:\n    uses: org/repo/.github/workflows/x.yml@v1\n";
+        let mut model = Model::default();
+        let issues = read_texts(&mut model, &[("r/.github/workflows/ci.yml", workflow)]);
+        let messages: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "local reusable workflow `./.github/workflows/gone.yml` is not read: it is not in the scanned paths",
+                "local action `./.github/actions/gone` is not read: it is not in the scanned paths",
+                "reusable workflow `org/repo/.github/workflows/x.yml@v1` is not read: spoflint never fetches anything",
+            ]
+        );
+    }
+
     #[test]
     fn a_child_pipeline_is_read_once() {
         let main = "a:\n  trigger:\n    include: ci/child.yml\nb:\n  trigger:\n    include: /ci/child.yml\n";
