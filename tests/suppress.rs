@@ -220,3 +220,30 @@ fn suppressed_findings_do_not_fail_the_run_but_stay_in_json() {
         "{text}"
     );
 }
+
+#[test]
+fn a_comment_above_a_ci_job_suppresses_its_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let workflow = "on: push\njobs:\n  # spoflint:ignore CICD002, CICD003 reason: the platform repository runs Argo CD and the runner pool\n  deploy:\n    runs-on: [self-hosted, prod]\n    environment: prod\n    steps:\n      - run: make\n  other:\n    runs-on: [self-hosted, prod]\n    environment: staging\n    steps:\n      - run: make\n";
+    write(dir.path(), &[(".github/workflows/deploy.yml", workflow)]);
+    let scan = scan(dir.path());
+    // CICD003 points at the first deploy job: suppressed there.
+    let cicd003 = of(&scan, "CICD003");
+    assert_eq!(cicd003.len(), 1);
+    assert!(cicd003[0].suppressed.is_some());
+    // CICD002 (cannot judge: no pool in the scan) for each job: only `deploy`'s is suppressed.
+    let cicd002: Vec<(bool, &str)> = of(&scan, "CICD002")
+        .iter()
+        .map(|f| (f.suppressed.is_some(), f.message.as_str()))
+        .collect();
+    assert_eq!(cicd002.len(), 2, "{cicd002:?}");
+    assert!(
+        cicd002[0].0 && cicd002[0].1.contains("job `deploy`"),
+        "{cicd002:?}"
+    );
+    assert!(
+        !cicd002[1].0 && cicd002[1].1.contains("job `other`"),
+        "{cicd002:?}"
+    );
+    assert!(of(&scan, "INPUT006").is_empty());
+}
