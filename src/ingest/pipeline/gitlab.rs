@@ -479,7 +479,12 @@ impl<'a> Config<'a> {
         let first = chain[0];
         let header = first.map.key_span().unwrap_or(first.map.span());
         let runner = match (self.lookup(&chain, "tags"), &missing) {
-            (Some((source, tags)), _) => runner(source, &tags),
+            (Some((source, tags)), _) => {
+                let matrix = self
+                    .lookup(&chain, "parallel")
+                    .and_then(|(source, p)| p.get("matrix").map(|m| (source, m)));
+                runner(source, &tags, matrix)
+            }
             (None, Some(parent)) => Runner::Unknown(At {
                 value: format!(
                     "it extends `{}`, from an include spoflint does not read, which may set its tags",
@@ -686,6 +691,75 @@ impl<'a> Config<'a> {
     }
 }
 
+/// Tags that name one `parallel: matrix:` variable (`$PLATFORM`, `${PLATFORM}`), one runner
+/// set per value it takes in the matrix (each with the span of that value in `source`, the
+/// file the matrix is written in). `None` when a tag
+/// uses another variable, or an entry of the matrix does not set it (it then comes from
+/// elsewhere), or there are more than [`super::MAX_MATRIX`] values.
+fn matrix_tags(source: SourceId, tags: &[String], matrix: Val<'_>) -> Option<Vec<RunnerSet>> {
+    let var_of = |t: &str| -> Option<String> {
+        let name = t.strip_prefix('$')?;
+        let name = name
+            .strip_prefix('{')
+            .and_then(|n| n.strip_suffix('}'))
+            .unwrap_or(name);
+        (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            .then(|| name.to_string())
+    };
+    let mut var: Option<String> = None;
+    for t in tags.iter().filter(|t| t.contains('$')) {
+        let v = var_of(t)?;
+        if var.as_ref().is_some_and(|seen| *seen != v) {
+            return None;
+        }
+        var = Some(v);
+    }
+    let var = var?;
+    let mut values: Vec<(String, Span)> = Vec::new();
+    for entry in matrix.items() {
+        let v = entry.get(&var)?;
+        let items: Vec<Val<'_>> = match v.kind() {
+            NodeKind::Seq(_) => v.items().collect(),
+            _ => vec![v],
+        };
+        for item in items {
+            let value = text(&item)?;
+            if value.contains('$') {
+                return None;
+            }
+            if !values.iter().any(|(seen, _)| *seen == value) {
+                values.push((value, item.span()));
+            }
+        }
+        if values.len() > super::MAX_MATRIX {
+            return None;
+        }
+    }
+    if values.is_empty() {
+        return None;
+    }
+    Some(
+        values
+            .into_iter()
+            .map(|(value, span)| RunnerSet {
+                labels: tags
+                    .iter()
+                    .map(|t| {
+                        if t.contains('$') {
+                            value.clone()
+                        } else {
+                            t.clone()
+                        }
+                    })
+                    .collect(),
+                group: None,
+                source,
+                span,
+            })
+            .collect(),
+    )
+}
+
 /// `true` for a sequence written with the `!reference` tag (the tag is not kept in the tree:
 /// it is read from the text just before the sequence).
 fn is_reference(v: &Val<'_>) -> bool {
@@ -710,13 +784,16 @@ fn image_at(source: SourceId, v: &Val<'_>) -> Option<At<String>> {
 }
 
 /// `tags:` as a runner set; a tag holding a variable makes it unknown.
-fn runner(source: SourceId, tags: &Val<'_>) -> Runner {
+fn runner(source: SourceId, tags: &Val<'_>, matrix: Option<(SourceId, Val<'_>)>) -> Runner {
     let labels: Vec<String> = match tags.kind() {
         NodeKind::Seq(_) => tags.items().filter_map(|t| text(&t)).collect(),
         NodeKind::Null => Vec::new(),
         _ => text(tags).into_iter().collect(),
     };
     if let Some(var) = labels.iter().find(|t| t.contains('$')) {
+        if let Some(sets) = matrix.and_then(|(at, m)| matrix_tags(at, &labels, m)) {
+            return Runner::Labels(sets);
+        }
         return Runner::Unknown(At {
             value: format!("the tag `{var}` is a variable, known only when the pipeline runs"),
             source,
