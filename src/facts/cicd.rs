@@ -1,4 +1,6 @@
-//! CI facts: self-hosted runner pools and their capacity.
+//! CI facts: self-hosted runner pools (their capacity and the jobs they take), and what the
+//! pipelines show: the CI systems, the jobs that deploy (and where to), the registry of every
+//! container image, and the mirrors in front of registries.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
@@ -241,8 +243,8 @@ pub struct CiSettings {
     /// Environment names that do not make a job a deploy job (`test`, `package/*`: `*` stands
     /// for any characters).
     pub not_deploy_environments: Vec<String>,
-    /// Registry hosts with a mirror or pull-through cache configured outside the scan
-    /// (`docker.io`, `ghcr.io`; `*` for all).
+    /// Registry hosts with a mirror configured outside the scan (`docker.io`, `ghcr.io`; `*`
+    /// for all).
     pub mirrored_registries: Vec<String>,
 }
 
@@ -370,11 +372,6 @@ impl CiFacts {
                 CiSystem::GitLabCi => None,
             })
             .collect()
-    }
-
-    /// The deploy facts of job `res`.
-    pub fn deploy_of(&self, res: crate::model::ResourceId) -> Option<&DeployJob> {
-        self.deploy_jobs.iter().find(|d| d.res == res)
     }
 }
 
@@ -579,6 +576,7 @@ pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
                             }
                         }
                     }
+                    targets.sort();
                     targets.dedup();
                     ci.deploy_jobs.push(DeployJob {
                         res: id,
