@@ -234,12 +234,14 @@ fn resolve_include<'a>(
 ) -> Vec<(&'a YamlFile, Val<'a>)> {
     let local = |path: &str, at: Val<'a>, out: &mut Out| -> Vec<(&'a YamlFile, Val<'a>)> {
         if path.contains('$') {
-            out.remote(
+            out.not_read(
                 source,
                 at.field_span(),
-                "include",
                 path,
-                "the included path uses a variable; its jobs are not judged",
+                format!(
+                    "include `{path}` is not read: its path uses a variable, known only when the pipeline runs"
+                ),
+                "its jobs are not judged",
             );
             return Vec::new();
         }

@@ -227,7 +227,8 @@ impl Out {
         self.not_read(source, span, target, message, help);
     }
 
-    fn not_read(
+    /// INPUT005 with its own message, once per distinct `target`.
+    pub fn not_read(
         &mut self,
         source: SourceId,
         span: Span,
