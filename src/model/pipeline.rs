@@ -107,6 +107,8 @@ pub struct Job {
     pub images: Vec<At<String>>,
     /// A reusable workflow, child pipeline or downstream project it starts.
     pub calls: Option<Call>,
+    /// The jobs it waits for (`needs:`), by name.
+    pub needs: Vec<String>,
     /// Runs only when a person starts it (`when: manual`).
     pub manual: bool,
     /// A job it extends that spoflint does not see (defined in an include it does not read):

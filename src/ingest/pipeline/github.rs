@@ -129,6 +129,7 @@ fn read_job(
         steps,
         images,
         calls,
+        needs: super::needs(job.get("needs")),
         manual: false,
         incomplete: None,
     }

@@ -543,6 +543,7 @@ impl<'a> Config<'a> {
             steps,
             images,
             calls,
+            needs: super::needs(self.lookup(&chain, "needs").map(|(_, n)| n)),
             manual,
             incomplete: missing,
         }

@@ -270,6 +270,32 @@ pub fn inline_span(v: &Val<'_>) -> Span {
     }
 }
 
+/// The job names of a `needs:` value: a name, a list of names, or (GitLab) a list of
+/// `{job: name}` mappings; names of other pipelines or projects (`{pipeline: ...}`,
+/// `{project: ...}`) are left out.
+pub fn needs(v: Option<Val<'_>>) -> Vec<String> {
+    let Some(v) = v else {
+        return Vec::new();
+    };
+    let items: Vec<Val<'_>> = match v.kind() {
+        crate::model::NodeKind::Seq(_) => v.items().collect(),
+        _ => vec![v],
+    };
+    items
+        .iter()
+        .filter_map(|i| {
+            if i.is_map() {
+                (i.get("project").is_none() && i.get("pipeline").is_none())
+                    .then(|| i.get("job").and_then(|j| text(&j)))
+                    .flatten()
+            } else {
+                text(i)
+            }
+        })
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
 /// `true` when `s` holds a GitHub expression (`${{ ... }}`).
 pub fn has_expression(s: &str) -> bool {
     s.contains("${{")
@@ -397,6 +423,41 @@ job-c:
                 "local reusable workflow `./.github/workflows/gone.yml` is not read: it is not in the scanned paths",
                 "local action `./.github/actions/gone` is not read: it is not in the scanned paths",
                 "reusable workflow `org/repo/.github/workflows/x.yml@v1` is not read: spoflint never fetches anything",
+            ]
+        );
+    }
+
+    #[test]
+    fn needs_of_both_systems() {
+        let workflow = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n  b:\n    needs: a\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n  c:\n    needs: [a, b]\n    runs-on: ubuntu-latest\n    steps: [{run: make}]\n";
+        let gitlab = ".base:\n  needs: [build]\nbuild:\n  script: [make]\ndeploy:\n  extends: .base\n  script: [make]\nlate:\n  needs:\n    - job: build\n      artifacts: true\n    - project: other/app\n      job: x\n      ref: main\n  script: [make]\n";
+        let mut model = Model::default();
+        let issues = read_texts(
+            &mut model,
+            &[
+                ("r/.github/workflows/ci.yml", workflow),
+                ("g/.gitlab-ci.yml", gitlab),
+            ],
+        );
+        assert!(issues.is_empty(), "{:?}", issues.iter().map(|i| &i.message));
+        let needs: Vec<(&str, Vec<&str>)> = model
+            .jobs()
+            .map(|(_, j)| {
+                (
+                    j.name.as_str(),
+                    j.needs.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            needs,
+            [
+                ("build", vec![]),
+                ("deploy", vec!["build"]),
+                ("late", vec!["build"]),
+                ("a", vec![]),
+                ("b", vec!["a"]),
+                ("c", vec!["a", "b"]),
             ]
         );
     }
