@@ -61,6 +61,24 @@ fn evidence(
     }
 }
 
+/// Says for each of `zones` that the rule cannot judge it, and why (with a label on `also`).
+fn cannot_judge_zones(
+    cx: &mut RuleCx,
+    zones: &[crate::facts::terraform::DnsZone],
+    why: &str,
+    also: Option<Label>,
+) {
+    let model = cx.model;
+    for z in zones {
+        let r = model.tf(z.res);
+        let f = cx.cannot_judge(r.header_label(""), &r.address, why);
+        if let Some(l) = &also {
+            f.also(l.clone());
+        }
+        f.on(z.res);
+    }
+}
+
 pub fn check(cx: &mut RuleCx) {
     let min = params::Dns001::of(cx).min_providers as usize;
     let (model, facts) = (cx.model, cx.facts);
@@ -104,18 +122,11 @@ pub fn check(cx: &mut RuleCx) {
             .find(|u| !providers.contains(u.provider))
         {
             let t = model.tf(twin.res);
-            for z in zones {
-                let r = model.tf(z.res);
-                cx.cannot_judge(
-                    r.header_label(""),
-                    &r.address,
-                    format!(
-                        "{} ({}) may serve `{domain}` too: its domain is not known statically",
-                        t.address, twin.provider
-                    ),
-                )
-                .on(z.res);
-            }
+            let why = format!(
+                "{} ({}) may serve `{domain}` too: its domain is not known statically",
+                t.address, twin.provider
+            );
+            cannot_judge_zones(cx, zones, &why, None);
             continue;
         }
         // A record of another provider that may be in a zone of this domain.
@@ -127,21 +138,14 @@ pub fn check(cx: &mut RuleCx) {
             let zone_attr = match rec.kind.zone {
                 RecordZone::Zone { attr, .. } | RecordZone::Domain(attr) => attr,
             };
-            for z in zones {
-                let r = model.tf(z.res);
-                cx.cannot_judge(
-                    r.header_label(""),
-                    &r.address,
-                    format!(
-                        "{} ({}, name `{}`) may serve `{domain}` too: {why}",
-                        o.address,
-                        rec.kind.provider,
-                        rec.shown_name()
-                    ),
-                )
-                .also(o.attr_label(zone_attr, format!("zone of {}", o.address)))
-                .on(z.res);
-            }
+            let why = format!(
+                "{} ({}, name `{}`) may serve `{domain}` too: {why}",
+                o.address,
+                rec.kind.provider,
+                rec.shown_name()
+            );
+            let zone = o.attr_label(zone_attr, format!("zone of {}", o.address));
+            cannot_judge_zones(cx, zones, &why, Some(zone));
             continue;
         }
         let list = providers.iter().copied().collect::<Vec<_>>().join(", ");
