@@ -38,8 +38,8 @@ pub enum PoolSelect {
     /// GitLab runners with these tags (`RUNNER_TAG_LIST`), and whether they take untagged
     /// jobs (`RUNNER_RUN_UNTAGGED`).
     GitLabTags { tags: Vec<String>, untagged: bool },
-    /// Not known statically.
-    Unknown,
+    /// Runners of this CI system whose labels or tags are not known statically.
+    Unknown(CiSystem),
 }
 
 /// Labels every self-hosted GitHub runner carries (OS and architecture), lower case.
@@ -80,7 +80,7 @@ impl PoolSelect {
                         .all(|l| tags.iter().any(|t| t.eq_ignore_ascii_case(l)))
                 })
             }
-            (PoolSelect::Unknown, _) => None,
+            (PoolSelect::Unknown(of), _) if *of == system => None,
             _ => Some(false),
         }
     }
@@ -111,7 +111,7 @@ fn gitlab_tags(r: &Resource) -> PoolSelect {
         }
     }
     if tags.is_none() && untagged.is_none() {
-        return PoolSelect::Unknown;
+        return PoolSelect::Unknown(CiSystem::GitLabCi);
     }
     PoolSelect::GitLabTags {
         tags: tags
@@ -199,7 +199,7 @@ pub fn runner_pools(model: &Model, facts: &Facts) -> Vec<RunnerPool> {
                 match labels {
                     Some(l) => match l.items().map(|i| i.as_str().map(str::to_string)).collect() {
                         Some(list) => PoolSelect::GitHubLabels(list),
-                        None => PoolSelect::Unknown,
+                        None => PoolSelect::Unknown(CiSystem::GitHubActions),
                     },
                     None => PoolSelect::GitHubLabels(Vec::new()),
                 }
@@ -724,6 +724,36 @@ mod tests {
         assert_eq!(h("registry:5000/app"), Some("registry:5000".into()));
         assert_eq!(h("$CI_REGISTRY_IMAGE/app"), None);
         assert_eq!(h("${{ env.IMAGE }}"), None);
+    }
+
+    #[test]
+    fn pools_accept_jobs_of_their_system() {
+        let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let gh = CiSystem::GitHubActions;
+        let gl = CiSystem::GitLabCi;
+        let arc = PoolSelect::GitHubLabels(l(&["prod"]));
+        assert_eq!(
+            arc.accepts(gh, &l(&["self-hosted", "Linux", "prod"])),
+            Some(true)
+        );
+        assert_eq!(arc.accepts(gh, &l(&["self-hosted", "gpu"])), Some(false));
+        assert_eq!(arc.accepts(gl, &l(&["prod"])), Some(false));
+        let set = PoolSelect::ScaleSet("arc-prod".into());
+        assert_eq!(set.accepts(gh, &l(&["arc-prod"])), Some(true));
+        assert_eq!(
+            set.accepts(gh, &l(&["self-hosted", "arc-prod"])),
+            Some(true)
+        );
+        assert_eq!(set.accepts(gh, &l(&["arc-prod", "gpu"])), Some(false));
+        let tags = PoolSelect::GitLabTags {
+            tags: l(&["docker", "deploy"]),
+            untagged: false,
+        };
+        assert_eq!(tags.accepts(gl, &l(&["deploy"])), Some(true));
+        assert_eq!(tags.accepts(gl, &[]), Some(false));
+        // An unknown GitLab pool says nothing of GitHub jobs.
+        assert_eq!(PoolSelect::Unknown(gl).accepts(gl, &l(&["x"])), None);
+        assert_eq!(PoolSelect::Unknown(gl).accepts(gh, &l(&["x"])), Some(false));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! CICD002: a deploy job that can only run on self-hosted runners whose pool runs fewer than
 //! `min_runners` at once: when that runner is busy or down, nothing can deploy.
 
-use crate::facts::cicd::{PoolSelect, RunnerPool};
+use crate::facts::cicd::RunnerPool;
 use crate::finding::count;
 use crate::model::pipeline::{CiSystem, Job, Runner, RunnerSet};
 use crate::rules::prelude::*;
@@ -46,7 +46,7 @@ pub fn check(cx: &mut RuleCx) {
                 let unknown = facts
                     .runner_pools
                     .iter()
-                    .find(|p| p.select == PoolSelect::Unknown);
+                    .find(|p| p.select.accepts(job.system, &set.labels).is_none());
                 let why = match unknown {
                     Some(p) => format!(
                         "it needs runners with {}, and the labels of {} are not known statically",
