@@ -339,10 +339,20 @@ pub struct Facts {
     workload_of: FastMap<ResourceId, usize>,
 }
 
+/// An image reference without its tag or digest: `ghcr.io/org/app` for
+/// `ghcr.io/org/app:1.2@sha256:...` (a registry's port stays).
+pub fn image_repository(image: &str) -> &str {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    match no_digest.rfind(':') {
+        Some(colon) if !no_digest[colon..].contains('/') => &no_digest[..colon],
+        _ => no_digest,
+    }
+}
+
 /// Last path segment of an image reference, without tag or digest.
 pub fn image_name(image: &str) -> &str {
-    let no_digest = image.split('@').next().unwrap_or(image);
-    let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+    let repository = image_repository(image);
+    let last = repository.rsplit('/').next().unwrap_or(repository);
     last.split(':').next().unwrap_or(last)
 }
 

@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use super::{Facts, Role, image_name, pair_nearest};
+use super::{Facts, Role, image_name, image_repository, pair_nearest};
 use crate::finding::{Label, count};
-use crate::model::pipeline::{At, CiSystem, Job, Step};
+use crate::model::pipeline::{At, CiSystem, Job, Step, action_name};
 use crate::model::{Model, Resource, ResourceId, Span};
 
 /// Actions Runner Controller (summerwind) API group.
@@ -351,9 +351,6 @@ pub struct CiFacts {
     /// mirror such as Spegel or kube-image-keeper, for every host: `*`): where it is configured
     /// (`None` for the configuration's `cicd.mirrored_registries`).
     pub mirrored: BTreeMap<String, Option<Label>>,
-    /// Git hosts the pipelines run from (`github.com` for GitHub Actions; GitLab's is not
-    /// known from a `.gitlab-ci.yml`).
-    pub git_hosts: BTreeSet<String>,
 }
 
 impl CiFacts {
@@ -362,15 +359,16 @@ impl CiFacts {
         self.mirrored.get(host).or_else(|| self.mirrored.get("*"))
     }
 
-    /// The git hosts of the CI systems that have deploy jobs (GitHub Actions runs on
-    /// `github.com`; a GitLab instance is not named in `.gitlab-ci.yml`).
+    /// The git hosts the scan's pipelines run from, as far as their CI system names one.
+    pub fn git_hosts(&self) -> BTreeSet<&'static str> {
+        self.systems.keys().filter_map(|s| s.git_host()).collect()
+    }
+
+    /// The git hosts of the CI systems that have deploy jobs.
     pub fn deploy_git_hosts(&self, model: &Model) -> BTreeSet<&'static str> {
         self.deploy_jobs
             .iter()
-            .filter_map(|d| match model.job(d.res).system {
-                CiSystem::GitHubActions => Some("github.com"),
-                CiSystem::GitLabCi => None,
-            })
+            .filter_map(|d| model.job(d.res).system.git_host())
             .collect()
     }
 }
@@ -395,16 +393,6 @@ pub fn registry_host(image: &str) -> Option<String> {
         }
         _ => host,
     })
-}
-
-/// An image reference without its tag or digest: `ghcr.io/org/app` for
-/// `ghcr.io/org/app:1.2@sha256:...`.
-fn image_repository(image: &str) -> &str {
-    let no_digest = image.split('@').next().unwrap_or(image);
-    match no_digest.rfind(':') {
-        Some(colon) if !no_digest[colon..].contains('/') => &no_digest[..colon],
-        _ => no_digest,
-    }
 }
 
 /// Image names the scan's build tools replace before the manifests are applied: a
@@ -549,9 +537,6 @@ pub fn derive(model: &Model, settings: &CiSettings) -> CiFacts {
             crate::model::Entry::Terraform(_) => {}
             crate::model::Entry::Job(job) => {
                 ci.systems.entry(job.system).or_default().push(id);
-                if job.system == CiSystem::GitHubActions {
-                    ci.git_hosts.insert("github.com".to_string());
-                }
                 for image in &job.images {
                     match registry_host(&image.value) {
                         Some(host) => ci.images.push(ImageUse {
@@ -641,11 +626,6 @@ fn deploy_evidence(
         }
     }
     None
-}
-
-/// An action's `owner/repo[/path]`, lower case, without its `@ref`.
-fn action_name(uses: &str) -> String {
-    uses.split('@').next().unwrap_or("").to_ascii_lowercase()
 }
 
 /// Whether the action `name` is `action` (lower case) or an action under it

@@ -20,6 +20,15 @@ impl CiSystem {
         }
     }
 
+    /// The git host its pipelines run from, when the system names one: `github.com` for
+    /// GitHub Actions (a GitLab instance is not named in `.gitlab-ci.yml`).
+    pub fn git_host(self) -> Option<&'static str> {
+        match self {
+            CiSystem::GitHubActions => Some("github.com"),
+            CiSystem::GitLabCi => None,
+        }
+    }
+
     /// A short stable key (identities, JSON).
     pub fn key(self) -> &'static str {
         match self {
@@ -73,6 +82,11 @@ pub enum Step {
     Run(At<String>),
     /// A GitHub action (`uses: owner/repo@ref`).
     Action(At<String>),
+}
+
+/// An action's `owner/repo[/path]` from a `uses:` value, lower case, without its `@ref`.
+pub fn action_name(uses: &str) -> String {
+    uses.split('@').next().unwrap_or("").to_ascii_lowercase()
 }
 
 /// What a job hands the work to instead of running it.

@@ -596,6 +596,25 @@ impl<'a> Val<'a> {
         }
     }
 
+    /// [`Self::field_span`], but `key: value` for a collection written on the key's line (a
+    /// flow list such as `runs-on: [self-hosted, prod]`): the whole field fits one label.
+    pub fn line_field_span(&self) -> Span {
+        let value = self.span();
+        match self.key_span() {
+            Some(k)
+                if k.start <= value.start
+                    && !self
+                        .text_before(value.end)
+                        .get(k.start..)
+                        .unwrap_or("\n")
+                        .contains('\n') =>
+            {
+                k.join(value)
+            }
+            _ => self.field_span(),
+        }
+    }
+
     /// Mapping lookup, honouring merge keys; own keys win over merged ones.
     pub fn get(&self, key: &str) -> Option<Val<'a>> {
         self.get_depth(key, 0)

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use super::{Files, MAX_JOBS, MAX_MATRIX, MAX_STEPS, Out, YamlFile, has_expression, text};
+use super::{
+    Files, MAX_JOBS, MAX_MATRIX, MAX_STEPS, Out, YamlFile, at, has_expression, image_at, image_in,
+};
 use crate::model::pipeline::{At, Call, CiSystem, Job, Runner, RunnerSet, Step};
 use crate::model::{NodeKind, SourceId, Span, Val};
 
@@ -46,14 +48,6 @@ pub fn read(f: &YamlFile, files: &Files, pipeline: &str, out: &mut Out) {
     }
 }
 
-fn at(source: SourceId, v: &Val<'_>, value: String) -> At<String> {
-    At {
-        value,
-        source,
-        span: v.field_span(),
-    }
-}
-
 fn read_job(
     source: SourceId,
     id: &str,
@@ -66,13 +60,11 @@ fn read_job(
     let header = job.key_span().unwrap_or(job.span());
     let mut images = Vec::new();
     if let Some(c) = job.get("container") {
-        let image = if c.is_map() { c.get("image") } else { Some(c) };
-        images.extend(image.and_then(|i| image_at(source, &i)));
+        images.extend(image_in(source, c, "image"));
     }
     if let Some(services) = job.get("services") {
         for (_, s) in services.entries() {
-            let image = if s.is_map() { s.get("image") } else { Some(s) };
-            images.extend(image.and_then(|i| image_at(source, &i)));
+            images.extend(image_in(source, s, "image"));
         }
     }
     let mut steps = Vec::new();
@@ -80,11 +72,11 @@ fn read_job(
     read_steps(source, job.get("steps"), top, files, 0, found, out);
     let environment = job.get("environment").and_then(|e| {
         let name = if e.is_map() { e.get("name")? } else { e };
-        let t = text(&name).filter(|t| !t.is_empty())?;
+        let t = name.scalar_text().filter(|t| !t.is_empty())?;
         Some(at(source, &name, t))
     });
     let calls = job.get("uses").and_then(|u| {
-        let t = text(&u)?;
+        let t = u.scalar_text()?;
         Some(match t.strip_prefix("./") {
             Some(rel) if !t.contains('@') => {
                 let found = files.get(&top.join(rel)).is_some();
@@ -156,10 +148,10 @@ fn read_steps(
             return;
         }
         if let Some(uses) = step.get("uses")
-            && let Some(t) = text(&uses)
+            && let Some(t) = uses.scalar_text()
         {
             match t.strip_prefix("docker://") {
-                Some(image) => images.extend(image_at_text(source, &uses, image)),
+                Some(image) => images.extend(image_at(source, &uses, image)),
                 None => {
                     steps.extend(action_commands(source, &t, step.get("with")));
                     steps.push(Step::Action(at(source, &uses, t.clone())));
@@ -190,7 +182,7 @@ fn read_steps(
             }
         }
         if let Some(run) = step.get("run")
-            && let Some(t) = text(&run)
+            && let Some(t) = run.scalar_text()
         {
             steps.push(Step::Run(at(source, &run, t)));
         }
@@ -204,12 +196,12 @@ fn action_commands(source: SourceId, action: &str, with: Option<Val<'_>>) -> Vec
     let Some(with) = with else {
         return Vec::new();
     };
-    let repo = action.split('@').next().unwrap_or("").to_ascii_lowercase();
+    let repo = crate::model::pipeline::action_name(action);
     let name = repo.rsplit('/').next().unwrap_or("");
     let tool = ["kubectl", "helm"].into_iter().find(|t| name.contains(t));
     let mut out = Vec::new();
     for (key, v) in with.entries() {
-        let Some(t) = text(&v) else { continue };
+        let Some(t) = v.scalar_text() else { continue };
         let command = match (key, tool) {
             ("script", _) => t,
             ("args" | "command", Some(tool)) if !t.trim_start().starts_with(tool) => {
@@ -223,17 +215,6 @@ fn action_commands(source: SourceId, action: &str, with: Option<Val<'_>>) -> Vec
     out
 }
 
-fn image_at(source: SourceId, v: &Val<'_>) -> Option<At<String>> {
-    let t = text(v)?;
-    image_at_text(source, v, &t)
-}
-
-/// An image reference, unless it is empty (an expression is kept: facts tell it is not
-/// known statically).
-fn image_at_text(source: SourceId, v: &Val<'_>, image: &str) -> Option<At<String>> {
-    (!image.trim().is_empty()).then(|| at(source, v, image.to_string()))
-}
-
 /// The runner sets `runs-on` selects: a label, a list of labels, `{group, labels}`, each
 /// label possibly a `${{ matrix.KEY }}` expression expanded over the job's matrix.
 fn runs_on(source: SourceId, r: &Val<'_>, matrix: Option<Val<'_>>) -> Runner {
@@ -241,11 +222,11 @@ fn runs_on(source: SourceId, r: &Val<'_>, matrix: Option<Val<'_>>) -> Runner {
         Runner::Unknown(At {
             value: why,
             source,
-            span: super::inline_span(r),
+            span: r.line_field_span(),
         })
     };
     let (labels_val, group) = if r.is_map() {
-        let group = r.get("group").and_then(|g| text(&g));
+        let group = r.get("group").and_then(|g| g.scalar_text());
         (r.get("labels"), group)
     } else {
         (Some(*r), None)
@@ -262,13 +243,13 @@ fn runs_on(source: SourceId, r: &Val<'_>, matrix: Option<Val<'_>>) -> Runner {
         None | Some((_, NodeKind::Null)) => {}
         Some((v, NodeKind::Seq(_))) => {
             for item in v.items() {
-                match text(&item) {
+                match item.scalar_text() {
                     Some(t) => labels.push((t, item)),
                     None => return unknown("a label is not a string".to_string()),
                 }
             }
         }
-        Some((v, _)) => match text(&v) {
+        Some((v, _)) => match v.scalar_text() {
             Some(t) => labels.push((t, v)),
             None => return unknown("`runs-on` is not a label, a list or a mapping".to_string()),
         },
@@ -290,7 +271,7 @@ fn runs_on(source: SourceId, r: &Val<'_>, matrix: Option<Val<'_>>) -> Runner {
     let mut distinct: Vec<&str> = keys.clone();
     distinct.sort();
     distinct.dedup();
-    let span = super::inline_span(r);
+    let span = r.line_field_span();
     match distinct.as_slice() {
         [] => Runner::Labels(vec![RunnerSet {
             labels: labels.into_iter().map(|(t, _)| t).collect(),
@@ -384,9 +365,12 @@ fn matrix_values(matrix: Option<Val<'_>>, key: &str) -> Result<Vec<(Vec<String>,
     let mut values: Vec<(Vec<String>, Span)> = Vec::new();
     let mut push = |v: Val<'_>| -> Option<()> {
         let labels = match v.kind() {
-            NodeKind::Seq(_) => v.items().map(|i| text(&i)).collect::<Option<Vec<_>>>()?,
+            NodeKind::Seq(_) => v
+                .items()
+                .map(|i| i.scalar_text())
+                .collect::<Option<Vec<_>>>()?,
             NodeKind::Map(_) => return None,
-            _ => vec![text(&v)?],
+            _ => vec![v.scalar_text()?],
         };
         if labels.iter().any(|l| has_expression(l)) {
             return None;

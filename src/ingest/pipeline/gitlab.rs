@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Files, MAX_JOBS, MAX_STEPS, Out, YamlFile, text};
+use super::{Files, MAX_JOBS, MAX_STEPS, Out, YamlFile, at, image_in};
 use crate::model::pipeline::{At, Call, CiSystem, Job, Runner, RunnerSet, Step};
 use crate::model::{FastMap, NodeKind, SourceId, Span, Val};
 
@@ -177,10 +177,7 @@ fn collect<'a>(
         stack.pop();
         return;
     };
-    let entries: Vec<Val<'_>> = match include.kind() {
-        NodeKind::Seq(_) => include.items().collect(),
-        _ => vec![include],
-    };
+    let entries = super::one_or_many(include);
     let mut included: Vec<(&'a YamlFile, Val<'a>)> = Vec::new();
     for entry in entries {
         let found = resolve_include(f.source, entry, files, top, out);
@@ -264,7 +261,7 @@ fn resolve_include<'a>(
         }
         found.into_iter().map(|f| (f, at)).collect()
     };
-    if let Some(t) = text(&entry) {
+    if let Some(t) = entry.scalar_text() {
         if t.starts_with("https://") || t.starts_with("http://") {
             out.remote(
                 source,
@@ -281,7 +278,7 @@ fn resolve_include<'a>(
         return Vec::new();
     }
     if let Some(l) = entry.get("local")
-        && let Some(t) = text(&l)
+        && let Some(t) = l.scalar_text()
     {
         return local(&t, l, out);
     }
@@ -292,7 +289,7 @@ fn resolve_include<'a>(
         ("component", "component include"),
     ] {
         if let Some(v) = entry.get(key) {
-            let name = text(&v).unwrap_or_default();
+            let name = v.scalar_text().unwrap_or_default();
             out.remote(
                 source,
                 v.field_span(),
@@ -377,13 +374,12 @@ impl<'a> Config<'a> {
             return;
         };
         path.push(name.to_string());
-        let parents: Vec<Val<'_>> = match e.kind() {
-            NodeKind::Seq(_) => e.items().collect(),
-            _ => vec![e],
-        };
+        let parents = super::one_or_many(e);
         // The last parent named wins: it comes first.
         for p in parents.into_iter().rev() {
-            let Some(parent) = text(&p) else { continue };
+            let Some(parent) = p.scalar_text() else {
+                continue;
+            };
             let problem = if path.contains(&parent) {
                 Some(format!(
                     "`extends: {parent}` makes a cycle; it is not followed"
@@ -499,17 +495,11 @@ impl<'a> Config<'a> {
         };
         let mut images = Vec::new();
         if let Some((source, image)) = self.lookup(&chain, "image") {
-            let name = if image.is_map() {
-                image.get("name")
-            } else {
-                Some(image)
-            };
-            images.extend(name.and_then(|n| image_at(source, &n)));
+            images.extend(image_in(source, image, "name"));
         }
         if let Some((source, services)) = self.lookup(&chain, "services") {
             for s in services.items() {
-                let name = if s.is_map() { s.get("name") } else { Some(s) };
-                images.extend(name.and_then(|n| image_at(source, &n)));
+                images.extend(image_in(source, s, "name"));
             }
         }
         let mut steps = Vec::new();
@@ -560,17 +550,17 @@ impl<'a> Config<'a> {
             };
             if !env.is_map() {
                 if name.is_none() {
-                    name = text(&env).map(|t| at(d.source, &env, t));
+                    name = env.scalar_text().map(|t| at(d.source, &env, t));
                 }
                 break;
             }
             if name.is_none()
                 && let Some(n) = env.get("name")
             {
-                name = text(&n).map(|t| at(d.source, &n, t));
+                name = n.scalar_text().map(|t| at(d.source, &n, t));
             }
             if action.is_none() {
-                action = env.get("action").and_then(|a| text(&a));
+                action = env.get("action").and_then(|a| a.scalar_text());
             }
         }
         if matches!(action.as_deref(), Some("prepare" | "verify" | "access")) {
@@ -606,7 +596,7 @@ impl<'a> Config<'a> {
                         );
                         return;
                     }
-                    let path: Vec<String> = v.items().filter_map(|i| text(&i)).collect();
+                    let path: Vec<String> = v.items().filter_map(|i| i.scalar_text()).collect();
                     if let Some((job, keys)) = path.split_first() {
                         let (chain, _) = self.chain(job, out);
                         let mut found = chain
@@ -627,7 +617,7 @@ impl<'a> Config<'a> {
             }
             NodeKind::Map(_) => {}
             _ => {
-                if let Some(t) = text(&v).filter(|t| !t.is_empty()) {
+                if let Some(t) = v.scalar_text().filter(|t| !t.is_empty()) {
                     steps.push(Step::Run(at(source, &v, t)));
                 }
             }
@@ -651,7 +641,7 @@ impl<'a> Config<'a> {
             Some(t)
         };
         if let Some(p) = project
-            && let Some(name) = text(&p)
+            && let Some(name) = p.scalar_text()
         {
             out.remote(
                 source,
@@ -666,10 +656,12 @@ impl<'a> Config<'a> {
         let (path, at_v) = match include.kind() {
             NodeKind::Seq(_) => {
                 let first = include.items().next()?;
-                let local = first.get("local").or_else(|| text(&first).map(|_| first))?;
-                (text(&local)?, local)
+                let local = first
+                    .get("local")
+                    .or_else(|| first.scalar_text().map(|_| first))?;
+                (local.scalar_text()?, local)
             }
-            _ => (text(&include)?, include),
+            _ => (include.scalar_text()?, include),
         };
         let rel = path.trim_start_matches('/').to_string();
         let file = files.get(&top.join(&rel));
@@ -721,12 +713,9 @@ fn matrix_tags(source: SourceId, tags: &[String], matrix: Val<'_>) -> Option<Vec
     let mut values: Vec<(String, Span)> = Vec::new();
     for entry in matrix.items() {
         let v = entry.get(&var)?;
-        let items: Vec<Val<'_>> = match v.kind() {
-            NodeKind::Seq(_) => v.items().collect(),
-            _ => vec![v],
-        };
+        let items = super::one_or_many(v);
         for item in items {
-            let value = text(&item)?;
+            let value = item.scalar_text()?;
             if value.contains('$') {
                 return None;
             }
@@ -773,25 +762,12 @@ fn is_reference(v: &Val<'_>) -> bool {
             .is_some_and(|t| t == "!reference")
 }
 
-fn at(source: SourceId, v: &Val<'_>, value: String) -> At<String> {
-    At {
-        value,
-        source,
-        span: v.field_span(),
-    }
-}
-
-fn image_at(source: SourceId, v: &Val<'_>) -> Option<At<String>> {
-    let t = text(v)?;
-    (!t.trim().is_empty()).then(|| at(source, v, t))
-}
-
 /// `tags:` as a runner set; a tag holding a variable makes it unknown.
 fn runner(source: SourceId, tags: &Val<'_>, matrix: Option<(SourceId, Val<'_>)>) -> Runner {
     let labels: Vec<String> = match tags.kind() {
-        NodeKind::Seq(_) => tags.items().filter_map(|t| text(&t)).collect(),
+        NodeKind::Seq(_) => tags.items().filter_map(|t| t.scalar_text()).collect(),
         NodeKind::Null => Vec::new(),
-        _ => text(tags).into_iter().collect(),
+        _ => tags.scalar_text().into_iter().collect(),
     };
     if let Some(var) = labels.iter().find(|t| t.contains('$')) {
         if let Some(sets) = matrix.and_then(|(at, m)| matrix_tags(at, &labels, m)) {
@@ -800,7 +776,7 @@ fn runner(source: SourceId, tags: &Val<'_>, matrix: Option<(SourceId, Val<'_>)>)
         return Runner::Unknown(At {
             value: format!("the tag `{var}` is a variable, known only when the pipeline runs"),
             source,
-            span: super::inline_span(tags),
+            span: tags.line_field_span(),
         });
     }
     if labels.is_empty() {
@@ -810,6 +786,6 @@ fn runner(source: SourceId, tags: &Val<'_>, matrix: Option<(SourceId, Val<'_>)>)
         labels,
         group: None,
         source,
-        span: super::inline_span(tags),
+        span: tags.line_field_span(),
     }])
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::discover::normalize;
 use crate::finding::InputIssue;
 use crate::ingest::yaml::Document;
-use crate::model::pipeline::{CiSystem, Job};
+use crate::model::pipeline::{At, CiSystem, Job};
 use crate::model::{Entry, FastMap, Model, SourceFile, SourceId, Sources, Span, Val};
 
 /// Most jobs read from one pipeline (with its includes); the rest are reported and left out.
@@ -168,8 +168,8 @@ pub fn read_texts(model: &mut Model, texts: &[(&str, &str)]) -> Vec<InputIssue> 
 pub struct Out {
     pub jobs: Vec<Job>,
     pub issues: Vec<InputIssue>,
-    /// Remote sources already reported (once each).
-    remote_reported: BTreeSet<String>,
+    /// Sources already reported as not read (once each).
+    not_read_reported: BTreeSet<String>,
     /// Child pipeline files already read (a file several jobs trigger is read once).
     children_read: BTreeSet<PathBuf>,
     /// How each file is shown (its path as the scan displays it).
@@ -236,37 +236,40 @@ impl Out {
         message: String,
         help: &str,
     ) {
-        if self.remote_reported.insert(target.to_string()) {
+        if self.not_read_reported.insert(target.to_string()) {
             self.issue("INPUT005", source, span, message, help);
         }
     }
 }
 
-/// A scalar's text; `None` for collections.
-pub fn text(v: &Val<'_>) -> Option<String> {
-    match v.kind() {
-        crate::model::NodeKind::Seq(_) | crate::model::NodeKind::Map(_) => None,
-        _ => v.scalar_text(),
+/// A value and the span of the field that holds it.
+pub fn at(source: SourceId, v: &Val<'_>, value: String) -> At<String> {
+    At {
+        value,
+        source,
+        span: v.field_span(),
     }
 }
 
-/// The span to point at for a field: `key: value` when it is written on one line (a flow
-/// list such as `runs-on: [self-hosted, prod]` included), else what
-/// [`Val::field_span`] gives.
-pub fn inline_span(v: &Val<'_>) -> Span {
-    let value = v.span();
-    match v.key_span() {
-        Some(k)
-            if k.start <= value.start
-                && !v
-                    .text_before(value.end)
-                    .get(k.start..)
-                    .unwrap_or("\n")
-                    .contains('\n') =>
-        {
-            k.join(value)
-        }
-        _ => v.field_span(),
+/// An image reference written at `v`, unless it is empty (a variable or an expression is
+/// kept: facts tell it is not known statically).
+pub fn image_at(source: SourceId, v: &Val<'_>, image: &str) -> Option<At<String>> {
+    (!image.trim().is_empty()).then(|| at(source, v, image.to_string()))
+}
+
+/// The image of a field written as a string or as a mapping holding it under `key`
+/// (GitHub `container: {image: ...}`, GitLab `image: {name: ...}`).
+pub fn image_in(source: SourceId, v: Val<'_>, key: &str) -> Option<At<String>> {
+    let image = if v.is_map() { v.get(key)? } else { v };
+    image_at(source, &image, &image.scalar_text()?)
+}
+
+/// The items of a value written as one item or as a list of them (`extends: .a` or
+/// `extends: [.a, .b]`).
+pub fn one_or_many(v: Val<'_>) -> Vec<Val<'_>> {
+    match v.kind() {
+        crate::model::NodeKind::Seq(_) => v.items().collect(),
+        _ => vec![v],
     }
 }
 
@@ -277,19 +280,15 @@ pub fn needs(v: Option<Val<'_>>) -> Vec<String> {
     let Some(v) = v else {
         return Vec::new();
     };
-    let items: Vec<Val<'_>> = match v.kind() {
-        crate::model::NodeKind::Seq(_) => v.items().collect(),
-        _ => vec![v],
-    };
-    items
+    one_or_many(v)
         .iter()
         .filter_map(|i| {
             if i.is_map() {
                 (i.get("project").is_none() && i.get("pipeline").is_none())
-                    .then(|| i.get("job").and_then(|j| text(&j)))
+                    .then(|| i.get("job").and_then(|j| j.scalar_text()))
                     .flatten()
             } else {
-                text(i)
+                i.scalar_text()
             }
         })
         .filter(|n| !n.is_empty())
