@@ -342,16 +342,7 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
             "delete the empty file, or add the manifests it was meant to hold".to_string(),
         ));
     }
-    // A pipeline is never read as manifests (its `image:` and `kind:` keys mean other things).
-    let resources = if pipeline::system_of(path).is_some() {
-        Vec::new()
-    } else {
-        kubernetes::resources(&parsed.documents, SourceId(0))
-    };
-    let is_kustomization = path
-        .file_name()
-        .is_some_and(|n| n == "kustomization.yaml" || n == "kustomization.yml");
-    let patches = if is_kustomization {
+    let patches = if is_kustomization(path) {
         parsed
             .documents
             .iter()
@@ -360,11 +351,7 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
     } else {
         Vec::new()
     };
-    let documents = if resources.is_empty() && !is_kustomization {
-        parsed.documents
-    } else {
-        Vec::new()
-    };
+    let (resources, documents) = yaml_contents(path, parsed.documents, SourceId(0));
     FileResult {
         parsed: Parsed::Kubernetes(resources),
         issues,
@@ -372,6 +359,33 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
         documents,
         ..FileResult::new(path, file)
     }
+}
+
+fn is_kustomization(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n == "kustomization.yaml" || n == "kustomization.yml")
+}
+
+/// What a YAML file's documents are to a scan: its Kubernetes objects (none for a CI
+/// pipeline, whose `image:` and `kind:` keys mean other things), and the documents kept for
+/// the pipelines to read: those of a pipeline, or of a file with no object that is not a
+/// kustomization (a file a pipeline may include).
+pub(crate) fn yaml_contents(
+    path: &Path,
+    documents: Vec<yaml::Document>,
+    source: SourceId,
+) -> (Vec<Resource>, Vec<yaml::Document>) {
+    let resources = if pipeline::system_of(path).is_some() {
+        Vec::new()
+    } else {
+        kubernetes::resources(&documents, source)
+    };
+    let kept = if resources.is_empty() && !is_kustomization(path) {
+        documents
+    } else {
+        Vec::new()
+    };
+    (resources, kept)
 }
 
 /// Reads and parses every discovered file (in parallel), then numbers them in path order.

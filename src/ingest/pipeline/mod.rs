@@ -146,13 +146,12 @@ pub fn read_texts(model: &mut Model, texts: &[(&str, &str)]) -> Vec<InputIssue> 
         let parsed = crate::ingest::yaml::parse(&file);
         let source = model.sources.add(file);
         let path = PathBuf::from(path);
-        let objects = system_of(&path).is_none()
-            && !crate::ingest::kubernetes::resources(&parsed.documents, source).is_empty();
-        if !objects && !parsed.documents.is_empty() {
+        let (_, documents) = crate::ingest::yaml_contents(&path, parsed.documents, source);
+        if !documents.is_empty() {
             files.push(YamlFile {
                 path,
                 source,
-                documents: parsed.documents,
+                documents,
             });
         }
     }
