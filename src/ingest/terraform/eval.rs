@@ -1784,6 +1784,10 @@ impl<'m, 'o> Ev<'m, 'o> {
                     _ => Value::Unknown(Unknown::Attr(*id, name.to_string())),
                 })
             }
+            // `aws_eks_node_group.x.resources[0].autoscaling_groups`: still the node group's.
+            Value::Unknown(Unknown::Attr(id, a)) => {
+                Ok(Value::Unknown(Unknown::Attr(*id, a.clone())))
+            }
             Value::Unknown(_) | Value::Null => Ok(Value::UNKNOWN),
             other => Err(err(
                 sc.source,
@@ -2007,6 +2011,9 @@ fn index(v: &Value, k: &Value) -> Result<Value, String> {
                 .cloned()
                 .ok_or_else(|| format!("no element with key {key:?}"))
         }
+        // Part of a resource's computed attribute is still that resource's: the reference
+        // stays (`aws_eks_node_group.x.resources[0]`).
+        Value::Unknown(Unknown::Attr(id, a)) => Ok(Value::Unknown(Unknown::Attr(*id, a.clone()))),
         Value::Unknown(_) => Ok(Value::UNKNOWN),
         other => Err(format!("cannot index a {}", other.type_name())),
     }
