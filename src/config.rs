@@ -48,6 +48,9 @@ pub struct Config {
     /// The failure domain the system is meant to survive: with `zone`, the rules that ask
     /// for a copy in a second region (`protects: region`) are left out.
     pub expect: Expect,
+    /// `targets:` and `system:`: what the system must reach, declared dependencies and
+    /// automated failovers, figure overrides.
+    pub system: crate::system::SystemSettings,
 }
 
 /// The failure domain a system is meant to survive (`expect:` in `.spoflint.yaml`).
@@ -147,11 +150,16 @@ pub fn parse(path: &Path, text: String) -> Result<Config, ConfigError> {
             }
         }
     };
-    result.map_err(|(span, message)| ConfigError {
-        file,
-        span,
-        message,
-    })?;
+    if let Err((span, message)) = result {
+        return Err(ConfigError {
+            file,
+            span,
+            message,
+        });
+    }
+    if config.system.has_references() {
+        config.system.file = Some((file.path.clone(), file.text.clone()));
+    }
     Ok(config)
 }
 
@@ -166,6 +174,8 @@ const ROOT_KEYS: &[&str] = &[
     "helm",
     "classify",
     "cicd",
+    "targets",
+    "system",
 ];
 
 fn not_a_config() -> String {
@@ -359,11 +369,13 @@ impl Reader<'_> {
                         }
                     }
                 }
+                "targets" => targets(v, &mut c.system.targets)?,
+                "system" => system(v, &mut c.system)?,
                 _ => {
                     return key_err(
                         &v,
                         format!(
-                            "unknown key `{key}` (rules, layers, exclude, terraform, helm, classify, cicd, expect)"
+                            "unknown key `{key}` (rules, layers, exclude, terraform, helm, classify, cicd, expect, targets, system)"
                         ),
                     );
                 }
@@ -487,6 +499,127 @@ impl Reader<'_> {
 }
 
 /// `set:` as a mapping of dotted keys to values (or a list of `key=value` strings).
+/// `targets: {availability: 99.99, rto: 5m, rpo: 1m}`.
+fn targets(v: Val<'_>, t: &mut crate::system::Targets) -> R<()> {
+    use crate::system::settings::{parse_duration, parse_percent};
+    for (k, x) in entries(v, "targets")? {
+        let text = string(&x, &format!("targets.{k}"))?;
+        let located = |e: String| (x.field_span(), format!("`targets.{k}`: {e}"));
+        let at = Some(x.field_span());
+        match k {
+            "availability" => {
+                t.availability = Some(parse_percent(&text).map_err(located)?);
+                t.at[0] = at;
+            }
+            "rto" => {
+                t.rto = Some(parse_duration(&text).map_err(located)?);
+                t.at[1] = at;
+            }
+            "rpo" => {
+                t.rpo = Some(parse_duration(&text).map_err(located)?);
+                t.at[2] = at;
+            }
+            _ => {
+                return key_err(
+                    &x,
+                    format!("unknown key `targets.{k}` (availability, rto, rpo)"),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A component reference with its span.
+fn reference(v: &Val<'_>, what: &str) -> R<crate::system::Reference> {
+    Ok(crate::system::Reference {
+        text: string(v, what)?,
+        span: v.field_span(),
+    })
+}
+
+/// `system:` (see [`crate::system::SystemSettings`]).
+fn system(v: Val<'_>, s: &mut crate::system::SystemSettings) -> R<()> {
+    use crate::system::settings::{parse_duration, parse_percent};
+    for (k, x) in entries(v, "system")? {
+        match k {
+            "depends_on" => {
+                for (from, tos) in entries(x, "system.depends_on")? {
+                    let what = format!("system.depends_on.{from}");
+                    let list = match tos.kind() {
+                        crate::model::NodeKind::Seq(_) => tos
+                            .items()
+                            .map(|i| reference(&i, &what))
+                            .collect::<R<Vec<_>>>()?,
+                        _ => vec![reference(&tos, &what)?],
+                    };
+                    let from_ref = crate::system::Reference {
+                        text: from.to_string(),
+                        span: tos.key_span().unwrap_or(tos.span()),
+                    };
+                    s.depends_on.push((from_ref, list));
+                }
+            }
+            "automated_failover" => match x.kind() {
+                crate::model::NodeKind::Seq(_) => {
+                    for i in x.items() {
+                        s.automated_failover
+                            .push(reference(&i, "system.automated_failover")?);
+                    }
+                }
+                _ => return err(&x, "`system.automated_failover` must be a list"),
+            },
+            "response_time" => {
+                let text = string(&x, "system.response_time")?;
+                s.response_time = Some(
+                    parse_duration(&text)
+                        .map_err(|e| (x.field_span(), format!("`system.response_time`: {e}")))?,
+                );
+            }
+            "figures" => {
+                for (key, f) in entries(x, "system.figures")? {
+                    let text = string(&f, &format!("system.figures.{key}"))?;
+                    if !crate::system::figures::shipped()
+                        .availability
+                        .contains_key(key)
+                    {
+                        return key_err(
+                            &f,
+                            format!("unknown availability figure `{key}` (see `spoflint figures`)"),
+                        );
+                    }
+                    let p = parse_percent(&text)
+                        .map_err(|e| (f.field_span(), format!("`system.figures.{key}`: {e}")))?;
+                    s.figures.insert(key.to_string(), p);
+                }
+            }
+            "seconds" => {
+                for (key, f) in entries(x, "system.seconds")? {
+                    let text = string(&f, &format!("system.seconds.{key}"))?;
+                    if !crate::system::figures::shipped().seconds.contains_key(key) {
+                        return key_err(
+                            &f,
+                            format!("unknown time figure `{key}` (see `spoflint figures`)"),
+                        );
+                    }
+                    let d = parse_duration(&text)
+                        .map_err(|e| (f.field_span(), format!("`system.seconds.{key}`: {e}")))?;
+                    s.seconds.insert(key.to_string(), d);
+                }
+            }
+            _ => {
+                return key_err(
+                    &x,
+                    format!(
+                        "unknown key `system.{k}` (depends_on, automated_failover, response_time, figures, seconds)"
+                    ),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 fn set_list(v: Val<'_>, what: &str) -> R<Vec<String>> {
     if matches!(v.kind(), crate::model::NodeKind::Seq(_)) {
         return strings(v, what);

@@ -51,6 +51,8 @@ pub enum Layer {
     Cicd,
     Gitops,
     Security,
+    /// The system view: failure scenarios and the availability, RTO and RPO targets.
+    System,
     Input,
 }
 
@@ -70,7 +72,7 @@ impl Layer {
     pub fn parse(s: &str) -> Option<Layer> {
         Layer::ARCHITECTURE
             .into_iter()
-            .chain([Layer::Input])
+            .chain([Layer::System, Layer::Input])
             .find(|l| l.as_str() == s)
     }
 
@@ -84,6 +86,7 @@ impl Layer {
             Layer::Cicd => "cicd",
             Layer::Gitops => "gitops",
             Layer::Security => "security",
+            Layer::System => "system",
             Layer::Input => "input",
         }
     }

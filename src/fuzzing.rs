@@ -90,7 +90,8 @@ pub fn hcl(data: &[u8]) {
         &mut issues,
     );
     let facts = Facts::derive(&model);
-    let _ = crate::rules::run(&model, &facts, &issues, &Default::default(), false);
+    let system = crate::system::build::build(&model, &facts, &Default::default(), true);
+    let _ = crate::rules::run(&model, &facts, &system, &issues, &Default::default(), false);
 }
 
 /// Reads `data` as Terraform plan JSON and runs every rule on its resources.
@@ -109,7 +110,8 @@ pub fn plan(data: &[u8]) {
         );
     }
     let facts = Facts::derive(&model);
-    let _ = crate::rules::run(&model, &facts, &[], &Default::default(), false);
+    let system = crate::system::build::build(&model, &facts, &Default::default(), true);
+    let _ = crate::rules::run(&model, &facts, &system, &[], &Default::default(), false);
 }
 
 /// The kind of file [`reports`] writes its input to, chosen by the first byte.
@@ -187,6 +189,7 @@ pub fn pipeline(data: &[u8]) {
         let mut model = Model::default();
         let issues = ci::read_texts(&mut model, &[(main, &first), (other, &second)]);
         let facts = Facts::derive(&model);
-        let _ = crate::rules::run(&model, &facts, &issues, &Default::default(), false);
+        let system = crate::system::build::build(&model, &facts, &Default::default(), true);
+        let _ = crate::rules::run(&model, &facts, &system, &issues, &Default::default(), false);
     }
 }

@@ -1,7 +1,7 @@
 //! spoflint: finds single points of failure in infrastructure manifests.
 //!
 //! The module tree follows the data flow:
-//! [`discover`] → [`ingest`] → [`model`] → [`facts`] → [`rules`] → [`report`].
+//! [`discover`] → [`ingest`] → [`model`] → [`facts`] → [`system`] → [`rules`] → [`report`].
 
 pub mod config;
 pub mod discover;
@@ -16,6 +16,7 @@ pub mod report;
 pub mod rules;
 pub mod scaffold;
 pub mod suppress;
+pub mod system;
 
 use std::path::PathBuf;
 
@@ -27,6 +28,8 @@ use model::Model;
 pub struct Scan {
     pub model: Model,
     pub facts: Facts,
+    /// The system view: dependency graph, scenarios, estimate.
+    pub system: system::System,
     pub findings: Vec<Finding>,
     /// Files (and charts) read.
     pub files: usize,
@@ -236,8 +239,38 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
         ));
         Facts::default()
     });
+    // The configuration file is a source when its `system:` section names components, so a
+    // name that matches nothing is reported at its line.
+    let config_source = options.config.system.file.as_ref().map(|(path, text)| {
+        model.option_sources += 1;
+        model
+            .sources
+            .add(model::SourceFile::new(path.clone(), text.clone()))
+    });
+    let expect_region = options.config.expect == config::Expect::Region;
+    let system = guard::run(|| {
+        guard::failpoint("system", || "");
+        let mut sys = system::build::build(&model, &facts, &options.config.system, expect_region);
+        sys.config_source = config_source;
+        sys
+    })
+    .unwrap_or_else(|panic| {
+        failures.push((
+            "building the system view (scenarios and estimates)".into(),
+            panic,
+            "the scenarios, the estimate and the SYSTEM rules are missing",
+        ));
+        system::System::default()
+    });
     let params = config::params(&options.config);
-    let run = rules::run(&model, &facts, &input, &params, !failures.is_empty())?;
+    let run = rules::run(
+        &model,
+        &facts,
+        &system,
+        &input,
+        &params,
+        !failures.is_empty(),
+    )?;
     let mut findings = run.findings;
     for (rule, panic) in run.failed {
         failures.push((
@@ -284,6 +317,7 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
     config::apply(&options.config, &mut findings);
     finding::Finding::sort(&mut findings, &model);
     Ok(Scan {
+        system,
         // Every file scanned (chart files included; option files and JSON files that are not
         // plans are not).
         files: model.sources.len() - model.option_sources,

@@ -47,6 +47,14 @@ enum Command {
     Baseline(BaselineArgs),
     /// Render Helm charts in-process (like `helm template`) and print the manifests.
     Render(RenderArgs),
+    /// Print what losing failure domains together does to the system: which public names
+    /// still answer, whether data stays available, how failover happens and how long it
+    /// takes (e.g. `--lose zone:us-west-2a --lose provider:github.com`). Without `--lose`,
+    /// lists the failure domains of the scanned system.
+    Simulate(SimulateArgs),
+    /// Print the figures the availability estimate is made of (availability per kind of
+    /// component, detection and recovery times), each with its source.
+    Figures,
     /// Print a rule's documentation.
     Explain {
         /// Rule id, e.g. COMPUTE001 (case-insensitive).
@@ -103,6 +111,20 @@ struct BaselineArgs {
 }
 
 #[derive(clap::Args)]
+struct SimulateArgs {
+    /// A failure domain to lose: zone:NAME (zone:any), region:NAME, provider:NAME (a DNS
+    /// provider, git host or registry), ci:NAME, gitops:NAME, control-plane:COMPONENT,
+    /// component:COMPONENT. Repeatable: the losses happen together.
+    #[arg(long = "lose", value_name = "KIND:NAME")]
+    lose: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    #[command(flatten)]
+    inputs: ScanInputs,
+}
+
+#[derive(clap::Args)]
 struct ResourcesArgs {
     #[command(flatten)]
     inputs: ScanInputs,
@@ -120,12 +142,40 @@ struct ScanInputs {
     helm: HelmArgs,
     #[command(flatten)]
     config: ConfigArgs,
+    #[command(flatten)]
+    targets: TargetArgs,
 }
 
 impl ScanInputs {
     fn options(&self) -> Result<spoflint::ScanOptions, String> {
-        scan_options(&self.paths, &self.config, &self.terraform, &self.helm)
+        let mut options = scan_options(&self.paths, &self.config, &self.terraform, &self.helm)?;
+        let t = &mut options.config.system.targets;
+        if let Some(a) = self.targets.availability {
+            t.availability = Some(a);
+        }
+        if let Some(r) = self.targets.rto {
+            t.rto = Some(r);
+        }
+        if let Some(r) = self.targets.rpo {
+            t.rpo = Some(r);
+        }
+        Ok(options)
     }
+}
+
+/// Targets given on the command line (they win over the configuration's `targets:`).
+#[derive(clap::Args, Default)]
+#[command(next_help_heading = "System targets")]
+struct TargetArgs {
+    /// Availability the serving path must reach, in percent (e.g. 99.99).
+    #[arg(long = "target-availability", value_name = "PERCENT", value_parser = spoflint::system::settings::parse_percent)]
+    availability: Option<f64>,
+    /// Longest recovery time allowed for a failure the system must survive (e.g. 5m).
+    #[arg(long = "target-rto", value_name = "DURATION", value_parser = spoflint::system::settings::parse_duration)]
+    rto: Option<u64>,
+    /// Most data a failure the system must survive may lose (e.g. 1m).
+    #[arg(long = "target-rpo", value_name = "DURATION", value_parser = spoflint::system::settings::parse_duration)]
+    rpo: Option<u64>,
 }
 
 #[derive(clap::Args)]
@@ -170,10 +220,11 @@ struct HelmArgs {
 #[command(next_help_heading = "Configuration")]
 struct ConfigArgs {
     /// Configuration file (default: the nearest .spoflint.yaml in or above the first path).
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    #[arg(long, value_name = "FILE", overrides_with = "no_config")]
     config: Option<PathBuf>,
-    /// Ignore any configuration file.
-    #[arg(long)]
+    /// Ignore any configuration file (of `--config` and `--no-config`, the last one given
+    /// wins).
+    #[arg(long, overrides_with = "config")]
     no_config: bool,
 }
 
@@ -751,5 +802,85 @@ fn main() -> ExitCode {
         Command::Render(args) => render_charts(args),
         Command::Baseline(args) => write_baseline(args),
         Command::Init { path, force } => init(path, *force),
+        Command::Simulate(args) => simulate(args),
+        Command::Figures => figures(),
     }
+}
+
+fn simulate(args: &SimulateArgs) -> ExitCode {
+    use spoflint::system::scenario::{self, Domain};
+    let mut lost = Vec::new();
+    for spec in &args.lose {
+        match Domain::parse(spec) {
+            Ok(d) => lost.push(d),
+            Err(e) => return fail(&format!("--lose {e}")),
+        }
+    }
+    let options = match args.inputs.options() {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    let scan = match spoflint::scan_with(&args.inputs.paths, &options) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
+    let sys = &scan.system;
+    let known = scenario::domains(sys);
+    if lost.is_empty() {
+        let text = match args.format {
+            Format::Json => {
+                let specs: Vec<String> = known.iter().map(Domain::spec).collect();
+                serde_json::to_string_pretty(&specs).unwrap_or_default() + "\n"
+            }
+            Format::Human => {
+                let mut t =
+                    String::from("Failure domains of the scanned system (use with --lose):\n");
+                for d in &known {
+                    t.push_str(&format!("  {}\n", report::terminal_safe_line(&d.spec())));
+                }
+                if known.is_empty() {
+                    t.push_str("  none: the scan holds no serving, control or deploy path\n");
+                }
+                t
+            }
+        };
+        return print(&text);
+    }
+    for d in &lost {
+        let names_something = known.iter().any(|k| k.same(d))
+            || matches!(d, Domain::Component(k) if sys.find(k).is_some())
+            || matches!(d, Domain::AnyZone);
+        if !names_something {
+            eprintln!(
+                "spoflint: {} is not a failure domain of the scanned system: losing it changes nothing here",
+                report::terminal_safe_line(&d.spec())
+            );
+        }
+    }
+    let s = scenario::run(sys, &lost);
+    let text = match args.format {
+        Format::Json => report::system::simulation_json(sys, &s),
+        Format::Human => report::system::simulation_text(sys, &s),
+    };
+    print(&text)
+}
+
+fn figures() -> ExitCode {
+    let f = spoflint::system::figures::shipped();
+    let mut t = String::from("Availability (monthly uptime of one copy), percent\n");
+    for (k, fig) in &f.availability {
+        t.push_str(&format!(
+            "  {k:<28} {:>8}  {}\n      source: {}\n",
+            fig.value, fig.what, fig.source
+        ));
+    }
+    t.push_str("\nTimes (seconds, or counts where said)\n");
+    for (k, fig) in &f.seconds {
+        t.push_str(&format!(
+            "  {k:<28} {:>8}  {}\n      source: {}\n",
+            fig.value, fig.what, fig.source
+        ));
+    }
+    t.push_str("\nOverride any of them in .spoflint.yaml: system.figures (availability), system.seconds (times), system.response_time.\n");
+    print(&t)
 }

@@ -1,4 +1,4 @@
-//! Every fixture case under `fixtures/{k8s,terraform}/<rule>/<fire|pass|info>-*/` (and the
+//! Every fixture case under `fixtures/{k8s,terraform,pipelines,system}/<rule>/<fire|pass|info>-*/` (and the
 //! whole-system cases such as `ha-good`, and every chart under `fixtures/helm/`) is scanned on its own: fire cases must report their
 //! rule, pass cases must not, info cases must report it only as info (a value it cannot know),
 //! the exact rule set must match the format's `EXPECTED.md`, and the full human + JSON output
@@ -15,7 +15,23 @@ const FORMATS: &[&str] = &[
     "fixtures/terraform",
     "fixtures/helm",
     "fixtures/pipelines",
+    "fixtures/system",
 ];
+
+/// Scans a case as a user would: with its own `.spoflint.yaml` when it has one (the system
+/// cases set targets and declarations there).
+fn scan_case(case: &Path) -> spoflint::Scan {
+    let config = case.join(".spoflint.yaml");
+    let options = spoflint::ScanOptions {
+        config: if config.is_file() {
+            spoflint::config::load(&config).unwrap()
+        } else {
+            Default::default()
+        },
+        ..Default::default()
+    };
+    spoflint::scan_with(&[case.to_path_buf()], &options).unwrap()
+}
 
 fn case_dirs() -> Vec<PathBuf> {
     FORMATS
@@ -88,7 +104,7 @@ fn fire_cases_fire_and_pass_cases_do_not() {
         cases.len()
     );
     for case in &cases {
-        let scan = spoflint::scan(std::slice::from_ref(case)).unwrap();
+        let scan = scan_case(case);
         let got = rules_of(&scan);
         let rel = case
             .strip_prefix("fixtures")
@@ -176,7 +192,7 @@ fn every_rule_has_firing_and_passing_fixtures() {
 #[test]
 fn snapshots_of_every_case() {
     for case in case_dirs() {
-        let scan = spoflint::scan(std::slice::from_ref(&case)).unwrap();
+        let scan = scan_case(&case);
         let summary = Summary::of(&scan);
         let human = report::human::render(&scan, &summary, false);
         let json = report::json::render(&scan, &summary);

@@ -12,6 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["discover", "ingest::yaml"],
     &["ingest"],
     &["facts"],
+    &["system"],
     &["rules"],
     &["suppress", "config"],
     &["report"],

@@ -392,6 +392,7 @@ pub fn render_plain(scan: &Scan, summary: &Summary) -> String {
     }
     out.push('\n');
     summary_text(&mut out, summary, false);
+    system_text(&mut out, &scan.system, false);
     out
 }
 
@@ -511,7 +512,118 @@ pub fn write_with(
         out.clear();
     }
     summary_text(&mut out, summary, color);
+    system_text(&mut out, &scan.system, color);
     w.write_all(out.as_bytes())
+}
+
+/// How many notes a scenario shows under its row.
+const SCENARIO_NOTES: usize = 4;
+
+/// The failure scenarios, the availability estimate and the targets, when the scan has a
+/// serving path or targets.
+pub fn system_text(out: &mut String, sys: &crate::system::System, color: bool) {
+    use super::system as view;
+    if !view::shown(sys) {
+        return;
+    }
+    let lines: Vec<view::Line> = sys.scenarios.iter().map(view::line).collect();
+    if !lines.is_empty() {
+        out.push_str("\nFailure scenarios (estimates)\n");
+        let mut cells: Vec<[String; 7]> = vec![[
+            "lost".into(),
+            "impact".into(),
+            "serving".into(),
+            "failover".into(),
+            "detect".into(),
+            "RTO".into(),
+            "RPO".into(),
+        ]];
+        for l in &lines {
+            cells.push([
+                terminal_safe_line(&l.lost).into_owned(),
+                l.impact.to_string(),
+                terminal_safe_line(&l.serving).into_owned(),
+                l.failover.to_string(),
+                l.detection.clone(),
+                l.rto.clone(),
+                l.rpo.clone(),
+            ]);
+        }
+        let widths = view::widths(&cells);
+        for (i, c) in cells.iter().enumerate() {
+            let refs: Vec<&str> = c.iter().map(String::as_str).collect();
+            let text = view::row(&refs, &widths);
+            if i == 0 {
+                out.push_str(&format!("    {}\n", paint(color, "2", &text)));
+                continue;
+            }
+            let l = &lines[i - 1];
+            let (mark, colour) = match l.impact {
+                "no impact" => ("✓", "32"),
+                "deployments delayed" | "reduced capacity" => ("~", "33"),
+                "unknown" => ("?", "33"),
+                _ if !l.expected => ("!", "33"),
+                _ => ("✗", "31"),
+            };
+            out.push_str(&format!("  {} {text}\n", paint(color, colour, mark)));
+            if l.impact != "no impact" {
+                for n in l.notes.iter().take(SCENARIO_NOTES) {
+                    out.push_str(&format!("      {}\n", terminal_safe_line(n)));
+                }
+                if l.notes.len() > SCENARIO_NOTES {
+                    out.push_str(&format!(
+                        "      … and {} more (--format json lists them all)\n",
+                        l.notes.len() - SCENARIO_NOTES
+                    ));
+                }
+            }
+        }
+    }
+    out.push_str("\nAvailability estimate (spoflint figures lists each figure and its source)\n");
+    let mut cells: Vec<[String; 4]> = vec![[
+        "component".into(),
+        "availability".into(),
+        "RTO".into(),
+        "RPO".into(),
+    ]];
+    cells.extend(
+        view::estimate_rows(sys)
+            .into_iter()
+            .map(|r| r.map(|c| terminal_safe_line(&c).into_owned())),
+    );
+    let widths = view::widths(&cells);
+    for (i, c) in cells.iter().enumerate() {
+        let refs: Vec<&str> = c.iter().map(String::as_str).collect();
+        let text = view::row(&refs, &widths);
+        if i == 0 {
+            out.push_str(&format!("    {}\n", paint(color, "2", &text)));
+        } else {
+            out.push_str(&format!("    {text}\n"));
+        }
+    }
+    let targets = view::targets(sys);
+    if !targets.is_empty() {
+        out.push_str("\nTargets\n");
+        for (text, met) in targets {
+            let (mark, colour) = match met {
+                Some(true) => ("✓", "32"),
+                Some(false) => ("✗", "31"),
+                None => ("?", "33"),
+            };
+            out.push_str(&format!(
+                "  {} {}\n",
+                paint(color, colour, mark),
+                terminal_safe_line(&text)
+            ));
+        }
+    }
+    for u in &sys.unresolved {
+        out.push_str(&format!(
+            "  ? system: {}: {}\n",
+            terminal_safe_line(&u.reference.text),
+            terminal_safe_line(&u.why)
+        ));
+    }
 }
 
 /// The summary line, the per-layer table and the region pairs.

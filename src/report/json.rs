@@ -122,6 +122,10 @@ struct Report<'a> {
     layers: serde_json::Map<String, serde_json::Value>,
     #[serde(rename = "regionPairs")]
     region_pairs: Vec<JsonRegionPair>,
+    /// The system view: failure scenarios, the estimate and the targets (absent when the
+    /// scan has no serving, control or deploy path and no targets).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system: Option<super::system::JsonSystem<'a>>,
 }
 
 #[derive(Serialize)]
@@ -236,6 +240,7 @@ pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std:
         })
         .collect();
     let report = Report {
+        system: super::system::json(&scan.system),
         region_pairs,
         version: FORMAT_VERSION,
         tool: Tool {

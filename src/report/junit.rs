@@ -76,7 +76,9 @@ struct Case {
 
 pub fn render(scan: &Scan, summary: &Summary) -> String {
     let catalog = rules::catalog().map(|c| c.rules.as_slice()).unwrap_or(&[]);
-    let layers = Layer::ARCHITECTURE.into_iter().chain([Layer::Input]);
+    let layers = Layer::ARCHITECTURE
+        .into_iter()
+        .chain([Layer::System, Layer::Input]);
     let mut suites = Vec::new();
     for layer in layers {
         let cases: Vec<Case> = catalog

@@ -1,6 +1,7 @@
 //! `--format markdown`: a pull-request comment or `$GITHUB_STEP_SUMMARY`: a heading, the
 //! totals, the per-layer "Zero-SPOF validation" table, the region pairs (when there are
-//! Terraform resources that need a second region) and the open findings by severity, at most
+//! Terraform resources that need a second region), the failure scenarios and the availability
+//! estimate (when the scan has a serving path or targets) and the open findings by severity, at most
 //! [`MAX_FINDINGS`] of them. Suppressed findings are only counted.
 
 use super::{LayerStatus, Summary};
@@ -149,6 +150,60 @@ fn finding(scan: &Scan, f: &Finding) -> String {
     s
 }
 
+/// The failure scenarios and the estimate, when the scan has a serving path or targets.
+fn system_section(out: &mut String, sys: &crate::system::System) {
+    use super::system as view;
+    if !view::shown(sys) {
+        return;
+    }
+    if !sys.scenarios.is_empty() {
+        out.push_str("\n### Failure scenarios (estimates)\n\n| lost | impact | serving | failover | detect | RTO | RPO |\n|---|---|---|---|---|---|---|\n");
+        for s in &sys.scenarios {
+            let l = view::line(s);
+            let mark = match s.impact {
+                crate::system::Impact::NoImpact => "✅",
+                crate::system::Impact::DeploymentsDelayed
+                | crate::system::Impact::ReducedCapacity => "🔶",
+                crate::system::Impact::Unknown => "❔",
+                _ => "❌",
+            };
+            out.push_str(&format!(
+                "| {} | {mark} {} | {} | {} | {} | {} | {} |\n",
+                escape_plain(&l.lost),
+                l.impact,
+                escape_plain(&l.serving),
+                l.failover,
+                l.detection,
+                l.rto,
+                escape_plain(&l.rpo)
+            ));
+        }
+    }
+    out.push_str("\n### Availability estimate\n\n| component | availability | RTO | RPO |\n|---|---|---|---|\n");
+    for [c, a, rto, rpo] in view::estimate_rows(sys) {
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            escape_plain(&c),
+            escape_plain(&a),
+            escape_plain(&rto),
+            escape_plain(&rpo)
+        ));
+    }
+    out.push_str("\nFigures and their sources: `spoflint figures`.\n");
+    let targets = view::targets(sys);
+    if !targets.is_empty() {
+        out.push_str("\n### Targets\n\n");
+        for (text, met) in targets {
+            let mark = match met {
+                Some(true) => "✅",
+                Some(false) => "❌",
+                None => "❔",
+            };
+            out.push_str(&format!("- {mark} {}\n", escape_plain(&text)));
+        }
+    }
+}
+
 pub fn render(scan: &Scan, summary: &Summary) -> String {
     let open: Vec<&Finding> = scan
         .findings
@@ -228,6 +283,8 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
             out.push_str(&format!("| {} | {regions} | {verdict} |\n", code(p.kind)));
         }
     }
+
+    system_section(&mut out, &scan.system);
 
     out.push_str("\n### Findings\n\n");
     if open.is_empty() {

@@ -6,6 +6,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod system;
 pub mod terminal;
 
 pub use terminal::{terminal_safe, terminal_safe_line};

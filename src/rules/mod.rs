@@ -36,6 +36,7 @@ pub mod prelude {
     pub use crate::finding::{Label, Missing, Want, all_of, count};
     pub use crate::model::ResourceId;
     pub use crate::model::terraform::{TfResource, Value};
+    pub use crate::system::settings::show_duration;
 }
 
 #[derive(Debug, Clone)]
@@ -195,6 +196,7 @@ pub fn catalog() -> Result<&'static Catalog, String> {
 pub struct RuleCx<'a> {
     pub model: &'a Model,
     pub facts: &'a Facts,
+    pub system: &'a crate::system::System,
     pub input: &'a [InputIssue],
     meta: &'static RuleMeta,
     findings: Vec<Finding>,
@@ -283,6 +285,7 @@ pub struct RunOutput {
 pub fn run(
     model: &Model,
     facts: &Facts,
+    system: &crate::system::System,
     input: &[InputIssue],
     overrides: &HashMap<(String, String), i64>,
     input_only: bool,
@@ -302,6 +305,7 @@ pub fn run(
                 let mut cx = RuleCx {
                     model,
                     facts,
+                    system,
                     input,
                     meta,
                     findings: Vec::new(),
@@ -437,6 +441,27 @@ impl<'a> RuleCx<'a> {
             )
             .help(issue.help.clone());
         }
+    }
+}
+
+/// Helpers for the system rules: where a component is written, where a target is set.
+impl<'a> RuleCx<'a> {
+    /// A label on the resource of a system component (`None` for a provider's service).
+    pub fn component_label(
+        &self,
+        c: crate::system::CompId,
+        text: impl Into<String>,
+    ) -> Option<Label> {
+        let res = self.system.components[c].res?;
+        let e = self.model.get(res);
+        Some(Label::new(e.source(), e.header(), text))
+    }
+
+    /// A label on the configuration line that sets target `i` (0 availability, 1 RTO, 2 RPO).
+    pub fn target_label(&self, i: usize, text: impl Into<String>) -> Option<Label> {
+        let source = self.system.config_source?;
+        let span = self.system.settings.targets.at.get(i).copied().flatten()?;
+        Some(Label::new(source, span, text))
     }
 }
 

@@ -12,6 +12,14 @@ pub const ALB: ResourceType = ResourceType("aws_alb");
 pub const ELB: ResourceType = ResourceType("aws_elb");
 pub const LB_TARGET_GROUP: ResourceType = ResourceType("aws_lb_target_group");
 pub const ALB_TARGET_GROUP: ResourceType = ResourceType("aws_alb_target_group");
+pub const LB_LISTENER: ResourceType = ResourceType("aws_lb_listener");
+pub const ALB_LISTENER: ResourceType = ResourceType("aws_alb_listener");
+pub const LB_LISTENER_RULE: ResourceType = ResourceType("aws_lb_listener_rule");
+pub const ALB_LISTENER_RULE: ResourceType = ResourceType("aws_alb_listener_rule");
+pub const LB_TARGET_GROUP_ATTACHMENT: ResourceType = ResourceType("aws_lb_target_group_attachment");
+pub const ALB_TARGET_GROUP_ATTACHMENT: ResourceType =
+    ResourceType("aws_alb_target_group_attachment");
+pub const AUTOSCALING_ATTACHMENT: ResourceType = ResourceType("aws_autoscaling_attachment");
 pub const SUBNET: ResourceType = ResourceType("aws_subnet");
 pub const DEFAULT_SUBNET: ResourceType = ResourceType("aws_default_subnet");
 // Compute and control.
@@ -125,6 +133,13 @@ pub static PROVIDER: Provider = Provider {
         Kind::layer(ELASTICACHE_CLUSTER, Layer::Data),
         Kind::layer(ROUTE53_ZONE, Layer::Dns),
         Kind::layer(ROUTE53_RECORD, Layer::Dns),
+        Kind::plain(LB_LISTENER),
+        Kind::plain(ALB_LISTENER),
+        Kind::plain(LB_LISTENER_RULE),
+        Kind::plain(ALB_LISTENER_RULE),
+        Kind::plain(LB_TARGET_GROUP_ATTACHMENT),
+        Kind::plain(ALB_TARGET_GROUP_ATTACHMENT),
+        Kind::plain(AUTOSCALING_ATTACHMENT),
         Kind::plain(RDS_CLUSTER_INSTANCE),
         Kind::plain(RDS_GLOBAL_CLUSTER),
         Kind::plain(ELASTICACHE_GLOBAL_REPLICATION_GROUP),

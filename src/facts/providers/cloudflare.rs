@@ -1,4 +1,4 @@
-//! Cloudflare: DNS zones and records.
+//! Cloudflare: DNS zones, records and load balancers.
 
 use super::{
     DnsRecordKind, DnsZoneKind, Kind, Private, Provider, RecordName, RecordZone, ResourceType,
@@ -7,12 +7,19 @@ use crate::finding::Layer;
 
 pub const ZONE: ResourceType = ResourceType("cloudflare_zone");
 pub const RECORD: ResourceType = ResourceType("cloudflare_record");
+pub const LOAD_BALANCER: ResourceType = ResourceType("cloudflare_load_balancer");
+pub const LOAD_BALANCER_POOL: ResourceType = ResourceType("cloudflare_load_balancer_pool");
+pub const LOAD_BALANCER_MONITOR: ResourceType = ResourceType("cloudflare_load_balancer_monitor");
 
 pub static PROVIDER: Provider = Provider {
     name: "cloudflare",
     kinds: &[
         Kind::layer(ZONE, Layer::Dns),
         Kind::layer(RECORD, Layer::Dns),
+        // Read by the system view (health-checked steering between pools of origins).
+        Kind::plain(LOAD_BALANCER),
+        Kind::plain(LOAD_BALANCER_POOL),
+        Kind::plain(LOAD_BALANCER_MONITOR),
     ],
     subnets: &[],
     dns_zones: &[DnsZoneKind {

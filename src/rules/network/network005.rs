@@ -65,6 +65,11 @@ pub fn check(cx: &mut RuleCx) {
     }
     for ((root, zone, name), records) in &names {
         let mut distinct: Vec<ResourceId> = records.iter().flat_map(|t| t.lbs.clone()).collect();
+        if zone.is_none() {
+            // Aliases to other records and other providers' load balancing (Cloudflare pools)
+            // lead to more load balancers: the system view follows them.
+            distinct.extend(cx.system.load_balancers_of(name));
+        }
         distinct.sort();
         distinct.dedup();
         if distinct.len() >= min {

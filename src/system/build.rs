@@ -1,0 +1,1786 @@
+//! Builds the system from the model and the facts: components, then dependencies (evidence
+//! and declarations), then the three paths.
+//!
+//! Evidence only: a DNS record's target, a listener's target group, an attachment naming an
+//! auto scaling group, a reference from a database to its KMS key, a Service's selector, the
+//! configuration's `system.depends_on`. What a path needs and the scan does not show is an
+//! [`Expr::Unknown`] with the reason.
+//!
+//! The mapping of resource types to components is AWS's (plus DNS providers, Kubernetes and
+//! the delivery path); another cloud adds its types here.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::eval::Switch;
+use super::figures::Figures;
+use super::scenario;
+use super::settings::{Reference, SystemSettings};
+use super::{
+    CompId, CompKind, Component, Copy, Expr, Failover, Name, Place, Root, Rpo, System, Unresolved,
+    Zones,
+};
+use crate::facts::providers::{ResourceType, aws, cloudflare};
+use crate::facts::terraform::{DnsRecord, TfFacts};
+use crate::facts::{Engine, Facts, Role, Workload, WorkloadKind};
+use crate::model::terraform::{Body, Value};
+use crate::model::{Entry, FastMap, Model, ResourceId};
+
+/// How deep DNS aliases and dependencies are followed.
+const MAX_DEPTH: usize = 8;
+
+/// The figure key of a DNS provider's availability.
+fn dns_figure(provider: &str) -> Option<&'static str> {
+    Some(match provider {
+        "Route 53" => "route53",
+        "Cloudflare" => "cloudflare_dns",
+        "Google Cloud DNS" => "google_dns",
+        "Azure DNS" => "azure_dns",
+        "NS1" => "ns1_dns",
+        _ => return None,
+    })
+}
+
+const LBS: &[ResourceType] = &[aws::LB, aws::ALB, aws::ELB];
+const GROUPS: &[ResourceType] = &[aws::AUTOSCALING_GROUP, aws::EKS_NODE_GROUP, aws::INSTANCE];
+const TARGET_GROUPS: &[ResourceType] = &[aws::LB_TARGET_GROUP, aws::ALB_TARGET_GROUP];
+
+/// Every resource a body refers to, in its attributes and nested blocks.
+fn refs_deep(body: &Body, out: &mut Vec<ResourceId>) {
+    for a in body.attrs.values() {
+        for r in a.value.references() {
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    for b in &body.blocks {
+        refs_deep(&b.body, out);
+    }
+}
+
+fn is(model: &Model, id: ResourceId, types: &[ResourceType]) -> bool {
+    let t = &model.tf(id).rtype;
+    types.iter().any(|x| t == x)
+}
+
+fn num(v: Option<&Value>) -> Option<u64> {
+    v.and_then(Value::as_f64)
+        .filter(|n| *n >= 0.0)
+        .map(|n| n as u64)
+}
+
+struct Builder<'a> {
+    model: &'a Model,
+    facts: &'a Facts,
+    tf: &'a TfFacts,
+    sys: System,
+    by_res: FastMap<ResourceId, CompId>,
+    /// Backends (compute components) of each entry point, from evidence or declarations.
+    backends: FastMap<CompId, Vec<CompId>>,
+    /// Health-check detection (seconds) of the target groups leading to each backend set.
+    backend_detect: FastMap<CompId, u64>,
+    records: FastMap<ResourceId, &'a DnsRecord>,
+}
+
+/// Builds the system view of a scan.
+pub fn build(
+    model: &Model,
+    facts: &Facts,
+    settings: &SystemSettings,
+    expect_region: bool,
+) -> System {
+    let mut b = Builder {
+        model,
+        facts,
+        tf: &facts.tf,
+        sys: System {
+            figures: Figures::with(settings),
+            settings: settings.clone(),
+            expect_region,
+            ..System::default()
+        },
+        by_res: FastMap::default(),
+        backends: FastMap::default(),
+        backend_detect: FastMap::default(),
+        records: facts.tf.dns_records.iter().map(|r| (r.res, r)).collect(),
+    };
+    b.stores();
+    for id in b.tf.of_types(LBS).collect::<Vec<_>>() {
+        b.entry(id);
+    }
+    for id in b.tf.of_type(aws::EKS_CLUSTER).to_vec() {
+        let c = b.cluster(id);
+        b.sys.control.push(c);
+    }
+    b.self_managed_control_plane();
+    b.declared();
+    b.evidence_deps();
+    b.roots();
+    b.deploy();
+    let mut sys = b.sys;
+    sys.scenarios = scenario::all(&sys);
+    sys.estimate = scenario::estimate(&sys);
+    sys
+}
+
+impl<'a> Builder<'a> {
+    fn add(&mut self, c: Component) -> CompId {
+        if let Some(i) = self.sys.find(&c.key) {
+            return i;
+        }
+        let res = c.res;
+        self.sys.components.push(c);
+        let id = self.sys.components.len() - 1;
+        if let Some(r) = res {
+            self.by_res.insert(r, id);
+        }
+        id
+    }
+
+    fn blank(key: String, kind: CompKind, res: Option<ResourceId>, place: Place) -> Component {
+        Component {
+            key,
+            kind,
+            res,
+            place,
+            provider: None,
+            figure: None,
+            zone_failover: None,
+            region_failover: None,
+            detect: 0,
+            stateful: false,
+            deps: Vec::new(),
+            dep_evidence: Vec::new(),
+        }
+    }
+
+    fn secs(&self, key: &str) -> u64 {
+        self.sys.figures.secs(key)
+    }
+
+    fn region(&self, id: ResourceId) -> Option<String> {
+        self.model.tf(id).region_name().map(str::to_string)
+    }
+
+    /// The zones a placed resource (load balancer, group) spans, from the placement facts.
+    fn placed_zones(&self, id: ResourceId) -> Zones {
+        let r = self.model.tf(id);
+        if let Some(p) = self.tf.placement(id) {
+            return Zones::Named {
+                zones: p.zones.known.clone(),
+                unknown: p.zones.unknown + usize::from(p.zones.open && p.zones.unknown == 0),
+            };
+        }
+        // An instance: its zone, or its subnet's.
+        if let Some(z) = r.value("availability_zone").and_then(Value::as_str) {
+            return Zones::Named {
+                zones: [z.to_string()].into(),
+                unknown: 0,
+            };
+        }
+        if let Some(s) = r.value("subnet_id") {
+            let z = self
+                .tf
+                .subnet_zones(self.model, &Value::List(vec![s.clone()]));
+            return Zones::Named {
+                zones: z.known,
+                unknown: z.unknown,
+            };
+        }
+        Zones::Named {
+            zones: BTreeSet::new(),
+            unknown: 1,
+        }
+    }
+
+    /// A Terraform resource's component key: its address.
+    fn key(&self, id: ResourceId) -> String {
+        self.model.tf(id).address.clone()
+    }
+
+    fn copy(&self, id: ResourceId, zones: Zones, standby: bool) -> Copy {
+        Copy {
+            region: self.region(id),
+            zones,
+            standby,
+        }
+    }
+
+    fn manual(&self, automatic: bool, seconds: u64) -> u64 {
+        if automatic {
+            seconds
+        } else {
+            seconds + self.secs("manual_response")
+        }
+    }
+
+    /// Whether the configuration says the failover of `key` is automated.
+    fn automated(&self, key: &str, decl: &str) -> bool {
+        self.sys
+            .settings
+            .automated_failover
+            .iter()
+            .any(|r| r.text == key || r.text == decl)
+    }
+
+    fn region_failover(
+        &self,
+        id: ResourceId,
+        key: &str,
+        automatic_by_itself: bool,
+        seconds: &str,
+        rpo: Rpo,
+        how: &str,
+    ) -> Failover {
+        let decl = self.model.tf(id).declaration().to_string();
+        let automatic = automatic_by_itself || self.automated(key, &decl);
+        Failover {
+            automatic,
+            seconds: self.manual(automatic, self.secs(seconds)),
+            rpo,
+            how: if automatic && !automatic_by_itself {
+                format!("{how} (automated, as the configuration declares)")
+            } else if automatic {
+                how.to_string()
+            } else {
+                format!("{how}: a person has to start it")
+            },
+        }
+    }
+
+    // ---- data stores, keys and secrets ----
+
+    fn stores(&mut self) {
+        let (model, tf) = (self.model, self.tf);
+        // Aurora global databases: one component over their member clusters.
+        let mut in_global: BTreeSet<ResourceId> = BTreeSet::new();
+        for g in tf.of_type(aws::RDS_GLOBAL_CLUSTER).to_vec() {
+            let mut members = tf.referrers(model, g, aws::RDS_CLUSTER, "global_cluster_identifier");
+            members.extend(
+                model
+                    .tf(g)
+                    .value("source_db_cluster_identifier")
+                    .map(Value::references)
+                    .unwrap_or_default(),
+            );
+            members.sort();
+            members.dedup();
+            in_global.extend(members.iter().copied());
+            let key = self.key(g);
+            let copies: Vec<Copy> = members
+                .iter()
+                .map(|&m| self.copy(m, self.aurora_zones(m), false))
+                .collect();
+            let zone_ok = members.iter().all(|&m| self.aurora_zone_failover(m));
+            let mut c = Self::blank(
+                key.clone(),
+                CompKind::DataStore,
+                Some(g),
+                Place::Copies(copies),
+            );
+            c.stateful = true;
+            c.figure = Some(if zone_ok {
+                "aws_aurora_multi_az"
+            } else {
+                "aws_aurora_single_az"
+            });
+            c.zone_failover = zone_ok.then(|| self.aurora_failover());
+            if members.len() >= 2 {
+                // Every member but the writer is a secondary: which one writes is not
+                // known statically, so the loss of any member's region is a failover.
+                c.region_failover = Some(self.region_failover(
+                    g,
+                    &key,
+                    false,
+                    "aurora_global_failover",
+                    Rpo::Seconds(self.secs("aurora_global_lag")),
+                    "a secondary region of the global database is promoted",
+                ));
+                c.place = Place::Copies(
+                    members
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &m)| self.copy(m, self.aurora_zones(m), i > 0))
+                        .collect(),
+                );
+            }
+            let id = self.add(c);
+            for m in members {
+                self.by_res.insert(m, id);
+            }
+        }
+        for id in tf.of_type(aws::RDS_CLUSTER).to_vec() {
+            let r = model.tf(id);
+            if in_global.contains(&id)
+                || r.value("replication_source_identifier")
+                    .is_some_and(|v| *v != Value::Null)
+            {
+                continue;
+            }
+            let key = self.key(id);
+            let mut copies = vec![self.copy(id, self.aurora_zones(id), false)];
+            let replicas =
+                tf.referrers(model, id, aws::RDS_CLUSTER, "replication_source_identifier");
+            for &rep in &replicas {
+                copies.push(self.copy(rep, self.aurora_zones(rep), true));
+            }
+            let zone_ok = self.aurora_zone_failover(id);
+            let mut c = Self::blank(
+                key.clone(),
+                CompKind::DataStore,
+                Some(id),
+                Place::Copies(copies),
+            );
+            c.stateful = true;
+            c.figure = Some(if zone_ok {
+                "aws_aurora_multi_az"
+            } else {
+                "aws_aurora_single_az"
+            });
+            c.zone_failover = zone_ok.then(|| self.aurora_failover());
+            if !replicas.is_empty() {
+                c.region_failover = Some(self.region_failover(
+                    id,
+                    &key,
+                    false,
+                    "rds_replica_promotion",
+                    Rpo::Seconds(self.secs("rds_replica_lag")),
+                    "the cross-region replica cluster is promoted",
+                ));
+            }
+            let cid = self.add(c);
+            for rep in replicas {
+                self.by_res.insert(rep, cid);
+            }
+        }
+        for id in tf.of_type(aws::DB_INSTANCE).to_vec() {
+            let r = model.tf(id);
+            let aurora = r
+                .value("engine")
+                .and_then(Value::as_str)
+                .is_some_and(|e| e.starts_with("aurora"));
+            if aurora
+                || r.value("replicate_source_db")
+                    .is_some_and(|v| *v != Value::Null)
+            {
+                continue;
+            }
+            let key = self.key(id);
+            let multi_az = r.value("multi_az").and_then(Value::as_bool);
+            let zones = match multi_az {
+                Some(true) => Zones::Spread { copies: 2 },
+                _ => match r.value("availability_zone").and_then(Value::as_str) {
+                    Some(z) => Zones::Named {
+                        zones: [z.to_string()].into(),
+                        unknown: 0,
+                    },
+                    None => Zones::Unplaced { copies: 1 },
+                },
+            };
+            let mut copies = vec![self.copy(id, zones, false)];
+            let replicas = tf.referrers(model, id, aws::DB_INSTANCE, "replicate_source_db");
+            let home = self.region(id);
+            let far: Vec<ResourceId> = replicas
+                .iter()
+                .copied()
+                .filter(|&x| self.region(x) != home || home.is_none())
+                .collect();
+            for &rep in &far {
+                copies.push(self.copy(rep, Zones::Unplaced { copies: 1 }, true));
+            }
+            let mut c = Self::blank(
+                key.clone(),
+                CompKind::DataStore,
+                Some(id),
+                Place::Copies(copies),
+            );
+            c.stateful = true;
+            c.figure = Some(if multi_az == Some(true) {
+                "aws_rds_multi_az"
+            } else {
+                "aws_rds_single_az"
+            });
+            c.zone_failover = (multi_az == Some(true)).then(|| Failover {
+                automatic: true,
+                seconds: self.secs("rds_multi_az_failover"),
+                rpo: Rpo::Zero,
+                how: "RDS fails over to the standby in another zone".into(),
+            });
+            if !far.is_empty() {
+                c.region_failover = Some(self.region_failover(
+                    id,
+                    &key,
+                    false,
+                    "rds_replica_promotion",
+                    Rpo::Seconds(self.secs("rds_replica_lag")),
+                    "the cross-region read replica is promoted",
+                ));
+            }
+            let cid = self.add(c);
+            for rep in replicas {
+                self.by_res.insert(rep, cid);
+            }
+        }
+        for id in tf.of_type(aws::ELASTICACHE_REPLICATION_GROUP).to_vec() {
+            if self.by_res.contains_key(&id) {
+                continue;
+            }
+            let r = model.tf(id);
+            let key = self.key(id);
+            let auto = r
+                .value("automatic_failover_enabled")
+                .and_then(Value::as_bool)
+                == Some(true);
+            let nodes = num(r.value("num_cache_clusters"))
+                .or_else(|| num(r.value("replicas_per_node_group")).map(|n| n + 1))
+                .unwrap_or(1) as i64;
+            let zones = if auto && nodes >= 2 {
+                Zones::Spread { copies: nodes }
+            } else {
+                Zones::Unplaced { copies: nodes }
+            };
+            let mut copies = vec![self.copy(id, zones, false)];
+            let others = tf.counterparts(model, id);
+            for &o in &others {
+                copies.push(self.copy(o, Zones::Unplaced { copies: 1 }, true));
+            }
+            let mut c = Self::blank(
+                key.clone(),
+                CompKind::DataStore,
+                Some(id),
+                Place::Copies(copies),
+            );
+            c.stateful = true;
+            c.figure = Some(if auto {
+                "aws_elasticache_multi_az"
+            } else {
+                "aws_elasticache_single_az"
+            });
+            c.zone_failover = (auto && nodes >= 2).then(|| Failover {
+                automatic: true,
+                seconds: self.secs("elasticache_failover"),
+                rpo: Rpo::Seconds(self.secs("elasticache_replica_lag")),
+                how: "ElastiCache promotes a replica in another zone".into(),
+            });
+            if !others.is_empty() {
+                c.region_failover = Some(self.region_failover(
+                    id,
+                    &key,
+                    false,
+                    "elasticache_failover",
+                    Rpo::Seconds(self.secs("elasticache_global_lag")),
+                    "a secondary cluster of the global datastore is promoted",
+                ));
+            }
+            let cid = self.add(c);
+            for o in others {
+                self.by_res.insert(o, cid);
+            }
+        }
+        for id in tf.of_type(aws::ELASTICACHE_CLUSTER).to_vec() {
+            let r = model.tf(id);
+            if r.value("replication_group_id")
+                .is_some_and(|v| *v != Value::Null)
+            {
+                continue;
+            }
+            let nodes = num(r.value("num_cache_nodes")).unwrap_or(1) as i64;
+            let zones = match r.value("preferred_availability_zones") {
+                Some(v) if !v.is_unknown() => {
+                    let z = TfFacts::listed_zones(v);
+                    Zones::Named {
+                        zones: z.known,
+                        unknown: z.unknown,
+                    }
+                }
+                _ => match r.value("availability_zone").and_then(Value::as_str) {
+                    Some(z) => Zones::Named {
+                        zones: [z.to_string()].into(),
+                        unknown: 0,
+                    },
+                    None => Zones::Unplaced { copies: nodes },
+                },
+            };
+            let mut c = Self::blank(
+                self.key(id),
+                CompKind::DataStore,
+                Some(id),
+                Place::Copies(vec![self.copy(id, zones, false)]),
+            );
+            c.stateful = true;
+            c.figure = Some("aws_elasticache_single_az");
+            self.add(c);
+        }
+        for id in tf.of_type(aws::DYNAMODB_TABLE).to_vec() {
+            let r = model.tf(id);
+            let key = self.key(id);
+            let mut copies = vec![self.copy(id, Zones::Managed, false)];
+            for b in r.body.blocks("replica") {
+                copies.push(Copy {
+                    region: b
+                        .body
+                        .value("region_name")
+                        .and_then(Value::as_str)
+                        .filter(|_| !b.unknown_count)
+                        .map(str::to_string),
+                    zones: Zones::Managed,
+                    standby: false,
+                });
+            }
+            let replicas = tf.counterparts(model, id);
+            for &rep in &replicas {
+                copies.push(self.copy(rep, Zones::Managed, false));
+            }
+            let global = copies.len() >= 2;
+            let mut c = Self::blank(key, CompKind::DataStore, Some(id), Place::Copies(copies));
+            c.stateful = true;
+            c.figure = Some(if global {
+                "aws_dynamodb_global"
+            } else {
+                "aws_dynamodb"
+            });
+            if global {
+                c.region_failover = Some(Failover {
+                    automatic: true,
+                    seconds: 0,
+                    rpo: Rpo::Seconds(self.secs("dynamodb_global_lag")),
+                    how: "the replicas in other regions keep serving reads and writes".into(),
+                });
+            }
+            let cid = self.add(c);
+            for rep in replicas {
+                self.by_res.insert(rep, cid);
+            }
+        }
+        for id in tf.of_type(aws::S3_BUCKET).to_vec() {
+            if self.by_res.contains_key(&id) {
+                continue;
+            }
+            let key = self.key(id);
+            let dests = tf.replication_destinations(model, id);
+            let mut copies = vec![self.copy(id, Zones::Managed, false)];
+            for &d in &dests {
+                copies.push(self.copy(d, Zones::Managed, true));
+            }
+            let mut c = Self::blank(
+                key.clone(),
+                CompKind::DataStore,
+                Some(id),
+                Place::Copies(copies),
+            );
+            c.stateful = true;
+            c.figure = Some("aws_s3");
+            if !dests.is_empty() {
+                let rtc = self.s3_rtc(id);
+                c.region_failover = Some(self.region_failover(
+                    id,
+                    &key,
+                    false,
+                    "manual_response",
+                    if rtc {
+                        Rpo::Seconds(self.secs("s3_rtc"))
+                    } else {
+                        Rpo::Unbounded
+                    },
+                    "clients switch to the replica bucket",
+                ));
+                if let Some(f) = c.region_failover.as_mut()
+                    && f.automatic
+                {
+                    f.seconds = 0;
+                }
+            }
+            let cid = self.add(c);
+            for d in dests {
+                self.by_res.insert(d, cid);
+            }
+        }
+        for (rtype, kind, figure) in [
+            (aws::KMS_KEY, CompKind::Key, "aws_kms"),
+            (
+                aws::SECRETSMANAGER_SECRET,
+                CompKind::Secret,
+                "aws_secretsmanager",
+            ),
+        ] {
+            for id in tf.of_type(rtype).to_vec() {
+                let r = model.tf(id);
+                let mut copies = vec![self.copy(id, Zones::Managed, false)];
+                for b in r.body.blocks("replica") {
+                    copies.push(Copy {
+                        region: b
+                            .body
+                            .value("region")
+                            .and_then(Value::as_str)
+                            .filter(|_| !b.unknown_count)
+                            .map(str::to_string),
+                        zones: Zones::Managed,
+                        standby: false,
+                    });
+                }
+                let replicas = tf.counterparts(model, id);
+                for &rep in &replicas {
+                    copies.push(self.copy(rep, Zones::Managed, false));
+                }
+                let multi = copies.len() >= 2;
+                let mut c = Self::blank(self.key(id), kind, Some(id), Place::Copies(copies));
+                c.stateful = true;
+                c.figure = Some(figure);
+                if multi {
+                    c.region_failover = Some(Failover {
+                        automatic: true,
+                        seconds: 0,
+                        rpo: Rpo::Zero,
+                        how: "its replicas in other regions keep serving".into(),
+                    });
+                }
+                let cid = self.add(c);
+                for rep in replicas {
+                    self.by_res.insert(rep, cid);
+                }
+            }
+        }
+    }
+
+    /// Whether an S3 bucket's replication has Replication Time Control on.
+    fn s3_rtc(&self, bucket: ResourceId) -> bool {
+        let (model, tf) = (self.model, self.tf);
+        let on = |body: &Body| {
+            body.blocks("rule").chain(body.blocks("rules")).any(|rule| {
+                rule.body.blocks("destination").any(|d| {
+                    d.body
+                        .blocks("replication_time")
+                        .any(|t| t.body.value("status").and_then(Value::as_str) == Some("Enabled"))
+                })
+            })
+        };
+        tf.referrers(
+            model,
+            bucket,
+            aws::S3_BUCKET_REPLICATION_CONFIGURATION,
+            "bucket",
+        )
+        .into_iter()
+        .any(|cfg| on(&model.tf(cfg).body))
+    }
+
+    /// The zones of an Aurora cluster's instances (named when every instance names its zone).
+    fn aurora_zones(&self, cluster: ResourceId) -> Zones {
+        let (model, tf) = (self.model, self.tf);
+        let instances = tf.referrers(
+            model,
+            cluster,
+            aws::RDS_CLUSTER_INSTANCE,
+            "cluster_identifier",
+        );
+        let named: Option<BTreeSet<String>> = instances
+            .iter()
+            .map(|&i| {
+                model
+                    .tf(i)
+                    .value("availability_zone")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .collect();
+        match named {
+            Some(z) if !z.is_empty() => Zones::Named {
+                zones: z,
+                unknown: 0,
+            },
+            _ => Zones::Spread {
+                copies: instances.len() as i64,
+            },
+        }
+    }
+
+    /// Whether an Aurora cluster fails over by itself when its writer's zone is lost: two or
+    /// more instances (a known count) that are not all in one zone.
+    fn aurora_zone_failover(&self, cluster: ResourceId) -> bool {
+        let (model, tf) = (self.model, self.tf);
+        let instances = tf.referrers(
+            model,
+            cluster,
+            aws::RDS_CLUSTER_INSTANCE,
+            "cluster_identifier",
+        );
+        let known = !instances.iter().any(|i| model.tf(*i).count_unknown);
+        let zones = self.aurora_zones(cluster);
+        let spread = match &zones {
+            Zones::Named { zones, .. } => zones.len() >= 2,
+            _ => true,
+        };
+        let pinned = model
+            .tf(cluster)
+            .value("availability_zones")
+            .map(TfFacts::listed_zones)
+            .is_some_and(|z| z.unknown == 0 && z.count() < 2);
+        known && instances.len() >= 2 && spread && !pinned
+    }
+
+    fn aurora_failover(&self) -> Failover {
+        Failover {
+            automatic: true,
+            seconds: self.secs("aurora_failover"),
+            rpo: Rpo::Zero,
+            how: "Aurora promotes a reader in another zone".into(),
+        }
+    }
+
+    // ---- entry points and compute ----
+
+    /// Seconds a target group's health check takes to see a target down.
+    fn tg_detect(&self, tg: Option<ResourceId>) -> u64 {
+        let hc = tg.and_then(|t| self.model.tf(t).body.block("health_check"));
+        let interval = hc
+            .and_then(|h| num(h.body.value("interval")))
+            .unwrap_or(self.secs("target_health_check_interval"));
+        let threshold = hc
+            .and_then(|h| num(h.body.value("unhealthy_threshold")))
+            .unwrap_or(self.secs("target_unhealthy_threshold"));
+        interval * threshold
+    }
+
+    fn entry(&mut self, id: ResourceId) -> CompId {
+        if let Some(&c) = self.by_res.get(&id) {
+            return c;
+        }
+        let (model, tf) = (self.model, self.tf);
+        let mut c = Self::blank(
+            self.key(id),
+            CompKind::EntryPoint,
+            Some(id),
+            Place::Copies(vec![self.copy(id, self.placed_zones(id), false)]),
+        );
+        c.figure = Some("aws_elb");
+        // Clients keep the address of a lost node for the TTL of the load balancer's name.
+        c.detect = self.secs("alias_ttl");
+        // Listeners and their rules → target groups → what is attached to them.
+        let mut tgs: Vec<ResourceId> = Vec::new();
+        let mut listeners = Vec::new();
+        for lt in [aws::LB_LISTENER, aws::ALB_LISTENER] {
+            listeners.extend(tf.referrers(model, id, lt, "load_balancer_arn"));
+        }
+        for &l in &listeners.clone() {
+            for rt in [aws::LB_LISTENER_RULE, aws::ALB_LISTENER_RULE] {
+                listeners.extend(tf.referrers(model, l, rt, "listener_arn"));
+            }
+        }
+        for l in listeners {
+            let mut refs = Vec::new();
+            refs_deep(&model.tf(l).body, &mut refs);
+            tgs.extend(refs.into_iter().filter(|&r| is(model, r, TARGET_GROUPS)));
+        }
+        tgs.sort();
+        tgs.dedup();
+        let me = self.add(c);
+        let mut groups: Vec<CompId> = Vec::new();
+        for &tg in &tgs {
+            for g in self.attached(tg) {
+                let gc = self.group(g);
+                // The target group's health check takes a lost instance out.
+                let detect = self.tg_detect(Some(tg));
+                self.backend_detect.insert(gc, detect);
+                let c = &mut self.sys.components[gc];
+                c.detect = c.detect.min(detect);
+                if !groups.contains(&gc) {
+                    groups.push(gc);
+                }
+            }
+        }
+        // A classic ELB: its instances, and groups naming it.
+        if model.tf(id).rtype == aws::ELB {
+            let mut found: Vec<ResourceId> = model
+                .tf(id)
+                .value("instances")
+                .map(Value::references)
+                .unwrap_or_default();
+            found.extend(tf.referrers(model, id, aws::AUTOSCALING_GROUP, "load_balancers"));
+            found.extend(
+                tf.referrers(model, id, aws::AUTOSCALING_ATTACHMENT, "elb")
+                    .into_iter()
+                    .flat_map(|a| self.attachment_groups(a)),
+            );
+            for g in found.into_iter().filter(|&g| is(model, g, GROUPS)) {
+                let gc = self.group(g);
+                if !groups.contains(&gc) {
+                    groups.push(gc);
+                }
+            }
+        }
+        self.backends.insert(me, groups);
+        me
+    }
+
+    /// The groups and instances attached to a target group.
+    fn attached(&self, tg: ResourceId) -> Vec<ResourceId> {
+        let (model, tf) = (self.model, self.tf);
+        let mut out: Vec<ResourceId> =
+            tf.referrers(model, tg, aws::AUTOSCALING_GROUP, "target_group_arns");
+        for (t, attr) in [
+            (aws::AUTOSCALING_ATTACHMENT, "lb_target_group_arn"),
+            (aws::AUTOSCALING_ATTACHMENT, "alb_target_group_arn"),
+        ] {
+            for a in tf.referrers(model, tg, t, attr) {
+                out.extend(self.attachment_groups(a));
+            }
+        }
+        for t in [
+            aws::LB_TARGET_GROUP_ATTACHMENT,
+            aws::ALB_TARGET_GROUP_ATTACHMENT,
+        ] {
+            for a in tf.referrers(model, tg, t, "target_group_arn") {
+                out.extend(
+                    model
+                        .tf(a)
+                        .value("target_id")
+                        .map(Value::references)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|&g| is(model, g, GROUPS)),
+                );
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The group an `aws_autoscaling_attachment` names (an ASG, or a node group's ASG).
+    fn attachment_groups(&self, a: ResourceId) -> Vec<ResourceId> {
+        let model = self.model;
+        model
+            .tf(a)
+            .value("autoscaling_group_name")
+            .map(Value::references)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|&g| is(model, g, GROUPS))
+            .collect()
+    }
+
+    fn group(&mut self, id: ResourceId) -> CompId {
+        if let Some(&c) = self.by_res.get(&id) {
+            return c;
+        }
+        let zones = self.placed_zones(id);
+        let multi = matches!(&zones, Zones::Named { zones, .. } if zones.len() >= 2);
+        let mut c = Self::blank(
+            self.key(id),
+            CompKind::Compute,
+            Some(id),
+            Place::Copies(vec![self.copy(id, zones, false)]),
+        );
+        c.figure = Some(if multi {
+            "aws_ec2_multi_az"
+        } else {
+            "aws_ec2_single_az"
+        });
+        c.detect = self.tg_detect(None);
+        self.add(c)
+    }
+
+    fn cluster(&mut self, id: ResourceId) -> CompId {
+        let mut c = Self::blank(
+            self.key(id),
+            CompKind::ControlPlane,
+            Some(id),
+            Place::Copies(vec![self.copy(id, Zones::Managed, false)]),
+        );
+        c.figure = Some("aws_eks");
+        self.add(c)
+    }
+
+    /// A self-managed Kubernetes control plane (static pods or workloads running
+    /// kube-apiserver and etcd), as one component.
+    fn self_managed_control_plane(&mut self) {
+        use crate::facts::ControlComponent;
+        let api = self.facts.control_plane(ControlComponent::ApiServer);
+        if api.is_empty() {
+            return;
+        }
+        let members = self
+            .facts
+            .etcd_members
+            .as_ref()
+            .map(|(n, _)| *n)
+            .or_else(|| Facts::instance_count(&api))
+            .unwrap_or(1);
+        let c = Self::blank(
+            "kubernetes control plane (self-managed)".into(),
+            CompKind::ControlPlane,
+            Some(api[0].res),
+            Place::Copies(vec![Copy {
+                region: None,
+                zones: Zones::Unplaced { copies: members },
+                standby: false,
+            }]),
+        );
+        let id = self.add(c);
+        self.sys.control.push(id);
+    }
+
+    /// A Kubernetes workload as a component (when a declaration names it).
+    fn workload(&mut self, w: &Workload) -> CompId {
+        if let Some(&c) = self.by_res.get(&w.res) {
+            return c;
+        }
+        let r = self.model.resource(w.res);
+        let n = w.replicas.unwrap_or(1);
+        let zones = match w.placement.single_zone() {
+            Some(z) => Zones::Named {
+                zones: [z.to_string()].into(),
+                unknown: 0,
+            },
+            None if w.placement.zone_spread && n >= 2 => Zones::Spread { copies: n },
+            None => Zones::Unplaced { copies: n },
+        };
+        let spread = matches!(zones, Zones::Spread { .. });
+        let stateful = matches!(w.role, Role::DataStore(_));
+        let key = if r.namespace.is_empty() {
+            format!("{}/{}", r.kind, r.name)
+        } else {
+            format!("{}/{}/{}", r.kind, r.namespace, r.name)
+        };
+        let mut c = Self::blank(
+            key,
+            if stateful {
+                CompKind::DataStore
+            } else {
+                CompKind::Compute
+            },
+            Some(w.res),
+            Place::Copies(vec![Copy {
+                region: None,
+                zones,
+                standby: false,
+            }]),
+        );
+        c.stateful = stateful;
+        c.figure = Some(if spread { "pods_spread" } else { "pods_single" });
+        c.detect = self.secs("node_monitor_grace_period");
+        self.add(c)
+    }
+
+    // ---- dependencies ----
+
+    /// The component a configuration reference names: a component key, a Terraform address
+    /// or declaration, or a Kubernetes `Kind/name` / `Kind/namespace/name`.
+    fn resolve(&mut self, reference: &Reference) -> Result<CompId, String> {
+        let text = reference.text.trim();
+        if let Some(c) = self.sys.find(text) {
+            return Ok(c);
+        }
+        let model = self.model;
+        let tf_match = model
+            .tf_iter()
+            .find(|(_, r)| r.address == text || r.declaration() == text)
+            .map(|(id, _)| id);
+        if let Some(id) = tf_match {
+            if let Some(&c) = self.by_res.get(&id) {
+                return Ok(c);
+            }
+            if is(model, id, GROUPS) {
+                return Ok(self.group(id));
+            }
+            if is(model, id, LBS) {
+                return Ok(self.entry(id));
+            }
+            return Err(format!(
+                "{text} is a {} that the system view does not model yet",
+                model.tf(id).rtype
+            ));
+        }
+        let parts: Vec<&str> = text.split('/').collect();
+        let (kind, ns, name) = match parts.as_slice() {
+            [k, n] => (*k, None, *n),
+            [k, ns, n] => (*k, Some(*ns), *n),
+            _ => return Err(format!("nothing in the scan is named {text}")),
+        };
+        let facts = self.facts;
+        let w = facts.workloads.iter().find(|w| {
+            let r = model.resource(w.res);
+            r.kind == kind && r.name == name && ns.is_none_or(|n| r.namespace == n)
+        });
+        match w {
+            Some(w) => Ok(self.workload(w)),
+            None => Err(format!("nothing in the scan is named {text}")),
+        }
+    }
+
+    fn declared(&mut self) {
+        let decls = self.sys.settings.depends_on.clone();
+        for (from, tos) in decls {
+            let from_c = match self.resolve(&from) {
+                Ok(c) => c,
+                Err(why) => {
+                    self.sys.unresolved.push(Unresolved {
+                        reference: from,
+                        why,
+                    });
+                    continue;
+                }
+            };
+            for to in tos {
+                match self.resolve(&to) {
+                    Ok(c) if c == from_c => {}
+                    Ok(c) => {
+                        let (from_kind, to_kind) = (
+                            self.sys.components[from_c].kind,
+                            self.sys.components[c].kind,
+                        );
+                        if from_kind == CompKind::EntryPoint && to_kind == CompKind::Compute {
+                            let list = self.backends.entry(from_c).or_default();
+                            if !list.contains(&c) {
+                                list.push(c);
+                            }
+                        } else {
+                            self.dep(
+                                from_c,
+                                c,
+                                "declared in the configuration (system.depends_on)".into(),
+                            );
+                        }
+                    }
+                    Err(why) => self.sys.unresolved.push(Unresolved { reference: to, why }),
+                }
+            }
+        }
+        for r in self.sys.settings.automated_failover.clone() {
+            if let Err(why) = self.resolve(&r) {
+                self.sys.unresolved.push(Unresolved { reference: r, why });
+            }
+        }
+    }
+
+    fn dep(&mut self, from: CompId, to: CompId, why: String) {
+        let c = &mut self.sys.components[from];
+        if from != to && !c.deps.contains(&to) {
+            c.deps.push(to);
+            c.dep_evidence.push(why);
+        }
+    }
+
+    /// Dependencies the Terraform references show: a component (or a member of it) that refers,
+    /// directly or through resources that are not components (launch templates, policies),
+    /// to a data store, key or secret.
+    fn evidence_deps(&mut self) {
+        let model = self.model;
+        let mut edges: Vec<(CompId, CompId, String)> = Vec::new();
+        let owned: Vec<(ResourceId, CompId)> = self.by_res.iter().map(|(r, c)| (*r, *c)).collect();
+        for (res, from) in owned {
+            let Entry::Terraform(_) = model.get(res) else {
+                continue;
+            };
+            let mut seen = vec![res];
+            let mut frontier = vec![res];
+            for _ in 0..3 {
+                let mut next = Vec::new();
+                for r in frontier {
+                    let mut refs = Vec::new();
+                    refs_deep(&model.tf(r).body, &mut refs);
+                    for t in refs {
+                        if seen.contains(&t) {
+                            continue;
+                        }
+                        seen.push(t);
+                        match self.by_res.get(&t) {
+                            Some(&to) if to != from => {
+                                if self.sys.components[to].stateful {
+                                    edges.push((
+                                        from,
+                                        to,
+                                        format!(
+                                            "{} refers to {}",
+                                            model.tf(res).address,
+                                            model.tf(t).address
+                                        ),
+                                    ));
+                                }
+                            }
+                            Some(_) => {}
+                            None => next.push(t),
+                        }
+                    }
+                }
+                frontier = next;
+            }
+        }
+        edges.sort_by_key(|e| (e.0, e.1));
+        for (from, to, why) in edges {
+            self.dep(from, to, why);
+        }
+    }
+
+    /// A component with what it needs: `All(c, deps...)`.
+    fn with_deps(&self, c: CompId, depth: usize, seen: &mut Vec<CompId>) -> Expr {
+        let deps = &self.sys.components[c].deps;
+        if deps.is_empty() || depth >= MAX_DEPTH || seen.contains(&c) {
+            return Expr::Comp(c);
+        }
+        seen.push(c);
+        let mut parts = vec![Expr::Comp(c)];
+        for &d in deps {
+            parts.push(self.with_deps(d, depth + 1, seen));
+        }
+        seen.pop();
+        Expr::All(parts)
+    }
+
+    /// An entry point's path: itself, what it needs, and its backends.
+    fn entry_path(&self, e: CompId) -> Expr {
+        let mut parts = vec![self.with_deps(e, 0, &mut Vec::new())];
+        let groups = self.backends.get(&e).cloned().unwrap_or_default();
+        if groups.is_empty() {
+            parts.push(Expr::Unknown(format!(
+                "what {} forwards to is not in the scan (declare it under system.depends_on)",
+                self.sys.components[e].key
+            )));
+        } else {
+            let detect = groups
+                .iter()
+                .filter_map(|g| self.backend_detect.get(g))
+                .max()
+                .copied()
+                .unwrap_or(self.sys.components[e].detect);
+            let paths: Vec<Expr> = groups
+                .iter()
+                .map(|&g| self.with_deps(g, 0, &mut Vec::new()))
+                .collect();
+            parts.push(Expr::Any(paths, Switch::Balanced { detect }));
+        }
+        Expr::All(parts)
+    }
+
+    // ---- serving roots ----
+
+    fn dns_provider(&mut self, provider: &'static str) -> CompId {
+        let mut c = Self::blank(
+            format!("dns:{provider}"),
+            CompKind::DnsProvider,
+            None,
+            Place::Global,
+        );
+        c.provider = Some(provider.to_string());
+        c.figure = dns_figure(provider);
+        self.add(c)
+    }
+
+    fn roots(&mut self) {
+        let model = self.model;
+        // Public names → per provider, its records.
+        let mut names: BTreeMap<String, BTreeMap<&'static str, Vec<&'a DnsRecord>>> =
+            BTreeMap::new();
+        for rec in &self.tf.dns_records {
+            if rec.private != Some(false)
+                || model.tf(rec.res).mode != crate::model::terraform::Mode::Managed
+            {
+                continue;
+            }
+            if let Some(fqdn) = &rec.fqdn {
+                names
+                    .entry(fqdn.clone())
+                    .or_default()
+                    .entry(rec.kind.provider)
+                    .or_default()
+                    .push(rec);
+            }
+        }
+        let mut lb_names: BTreeMap<String, Vec<ResourceId>> = BTreeMap::new();
+        for lb in self.tf.of_type(cloudflare::LOAD_BALANCER).to_vec() {
+            if let Some(fqdn) = self.cloudflare_lb_fqdn(lb) {
+                lb_names.entry(fqdn.clone()).or_default().push(lb);
+                names
+                    .entry(fqdn)
+                    .or_default()
+                    .entry("Cloudflare")
+                    .or_default();
+            }
+        }
+        // Names other records alias to are parts of those names' answers (a weighted set
+        // behind a failover record), not entry points of their own.
+        let mut aliased: BTreeSet<String> = BTreeSet::new();
+        for rec in &self.tf.dns_records {
+            let r = model.tf(rec.res);
+            for (block, attr) in rec.kind.targets {
+                let v = match block {
+                    Some(b) => r.body.block(b).and_then(|x| x.body.value(attr)),
+                    None => r.value(attr),
+                };
+                for t in v.map(Value::references).unwrap_or_default() {
+                    if let Some(f) = self.records.get(&t).and_then(|x| x.fqdn.clone())
+                        && rec.fqdn.as_ref() != Some(&f)
+                    {
+                        aliased.insert(f);
+                    }
+                }
+            }
+        }
+        names.retain(|fqdn, _| !aliased.contains(fqdn));
+        // The providers hosting each name's zone.
+        let mut hosts: BTreeMap<String, BTreeSet<&'static str>> = BTreeMap::new();
+        for rec in &self.tf.dns_records {
+            if let (Some(fqdn), Some(domain)) = (&rec.fqdn, &rec.domain) {
+                for z in self.tf.dns_domains.get(domain).into_iter().flatten() {
+                    hosts.entry(fqdn.clone()).or_default().insert(z.provider);
+                }
+            }
+        }
+        let mut reached: Vec<CompId> = Vec::new();
+        for (fqdn, providers) in names {
+            let also: Vec<&'static str> = hosts
+                .get(&fqdn)
+                .into_iter()
+                .flatten()
+                .filter(|p| !providers.contains_key(*p))
+                .copied()
+                .collect();
+            let also_hosted: Vec<CompId> = also.into_iter().map(|p| self.dns_provider(p)).collect();
+            let mut answers = Vec::new();
+            for (provider, recs) in providers {
+                let p = self.dns_provider(provider);
+                let mut parts = Vec::new();
+                if provider == "Cloudflare" {
+                    for &lb in lb_names.get(&fqdn).into_iter().flatten() {
+                        parts.push(self.cloudflare_lb(lb));
+                    }
+                }
+                if !recs.is_empty() {
+                    parts.push(self.answer(&recs, 0));
+                }
+                let answer = if parts.len() == 1 {
+                    parts.remove(0)
+                } else {
+                    Expr::All(parts)
+                };
+                answer.components(&mut reached);
+                answers.push((p, answer));
+            }
+            self.sys.roots.push(Root::Name(Name {
+                fqdn,
+                answers,
+                also_hosted,
+            }));
+        }
+        // Entry points no public name leads to: roots of their own, when internet-facing.
+        for id in self.tf.of_types(LBS).collect::<Vec<_>>() {
+            let Some(&c) = self.by_res.get(&id) else {
+                continue;
+            };
+            if reached.contains(&c)
+                || self.model.tf(id).value("internal").and_then(Value::as_bool) == Some(true)
+            {
+                continue;
+            }
+            let path = self.entry_path(c);
+            self.sys.roots.push(Root::Entry(c, path));
+        }
+    }
+
+    /// What a provider answers for one name, from its records there.
+    fn answer(&mut self, recs: &[&'a DnsRecord], depth: usize) -> Expr {
+        let model = self.model;
+        if depth >= MAX_DEPTH {
+            return Expr::Unknown("DNS aliases nested too deep to follow".into());
+        }
+        let mut primary = Vec::new();
+        let mut secondary = Vec::new();
+        let mut shared = Vec::new();
+        let mut plain = Vec::new();
+        for rec in recs {
+            let r = model.tf(rec.res);
+            if let Some(policy) = r.body.block("failover_routing_policy") {
+                match policy.body.value("type").and_then(Value::as_str) {
+                    Some("PRIMARY") => primary.push(*rec),
+                    Some("SECONDARY") => secondary.push(*rec),
+                    _ => {
+                        return Expr::Unknown(format!(
+                            "the failover type of {} is not known statically",
+                            r.address
+                        ));
+                    }
+                }
+            } else if [
+                "weighted_routing_policy",
+                "latency_routing_policy",
+                "geolocation_routing_policy",
+                "geoproximity_routing_policy",
+                "cidr_routing_policy",
+            ]
+            .iter()
+            .any(|b| r.body.block(b).is_some())
+                || r.value("multivalue_answer_routing_policy")
+                    .and_then(Value::as_bool)
+                    == Some(true)
+            {
+                shared.push(*rec);
+            } else {
+                plain.push(*rec);
+            }
+        }
+        let mut parts = Vec::new();
+        if !primary.is_empty() || !secondary.is_empty() {
+            let p = self.checked_set(&primary, depth, true);
+            let s = self.checked_set(&secondary, depth, true);
+            let checked = primary.iter().all(|r| self.health_checked(r) == Some(true));
+            let unknown_check = primary.iter().any(|r| self.health_checked(r).is_none());
+            let detect = primary
+                .iter()
+                .map(|r| self.record_detect(r))
+                .max()
+                .unwrap_or(0);
+            let ttl = primary
+                .iter()
+                .map(|r| self.record_ttl(r))
+                .max()
+                .unwrap_or(0);
+            parts.push(match (primary.is_empty(), secondary.is_empty()) {
+                (true, _) => s,
+                (false, true) => p,
+                _ if unknown_check => Expr::Unknown(format!(
+                    "whether Route 53 checks the health of {} is not known statically",
+                    model.tf(primary[0].res).address
+                )),
+                // Without a health check, Route 53 takes the primary as healthy and always
+                // answers with it.
+                _ if !checked => p,
+                _ => Expr::Any(
+                    vec![p, s],
+                    Switch::Failover {
+                        detect,
+                        then: ttl,
+                        automatic: true,
+                    },
+                ),
+            });
+        }
+        if !shared.is_empty() {
+            parts.push(self.checked_set(&shared, depth, false));
+        }
+        for rec in plain {
+            parts.push(self.target(rec, depth));
+        }
+        match parts.len() {
+            0 => Expr::Unknown("no record answers for this name".into()),
+            1 => parts.remove(0),
+            _ => Expr::All(parts),
+        }
+    }
+
+    /// Records answered together: those whose health is checked are alternatives, the others
+    /// are always answered (each must work).
+    fn checked_set(&mut self, recs: &[&'a DnsRecord], depth: usize, _failover: bool) -> Expr {
+        let mut checked = Vec::new();
+        let mut always = Vec::new();
+        let mut detect = 0;
+        for rec in recs {
+            let t = self.target(rec, depth);
+            match self.health_checked(rec) {
+                Some(true) => {
+                    detect = detect.max(self.record_detect(rec) + self.record_ttl(rec));
+                    checked.push(t);
+                }
+                Some(false) => always.push(t),
+                None => always.push(Expr::Unknown(format!(
+                    "whether Route 53 checks the health of {} is not known statically",
+                    self.model.tf(rec.res).address
+                ))),
+            }
+        }
+        let mut parts = always;
+        match checked.len() {
+            0 => {}
+            1 => parts.push(checked.remove(0)),
+            _ => parts.push(Expr::Any(checked, Switch::Balanced { detect })),
+        }
+        if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::All(parts)
+        }
+    }
+
+    fn health_checked(&self, rec: &DnsRecord) -> Option<bool> {
+        let r = self.model.tf(rec.res);
+        if r.rtype == aws::ROUTE53_RECORD {
+            crate::facts::terraform::record_health_checked(self.model, r)
+        } else {
+            Some(false)
+        }
+    }
+
+    /// Seconds Route 53 takes to see a record's target down: its health check's interval ×
+    /// failure threshold, or the target group's when the alias evaluates target health.
+    fn record_detect(&self, rec: &DnsRecord) -> u64 {
+        let model = self.model;
+        let r = model.tf(rec.res);
+        let check = r
+            .value("health_check_id")
+            .map(Value::references)
+            .unwrap_or_default()
+            .into_iter()
+            .find(|c| model.tf(*c).rtype == aws::ROUTE53_HEALTH_CHECK);
+        match check {
+            Some(c) => {
+                let hc = model.tf(c);
+                num(hc.value("request_interval"))
+                    .unwrap_or(self.secs("route53_health_check_interval"))
+                    * num(hc.value("failure_threshold"))
+                        .unwrap_or(self.secs("route53_failure_threshold"))
+            }
+            None => self.tg_detect(None),
+        }
+    }
+
+    fn record_ttl(&self, rec: &DnsRecord) -> u64 {
+        let r = self.model.tf(rec.res);
+        num(r.value("ttl")).unwrap_or(self.secs("alias_ttl"))
+    }
+
+    /// The path one record answers with.
+    fn target(&mut self, rec: &DnsRecord, depth: usize) -> Expr {
+        let model = self.model;
+        let r = model.tf(rec.res);
+        let value = rec
+            .kind
+            .targets
+            .iter()
+            .find_map(|(block, attr)| match block {
+                Some(b) => r.body.block(b).and_then(|x| x.body.value(attr)),
+                None => r.value(attr),
+            });
+        let Some(value) = value else {
+            return Expr::Unknown(format!(
+                "what {} answers with is not known statically",
+                r.address
+            ));
+        };
+        let refs = value.references();
+        if refs.is_empty() {
+            // A CNAME (or alias) naming another record of the provider by its name.
+            let names: Vec<String> = match value {
+                Value::List(_) => value
+                    .elements()
+                    .into_iter()
+                    .filter_map(Value::as_str)
+                    .collect::<Vec<_>>(),
+                _ => value.as_str().into_iter().collect::<Vec<_>>(),
+            }
+            .into_iter()
+            .map(crate::facts::terraform::normalize_domain)
+            .collect();
+            let (provider, own) = (rec.kind.provider, rec.fqdn.clone());
+            let named: Vec<&'a DnsRecord> = self
+                .tf
+                .dns_records
+                .iter()
+                .filter(|x| {
+                    x.kind.provider == provider
+                        && x.fqdn.as_ref().is_some_and(|f| names.contains(f))
+                        && x.fqdn != own
+                })
+                .collect();
+            if !named.is_empty() && names.len() == 1 {
+                return self.answer(&named, depth + 1);
+            }
+            let shown = value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string);
+            return Expr::Unknown(format!(
+                "{} answers with {shown}, which is not in the scan",
+                r.address
+            ));
+        }
+        let mut parts = Vec::new();
+        for t in refs {
+            parts.push(self.target_of(t, rec.kind.provider, depth));
+        }
+        if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Expr::All(parts)
+        }
+    }
+
+    /// The path of a resource a DNS answer names: a load balancer, another record.
+    fn target_of(&mut self, t: ResourceId, provider: &str, depth: usize) -> Expr {
+        let model = self.model;
+        if is(model, t, LBS) {
+            let e = self.entry(t);
+            return self.entry_path(e);
+        }
+        if let Some(&target) = self.records.get(&t)
+            && let Some(fqdn) = &target.fqdn
+        {
+            let recs: Vec<&'a DnsRecord> = self
+                .tf
+                .dns_records
+                .iter()
+                .filter(|x| x.fqdn.as_ref() == Some(fqdn) && x.kind.provider == provider)
+                .collect();
+            return self.answer(&recs, depth + 1);
+        }
+        Expr::Unknown(format!(
+            "a DNS answer leads to {}, which the system view does not model yet",
+            model.tf(t).address
+        ))
+    }
+
+    fn cloudflare_lb_fqdn(&self, lb: ResourceId) -> Option<String> {
+        let model = self.model;
+        let r = model.tf(lb);
+        let name = r
+            .value("name")?
+            .as_str()?
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        let zone = r.value("zone_id")?.references().first().copied();
+        let domain = zone.and_then(|z| {
+            let zr = model.tf(z);
+            zr.value("zone")
+                .or_else(|| zr.value("name"))
+                .and_then(Value::as_str)
+                .map(|d| d.trim_end_matches('.').to_ascii_lowercase())
+        });
+        match domain {
+            Some(d) if name == d || name.ends_with(&format!(".{d}")) => Some(name),
+            Some(d) if name == "@" => Some(d),
+            Some(d) => Some(format!("{name}.{d}")),
+            None if name.contains('.') => Some(name),
+            None => None,
+        }
+    }
+
+    /// A Cloudflare load balancer's answer: its pools in order (default pools, then the
+    /// fallback), failing over when monitors see a pool down.
+    fn cloudflare_lb(&mut self, lb: ResourceId) -> Expr {
+        let model = self.model;
+        let r = model.tf(lb);
+        let mut pools: Vec<ResourceId> = r
+            .value("default_pool_ids")
+            .map(Value::references)
+            .unwrap_or_default();
+        for p in r
+            .value("fallback_pool_id")
+            .map(Value::references)
+            .unwrap_or_default()
+        {
+            if !pools.contains(&p) {
+                pools.push(p);
+            }
+        }
+        if pools.is_empty() {
+            return Expr::Unknown(format!("the pools of {} are not in the scan", r.address));
+        }
+        let mut c = Self::blank(self.key(lb), CompKind::EntryPoint, Some(lb), Place::Global);
+        c.provider = Some("Cloudflare".into());
+        c.figure = Some("cloudflare_load_balancing");
+        let me = self.add(c);
+        let mut alternatives = Vec::new();
+        let mut monitored = true;
+        let mut detect = 0;
+        for p in pools {
+            let pool = model.tf(p);
+            let monitor = pool
+                .value("monitor")
+                .map(Value::references)
+                .unwrap_or_default()
+                .first()
+                .copied();
+            match monitor {
+                Some(m) => {
+                    let mr = model.tf(m);
+                    let interval = num(mr.value("interval"))
+                        .unwrap_or(self.secs("cloudflare_monitor_interval"));
+                    let retries =
+                        num(mr.value("retries")).unwrap_or(self.secs("cloudflare_monitor_retries"));
+                    detect = detect.max(interval * (retries + 1));
+                }
+                None => monitored = false,
+            }
+            let mut origins = Vec::new();
+            for o in pool.body.blocks("origins") {
+                if o.body.value("enabled").and_then(Value::as_bool) == Some(false) {
+                    continue;
+                }
+                let refs = o
+                    .body
+                    .value("address")
+                    .map(Value::references)
+                    .unwrap_or_default();
+                match refs.first() {
+                    Some(&t) => origins.push(self.target_of(t, "Cloudflare", 0)),
+                    None => origins.push(Expr::Unknown(format!(
+                        "an origin of {} is an address that is not in the scan",
+                        pool.address
+                    ))),
+                }
+            }
+            alternatives.push(match origins.len() {
+                0 => Expr::Unknown(format!("{} has no origin", pool.address)),
+                1 => origins.remove(0),
+                _ if monitor.is_some() => Expr::Any(origins, Switch::Balanced { detect }),
+                _ => Expr::All(origins),
+            });
+        }
+        let path = if !monitored {
+            // Without monitors, Cloudflare keeps answering with the first pool.
+            alternatives.remove(0)
+        } else if alternatives.len() == 1 {
+            alternatives.remove(0)
+        } else {
+            Expr::Any(
+                alternatives,
+                Switch::Failover {
+                    detect,
+                    then: num(r.value("ttl")).unwrap_or(30),
+                    automatic: true,
+                },
+            )
+        };
+        Expr::All(vec![Expr::Comp(me), path])
+    }
+
+    // ---- deploy path ----
+
+    fn deploy(&mut self) {
+        let (model, facts) = (self.model, self.facts);
+        let mut routes = Vec::new();
+        // Registries: every host images come from, unless mirrored.
+        let hosts: BTreeSet<String> = facts.ci.images.iter().map(|i| i.host.clone()).collect();
+        let mut registries = Vec::new();
+        for h in hosts {
+            if facts.ci.mirror_of(&h).is_some() {
+                continue;
+            }
+            let mut c = Self::blank(
+                format!("registry:{h}"),
+                CompKind::Registry,
+                None,
+                Place::Global,
+            );
+            c.provider = Some(h.clone());
+            registries.push(Expr::Comp(self.add(c)));
+        }
+        let git = |b: &mut Builder<'a>, host: &str| {
+            let mut c = Self::blank(
+                format!("git:{host}"),
+                CompKind::GitHost,
+                None,
+                Place::Global,
+            );
+            c.provider = Some(host.to_string());
+            b.add(c)
+        };
+        for (&engine, ids) in &facts.gitops_engines {
+            let key = match engine {
+                Engine::ArgoCd => "gitops:argocd",
+                Engine::Flux => "gitops:flux",
+            };
+            let pods: Vec<&Workload> = facts
+                .workloads
+                .iter()
+                .filter(|w| matches!(&w.role, Role::GitOps { engine: e, .. } if *e == engine))
+                .collect();
+            // The engine serves while each of its components has a pod: its weakest one.
+            let zones = if pods.is_empty() {
+                Zones::Unplaced { copies: 1 }
+            } else if pods
+                .iter()
+                .all(|w| w.placement.zone_spread && w.replicas.is_some_and(|n| n >= 2))
+            {
+                Zones::Spread {
+                    copies: pods.iter().filter_map(|w| w.replicas).min().unwrap_or(2),
+                }
+            } else {
+                let n = pods
+                    .iter()
+                    .filter(|w| w.kind != WorkloadKind::Pod)
+                    .filter_map(|w| w.replicas)
+                    .min()
+                    .unwrap_or(1);
+                Zones::Unplaced { copies: n }
+            };
+            let c = Self::blank(
+                key.into(),
+                CompKind::GitOps,
+                ids.first().copied(),
+                Place::Copies(vec![Copy {
+                    region: None,
+                    zones,
+                    standby: false,
+                }]),
+            );
+            let me = self.add(c);
+            let hosts: BTreeSet<&str> = facts
+                .git_sources
+                .iter()
+                .filter(|s| {
+                    let r = model.resource(s.res);
+                    match engine {
+                        Engine::ArgoCd => r.group() == "argoproj.io",
+                        Engine::Flux => r.group().ends_with(".toolkit.fluxcd.io"),
+                    }
+                })
+                .map(|s| s.host.as_str())
+                .collect();
+            let sources = if hosts.is_empty() {
+                Expr::Unknown(format!(
+                    "the git sources of {} are not in the scan",
+                    engine.as_str()
+                ))
+            } else {
+                let alts: Vec<Expr> = hosts.iter().map(|h| Expr::Comp(git(self, h))).collect();
+                if alts.len() == 1 {
+                    alts.into_iter().next().unwrap_or(Expr::All(Vec::new()))
+                } else {
+                    Expr::Any(
+                        alts,
+                        Switch::Failover {
+                            detect: 0,
+                            then: 0,
+                            automatic: false,
+                        },
+                    )
+                }
+            };
+            let mut parts = vec![Expr::Comp(me), sources];
+            parts.extend(registries.iter().cloned());
+            routes.push(Expr::All(parts));
+        }
+        let deploying: BTreeSet<crate::model::pipeline::CiSystem> = facts
+            .ci
+            .deploy_jobs
+            .iter()
+            .map(|d| model.job(d.res).system)
+            .collect();
+        for system in deploying {
+            let mut c = Self::blank(
+                format!("ci:{}", system.key()),
+                CompKind::CiSystem,
+                None,
+                Place::Global,
+            );
+            c.provider = system.git_host().map(str::to_string);
+            let me = self.add(c);
+            let mut parts = vec![Expr::Comp(me)];
+            if let Some(h) = system.git_host() {
+                parts.push(Expr::Comp(git(self, h)));
+            }
+            parts.extend(registries.iter().cloned());
+            routes.push(Expr::All(parts));
+        }
+        self.sys.deploy = match routes.len() {
+            0 => None,
+            1 => routes.pop(),
+            _ => Some(Expr::Any(
+                routes,
+                Switch::Failover {
+                    detect: 0,
+                    then: 0,
+                    automatic: false,
+                },
+            )),
+        };
+    }
+}
