@@ -1446,6 +1446,11 @@ fn bench(c: &mut Criterion) {
         b.iter(|| spoflint::scan(&paths).unwrap())
     });
     group.bench_function("10k_parse_only", |b| b.iter(|| parse_only(dir.path())));
+    group.bench_function("10k_system_view", |b| {
+        b.iter(|| {
+            spoflint::system::build::build(&scan.model, &scan.facts, &Default::default(), true)
+        })
+    });
     drop(group);
     // The monorepo-scale corpus: ten times the manifests, in the same 50 namespaces, then
     // spread over 5,000 (a step quadratic in one namespace's objects shows as a gap between
@@ -1502,6 +1507,23 @@ fn bench(c: &mut Criterion) {
     );
     group.bench_function("400_terraform_roots", |b| {
         b.iter(|| spoflint::scan(&tf_paths).unwrap())
+    });
+    // The system view alone (components, paths, every scenario, the estimate) over the same
+    // scan's model and facts: what it adds to the scan above.
+    let tf_scan = spoflint::scan(&tf_paths).unwrap();
+    assert!(
+        !tf_scan.system.roots.is_empty() && !tf_scan.system.scenarios.is_empty(),
+        "the Terraform corpus has serving paths"
+    );
+    group.bench_function("400_terraform_roots_system_view", |b| {
+        b.iter(|| {
+            spoflint::system::build::build(
+                &tf_scan.model,
+                &tf_scan.facts,
+                &Default::default(),
+                true,
+            )
+        })
     });
     let helm_dir = tempfile::tempdir().unwrap();
     let charts = generate_helm(helm_dir.path());

@@ -708,6 +708,23 @@ pub fn default_text() -> Result<String, String> {
 #   deploy_actions: [example/deploy-action]
 #   not_deploy_environments: [test]
 #   mirrored_registries: [docker.io]             # or '*' for every registry
+
+# Targets the failure scenarios and the availability estimate are held to (SYSTEM001-003):
+# targets:
+#   availability: 99.99   # percent
+#   rto: 5m
+#   rpo: 1m
+
+# The system view: dependencies the files do not show, failovers you have automated, a
+# person's time to start a manual failover, and overrides of the shipped figures (listed with
+# their sources by `spoflint figures`):
+# system:
+#   depends_on:
+#     aws_eks_node_group.web: [aws_rds_global_cluster.orders]
+#   automated_failover: [aws_rds_global_cluster.orders]
+#   response_time: 15m
+#   figures: { aws_elb: 99.99 }
+#   seconds: { alias_ttl: 60 }
 ",
     );
     let cross: Vec<&str> = catalog

@@ -141,6 +141,36 @@ fn unknown_keys_are_errors_with_their_location() {
             ":2:3:",
             "`classify.data_stores` must be a list",
         ),
+        (
+            "targets:\n  rto: 5 minutes\n",
+            ":2:3:",
+            "`targets.rto`: `5 minutes` is not a duration",
+        ),
+        (
+            "targets:\n  availability: 101\n",
+            ":2:3:",
+            "`targets.availability`: `101` is not a percentage",
+        ),
+        (
+            "targets:\n  mttr: 5m\n",
+            ":2:3:",
+            "unknown key `targets.mttr`",
+        ),
+        (
+            "system:\n  figures: {aws_nope: 99}\n",
+            ":2:13:",
+            "unknown availability figure `aws_nope`",
+        ),
+        (
+            "system:\n  automated_failover: aws_rds_global_cluster.x\n",
+            ":2:3:",
+            "`system.automated_failover` must be a list",
+        ),
+        (
+            "system:\n  depend_on: {}\n",
+            ":2:3:",
+            "unknown key `system.depend_on`",
+        ),
     ] {
         write(dir.path(), &[(".spoflint.yaml", config)]);
         let out = spoflint()

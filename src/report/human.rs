@@ -601,6 +601,13 @@ pub fn system_text(out: &mut String, sys: &crate::system::System, color: bool) {
             out.push_str(&format!("    {text}\n"));
         }
     }
+    for (root, why) in view::not_estimated(sys) {
+        out.push_str(&format!(
+            "    {}: not estimated: {}\n",
+            terminal_safe_line(&root),
+            terminal_safe_line(&why)
+        ));
+    }
     let targets = view::targets(sys);
     if !targets.is_empty() {
         out.push_str("\nTargets\n");

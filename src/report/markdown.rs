@@ -189,6 +189,13 @@ fn system_section(out: &mut String, sys: &crate::system::System) {
             escape_plain(&rpo)
         ));
     }
+    for (root, why) in view::not_estimated(sys) {
+        out.push_str(&format!(
+            "\n{}: not estimated: {}\n",
+            code(&root),
+            escape_plain(&why)
+        ));
+    }
     out.push_str("\nFigures and their sources: `spoflint figures`.\n");
     let targets = view::targets(sys);
     if !targets.is_empty() {

@@ -149,6 +149,21 @@ pub fn estimate_rows(sys: &System) -> Vec<[String; 4]> {
     rows
 }
 
+/// Why each root whose availability is unknown cannot be estimated (its first reason).
+pub fn not_estimated(sys: &System) -> Vec<(String, String)> {
+    sys.estimate
+        .roots
+        .iter()
+        .filter(|r| r.availability.is_none())
+        .map(|r| {
+            let why = r.unknown.first().cloned().unwrap_or_else(|| {
+                "a component on its path has no availability figure".to_string()
+            });
+            (r.root.clone(), why)
+        })
+        .collect()
+}
+
 /// `availability 99.99% ✓ (estimate 99.9999%)`: each target with whether it is met.
 pub fn targets(sys: &System) -> Vec<(String, Option<bool>)> {
     let t = &sys.settings.targets;

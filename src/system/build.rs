@@ -75,6 +75,7 @@ struct Builder<'a> {
     tf: &'a TfFacts,
     sys: System,
     by_res: FastMap<ResourceId, CompId>,
+    by_key: FastMap<String, CompId>,
     /// Backends (compute components) of each entry point, from evidence or declarations.
     backends: FastMap<CompId, Vec<CompId>>,
     /// Health-check detection (seconds) of the target groups leading to each backend set.
@@ -100,6 +101,7 @@ pub fn build(
             ..System::default()
         },
         by_res: FastMap::default(),
+        by_key: FastMap::default(),
         backends: FastMap::default(),
         backend_detect: FastMap::default(),
         records: facts.tf.dns_records.iter().map(|r| (r.res, r)).collect(),
@@ -125,10 +127,11 @@ pub fn build(
 
 impl<'a> Builder<'a> {
     fn add(&mut self, c: Component) -> CompId {
-        if let Some(i) = self.sys.find(&c.key) {
+        if let Some(&i) = self.by_key.get(&c.key) {
             return i;
         }
         let res = c.res;
+        self.by_key.insert(c.key.clone(), self.sys.components.len());
         self.sys.components.push(c);
         let id = self.sys.components.len() - 1;
         if let Some(r) = res {
@@ -926,7 +929,8 @@ impl<'a> Builder<'a> {
             return c;
         }
         let r = self.model.resource(w.res);
-        let n = w.replicas.unwrap_or(1);
+        // 0: a replica count not known statically (a DaemonSet's, a template's).
+        let n = w.replicas.unwrap_or(0);
         let zones = match w.placement.single_zone() {
             Some(z) => Zones::Named {
                 zones: [z.to_string()].into(),
@@ -968,7 +972,7 @@ impl<'a> Builder<'a> {
     /// or declaration, or a Kubernetes `Kind/name` / `Kind/namespace/name`.
     fn resolve(&mut self, reference: &Reference) -> Result<CompId, String> {
         let text = reference.text.trim();
-        if let Some(c) = self.sys.find(text) {
+        if let Some(&c) = self.by_key.get(text) {
             return Ok(c);
         }
         let model = self.model;
@@ -1262,6 +1266,7 @@ impl<'a> Builder<'a> {
                 also_hosted,
             }));
         }
+        self.kubernetes_roots();
         // Entry points no public name leads to: roots of their own, when internet-facing.
         for id in self.tf.of_types(LBS).collect::<Vec<_>>() {
             let Some(&c) = self.by_res.get(&id) else {
@@ -1273,7 +1278,8 @@ impl<'a> Builder<'a> {
                 continue;
             }
             let path = self.entry_path(c);
-            self.sys.roots.push(Root::Entry(c, path));
+            let title = self.sys.components[c].key.clone();
+            self.sys.roots.push(Root::Entry(title, path));
         }
     }
 
@@ -1641,10 +1647,267 @@ impl<'a> Builder<'a> {
         Expr::All(vec![Expr::Comp(me), path])
     }
 
+    // ---- Kubernetes serving paths ----
+
+    /// What a Service sends traffic to: its selected workloads, load-balanced (Kubernetes takes
+    /// the pods of a lost node out of the endpoints after the node monitor grace period).
+    fn service_backends(&mut self, svc: ResourceId) -> Expr {
+        let (model, facts) = (self.model, self.facts);
+        let r = model.resource(svc);
+        let selector = r
+            .root()
+            .path(&["spec", "selector"])
+            .map(|s| crate::facts::Selector::from_map(&s));
+        let Some(selector) = selector.filter(|s| !s.is_empty()) else {
+            return Expr::Unknown(format!(
+                "Service {}/{} has no selector: its endpoints are not in the scan",
+                r.namespace, r.name
+            ));
+        };
+        let workloads = facts.selected_by(model, r, &selector);
+        if workloads.is_empty() {
+            return Expr::Unknown(format!(
+                "no workload of the scan has the pods Service {}/{} selects",
+                r.namespace, r.name
+            ));
+        }
+        let mut comps = Vec::new();
+        for w in workloads {
+            comps.push(self.workload(w));
+        }
+        let paths: Vec<Expr> = comps
+            .iter()
+            .map(|&c| self.with_deps(c, 0, &mut Vec::new()))
+            .collect();
+        if paths.len() == 1 {
+            paths.into_iter().next().unwrap_or(Expr::All(Vec::new()))
+        } else {
+            Expr::Any(
+                paths,
+                Switch::Balanced {
+                    detect: self.secs("node_monitor_grace_period"),
+                },
+            )
+        }
+    }
+
+    /// A cloud load balancer Kubernetes creates (for a LoadBalancer Service or an ingress
+    /// controller): the cloud provider places it in every zone the cluster has subnets for.
+    fn kubernetes_entry(&mut self, res: ResourceId, key: String) -> CompId {
+        let mut c = Self::blank(
+            key,
+            CompKind::EntryPoint,
+            Some(res),
+            Place::Copies(vec![Copy {
+                region: None,
+                zones: Zones::Managed,
+                standby: false,
+            }]),
+        );
+        c.figure = Some("cloud_load_balancer");
+        c.detect = self.secs("alias_ttl");
+        self.add(c)
+    }
+
+    /// Roots for Kubernetes entry points: LoadBalancer Services and Ingresses, through the
+    /// workloads they reach, with the data stores those name in their environment.
+    fn kubernetes_roots(&mut self) {
+        let (model, facts) = (self.model, self.facts);
+        self.workload_deps();
+        let k8s: Vec<(ResourceId, bool)> = model
+            .iter()
+            .filter_map(|(id, r)| {
+                if crate::facts::load_balancer_type(r).is_some() {
+                    Some((id, true))
+                } else if crate::facts::is_ingress(r) {
+                    Some((id, false))
+                } else {
+                    None
+                }
+            })
+            .collect();
+        // Services by namespace and name (the first copy, as the model orders them).
+        let mut services: BTreeMap<(&str, &str), ResourceId> = BTreeMap::new();
+        for (id, r) in model.iter() {
+            if r.kind == "Service" && r.group().is_empty() {
+                services
+                    .entry((r.namespace.as_str(), r.name.as_str()))
+                    .or_insert(id);
+            }
+        }
+        let controllers: Vec<&Workload> = facts
+            .workloads
+            .iter()
+            .filter(|w| w.role == Role::IngressController)
+            .collect();
+        for (id, is_service) in k8s {
+            let r = model.resource(id);
+            let key = format!("{}/{}/{}", r.kind, r.namespace, r.name);
+            let path = if is_service {
+                let entry = self.kubernetes_entry(id, key.clone());
+                Expr::All(vec![Expr::Comp(entry), self.service_backends(id)])
+            } else {
+                // The ingress controller's pods (behind its own load balancer, which is not
+                // the Ingress's), then each backend Service.
+                let mut parts = Vec::new();
+                if controllers.is_empty() {
+                    parts.push(Expr::Unknown(
+                        "the ingress controller is not in the scan".to_string(),
+                    ));
+                } else {
+                    let ctl: Vec<Expr> = controllers
+                        .iter()
+                        .map(|w| Expr::Comp(self.workload(w)))
+                        .collect();
+                    parts.push(if ctl.len() == 1 {
+                        ctl.into_iter().next().unwrap_or(Expr::All(Vec::new()))
+                    } else {
+                        Expr::Any(
+                            ctl,
+                            Switch::Balanced {
+                                detect: self.secs("node_monitor_grace_period"),
+                            },
+                        )
+                    });
+                }
+                let mut names: Vec<String> = Vec::new();
+                let spec = r.root().get("spec");
+                let mut backend = |b: Option<crate::model::Val<'_>>| {
+                    if let Some(n) = b
+                        .and_then(|b| {
+                            b.path(&["service", "name"])
+                                .or_else(|| b.get("serviceName"))
+                        })
+                        .and_then(|n| n.as_str())
+                        && !names.iter().any(|x| x == n)
+                    {
+                        names.push(n.to_string());
+                    }
+                };
+                backend(spec.and_then(|s| s.get("defaultBackend").or_else(|| s.get("backend"))));
+                for rule in spec
+                    .and_then(|s| s.get("rules"))
+                    .into_iter()
+                    .flat_map(|x| x.items())
+                {
+                    for p in rule
+                        .path(&["http", "paths"])
+                        .into_iter()
+                        .flat_map(|x| x.items())
+                    {
+                        backend(p.get("backend"));
+                    }
+                }
+                if names.is_empty() {
+                    parts.push(Expr::Unknown(format!(
+                        "Ingress {}/{} names no backend Service",
+                        r.namespace, r.name
+                    )));
+                }
+                for n in names {
+                    match services.get(&(r.namespace.as_str(), n.as_str())).copied() {
+                        Some(svc) => parts.push(self.service_backends(svc)),
+                        None => parts.push(Expr::Unknown(format!(
+                            "Service {}/{n} is not in the scan",
+                            r.namespace
+                        ))),
+                    }
+                }
+                Expr::All(parts)
+            };
+            self.sys.roots.push(Root::Entry(key, path));
+        }
+    }
+
+    /// Data stores a workload names in its environment: a value that is (or holds as a host) the
+    /// name of a Service selecting a data store StatefulSet (`postgres`, `postgres.db`,
+    /// `postgres.db.svc.cluster.local:5432`, `redis://redis:6379/0`).
+    fn workload_deps(&mut self) {
+        let (model, facts) = (self.model, self.facts);
+        let stores: Vec<&Workload> = facts
+            .workloads
+            .iter()
+            .filter(|w| matches!(w.role, Role::DataStore(_)))
+            .collect();
+        if stores.is_empty() {
+            return;
+        }
+        // Services selecting a data store: (namespace, name) → the store workloads.
+        let mut by_name: BTreeMap<(String, String), Vec<&Workload>> = BTreeMap::new();
+        for (_, r) in model.iter() {
+            if r.kind != "Service" || !r.group().is_empty() {
+                continue;
+            }
+            let Some(sel) = r.root().path(&["spec", "selector"]) else {
+                continue;
+            };
+            let selected = facts.selected_by(model, r, &crate::facts::Selector::from_map(&sel));
+            let data: Vec<&Workload> = selected
+                .into_iter()
+                .filter(|w| matches!(w.role, Role::DataStore(_)))
+                .collect();
+            if !data.is_empty() {
+                by_name.insert((r.namespace.clone(), r.name.clone()), data);
+            }
+        }
+        if by_name.is_empty() {
+            return;
+        }
+        let mut edges: Vec<(&Workload, &Workload, String)> = Vec::new();
+        for w in &facts.workloads {
+            if matches!(w.role, Role::DataStore(_)) {
+                continue;
+            }
+            let r = model.resource(w.res);
+            let Some(spec) = crate::facts::pod_spec(r, w.kind) else {
+                continue;
+            };
+            let envs = spec
+                .get("containers")
+                .into_iter()
+                .flat_map(|c| c.items())
+                .flat_map(|c| c.get("env").into_iter().flat_map(|e| e.items()));
+            for e in envs {
+                let Some(value) = e.get("value").and_then(|v| v.as_str()) else {
+                    continue;
+                };
+                let host = value
+                    .split_once("://")
+                    .map_or(value, |(_, rest)| rest)
+                    .rsplit('@')
+                    .next()
+                    .unwrap_or(value);
+                let host = host.split(['/', ':', '?']).next().unwrap_or(host);
+                let mut parts = host.split('.');
+                let name = parts.next().unwrap_or("");
+                let ns = parts.next().unwrap_or(&r.namespace);
+                let rest: Vec<&str> = parts.collect();
+                // `name`, `name.ns`, `name.ns.svc`, `name.ns.svc.cluster.local` only.
+                if !(rest.is_empty() || rest[0] == "svc") || name.is_empty() {
+                    continue;
+                }
+                if let Some(targets) = by_name.get(&(ns.to_string(), name.to_string())) {
+                    let env_name = e.get("name").and_then(|n| n.as_str()).unwrap_or("env");
+                    for t in targets {
+                        edges.push((w, t, format!("{} sets {env_name} to {value}", r.display())));
+                    }
+                }
+            }
+        }
+        for (from, to, why) in edges {
+            let f = self.workload(from);
+            let t = self.workload(to);
+            self.dep(f, t, why);
+        }
+    }
+
     // ---- deploy path ----
 
     fn deploy(&mut self) {
         let (model, facts) = (self.model, self.facts);
+        if facts.gitops_engines.is_empty() && facts.ci.deploy_jobs.is_empty() {
+            return;
+        }
         let mut routes = Vec::new();
         // Registries: every host images come from, unless mirrored.
         let hosts: BTreeSet<String> = facts.ci.images.iter().map(|i| i.host.clone()).collect();

@@ -263,6 +263,10 @@ fn copy_state(c: &Component, copy: &Copy, lost: Lost<'_>) -> CopyState {
             "{} has one copy, in a zone not known statically",
             c.key
         )),
+        Zones::Unplaced { copies } if *copies <= 0 => CopyState::Unknown(format!(
+            "how many copies of {} run is not known statically",
+            c.key
+        )),
         Zones::Unplaced { copies } => CopyState::Unknown(format!(
             "nothing places the {} of {} in known zones or spreads them over zones: they may all be in the lost zone",
             count(*copies, "copy").replace("copys", "copies"),
@@ -621,11 +625,12 @@ impl Expr {
         }
     }
 
-    /// The components of the path.
+    /// The components of the path, in order (a component on it twice is listed twice when
+    /// they are far apart: callers that need a set sort and dedup).
     pub fn components(&self, out: &mut Vec<CompId>) {
         match self {
             Expr::Comp(c) => {
-                if !out.contains(c) {
+                if out.last() != Some(c) {
                     out.push(*c)
                 }
             }

@@ -213,15 +213,17 @@ pub struct Name {
 pub enum Root {
     /// A public name, through its DNS providers.
     Name(Name),
-    /// An entry point no DNS record of the scan leads to (its name is served elsewhere).
-    Entry(CompId, Expr),
+    /// An entry point no DNS record of the scan leads to (its name is served elsewhere): a
+    /// load balancer, a LoadBalancer Service, or an Ingress (by its `Kind/namespace/name`),
+    /// with its path.
+    Entry(String, Expr),
 }
 
 impl Root {
-    pub fn title(&self, sys: &System) -> String {
+    pub fn title(&self) -> String {
         match self {
             Root::Name(n) => n.fqdn.clone(),
-            Root::Entry(c, _) => sys.components[*c].key.clone(),
+            Root::Entry(title, _) => title.clone(),
         }
     }
 }
@@ -284,6 +286,8 @@ impl System {
                 }
             }
         }
+        comps.sort_unstable();
+        comps.dedup();
         comps
             .into_iter()
             .filter(|&c| {

@@ -2,7 +2,7 @@
 //! answers, what happens to data and deployments, how long until it recovers), and the
 //! availability / RTO / RPO estimate.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use serde::Serialize;
@@ -184,30 +184,48 @@ pub struct Scenario {
 
 /// Evaluates the loss of `lost` together.
 pub fn run(sys: &System, lost: &[Domain]) -> Scenario {
+    let all: Vec<usize> = (0..sys.roots.len()).collect();
+    let stateful: Vec<CompId> = (0..sys.components.len())
+        .filter(|&c| sys.components[c].stateful)
+        .collect();
+    run_scoped(sys, lost, &all, &stateful, true)
+}
+
+/// [`run`] over the roots `roots` and the stateful components `stateful` only (the others
+/// are known not to hold what is lost), with the deploy and control paths when `paths`.
+fn run_scoped(
+    sys: &System,
+    lost: &[Domain],
+    roots: &[usize],
+    stateful: &[CompId],
+    paths: bool,
+) -> Scenario {
     let l = Lost { domains: lost };
-    let serving: Vec<(String, Outcome)> = sys
-        .roots
+    let serving: Vec<(String, Outcome)> = roots
         .iter()
-        .map(|root| {
+        .map(|&i| {
+            let root = &sys.roots[i];
             let o = match root {
                 Root::Name(n) => n.eval(sys, l),
                 Root::Entry(_, e) => e.eval(sys, l),
             };
-            (root.title(sys), o)
+            (root.title(), o)
         })
         .collect();
-    let deploy = sys.deploy.as_ref().map(|d| d.eval(sys, l));
+    let deploy = sys
+        .deploy
+        .as_ref()
+        .filter(|_| paths)
+        .map(|d| d.eval(sys, l));
     let control: Vec<(String, Outcome)> = sys
         .control
         .iter()
+        .filter(|_| paths)
         .map(|&c| (sys.components[c].key.clone(), component(sys, c, l)))
         .collect();
-    let data: Vec<(String, Outcome)> = sys
-        .components
+    let data: Vec<(String, Outcome)> = stateful
         .iter()
-        .enumerate()
-        .filter(|(_, c)| c.stateful)
-        .map(|(i, c)| (c.key.clone(), component(sys, i, l)))
+        .map(|&i| (sys.components[i].key.clone(), component(sys, i, l)))
         .filter(|(_, o)| o.health != eval::Health::Up || o.rpo.is_some() || o.recovery > 0)
         .collect();
     let mut impact = Impact::NoImpact;
@@ -354,26 +372,39 @@ pub fn domains(sys: &System) -> Vec<Domain> {
 /// path (each component whose loss alone takes a public name or entry point down).
 pub fn all(sys: &System) -> Vec<Scenario> {
     let mut out: Vec<Scenario> = domains(sys).into_iter().map(|d| run(sys, &[d])).collect();
-    let mut serving: Vec<CompId> = Vec::new();
-    for root in &sys.roots {
+    // The roots whose path holds each component: a component's loss is evaluated on those
+    // only, so the cost is the sum of the paths' sizes, not components × roots.
+    let mut roots_of: BTreeMap<CompId, Vec<usize>> = BTreeMap::new();
+    for (i, root) in sys.roots.iter().enumerate() {
+        let mut comps = Vec::new();
         match root {
             Root::Name(n) => {
                 for (p, a) in &n.answers {
-                    if !serving.contains(p) {
-                        serving.push(*p);
-                    }
-                    a.components(&mut serving);
+                    comps.push(*p);
+                    a.components(&mut comps);
                 }
             }
-            Root::Entry(_, e) => e.components(&mut serving),
+            Root::Entry(_, e) => e.components(&mut comps),
+        }
+        comps.sort_unstable();
+        comps.dedup();
+        for c in comps {
+            roots_of.entry(c).or_default().push(i);
         }
     }
-    serving.sort();
-    // A provider's global service (a DNS provider, its load balancing) fails with its
-    // provider, a scenario of its own already.
-    serving.retain(|&c| sys.components[c].place != Place::Global);
-    for c in serving {
-        let s = run(sys, &[Domain::Component(sys.components[c].key.clone())]);
+    for (c, roots) in roots_of {
+        // A provider's global service (a DNS provider, its load balancing) fails with its
+        // provider, a scenario of its own already.
+        if sys.components[c].place == Place::Global {
+            continue;
+        }
+        let stateful: &[CompId] = if sys.components[c].stateful {
+            &[c]
+        } else {
+            &[]
+        };
+        let lost = [Domain::Component(sys.components[c].key.clone())];
+        let s = run_scoped(sys, &lost, &roots, stateful, false);
         if s.impact >= Impact::DataAtRisk {
             out.push(s);
         }
@@ -453,11 +484,13 @@ pub fn estimate(sys: &System) -> Estimate {
             }
         };
         e.roots.push(RootEstimate {
-            root: root.title(sys),
+            root: root.title(),
             availability,
             unknown,
         });
     }
+    serving.sort_unstable();
+    serving.dedup();
     serving.sort_by_key(|&c| (sys.components[c].kind, c));
     for c in serving {
         let comp = &sys.components[c];
