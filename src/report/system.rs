@@ -45,10 +45,20 @@ fn serving_text(s: &Scenario) -> String {
         .map(|(name, o)| format!("{name} {}", o.health.as_str()))
         .collect();
     if off.is_empty() {
-        "up".to_string()
-    } else {
-        off.join(", ")
+        return "up".to_string();
     }
+    if off.len() <= 2 {
+        return off.join(", ");
+    }
+    // Many roots: counts by state, the full list is in the notes and the JSON.
+    let mut counts: Vec<String> = Vec::new();
+    for h in [Health::Down, Health::Unknown, Health::Reduced] {
+        let n = s.serving.iter().filter(|(_, o)| o.health == h).count();
+        if n > 0 {
+            counts.push(format!("{n} {}", h.as_str()));
+        }
+    }
+    format!("{} of {}", counts.join(", "), s.serving.len())
 }
 
 pub fn line(s: &Scenario) -> Line {

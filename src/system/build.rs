@@ -44,6 +44,18 @@ const LBS: &[ResourceType] = &[aws::LB, aws::ALB, aws::ELB];
 const GROUPS: &[ResourceType] = &[aws::AUTOSCALING_GROUP, aws::EKS_NODE_GROUP, aws::INSTANCE];
 const TARGET_GROUPS: &[ResourceType] = &[aws::LB_TARGET_GROUP, aws::ALB_TARGET_GROUP];
 
+/// Whether a DNS record can send users to a service: not a mail, text, name server or
+/// certificate authority record (an unknown type may).
+fn serves_traffic(r: &crate::model::TfResource) -> bool {
+    const NOT_SERVING: &[&str] = &[
+        "MX", "TXT", "NS", "SOA", "SRV", "CAA", "PTR", "SPF", "DS", "TLSA", "SSHFP", "NAPTR",
+    ];
+    match r.value("type").and_then(Value::as_str) {
+        Some(t) => !NOT_SERVING.contains(&t.to_ascii_uppercase().as_str()),
+        None => true,
+    }
+}
+
 /// Every resource a body refers to, in its attributes and nested blocks.
 fn refs_deep(body: &Body, out: &mut Vec<ResourceId>) {
     for a in body.attrs.values() {
@@ -923,12 +935,29 @@ impl<'a> Builder<'a> {
         self.sys.control.push(id);
     }
 
+    /// A Kubernetes object's component key: `Kind/namespace/name` (`Kind/name` without a
+    /// namespace); a second copy of the same object (another environment's directory) adds
+    /// its file, so each copy is a component of its own.
+    fn kubernetes_key(&self, res: ResourceId) -> String {
+        let r = self.model.resource(res);
+        let key = if r.namespace.is_empty() {
+            format!("{}/{}", r.kind, r.name)
+        } else {
+            format!("{}/{}/{}", r.kind, r.namespace, r.name)
+        };
+        match self.by_key.get(&key) {
+            Some(&c) if self.sys.components[c].res != Some(res) => {
+                format!("{key} ({})", self.model.sources.get(r.source).path)
+            }
+            _ => key,
+        }
+    }
+
     /// A Kubernetes workload as a component (when a declaration names it).
     fn workload(&mut self, w: &Workload) -> CompId {
         if let Some(&c) = self.by_res.get(&w.res) {
             return c;
         }
-        let r = self.model.resource(w.res);
         // 0: a replica count not known statically (a DaemonSet's, a template's).
         let n = w.replicas.unwrap_or(0);
         let zones = match w.placement.single_zone() {
@@ -941,11 +970,7 @@ impl<'a> Builder<'a> {
         };
         let spread = matches!(zones, Zones::Spread { .. });
         let stateful = matches!(w.role, Role::DataStore(_));
-        let key = if r.namespace.is_empty() {
-            format!("{}/{}", r.kind, r.name)
-        } else {
-            format!("{}/{}/{}", r.kind, r.namespace, r.name)
-        };
+        let key = self.kubernetes_key(w.res);
         let mut c = Self::blank(
             key,
             if stateful {
@@ -1136,10 +1161,21 @@ impl<'a> Builder<'a> {
         let mut parts = vec![self.with_deps(e, 0, &mut Vec::new())];
         let groups = self.backends.get(&e).cloned().unwrap_or_default();
         if groups.is_empty() {
-            parts.push(Expr::Unknown(format!(
+            let why = format!(
                 "what {} forwards to is not in the scan (declare it under system.depends_on)",
                 self.sys.components[e].key
-            )));
+            );
+            // Its targets are in its own region, when that is known.
+            let region = self.sys.components[e]
+                .res
+                .and_then(|r| match self.model.get(r) {
+                    Entry::Terraform(t) => t.region_name().map(str::to_string),
+                    _ => None,
+                });
+            parts.push(match region {
+                Some(r) => Expr::UnknownIn(why, r),
+                None => Expr::Unknown(why),
+            });
         } else {
             let detect = groups
                 .iter()
@@ -1178,6 +1214,7 @@ impl<'a> Builder<'a> {
         for rec in &self.tf.dns_records {
             if rec.private != Some(false)
                 || model.tf(rec.res).mode != crate::model::terraform::Mode::Managed
+                || !serves_traffic(model.tf(rec.res))
             {
                 continue;
             }
@@ -1742,7 +1779,7 @@ impl<'a> Builder<'a> {
             .collect();
         for (id, is_service) in k8s {
             let r = model.resource(id);
-            let key = format!("{}/{}/{}", r.kind, r.namespace, r.name);
+            let key = self.kubernetes_key(id);
             let path = if is_service {
                 let entry = self.kubernetes_entry(id, key.clone());
                 Expr::All(vec![Expr::Comp(entry), self.service_backends(id)])

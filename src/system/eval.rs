@@ -34,6 +34,10 @@ pub enum Expr {
     Any(Vec<Expr>, Switch),
     /// What the path needs here is not in the scan (the reason says what).
     Unknown(String),
+    /// Like [`Expr::Unknown`], for a part that must be in this region (a load balancer's
+    /// targets are in its own): only the loss of that region or of one of its zones makes it
+    /// unknown.
+    UnknownIn(String, String),
 }
 
 /// The state of a component or path after a failure: worst last.
@@ -159,6 +163,16 @@ impl<'a> Lost<'a> {
         self.domains
             .iter()
             .any(|d| matches!(d, Domain::Zone(_) | Domain::AnyZone | Domain::Region(_)))
+    }
+
+    /// Whether region `r`, or a zone that may be in it, is lost.
+    fn touches_region(&self, r: &str) -> bool {
+        self.domains.iter().any(|d| match d {
+            Domain::Region(x) => x == r,
+            Domain::Zone(z) => z.starts_with(r),
+            Domain::AnyZone => true,
+            _ => false,
+        })
     }
 
     fn any_zone(&self) -> bool {
@@ -421,7 +435,10 @@ impl Expr {
             // components of the scan (a provider, an engine, a control plane, one resource)
             // and an unscanned part is none of them.
             Expr::Unknown(why) if lost.placement() => Outcome::with(Health::Unknown, why.clone()),
-            Expr::Unknown(_) => Outcome::up(),
+            Expr::UnknownIn(why, region) if lost.touches_region(region) => {
+                Outcome::with(Health::Unknown, why.clone())
+            }
+            Expr::Unknown(_) | Expr::UnknownIn(..) => Outcome::up(),
             Expr::All(xs) => {
                 let mut o = Outcome::up();
                 for x in xs {
@@ -542,7 +559,7 @@ impl Expr {
     /// `All(db, Any(a, b))`): availability composed over it counts a shared component once.
     pub fn normalize(&self) -> Expr {
         match self {
-            Expr::Comp(_) | Expr::Unknown(_) => self.clone(),
+            Expr::Comp(_) | Expr::Unknown(_) | Expr::UnknownIn(..) => self.clone(),
             Expr::All(xs) => {
                 let mut out: Vec<Expr> = Vec::new();
                 for x in xs {
@@ -607,7 +624,7 @@ impl Expr {
     pub fn availability(&self, sys: &System) -> Option<f64> {
         match self {
             Expr::Comp(c) => component_availability(sys, *c),
-            Expr::Unknown(_) => None,
+            Expr::Unknown(_) | Expr::UnknownIn(..) => None,
             Expr::All(xs) => xs.iter().map(|x| x.availability(sys)).product(),
             Expr::Any(
                 xs,
@@ -635,14 +652,14 @@ impl Expr {
                 }
             }
             Expr::All(xs) | Expr::Any(xs, _) => xs.iter().for_each(|x| x.components(out)),
-            Expr::Unknown(_) => {}
+            Expr::Unknown(_) | Expr::UnknownIn(..) => {}
         }
     }
 
     /// The reasons the path is partly unknown.
     pub fn unknowns(&self, out: &mut Vec<String>) {
         match self {
-            Expr::Unknown(why) => {
+            Expr::Unknown(why) | Expr::UnknownIn(why, _) => {
                 if !out.contains(why) {
                     out.push(why.clone())
                 }
