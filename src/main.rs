@@ -702,13 +702,9 @@ fn init(path: &std::path::Path, force: bool) -> ExitCode {
 
 /// Writes the baseline file.
 fn write_baseline(args: &BaselineArgs) -> ExitCode {
-    let options = match args.inputs.options() {
-        Ok(o) => o,
-        Err(e) => return fail(&e),
-    };
-    let scan = match spoflint::scan_with(&args.inputs.paths, &options) {
+    let scan = match scan_inputs(&args.inputs) {
         Ok(s) => s,
-        Err(e) => return fail(&e),
+        Err(code) => return code,
     };
     let text = scan.baseline();
     if let Err(e) = std::fs::write(&args.output, text) {
@@ -762,13 +758,9 @@ fn render_charts(args: &RenderArgs) -> ExitCode {
 }
 
 fn list_resources(args: &ResourcesArgs) -> ExitCode {
-    let options = match args.inputs.options() {
-        Ok(o) => o,
-        Err(e) => return fail(&e),
-    };
-    let scan = match spoflint::scan_with(&args.inputs.paths, &options) {
+    let scan = match scan_inputs(&args.inputs) {
         Ok(s) => s,
-        Err(e) => return fail(&e),
+        Err(code) => return code,
     };
     let sources = &scan.model.sources;
     // File, then line number (not the text `path:line`, which puts line 10 before line 4).
@@ -807,6 +799,13 @@ fn main() -> ExitCode {
     }
 }
 
+/// Scans what `inputs` name (configuration, Terraform and Helm inputs, targets); `Err` is the
+/// exit code of a usage error, already reported.
+fn scan_inputs(inputs: &ScanInputs) -> Result<spoflint::Scan, ExitCode> {
+    let options = inputs.options().map_err(|e| fail(&e))?;
+    spoflint::scan_with(&inputs.paths, &options).map_err(|e| fail(&e))
+}
+
 fn simulate(args: &SimulateArgs) -> ExitCode {
     use spoflint::system::scenario::{self, Domain};
     let mut lost = Vec::new();
@@ -816,13 +815,9 @@ fn simulate(args: &SimulateArgs) -> ExitCode {
             Err(e) => return fail(&format!("--lose {e}")),
         }
     }
-    let options = match args.inputs.options() {
-        Ok(o) => o,
-        Err(e) => return fail(&e),
-    };
-    let scan = match spoflint::scan_with(&args.inputs.paths, &options) {
+    let scan = match scan_inputs(&args.inputs) {
         Ok(s) => s,
-        Err(e) => return fail(&e),
+        Err(code) => return code,
     };
     let sys = &scan.system;
     let known = scenario::domains(sys);

@@ -549,10 +549,7 @@ pub fn system_text(out: &mut String, sys: &crate::system::System, color: bool) {
                 l.rpo.clone(),
             ]);
         }
-        let widths = view::widths(&cells);
-        for (i, c) in cells.iter().enumerate() {
-            let refs: Vec<&str> = c.iter().map(String::as_str).collect();
-            let text = view::row(&refs, &widths);
+        for (i, text) in view::aligned(&cells).into_iter().enumerate() {
             if i == 0 {
                 out.push_str(&format!("    {}\n", paint(color, "2", &text)));
                 continue;
@@ -591,10 +588,7 @@ pub fn system_text(out: &mut String, sys: &crate::system::System, color: bool) {
             .into_iter()
             .map(|r| r.map(|c| terminal_safe_line(&c).into_owned())),
     );
-    let widths = view::widths(&cells);
-    for (i, c) in cells.iter().enumerate() {
-        let refs: Vec<&str> = c.iter().map(String::as_str).collect();
-        let text = view::row(&refs, &widths);
+    for (i, text) in view::aligned(&cells).into_iter().enumerate() {
         if i == 0 {
             out.push_str(&format!("    {}\n", paint(color, "2", &text)));
         } else {

@@ -95,12 +95,7 @@ pub fn line(s: &Scenario) -> Line {
         }
     }
     Line {
-        lost: s
-            .lost
-            .iter()
-            .map(|d| d.title())
-            .collect::<Vec<_>>()
-            .join(" + "),
+        lost: s.lost_title(),
         impact: s.impact.as_str(),
         expected: s.expected,
         serving: serving_text(s),
@@ -202,15 +197,7 @@ pub fn targets(sys: &System) -> Vec<(String, Option<bool>)> {
                 show_duration(target),
                 match (e.rto, e.rto_scenario) {
                     (Some(r), _) => show_duration(r),
-                    (None, Some(i)) => format!(
-                        "not survived: {}",
-                        sys.scenarios[i]
-                            .lost
-                            .iter()
-                            .map(|d| d.title())
-                            .collect::<Vec<_>>()
-                            .join(" + ")
-                    ),
+                    (None, Some(i)) => format!("not survived: {}", sys.scenarios[i].lost_title()),
                     (None, None) => "unknown".into(),
                 }
             ),
@@ -237,8 +224,19 @@ pub fn targets(sys: &System) -> Vec<(String, Option<bool>)> {
     out
 }
 
+/// The rows of a table, each padded to the widest cell of its column (by characters).
+pub fn aligned<const N: usize>(rows: &[[String; N]]) -> Vec<String> {
+    let widths = widths(rows);
+    rows.iter()
+        .map(|r| {
+            let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+            row(&cells, &widths)
+        })
+        .collect()
+}
+
 /// Pads `cells` to `widths` (by characters).
-pub fn row(cells: &[&str], widths: &[usize]) -> String {
+fn row(cells: &[&str], widths: &[usize]) -> String {
     let mut out = String::new();
     for (i, (c, w)) in cells.iter().zip(widths).enumerate() {
         out.push_str(c);
@@ -251,7 +249,7 @@ pub fn row(cells: &[&str], widths: &[usize]) -> String {
 }
 
 /// Column widths for rows of cells.
-pub fn widths<const N: usize>(rows: &[[String; N]]) -> Vec<usize> {
+fn widths<const N: usize>(rows: &[[String; N]]) -> Vec<usize> {
     (0..N)
         .map(|i| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect()

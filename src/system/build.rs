@@ -243,7 +243,7 @@ impl<'a> Builder<'a> {
         id: ResourceId,
         key: &str,
         automatic_by_itself: bool,
-        seconds: &str,
+        seconds: u64,
         rpo: Rpo,
         how: &str,
     ) -> Failover {
@@ -251,7 +251,7 @@ impl<'a> Builder<'a> {
         let automatic = automatic_by_itself || self.automated(key, &decl);
         Failover {
             automatic,
-            seconds: self.manual(automatic, self.secs(seconds)),
+            seconds: self.manual(automatic, seconds),
             rpo,
             how: if automatic && !automatic_by_itself {
                 format!("{how} (automated, as the configuration declares)")
@@ -307,7 +307,7 @@ impl<'a> Builder<'a> {
                     g,
                     &key,
                     false,
-                    "aurora_global_failover",
+                    self.secs("aurora_global_failover"),
                     Rpo::Seconds(self.secs("aurora_global_lag")),
                     "a secondary region of the global database is promoted",
                 ));
@@ -358,7 +358,7 @@ impl<'a> Builder<'a> {
                     id,
                     &key,
                     false,
-                    "rds_replica_promotion",
+                    self.secs("rds_replica_promotion"),
                     Rpo::Seconds(self.secs("rds_replica_lag")),
                     "the cross-region replica cluster is promoted",
                 ));
@@ -426,7 +426,7 @@ impl<'a> Builder<'a> {
                     id,
                     &key,
                     false,
-                    "rds_replica_promotion",
+                    self.secs("rds_replica_promotion"),
                     Rpo::Seconds(self.secs("rds_replica_lag")),
                     "the cross-region read replica is promoted",
                 ));
@@ -482,7 +482,7 @@ impl<'a> Builder<'a> {
                     id,
                     &key,
                     false,
-                    "elasticache_failover",
+                    self.secs("elasticache_failover"),
                     Rpo::Seconds(self.secs("elasticache_global_lag")),
                     "a secondary cluster of the global datastore is promoted",
                 ));
@@ -526,47 +526,6 @@ impl<'a> Builder<'a> {
             c.figure = Some("aws_elasticache_single_az");
             self.add(c);
         }
-        for id in tf.of_type(aws::DYNAMODB_TABLE).to_vec() {
-            let r = model.tf(id);
-            let key = self.key(id);
-            let mut copies = vec![self.copy(id, Zones::Managed, false)];
-            for b in r.body.blocks("replica") {
-                copies.push(Copy {
-                    region: b
-                        .body
-                        .value("region_name")
-                        .and_then(Value::as_str)
-                        .filter(|_| !b.unknown_count)
-                        .map(str::to_string),
-                    zones: Zones::Managed,
-                    standby: false,
-                });
-            }
-            let replicas = tf.counterparts(model, id);
-            for &rep in &replicas {
-                copies.push(self.copy(rep, Zones::Managed, false));
-            }
-            let global = copies.len() >= 2;
-            let mut c = Self::blank(key, CompKind::DataStore, Some(id), Place::Copies(copies));
-            c.stateful = true;
-            c.figure = Some(if global {
-                "aws_dynamodb_global"
-            } else {
-                "aws_dynamodb"
-            });
-            if global {
-                c.region_failover = Some(Failover {
-                    automatic: true,
-                    seconds: 0,
-                    rpo: Rpo::Seconds(self.secs("dynamodb_global_lag")),
-                    how: "the replicas in other regions keep serving reads and writes".into(),
-                });
-            }
-            let cid = self.add(c);
-            for rep in replicas {
-                self.by_res.insert(rep, cid);
-            }
-        }
         for id in tf.of_type(aws::S3_BUCKET).to_vec() {
             if self.by_res.contains_key(&id) {
                 continue;
@@ -591,7 +550,8 @@ impl<'a> Builder<'a> {
                     id,
                     &key,
                     false,
-                    "manual_response",
+                    // Once a person decides, switching clients takes no more.
+                    0,
                     if rtc {
                         Rpo::Seconds(self.secs("s3_rtc"))
                     } else {
@@ -599,58 +559,72 @@ impl<'a> Builder<'a> {
                     },
                     "clients switch to the replica bucket",
                 ));
-                if let Some(f) = c.region_failover.as_mut()
-                    && f.automatic
-                {
-                    f.seconds = 0;
-                }
             }
             let cid = self.add(c);
             for d in dests {
                 self.by_res.insert(d, cid);
             }
         }
-        for (rtype, kind, figure) in [
-            (aws::KMS_KEY, CompKind::Key, "aws_kms"),
+        // Copies in every region that all serve: DynamoDB global tables, multi-region KMS keys,
+        // replicated secrets.
+        for (rtype, kind, one, many, lag, how) in [
+            (
+                aws::DYNAMODB_TABLE,
+                CompKind::DataStore,
+                "aws_dynamodb",
+                "aws_dynamodb_global",
+                Some("dynamodb_global_lag"),
+                "the replicas in other regions keep serving reads and writes",
+            ),
+            (
+                aws::KMS_KEY,
+                CompKind::Key,
+                "aws_kms",
+                "aws_kms",
+                None,
+                "its replicas in other regions keep serving",
+            ),
             (
                 aws::SECRETSMANAGER_SECRET,
                 CompKind::Secret,
                 "aws_secretsmanager",
+                "aws_secretsmanager",
+                None,
+                "its replicas in other regions keep serving",
             ),
         ] {
             for id in tf.of_type(rtype).to_vec() {
-                let r = model.tf(id);
-                let mut copies = vec![self.copy(id, Zones::Managed, false)];
-                for b in r.body.blocks("replica") {
-                    copies.push(Copy {
-                        region: b
-                            .body
-                            .value("region")
-                            .and_then(Value::as_str)
-                            .filter(|_| !b.unknown_count)
-                            .map(str::to_string),
+                // Its region and its replicas' (inline blocks and replica resources), each
+                // region once.
+                let presence = tf.regions_of(model, id);
+                let mut copies: Vec<Copy> = presence
+                    .regions
+                    .iter()
+                    .map(|r| Some(r.clone()))
+                    .chain((0..presence.unknown).map(|_| None))
+                    .map(|region| Copy {
+                        region,
                         zones: Zones::Managed,
                         standby: false,
-                    });
-                }
-                let replicas = tf.counterparts(model, id);
-                for &rep in &replicas {
-                    copies.push(self.copy(rep, Zones::Managed, false));
+                    })
+                    .collect();
+                if copies.is_empty() {
+                    copies.push(self.copy(id, Zones::Managed, false));
                 }
                 let multi = copies.len() >= 2;
                 let mut c = Self::blank(self.key(id), kind, Some(id), Place::Copies(copies));
                 c.stateful = true;
-                c.figure = Some(figure);
+                c.figure = Some(if multi { many } else { one });
                 if multi {
                     c.region_failover = Some(Failover {
                         automatic: true,
                         seconds: 0,
-                        rpo: Rpo::Zero,
-                        how: "its replicas in other regions keep serving".into(),
+                        rpo: lag.map_or(Rpo::Zero, |k| Rpo::Seconds(self.secs(k))),
+                        how: how.into(),
                     });
                 }
                 let cid = self.add(c);
-                for rep in replicas {
+                for rep in tf.counterparts(model, id) {
                     self.by_res.insert(rep, cid);
                 }
             }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::scenario::Domain;
-use super::{CompId, Component, Copy, Name, Place, Rpo, System, Zones};
+use super::{CompId, Component, Copy, Failover, Name, Place, Rpo, System, Zones};
 use crate::finding::count;
 
 /// How traffic moves between alternatives.
@@ -110,6 +110,14 @@ impl Outcome {
             notes: vec![note],
             ..Outcome::up()
         }
+    }
+
+    /// Recovery through failover `f` of the component `key`.
+    fn fail_over(&mut self, key: &str, f: &Failover) {
+        self.recovery = f.seconds;
+        self.manual = !f.automatic;
+        self.rpo = Some(f.rpo.clone());
+        self.notes.push(format!("{key}: {}", f.how));
     }
 
     /// Adds `other` in series: the worse health, the longer recovery, every note.
@@ -341,12 +349,7 @@ pub fn component(sys: &System, id: CompId, lost: Lost<'_>) -> Outcome {
         if c.stateful && touched && !lost_copy {
             // The writer may have been in the lost zone.
             match &c.zone_failover {
-                Some(f) => {
-                    o.recovery = f.seconds;
-                    o.manual = !f.automatic;
-                    o.rpo = Some(f.rpo.clone());
-                    o.notes.push(format!("{}: {}", c.key, f.how));
-                }
+                Some(f) => o.fail_over(&c.key, f),
                 None => {
                     o.recovery = sys.figures.secs("manual_response");
                     o.manual = true;
@@ -392,12 +395,7 @@ pub fn component(sys: &System, id: CompId, lost: Lost<'_>) -> Outcome {
         }
         o.failed_over.push(id);
         match failover {
-            Some(f) => {
-                o.recovery = f.seconds;
-                o.manual = !f.automatic;
-                o.rpo = Some(f.rpo.clone());
-                o.notes.push(format!("{}: {}", c.key, f.how));
-            }
+            Some(f) => o.fail_over(&c.key, f),
             None => {
                 o.recovery = sys.figures.secs("manual_response");
                 o.manual = true;

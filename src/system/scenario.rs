@@ -182,6 +182,17 @@ pub struct Scenario {
     pub unknown: Vec<String>,
 }
 
+impl Scenario {
+    /// What is lost, as reports name it: `region us-east-1 + provider Cloudflare`.
+    pub fn lost_title(&self) -> String {
+        self.lost
+            .iter()
+            .map(Domain::title)
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+}
+
 /// Evaluates the loss of `lost` together.
 pub fn run(sys: &System, lost: &[Domain]) -> Scenario {
     let all: Vec<usize> = (0..sys.roots.len()).collect();

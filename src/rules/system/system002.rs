@@ -25,12 +25,7 @@ pub fn check(cx: &mut RuleCx) {
     for (comp, scenarios) in by_comp {
         let describe = |i: &usize| {
             let s = &sys.scenarios[*i];
-            let lost = s
-                .lost
-                .iter()
-                .map(|d| d.title())
-                .collect::<Vec<_>>()
-                .join(" + ");
+            let lost = s.lost_title();
             match s.recovery {
                 None => format!(
                     "losing {lost} is not recovered from until it is back ({})",

@@ -28,12 +28,7 @@ pub fn check(cx: &mut RuleCx) {
                     Rpo::Unbounded => true,
                 };
                 if over && worst.as_ref().is_none_or(|(w, _)| r > w) {
-                    let lost = s
-                        .lost
-                        .iter()
-                        .map(|d| d.title())
-                        .collect::<Vec<_>>()
-                        .join(" + ");
+                    let lost = s.lost_title();
                     worst = Some((r.clone(), lost));
                 }
             }

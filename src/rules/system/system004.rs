@@ -19,12 +19,7 @@ pub fn check(cx: &mut RuleCx) {
         if !s.expected || !infrastructure {
             continue;
         }
-        let lost = s
-            .lost
-            .iter()
-            .map(|d| d.title())
-            .collect::<Vec<_>>()
-            .join(" + ");
+        let lost = s.lost_title();
         for (root, (name, o)) in sys.roots.iter().zip(&s.serving) {
             let Root::Name(n) = root else { continue };
             if o.health != crate::system::Health::Down {
