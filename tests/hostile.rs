@@ -662,3 +662,31 @@ fn a_panic_costs_its_unit_only_and_never_exits_0() {
     assert!(!json.exists());
     assert!(text.contains("::error file=good/deploy.yaml"), "{text}");
 }
+
+#[test]
+fn dns_alias_chains_loops_and_fan_out_stay_bounded() {
+    // 6 names, each with 40 weighted CNAME records naming the next name (the last naming the
+    // first): followed once per name, the loop named, the good file still judged.
+    let dir = tempdir();
+    with_good(dir.path());
+    let mut tf = String::from(
+        "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nresource \"aws_route53_zone\" \"z\" {\n  name = \"example.com\"\n}\n",
+    );
+    for n in 0..6 {
+        let next = (n + 1) % 6;
+        tf.push_str(&format!(
+            "\nresource \"aws_route53_record\" \"n{n}\" {{\n  count          = 40\n  zone_id        = aws_route53_zone.z.zone_id\n  name           = \"n{n}.example.com\"\n  type           = \"CNAME\"\n  set_identifier = \"w${{count.index}}\"\n  weighted_routing_policy {{\n    weight = 1\n  }}\n  health_check_id = \"hc-1\"\n  ttl            = 60\n  records        = [\"n{next}.example.com\"]\n}}\n"
+        ));
+    }
+    write(dir.path(), &[("dns/main.tf", &tf)]);
+    let started = std::time::Instant::now();
+    let (_, report) = check_json(dir.path(), &["--no-config"], &[]);
+    assert!(started.elapsed().as_secs() < 60, "{:?}", started.elapsed());
+    assert_good_judged(&report);
+    let text = report["system"].to_string();
+    assert!(
+        text.contains("lead back to it"),
+        "{}",
+        &text[..text.len().min(2000)]
+    );
+}

@@ -93,6 +93,10 @@ struct Builder<'a> {
     /// Health-check detection (seconds) of the target groups leading to each backend set.
     backend_detect: FastMap<CompId, u64>,
     records: FastMap<ResourceId, &'a DnsRecord>,
+    /// What each (provider, name) answers, once computed ([`Builder::answer_for`]).
+    answers: FastMap<(String, String), Expr>,
+    /// The (provider, name) pairs whose aliases are being followed.
+    following: Vec<(String, String)>,
 }
 
 /// Builds the system view of a scan.
@@ -117,6 +121,8 @@ pub fn build(
         backends: FastMap::default(),
         backend_detect: FastMap::default(),
         records: facts.tf.dns_records.iter().map(|r| (r.res, r)).collect(),
+        answers: FastMap::default(),
+        following: Vec::new(),
     };
     b.stores();
     for id in b.tf.of_types(LBS).collect::<Vec<_>>() {
@@ -1261,7 +1267,7 @@ impl<'a> Builder<'a> {
                     }
                 }
                 if !recs.is_empty() {
-                    parts.push(self.answer(&recs, 0));
+                    parts.push(self.answer_for(provider, &fqdn, 0));
                 }
                 let answer = if parts.len() == 1 {
                     parts.remove(0)
@@ -1292,6 +1298,29 @@ impl<'a> Builder<'a> {
             let title = self.sys.components[c].key.clone();
             self.sys.roots.push(Root::Entry(title, path));
         }
+    }
+
+    /// What `provider` answers for `fqdn` when a record aliases it (or a CNAME names it):
+    /// computed once per name, and a name that leads back to itself is a loop, not followed.
+    fn answer_for(&mut self, provider: &str, fqdn: &str, depth: usize) -> Expr {
+        let key = (provider.to_string(), fqdn.to_string());
+        if let Some(e) = self.answers.get(&key) {
+            return e.clone();
+        }
+        if self.following.contains(&key) {
+            return Expr::Unknown(format!("the DNS aliases of {fqdn} lead back to it"));
+        }
+        let recs: Vec<&'a DnsRecord> = self
+            .tf
+            .dns_records
+            .iter()
+            .filter(|x| x.fqdn.as_deref() == Some(fqdn) && x.kind.provider == provider)
+            .collect();
+        self.following.push(key.clone());
+        let e = self.answer(&recs, depth);
+        self.following.pop();
+        self.answers.insert(key, e.clone());
+        e
     }
 
     /// What a provider answers for one name, from its records there.
@@ -1337,8 +1366,8 @@ impl<'a> Builder<'a> {
         }
         let mut parts = Vec::new();
         if !primary.is_empty() || !secondary.is_empty() {
-            let p = self.checked_set(&primary, depth, true);
-            let s = self.checked_set(&secondary, depth, true);
+            let p = self.checked_set(&primary, depth);
+            let s = self.checked_set(&secondary, depth);
             let checked = primary.iter().all(|r| self.health_checked(r) == Some(true));
             let unknown_check = primary.iter().any(|r| self.health_checked(r).is_none());
             let detect = primary
@@ -1372,10 +1401,13 @@ impl<'a> Builder<'a> {
             });
         }
         if !shared.is_empty() {
-            parts.push(self.checked_set(&shared, depth, false));
+            parts.push(self.checked_set(&shared, depth));
         }
         for rec in plain {
-            parts.push(self.target(rec, depth));
+            let t = self.target(rec, depth);
+            if !parts.contains(&t) {
+                parts.push(t);
+            }
         }
         match parts.len() {
             0 => Expr::Unknown("no record answers for this name".into()),
@@ -1386,18 +1418,23 @@ impl<'a> Builder<'a> {
 
     /// Records answered together: those whose health is checked are alternatives, the others
     /// are always answered (each must work).
-    fn checked_set(&mut self, recs: &[&'a DnsRecord], depth: usize, _failover: bool) -> Expr {
+    fn checked_set(&mut self, recs: &[&'a DnsRecord], depth: usize) -> Expr {
         let mut checked = Vec::new();
         let mut always = Vec::new();
         let mut detect = 0;
         for rec in recs {
             let t = self.target(rec, depth);
             match self.health_checked(rec) {
+                // Records answering with the same path (weighted records to one name) are
+                // one alternative.
                 Some(true) => {
                     detect = detect.max(self.record_detect(rec) + self.record_ttl(rec));
-                    checked.push(t);
+                    if !checked.contains(&t) {
+                        checked.push(t);
+                    }
                 }
-                Some(false) => always.push(t),
+                Some(false) if !always.contains(&t) => always.push(t),
+                Some(false) => {}
                 None => always.push(Expr::Unknown(format!(
                     "whether Route 53 checks the health of {} is not known statically",
                     self.model.tf(rec.res).address
@@ -1486,19 +1523,16 @@ impl<'a> Builder<'a> {
             .into_iter()
             .map(crate::facts::terraform::normalize_domain)
             .collect();
-            let (provider, own) = (rec.kind.provider, rec.fqdn.clone());
-            let named: Vec<&'a DnsRecord> = self
-                .tf
-                .dns_records
-                .iter()
-                .filter(|x| {
-                    x.kind.provider == provider
-                        && x.fqdn.as_ref().is_some_and(|f| names.contains(f))
-                        && x.fqdn != own
-                })
-                .collect();
-            if !named.is_empty() && names.len() == 1 {
-                return self.answer(&named, depth + 1);
+            let provider = rec.kind.provider;
+            if let [name] = names.as_slice()
+                && rec.fqdn.as_ref() != Some(name)
+                && self
+                    .tf
+                    .dns_records
+                    .iter()
+                    .any(|x| x.kind.provider == provider && x.fqdn.as_ref() == Some(name))
+            {
+                return self.answer_for(provider, name, depth + 1);
             }
             let shown = value
                 .as_str()
@@ -1529,13 +1563,7 @@ impl<'a> Builder<'a> {
         if let Some(&target) = self.records.get(&t)
             && let Some(fqdn) = &target.fqdn
         {
-            let recs: Vec<&'a DnsRecord> = self
-                .tf
-                .dns_records
-                .iter()
-                .filter(|x| x.fqdn.as_ref() == Some(fqdn) && x.kind.provider == provider)
-                .collect();
-            return self.answer(&recs, depth + 1);
+            return self.answer_for(provider, fqdn, depth + 1);
         }
         Expr::Unknown(format!(
             "a DNS answer leads to {}, which the system view does not model yet",
