@@ -383,3 +383,75 @@ fn simulate_losses_together() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn pods_of_a_lost_zone_come_back_after_eviction() {
+    let dir = tempfile::tempdir().unwrap();
+    let manifest = |toleration: &str| {
+        format!(
+            "apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+spec:
+  type: LoadBalancer
+  selector:
+    app: web
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:{toleration}
+      containers:
+        - name: web
+          image: ghcr.io/example/web:1.0
+"
+        )
+    };
+    let run = |text: &str| {
+        std::fs::write(dir.path().join("web.yaml"), text).unwrap();
+        let scan = spoflint::scan(&[dir.path().to_path_buf()]).unwrap();
+        let s = scenario(&scan, "zone:any").clone();
+        (s.impact, s.manual, s.recovery)
+    };
+    // The node monitor grace period (50 s), then the default 300 s toleration.
+    assert_eq!(
+        run(&manifest("")),
+        (Impact::ServingOutage, false, Some(350))
+    );
+    let fast = "
+      tolerations:
+        - key: node.kubernetes.io/unreachable
+          operator: Exists
+          effect: NoExecute
+          tolerationSeconds: 30";
+    assert_eq!(
+        run(&manifest(fast)),
+        (Impact::ServingOutage, false, Some(80))
+    );
+    // Three replicas spread over zones: no outage.
+    let spread = manifest(
+        "
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: DoNotSchedule
+          labelSelector:
+            matchLabels:
+              app: web",
+    )
+    .replace("replicas: 1", "replicas: 3");
+    assert_eq!(run(&spread).0, Impact::NoImpact);
+}

@@ -375,6 +375,9 @@ struct JsonOutcome<'a> {
     health: Health,
     recovery: u64,
     manual: bool,
+    /// Serves nothing until it recovers by itself.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    interrupted: bool,
     rpo: &'a Option<Rpo>,
     notes: &'a [String],
 }
@@ -385,6 +388,7 @@ fn outcome<'a>(name: &'a str, o: &'a crate::system::Outcome) -> JsonOutcome<'a> 
         health: o.health,
         recovery: o.recovery,
         manual: o.manual,
+        interrupted: o.interrupted,
         rpo: &o.rpo,
         notes: &o.notes,
     }

@@ -169,6 +169,7 @@ impl<'a> Builder<'a> {
             zone_failover: None,
             region_failover: None,
             detect: 0,
+            reschedule: None,
             stateful: false,
             deps: Vec::new(),
             dep_evidence: Vec::new(),
@@ -933,6 +934,23 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Seconds a pod stays bound to an unreachable node before it is evicted: its
+    /// `node.kubernetes.io/unreachable` toleration's `tolerationSeconds`, else the 300 s
+    /// Kubernetes adds.
+    fn eviction_after(&self, r: &crate::model::Resource, kind: WorkloadKind) -> u64 {
+        crate::facts::pod_spec(r, kind)
+            .and_then(|s| s.get("tolerations"))
+            .into_iter()
+            .flat_map(|t| t.items())
+            .find(|t| {
+                t.get("key").and_then(|k| k.as_str()) == Some("node.kubernetes.io/unreachable")
+            })
+            .and_then(|t| t.get("tolerationSeconds"))
+            .and_then(|v| v.as_i64())
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(self.secs("pod_eviction_toleration"))
+    }
+
     /// A Kubernetes workload as a component (when a declaration names it).
     fn workload(&mut self, w: &Workload) -> CompId {
         if let Some(&c) = self.by_res.get(&w.res) {
@@ -968,6 +986,14 @@ impl<'a> Builder<'a> {
         c.stateful = stateful;
         c.figure = Some(if spread { "pods_spread" } else { "pods_single" });
         c.detect = self.secs("node_monitor_grace_period");
+        // Pods of a lost zone's nodes are evicted and recreated elsewhere, unless they are
+        // pinned to that zone or keep their data there (a StatefulSet's volumes are zonal).
+        let pinned = w.placement.single_zone().is_some();
+        if !pinned && w.kind != crate::facts::WorkloadKind::StatefulSet && w.kind.is_replicated() {
+            let r = self.model.resource(w.res);
+            c.reschedule =
+                Some(self.secs("node_monitor_grace_period") + self.eviction_after(r, w.kind));
+        }
         self.add(c)
     }
 

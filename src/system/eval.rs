@@ -80,6 +80,8 @@ pub struct Outcome {
     pub recovery: u64,
     /// A person has to act for it to recover.
     pub manual: bool,
+    /// It serves nothing until it recovers by itself (pods recreated in another zone).
+    pub interrupted: bool,
     /// Data the failure can cost, when a stateful component was hit.
     pub rpo: Option<Rpo>,
     /// Components found down.
@@ -98,6 +100,7 @@ impl Outcome {
             detection: 0,
             recovery: 0,
             manual: false,
+            interrupted: false,
             rpo: None,
             down: Vec::new(),
             failed_over: Vec::new(),
@@ -126,6 +129,7 @@ impl Outcome {
         self.detection = self.detection.max(other.detection);
         self.recovery = self.recovery.max(other.recovery);
         self.manual |= other.manual;
+        self.interrupted |= other.interrupted;
         self.rpo = worst_rpo(self.rpo.take(), other.rpo);
         for n in other.notes {
             if !self.notes.contains(&n) {
@@ -408,6 +412,24 @@ pub fn component(sys: &System, id: CompId, lost: Lost<'_>) -> Outcome {
         }
         return o;
     }
+    // Copies lost with a zone only (not a region) that are recreated in another zone.
+    if let Some(after) = c.reschedule
+        && unknown.is_empty()
+        && lost.regions().next().is_none()
+    {
+        let mut o = Outcome::with(
+            Health::Reduced,
+            format!(
+                "{}: its pods are recreated in another zone after {} (node monitor grace period and eviction), if the other zones have room",
+                c.key,
+                crate::system::settings::show_duration(after)
+            ),
+        );
+        o.detection = c.detect;
+        o.recovery = after;
+        o.interrupted = true;
+        return o;
+    }
     if !unknown.is_empty() {
         let mut o = Outcome::with(Health::Unknown, unknown[0].clone());
         o.notes.extend(unknown.into_iter().skip(1));
@@ -502,6 +524,8 @@ impl Expr {
                     for &i in &alive {
                         o.and(outs[i].clone());
                     }
+                    // Traffic goes on through the alternatives that were not interrupted.
+                    o.interrupted = alive.iter().all(|&i| outs[i].interrupted);
                     if alive.len() < outs.len() {
                         o.detection = o.detection.max(detect);
                         o.recovery = o.recovery.max(detect);
@@ -778,6 +802,7 @@ mod tests {
             zone_failover: None,
             region_failover: None,
             detect: 0,
+            reschedule: None,
             stateful: false,
             deps: Vec::new(),
             dep_evidence: Vec::new(),

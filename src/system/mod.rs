@@ -176,6 +176,9 @@ pub struct Component {
     pub region_failover: Option<Failover>,
     /// Seconds before traffic stops going to a lost copy (health checks).
     pub detect: u64,
+    /// Seconds after which copies lost with a zone are recreated in another zone by
+    /// themselves (Kubernetes evicting the pods of unreachable nodes); `None` when they are not.
+    pub reschedule: Option<u64>,
     pub stateful: bool,
     /// What it needs, in series: data stores, keys, secrets.
     pub deps: Vec<CompId>,

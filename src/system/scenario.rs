@@ -262,8 +262,8 @@ fn run_scoped(
             eval::Health::Up => {}
         }
         if o.health.alive() {
-            if o.manual {
-                // Down until a person fails over.
+            if o.manual || o.interrupted {
+                // Down until a person fails over, or until it recovers by itself.
                 raise(Impact::ServingOutage);
             }
             if o.recovery > slowest {
