@@ -428,6 +428,7 @@ pub fn component(sys: &System, id: CompId, lost: Lost<'_>) -> Outcome {
         o.detection = c.detect;
         o.recovery = after;
         o.interrupted = true;
+        o.failed_over.push(id);
         return o;
     }
     if !unknown.is_empty() {

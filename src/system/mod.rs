@@ -337,6 +337,19 @@ impl System {
         })
     }
 
+    /// The first component of root `i`'s path that is a resource of the scan (where a
+    /// finding about the root can point when nothing else names the cause).
+    pub fn first_located(&self, i: usize) -> Option<CompId> {
+        let mut comps = Vec::new();
+        match self.roots.get(i)? {
+            Root::Name(n) => n.answers.iter().for_each(|(_, a)| a.components(&mut comps)),
+            Root::Entry(_, e) => e.components(&mut comps),
+        }
+        comps
+            .into_iter()
+            .find(|&c| self.components[c].res.is_some())
+    }
+
     /// Whether the scan has anything to say about the system.
     pub fn is_empty(&self) -> bool {
         self.roots.is_empty() && self.deploy.is_none() && self.control.is_empty()

@@ -301,6 +301,15 @@ fn run_scoped(
             impact = Impact::Unknown;
         }
     }
+    if weakest.is_none() && impact > Impact::NoImpact {
+        // Nothing went down or failed over by name: point at the first component with a
+        // resource on the path of the first root hit.
+        let hit = roots
+            .iter()
+            .zip(&serving)
+            .find(|(_, (_, o))| o.health != eval::Health::Up || o.manual || o.interrupted);
+        weakest = hit.and_then(|(&i, _)| sys.first_located(i));
+    }
     let expected = lost.iter().all(|d| expected(sys, d));
     unknown.dedup();
     Scenario {

@@ -15,6 +15,7 @@ pub fn check(cx: &mut RuleCx) {
             let at = sys
                 .weakest_link(i)
                 .and_then(|c| cx.component_label(c, ""))
+                .or_else(|| sys.first_located(i).and_then(|c| cx.component_label(c, "")))
                 .or_else(|| cx.target_label(0, ""));
             if let Some(at) = at {
                 cx.cannot_judge(
@@ -58,6 +59,10 @@ pub fn check(cx: &mut RuleCx) {
         );
         let primary = cx
             .component_label(weak, format!("{} at {}{figure}", c.key, percent(own)))
+            .or_else(|| {
+                sys.first_located(i)
+                    .and_then(|f| cx.component_label(f, format!("on the path of {}", root.root)))
+            })
             .or_else(|| cx.target_label(0, "availability target"));
         let Some(primary) = primary else { continue };
         let target_label = cx.target_label(0, "availability target set here");
