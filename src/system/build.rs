@@ -99,6 +99,15 @@ struct Builder<'a> {
     following: Vec<(String, String)>,
 }
 
+/// A stateful component's copies, availability figure and failovers.
+struct Store {
+    kind: CompKind,
+    copies: Vec<Copy>,
+    figure: &'static str,
+    zone_failover: Option<Failover>,
+    region_failover: Option<Failover>,
+}
+
 /// Builds the system view of a scan.
 pub fn build(
     model: &Model,
@@ -245,17 +254,18 @@ impl<'a> Builder<'a> {
             .any(|r| r.text == key || r.text == decl)
     }
 
+    /// How the component of resource `id` fails over to another region: by itself, or when
+    /// the configuration declares it automated, else by a person (after `response_time`).
     fn region_failover(
         &self,
         id: ResourceId,
-        key: &str,
         automatic_by_itself: bool,
         seconds: u64,
         rpo: Rpo,
         how: &str,
     ) -> Failover {
-        let decl = self.model.tf(id).declaration().to_string();
-        let automatic = automatic_by_itself || self.automated(key, &decl);
+        let r = self.model.tf(id);
+        let automatic = automatic_by_itself || self.automated(&r.address, r.declaration());
         Failover {
             automatic,
             seconds: self.manual(automatic, seconds),
@@ -272,8 +282,56 @@ impl<'a> Builder<'a> {
 
     // ---- data stores, keys and secrets ----
 
+    /// Adds the stateful component of resource `id`; `members` (member clusters, replicas)
+    /// are resources of the same component.
+    fn add_store(&mut self, id: ResourceId, store: Store, members: Vec<ResourceId>) -> CompId {
+        let mut c = Self::blank(
+            self.key(id),
+            store.kind,
+            Some(id),
+            Place::Copies(store.copies),
+        );
+        c.stateful = true;
+        c.figure = Some(store.figure);
+        c.zone_failover = store.zone_failover;
+        c.region_failover = store.region_failover;
+        let cid = self.add(c);
+        for m in members {
+            self.by_res.insert(m, cid);
+        }
+        cid
+    }
+
+    /// An Aurora global database (its member clusters) or cluster (then the clusters
+    /// replicating it): its copies, figure and zone failover, judged on the first `writers`
+    /// clusters (those that may be the writer).
+    fn aurora(
+        &self,
+        clusters: &[ResourceId],
+        writers: usize,
+    ) -> (Vec<Copy>, &'static str, Option<Failover>) {
+        // Every cluster but the first is a standby. In a global database which one writes is
+        // not known statically, so the loss of any member's region is a failover.
+        let copies = clusters
+            .iter()
+            .enumerate()
+            .map(|(i, &m)| self.copy(m, self.aurora_zones(m), i > 0))
+            .collect();
+        let zone_ok = clusters
+            .iter()
+            .take(writers)
+            .all(|&m| self.aurora_zone_failover(m));
+        let figure = if zone_ok {
+            "aws_aurora_multi_az"
+        } else {
+            "aws_aurora_single_az"
+        };
+        (copies, figure, zone_ok.then(|| self.aurora_failover()))
+    }
+
     fn stores(&mut self) {
         let (model, tf) = (self.model, self.tf);
+        let not_null = |v: Option<&Value>| v.is_some_and(|v| *v != Value::Null);
         // Aurora global databases: one component over their member clusters.
         let mut in_global: BTreeSet<ResourceId> = BTreeSet::new();
         for g in tf.of_type(aws::RDS_GLOBAL_CLUSTER).to_vec() {
@@ -288,92 +346,54 @@ impl<'a> Builder<'a> {
             members.sort();
             members.dedup();
             in_global.extend(members.iter().copied());
-            let key = self.key(g);
-            let copies: Vec<Copy> = members
-                .iter()
-                .map(|&m| self.copy(m, self.aurora_zones(m), false))
-                .collect();
-            let zone_ok = members.iter().all(|&m| self.aurora_zone_failover(m));
-            let mut c = Self::blank(
-                key.clone(),
-                CompKind::DataStore,
-                Some(g),
-                Place::Copies(copies),
-            );
-            c.stateful = true;
-            c.figure = Some(if zone_ok {
-                "aws_aurora_multi_az"
-            } else {
-                "aws_aurora_single_az"
-            });
-            c.zone_failover = zone_ok.then(|| self.aurora_failover());
-            if members.len() >= 2 {
-                // Every member but the writer is a secondary: which one writes is not
-                // known statically, so the loss of any member's region is a failover.
-                c.region_failover = Some(self.region_failover(
+            let (copies, figure, zone_failover) = self.aurora(&members, members.len());
+            let region_failover = (members.len() >= 2).then(|| {
+                self.region_failover(
                     g,
-                    &key,
                     false,
                     self.secs("aurora_global_failover"),
                     Rpo::Seconds(self.secs("aurora_global_lag")),
                     "a secondary region of the global database is promoted",
-                ));
-                c.place = Place::Copies(
-                    members
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &m)| self.copy(m, self.aurora_zones(m), i > 0))
-                        .collect(),
-                );
-            }
-            let id = self.add(c);
-            for m in members {
-                self.by_res.insert(m, id);
-            }
+                )
+            });
+            let store = Store {
+                kind: CompKind::DataStore,
+                copies,
+                figure,
+                zone_failover,
+                region_failover,
+            };
+            self.add_store(g, store, members);
         }
         for id in tf.of_type(aws::RDS_CLUSTER).to_vec() {
-            let r = model.tf(id);
             if in_global.contains(&id)
-                || r.value("replication_source_identifier")
-                    .is_some_and(|v| *v != Value::Null)
+                || not_null(model.tf(id).value("replication_source_identifier"))
             {
                 continue;
             }
-            let key = self.key(id);
-            let mut copies = vec![self.copy(id, self.aurora_zones(id), false)];
             let replicas =
                 tf.referrers(model, id, aws::RDS_CLUSTER, "replication_source_identifier");
-            for &rep in &replicas {
-                copies.push(self.copy(rep, self.aurora_zones(rep), true));
-            }
-            let zone_ok = self.aurora_zone_failover(id);
-            let mut c = Self::blank(
-                key.clone(),
-                CompKind::DataStore,
-                Some(id),
-                Place::Copies(copies),
-            );
-            c.stateful = true;
-            c.figure = Some(if zone_ok {
-                "aws_aurora_multi_az"
-            } else {
-                "aws_aurora_single_az"
-            });
-            c.zone_failover = zone_ok.then(|| self.aurora_failover());
-            if !replicas.is_empty() {
-                c.region_failover = Some(self.region_failover(
+            let clusters: Vec<ResourceId> = std::iter::once(id)
+                .chain(replicas.iter().copied())
+                .collect();
+            let (copies, figure, zone_failover) = self.aurora(&clusters, 1);
+            let region_failover = (!replicas.is_empty()).then(|| {
+                self.region_failover(
                     id,
-                    &key,
                     false,
                     self.secs("rds_replica_promotion"),
                     Rpo::Seconds(self.secs("rds_replica_lag")),
                     "the cross-region replica cluster is promoted",
-                ));
-            }
-            let cid = self.add(c);
-            for rep in replicas {
-                self.by_res.insert(rep, cid);
-            }
+                )
+            });
+            let store = Store {
+                kind: CompKind::DataStore,
+                copies,
+                figure,
+                zone_failover,
+                region_failover,
+            };
+            self.add_store(id, store, replicas);
         }
         for id in tf.of_type(aws::DB_INSTANCE).to_vec() {
             let r = model.tf(id);
@@ -381,25 +401,24 @@ impl<'a> Builder<'a> {
                 .value("engine")
                 .and_then(Value::as_str)
                 .is_some_and(|e| e.starts_with("aurora"));
-            if aurora
-                || r.value("replicate_source_db")
-                    .is_some_and(|v| *v != Value::Null)
-            {
+            if aurora || not_null(r.value("replicate_source_db")) {
                 continue;
             }
-            let key = self.key(id);
-            let multi_az = r.value("multi_az").and_then(Value::as_bool);
-            let zones = match multi_az {
-                Some(true) => Zones::Spread { copies: 2 },
-                _ => match r.value("availability_zone").and_then(Value::as_str) {
-                    Some(z) => Zones::Named {
-                        zones: [z.to_string()].into(),
-                        unknown: 0,
-                    },
-                    None => Zones::Unplaced { copies: 1 },
+            let multi_az = r.value("multi_az").and_then(Value::as_bool) == Some(true);
+            let zones = match (
+                multi_az,
+                r.value("availability_zone").and_then(Value::as_str),
+            ) {
+                (true, _) => Zones::Spread { copies: 2 },
+                (false, Some(z)) => Zones::Named {
+                    zones: [z.to_string()].into(),
+                    unknown: 0,
                 },
+                (false, None) => Zones::Unplaced { copies: 1 },
             };
             let mut copies = vec![self.copy(id, zones, false)];
+            // Read replicas in another region are standbys; those in its own add nothing a
+            // region loss leaves.
             let replicas = tf.referrers(model, id, aws::DB_INSTANCE, "replicate_source_db");
             let home = self.region(id);
             let far: Vec<ResourceId> = replicas
@@ -410,45 +429,38 @@ impl<'a> Builder<'a> {
             for &rep in &far {
                 copies.push(self.copy(rep, Zones::Unplaced { copies: 1 }, true));
             }
-            let mut c = Self::blank(
-                key.clone(),
-                CompKind::DataStore,
-                Some(id),
-                Place::Copies(copies),
-            );
-            c.stateful = true;
-            c.figure = Some(if multi_az == Some(true) {
-                "aws_rds_multi_az"
-            } else {
-                "aws_rds_single_az"
-            });
-            c.zone_failover = (multi_az == Some(true)).then(|| Failover {
-                automatic: true,
-                seconds: self.secs("rds_multi_az_failover"),
-                rpo: Rpo::Zero,
-                how: "RDS fails over to the standby in another zone".into(),
-            });
-            if !far.is_empty() {
-                c.region_failover = Some(self.region_failover(
+            let region_failover = (!far.is_empty()).then(|| {
+                self.region_failover(
                     id,
-                    &key,
                     false,
                     self.secs("rds_replica_promotion"),
                     Rpo::Seconds(self.secs("rds_replica_lag")),
                     "the cross-region read replica is promoted",
-                ));
-            }
-            let cid = self.add(c);
-            for rep in replicas {
-                self.by_res.insert(rep, cid);
-            }
+                )
+            });
+            let store = Store {
+                kind: CompKind::DataStore,
+                copies,
+                figure: if multi_az {
+                    "aws_rds_multi_az"
+                } else {
+                    "aws_rds_single_az"
+                },
+                zone_failover: multi_az.then(|| Failover {
+                    automatic: true,
+                    seconds: self.secs("rds_multi_az_failover"),
+                    rpo: Rpo::Zero,
+                    how: "RDS fails over to the standby in another zone".into(),
+                }),
+                region_failover,
+            };
+            self.add_store(id, store, replicas);
         }
         for id in tf.of_type(aws::ELASTICACHE_REPLICATION_GROUP).to_vec() {
             if self.by_res.contains_key(&id) {
                 continue;
             }
             let r = model.tf(id);
-            let key = self.key(id);
             let auto = r
                 .value("automatic_failover_enabled")
                 .and_then(Value::as_bool)
@@ -456,7 +468,8 @@ impl<'a> Builder<'a> {
             let nodes = num(r.value("num_cache_clusters"))
                 .or_else(|| num(r.value("replicas_per_node_group")).map(|n| n + 1))
                 .unwrap_or(1) as i64;
-            let zones = if auto && nodes >= 2 {
+            let failover = auto && nodes >= 2;
+            let zones = if failover {
                 Zones::Spread { copies: nodes }
             } else {
                 Zones::Unplaced { copies: nodes }
@@ -466,44 +479,36 @@ impl<'a> Builder<'a> {
             for &o in &others {
                 copies.push(self.copy(o, Zones::Unplaced { copies: 1 }, true));
             }
-            let mut c = Self::blank(
-                key.clone(),
-                CompKind::DataStore,
-                Some(id),
-                Place::Copies(copies),
-            );
-            c.stateful = true;
-            c.figure = Some(if auto {
-                "aws_elasticache_multi_az"
-            } else {
-                "aws_elasticache_single_az"
-            });
-            c.zone_failover = (auto && nodes >= 2).then(|| Failover {
-                automatic: true,
-                seconds: self.secs("elasticache_failover"),
-                rpo: Rpo::Seconds(self.secs("elasticache_replica_lag")),
-                how: "ElastiCache promotes a replica in another zone".into(),
-            });
-            if !others.is_empty() {
-                c.region_failover = Some(self.region_failover(
+            let region_failover = (!others.is_empty()).then(|| {
+                self.region_failover(
                     id,
-                    &key,
                     false,
                     self.secs("elasticache_failover"),
                     Rpo::Seconds(self.secs("elasticache_global_lag")),
                     "a secondary cluster of the global datastore is promoted",
-                ));
-            }
-            let cid = self.add(c);
-            for o in others {
-                self.by_res.insert(o, cid);
-            }
+                )
+            });
+            let store = Store {
+                kind: CompKind::DataStore,
+                copies,
+                figure: if auto {
+                    "aws_elasticache_multi_az"
+                } else {
+                    "aws_elasticache_single_az"
+                },
+                zone_failover: failover.then(|| Failover {
+                    automatic: true,
+                    seconds: self.secs("elasticache_failover"),
+                    rpo: Rpo::Seconds(self.secs("elasticache_replica_lag")),
+                    how: "ElastiCache promotes a replica in another zone".into(),
+                }),
+                region_failover,
+            };
+            self.add_store(id, store, others);
         }
         for id in tf.of_type(aws::ELASTICACHE_CLUSTER).to_vec() {
             let r = model.tf(id);
-            if r.value("replication_group_id")
-                .is_some_and(|v| *v != Value::Null)
-            {
+            if not_null(r.value("replication_group_id")) {
                 continue;
             }
             let nodes = num(r.value("num_cache_nodes")).unwrap_or(1) as i64;
@@ -523,54 +528,41 @@ impl<'a> Builder<'a> {
                     None => Zones::Unplaced { copies: nodes },
                 },
             };
-            let mut c = Self::blank(
-                self.key(id),
-                CompKind::DataStore,
-                Some(id),
-                Place::Copies(vec![self.copy(id, zones, false)]),
-            );
-            c.stateful = true;
-            c.figure = Some("aws_elasticache_single_az");
-            self.add(c);
+            let store = Store {
+                kind: CompKind::DataStore,
+                copies: vec![self.copy(id, zones, false)],
+                figure: "aws_elasticache_single_az",
+                zone_failover: None,
+                region_failover: None,
+            };
+            self.add_store(id, store, Vec::new());
         }
         for id in tf.of_type(aws::S3_BUCKET).to_vec() {
             if self.by_res.contains_key(&id) {
                 continue;
             }
-            let key = self.key(id);
             let dests = tf.replication_destinations(model, id);
             let mut copies = vec![self.copy(id, Zones::Managed, false)];
             for &d in &dests {
                 copies.push(self.copy(d, Zones::Managed, true));
             }
-            let mut c = Self::blank(
-                key.clone(),
-                CompKind::DataStore,
-                Some(id),
-                Place::Copies(copies),
-            );
-            c.stateful = true;
-            c.figure = Some("aws_s3");
-            if !dests.is_empty() {
-                let rtc = self.s3_rtc(id);
-                c.region_failover = Some(self.region_failover(
-                    id,
-                    &key,
-                    false,
-                    // Once a person decides, switching clients takes no more.
-                    0,
-                    if rtc {
-                        Rpo::Seconds(self.secs("s3_rtc"))
-                    } else {
-                        Rpo::Unbounded
-                    },
-                    "clients switch to the replica bucket",
-                ));
-            }
-            let cid = self.add(c);
-            for d in dests {
-                self.by_res.insert(d, cid);
-            }
+            let rpo = if self.s3_rtc(id) {
+                Rpo::Seconds(self.secs("s3_rtc"))
+            } else {
+                Rpo::Unbounded
+            };
+            // Once a person decides, switching clients takes no more.
+            let region_failover = (!dests.is_empty()).then(|| {
+                self.region_failover(id, false, 0, rpo, "clients switch to the replica bucket")
+            });
+            let store = Store {
+                kind: CompKind::DataStore,
+                copies,
+                figure: "aws_s3",
+                zone_failover: None,
+                region_failover,
+            };
+            self.add_store(id, store, dests);
         }
         // Copies in every region that all serve: DynamoDB global tables, multi-region KMS keys,
         // replicated secrets.
@@ -604,7 +596,7 @@ impl<'a> Builder<'a> {
                 // Its region and its replicas' (inline blocks and replica resources), each
                 // region once.
                 let presence = tf.regions_of(model, id);
-                let mut copies: Vec<Copy> = presence
+                let copies: Vec<Copy> = presence
                     .regions
                     .iter()
                     .map(|r| Some(r.clone()))
@@ -615,25 +607,21 @@ impl<'a> Builder<'a> {
                         standby: false,
                     })
                     .collect();
-                if copies.is_empty() {
-                    copies.push(self.copy(id, Zones::Managed, false));
-                }
                 let multi = copies.len() >= 2;
-                let mut c = Self::blank(self.key(id), kind, Some(id), Place::Copies(copies));
-                c.stateful = true;
-                c.figure = Some(if multi { many } else { one });
-                if multi {
-                    c.region_failover = Some(Failover {
+                let store = Store {
+                    kind,
+                    copies,
+                    figure: if multi { many } else { one },
+                    zone_failover: None,
+                    region_failover: multi.then(|| Failover {
                         automatic: true,
                         seconds: 0,
                         rpo: lag.map_or(Rpo::Zero, |k| Rpo::Seconds(self.secs(k))),
                         how: how.into(),
-                    });
-                }
-                let cid = self.add(c);
-                for rep in tf.counterparts(model, id) {
-                    self.by_res.insert(rep, cid);
-                }
+                    }),
+                };
+                let replicas = tf.counterparts(model, id);
+                self.add_store(id, store, replicas);
             }
         }
     }

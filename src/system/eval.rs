@@ -563,7 +563,7 @@ impl Expr {
     }
 
     /// Components in series at the top of the path (itself, or an `All`'s direct members).
-    fn series_leaves(&self) -> BTreeSet<CompId> {
+    pub fn series_leaves(&self) -> BTreeSet<CompId> {
         match self {
             Expr::Comp(c) => [*c].into(),
             Expr::All(xs) => xs

@@ -312,23 +312,13 @@ impl System {
             let (x, y) = (a.availability(self), b.availability(self));
             x.unwrap_or(0.0).total_cmp(&y.unwrap_or(0.0))
         })?;
-        let series: Vec<CompId> = match worst {
-            Expr::Comp(c) => vec![*c],
-            Expr::All(xs) => xs
-                .iter()
-                .filter_map(|x| match x {
-                    Expr::Comp(c) => Some(*c),
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        let candidates = if series.is_empty() {
+        let series = worst.series_leaves();
+        let candidates: Vec<CompId> = if series.is_empty() {
             let mut all = Vec::new();
             worst.components(&mut all);
             all
         } else {
-            series
+            series.into_iter().collect()
         };
         candidates.into_iter().min_by(|a, b| {
             let x = eval::component_availability(self, *a).unwrap_or(1.0);
