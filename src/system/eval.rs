@@ -562,18 +562,23 @@ impl Expr {
         )
     }
 
-    /// Components in series at the top of the path (itself, or an `All`'s direct members).
-    pub fn series_leaves(&self) -> BTreeSet<CompId> {
+    /// Components in series at the top of the path (itself, or an `All`'s direct members),
+    /// in path order.
+    pub fn series_leaves(&self) -> Vec<CompId> {
         match self {
-            Expr::Comp(c) => [*c].into(),
-            Expr::All(xs) => xs
-                .iter()
-                .filter_map(|x| match x {
-                    Expr::Comp(c) => Some(*c),
-                    _ => None,
-                })
-                .collect(),
-            _ => BTreeSet::new(),
+            Expr::Comp(c) => vec![*c],
+            Expr::All(xs) => {
+                let mut out: Vec<CompId> = Vec::new();
+                for x in xs {
+                    if let Expr::Comp(c) = x
+                        && !out.contains(c)
+                    {
+                        out.push(*c);
+                    }
+                }
+                out
+            }
+            _ => Vec::new(),
         }
     }
 

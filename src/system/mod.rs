@@ -318,7 +318,7 @@ impl System {
             worst.components(&mut all);
             all
         } else {
-            series.into_iter().collect()
+            series
         };
         candidates.into_iter().min_by(|a, b| {
             let x = eval::component_availability(self, *a).unwrap_or(1.0);
