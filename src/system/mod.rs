@@ -190,14 +190,6 @@ impl Component {
     pub fn layer(&self) -> Layer {
         self.kind.layer()
     }
-
-    /// The regions of its copies (unknown ones left out).
-    pub fn regions(&self) -> BTreeSet<&str> {
-        match &self.place {
-            Place::Global => BTreeSet::new(),
-            Place::Copies(c) => c.iter().filter_map(|c| c.region.as_deref()).collect(),
-        }
-    }
 }
 
 /// One public DNS name and, per DNS provider serving it, what the provider answers with.

@@ -99,13 +99,8 @@ impl Domain {
         }
     }
 
-    /// Whether `c` is lost whole with this domain.
-    pub fn takes_whole_key(&self, c: &Component) -> bool {
-        self.takes_whole(c).is_some()
-    }
-
     /// Why `c` is lost whole with this domain, if it is.
-    pub(super) fn takes_whole(&self, c: &Component) -> Option<String> {
+    pub fn takes_whole(&self, c: &Component) -> Option<String> {
         let hit = match self {
             Domain::Provider(p) => c
                 .provider

@@ -29,7 +29,7 @@ pub fn check(cx: &mut RuleCx) {
             let providers_up = n
                 .answers
                 .iter()
-                .filter(|(p, _)| !s.lost.iter().any(|d| d.takes_whole_key(sys.comp(*p))))
+                .filter(|(p, _)| !s.lost.iter().any(|d| d.takes_whole(sys.comp(*p)).is_some()))
                 .count();
             if providers_up == 0 {
                 continue;
