@@ -128,4 +128,34 @@ mod tests {
             assert!((0.0..=100.0).contains(&fig.value));
         }
     }
+
+    /// Every figure the system code names is in the data file: an unknown key would be an
+    /// unknown availability, or a time of 0 s.
+    #[test]
+    fn every_figure_named_in_the_code_is_shipped() {
+        let f = parse(DATA).unwrap();
+        let code = [include_str!("build.rs"), include_str!("eval.rs")].concat();
+        let re = regex::Regex::new(r#"secs\("([a-z0-9_]+)"\)"#).unwrap();
+        let mut seconds = 0;
+        for c in re.captures_iter(&code) {
+            assert!(f.seconds.contains_key(&c[1]), "seconds: {}", &c[1]);
+            seconds += 1;
+        }
+        assert!(seconds >= 20, "{seconds}");
+        // Availability keys are the string literals of the figure table's key shape.
+        let re = regex::Regex::new(
+            r#""((?:aws|pods|cloud|route53|cloudflare|google|azure|ns1)_[a-z0-9_]+)""#,
+        )
+        .unwrap();
+        let mut availability = 0;
+        for c in re.captures_iter(&code) {
+            let key = &c[1];
+            if f.seconds.contains_key(key) {
+                continue;
+            }
+            assert!(f.availability.contains_key(key), "availability: {key}");
+            availability += 1;
+        }
+        assert!(availability >= 20, "{availability}");
+    }
 }
