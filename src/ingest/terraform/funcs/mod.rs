@@ -64,8 +64,6 @@ const OPAQUE: &[&str] = &[
     "yamldecode",
     "csvdecode",
     "rsadecrypt",
-    "regex",
-    "regexall",
     "abspath",
     "dirname",
     "basename",
@@ -105,6 +103,8 @@ const STRICT: &[&str] = &[
     "endswith",
     "strcontains",
     "replace",
+    "regex",
+    "regexall",
     "substr",
     "tostring",
     "tonumber",
@@ -399,6 +399,54 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn regular_expressions() {
+        // No group: the matched text; unnamed groups: a list; named groups: an object.
+        assert_eq!(
+            call("regexall", &[s("^[a-z]{2}-"), s("eu-west-1a")]).unwrap(),
+            l(vec![s("eu-")])
+        );
+        assert_eq!(
+            call("regexall", &[s("^[a-z]{2}-"), s("euw1-az1")]).unwrap(),
+            l(vec![])
+        );
+        assert_eq!(
+            call("regex", &[s("([a-z]+)-([0-9]+)"), s("web-12 db-3")]).unwrap(),
+            l(vec![s("web"), s("12")])
+        );
+        let named = call("regex", &[s("(?P<app>[a-z]+)-(?P<n>[0-9]+)?x"), s("web-x")]).unwrap();
+        assert_eq!(
+            named,
+            Value::Map(
+                [
+                    ("app".to_string(), s("web")),
+                    ("n".to_string(), Value::Null)
+                ]
+                .into_iter()
+                .collect()
+            )
+        );
+        assert!(call("regex", &[s("z+"), s("abc")]).is_err());
+        assert!(call("regexall", &[s("(a"), s("abc")]).is_err());
+        assert!(call("regex", &[s("(?P<x>a)(b)"), s("ab")]).is_err());
+        // replace() with a /regex/ and $1.
+        assert_eq!(
+            call(
+                "replace",
+                &[s("eu-west-1a"), s("/([a-z]+)-([a-z]+)-/"), s("$2.$1.")]
+            )
+            .unwrap(),
+            s("west.eu.1a")
+        );
+        // A pattern too large to compile is an error, not a hang.
+        assert!(call("regexall", &[s("(a{1000}){1000}"), s("a")]).is_err());
+        // Unknown input: unknown.
+        assert_eq!(
+            call("regexall", &[s("a"), Value::UNKNOWN]).unwrap(),
+            Value::UNKNOWN
+        );
     }
 
     #[test]

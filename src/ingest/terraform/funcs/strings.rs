@@ -14,6 +14,7 @@ pub(super) fn strict(name: &str, args: &[Value]) -> Option<FnResult> {
             trim_or_test(name, args)
         }
         "replace" => replace(name, args),
+        "regex" | "regexall" => regex_match(name, args),
         "substr" => substr(name, args),
         "title" | "chomp" | "strrev" => one_string(name, args),
         "indent" => indent(name, args),
@@ -90,8 +91,15 @@ fn replace(name: &str, args: &[Value]) -> FnResult {
         string(&args[2], name)?,
     );
     if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
-        // A regular expression: not evaluated.
-        return Ok(Value::UNKNOWN);
+        // A regular expression (Go's syntax, which the regex crate shares: RE2), with `$1`
+        // and `${name}` in the replacement.
+        let re = compile(&from[1..from.len() - 1], name)?;
+        let matches = re.find_iter(&s).count();
+        let bytes = s.len() + matches.saturating_mul(to.len());
+        if bytes > MAX_STRING_BYTES {
+            return Err(too_long(name, bytes));
+        }
+        return Ok(Value::String(re.replace_all(&s, to.as_str()).into_owned()));
     }
     if to.len() > from.len() && !from.is_empty() {
         let bytes = s.len() + s.matches(&from).count() * (to.len() - from.len());
@@ -108,6 +116,63 @@ fn replace(name: &str, args: &[Value]) -> FnResult {
         }
     }
     Ok(Value::String(s.replace(&from, &to)))
+}
+
+/// A Terraform regular expression (RE2 syntax), with bounds on its compiled size.
+fn compile(pattern: &str, name: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern)
+        .size_limit(1 << 20)
+        .dfa_size_limit(1 << 20)
+        .build()
+        .map_err(|e| {
+            let text = e.to_string();
+            let why = text
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim_start_matches("error: ");
+            format!("{name}(): invalid regular expression: {why}")
+        })
+}
+
+/// `regex(pattern, string)` (the first match) and `regexall(pattern, string)` (every match):
+/// a match is the matched text without capture groups, a list of the groups' texts with
+/// unnamed groups, an object of them with named groups (a group that did not take part is
+/// null).
+fn regex_match(name: &str, args: &[Value]) -> FnResult {
+    want(args, 2, name)?;
+    let (pattern, s) = (string(&args[0], name)?, string(&args[1], name)?);
+    let re = compile(&pattern, name)?;
+    let names: Vec<Option<&str>> = re.capture_names().skip(1).collect();
+    let named = names.iter().filter(|n| n.is_some()).count();
+    if named > 0 && named < names.len() {
+        return Err(format!(
+            "{name}(): the pattern mixes named and unnamed capture groups"
+        ));
+    }
+    let text =
+        |m: Option<regex::Match<'_>>| m.map_or(Value::Null, |m| Value::String(m.as_str().into()));
+    let one = |c: regex::Captures<'_>| -> Value {
+        if names.is_empty() {
+            text(c.get(0))
+        } else if named > 0 {
+            Value::Map(
+                names
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, n)| n.map(|n| (n.to_string(), text(c.get(i + 1)))))
+                    .collect(),
+            )
+        } else {
+            Value::List((1..=names.len()).map(|i| text(c.get(i))).collect())
+        }
+    };
+    if name == "regex" {
+        return re.captures(&s).map(one).ok_or_else(|| {
+            "regex(): the pattern did not match any part of the given string".to_string()
+        });
+    }
+    Ok(Value::List(re.captures_iter(&s).map(one).collect()))
 }
 
 fn substr(name: &str, args: &[Value]) -> FnResult {
