@@ -20,6 +20,10 @@ pub const LB_TARGET_GROUP_ATTACHMENT: ResourceType = ResourceType("aws_lb_target
 pub const ALB_TARGET_GROUP_ATTACHMENT: ResourceType =
     ResourceType("aws_alb_target_group_attachment");
 pub const AUTOSCALING_ATTACHMENT: ResourceType = ResourceType("aws_autoscaling_attachment");
+pub const NAT_GATEWAY: ResourceType = ResourceType("aws_nat_gateway");
+pub const ROUTE_TABLE: ResourceType = ResourceType("aws_route_table");
+pub const ROUTE: ResourceType = ResourceType("aws_route");
+pub const ROUTE_TABLE_ASSOCIATION: ResourceType = ResourceType("aws_route_table_association");
 pub const SUBNET: ResourceType = ResourceType("aws_subnet");
 pub const DEFAULT_SUBNET: ResourceType = ResourceType("aws_default_subnet");
 // Compute and control.
@@ -116,6 +120,10 @@ pub static PROVIDER: Provider = Provider {
             ],
             ..Kind::layer(ELB, Layer::Network)
         },
+        Kind::layer(NAT_GATEWAY, Layer::Network),
+        Kind::plain(ROUTE_TABLE),
+        Kind::plain(ROUTE),
+        Kind::plain(ROUTE_TABLE_ASSOCIATION),
         Kind::layer(LB_TARGET_GROUP, Layer::Network),
         Kind::layer(ALB_TARGET_GROUP, Layer::Network),
         Kind {
@@ -191,7 +199,6 @@ pub static PROVIDER: Provider = Provider {
         },
     ],
     not_judged: &[
-        ("aws_nat_gateway", Layer::Network),
         ("aws_vpn_connection", Layer::Network),
         ("aws_dx_connection", Layer::Network),
         ("aws_cloudfront_distribution", Layer::Network),
