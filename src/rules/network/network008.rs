@@ -7,6 +7,7 @@
 
 use crate::facts::terraform::Zones;
 use crate::model::FastMap;
+use crate::model::terraform::Body;
 use crate::rules::prelude::*;
 
 /// Whether a route's destination is the default route (IPv4).
@@ -24,49 +25,41 @@ pub fn check(cx: &mut RuleCx) {
     };
     // Route table → its default routes through NAT gateways, with where each is written.
     let mut routes: FastMap<ResourceId, Vec<(ResourceId, Label)>> = FastMap::default();
-    for id in facts.tf.of_type(aws::ROUTE).iter().copied() {
-        let r = model.tf(id);
-        let Some(nat) = r.attr("nat_gateway_id") else {
-            continue;
+    // A route (an `aws_route`, or a `route {}` block of the table) of `tables`, whose
+    // destination is in attribute `cidr` of `body`.
+    let mut add = |tables: Vec<ResourceId>, body: &Body, cidr: &str, source| {
+        let Some(nat) = body.attr("nat_gateway_id") else {
+            return;
         };
-        if !default_route(r.value("destination_cidr_block")) {
-            continue;
+        if !default_route(body.value(cidr)) {
+            return;
         }
-        let tables = r
-            .value("route_table_id")
-            .map(Value::references)
-            .unwrap_or_default();
         for t in tables
             .into_iter()
             .filter(|t| model.tf(*t).rtype == aws::ROUTE_TABLE)
         {
             for n in nats_in(&nat.value) {
                 let at = Label::new(
-                    r.source,
+                    source,
                     nat.span,
                     "the default route goes through this NAT gateway",
                 );
                 routes.entry(t).or_default().push((n, at));
             }
         }
+    };
+    for &id in facts.tf.of_type(aws::ROUTE) {
+        let r = model.tf(id);
+        let tables = r
+            .value("route_table_id")
+            .map(Value::references)
+            .unwrap_or_default();
+        add(tables, &r.body, "destination_cidr_block", r.source);
     }
     for &t in facts.tf.of_type(aws::ROUTE_TABLE) {
         let r = model.tf(t);
         for b in r.body.blocks("route") {
-            let Some(nat) = b.body.attr("nat_gateway_id") else {
-                continue;
-            };
-            if !default_route(b.body.value("cidr_block")) {
-                continue;
-            }
-            for n in nats_in(&nat.value) {
-                let at = Label::new(
-                    r.source,
-                    nat.span,
-                    "the default route goes through this NAT gateway",
-                );
-                routes.entry(t).or_default().push((n, at));
-            }
+            add(vec![t], &b.body, "cidr_block", r.source);
         }
     }
     if routes.is_empty() {

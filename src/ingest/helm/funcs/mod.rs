@@ -18,7 +18,7 @@ mod encoding;
 mod lists;
 mod math;
 mod paths;
-mod regex;
+pub(crate) mod regex;
 mod semver;
 mod serial;
 mod sprintf;

@@ -298,8 +298,9 @@ thread_local! {
         RefCell::new(HashMap::new());
 }
 
-/// Compiles a Go regular expression, with Go's `error parsing regexp:` errors.
-fn compile_regex(pattern: &str) -> Result<Regex, String> {
+/// Compiles a Go regular expression, with Go's `error parsing regexp:` errors (Helm's
+/// functions and Terraform's `regex`, `regexall` and `replace` share Go's syntax).
+pub(crate) fn compile_regex(pattern: &str) -> Result<Regex, String> {
     if let Some(hit) = REGEX_CACHE.with(|c| c.borrow().get(pattern).cloned()) {
         return hit;
     }

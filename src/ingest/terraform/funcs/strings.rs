@@ -91,8 +91,8 @@ fn replace(name: &str, args: &[Value]) -> FnResult {
         string(&args[2], name)?,
     );
     if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
-        // A regular expression (Go's syntax, which the regex crate shares: RE2), with `$1`
-        // and `${name}` in the replacement.
+        // A regular expression (Go's syntax), with `$1` and `${name}` in the replacement
+        // (Go's expansion, which the regex crate shares).
         let re = compile(&from[1..from.len() - 1], name)?;
         let matches = re.find_iter(&s).count();
         let bytes = s.len() + matches.saturating_mul(to.len());
@@ -118,21 +118,10 @@ fn replace(name: &str, args: &[Value]) -> FnResult {
     Ok(Value::String(s.replace(&from, &to)))
 }
 
-/// A Terraform regular expression (RE2 syntax), with bounds on its compiled size.
+/// A Terraform regular expression: Go's syntax, compiled as Helm's functions compile it
+/// (translated for the regex crate, size bounded, cached).
 fn compile(pattern: &str, name: &str) -> Result<regex::Regex, String> {
-    regex::RegexBuilder::new(pattern)
-        .size_limit(1 << 20)
-        .dfa_size_limit(1 << 20)
-        .build()
-        .map_err(|e| {
-            let text = e.to_string();
-            let why = text
-                .lines()
-                .last()
-                .unwrap_or_default()
-                .trim_start_matches("error: ");
-            format!("{name}(): invalid regular expression: {why}")
-        })
+    crate::ingest::helm::funcs::regex::compile_regex(pattern).map_err(|e| format!("{name}(): {e}"))
 }
 
 /// `regex(pattern, string)` (the first match) and `regexall(pattern, string)` (every match):
