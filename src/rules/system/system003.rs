@@ -35,6 +35,13 @@ pub fn check(cx: &mut RuleCx) {
         }
         let Some((rpo, lost)) = worst else { continue };
         let message = match &rpo {
+            // A copy elsewhere whose lag has no bound (S3 replication without Replication
+            // Time Control).
+            Rpo::Unbounded if comp.region_failover.is_some() => format!(
+                "{} replicates to another region with no bound on how far the copy lags: losing {lost} can lose any amount of recent writes, above the {} RPO target",
+                comp.key,
+                show_duration(target)
+            ),
             Rpo::Unbounded => format!(
                 "{} has no copy outside {lost} that it can fail over to: losing it loses the data written since the last backup kept elsewhere, above the {} RPO target",
                 comp.key,
