@@ -614,7 +614,8 @@ impl Expr {
             }
             Expr::Any(xs, switch) => {
                 let xs: Vec<Expr> = xs.iter().map(Expr::normalize).collect();
-                if xs.len() == 1 {
+                if xs.len() <= 1 {
+                    // No alternative at all is nothing to fail over between.
                     return xs.into_iter().next().unwrap_or(Expr::All(Vec::new()));
                 }
                 let mut common = xs[0].series_leaves();
