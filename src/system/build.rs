@@ -167,24 +167,6 @@ impl<'a> Builder<'a> {
         id
     }
 
-    fn blank(key: String, kind: CompKind, res: Option<ResourceId>, place: Place) -> Component {
-        Component {
-            key,
-            kind,
-            res,
-            place,
-            provider: None,
-            figure: None,
-            zone_failover: None,
-            region_failover: None,
-            detect: 0,
-            reschedule: None,
-            stateful: false,
-            deps: Vec::new(),
-            dep_evidence: Vec::new(),
-        }
-    }
-
     fn secs(&self, key: &str) -> u64 {
         self.sys.figures.secs(key)
     }
@@ -285,7 +267,7 @@ impl<'a> Builder<'a> {
     /// Adds the stateful component of resource `id`; `members` (member clusters, replicas)
     /// are resources of the same component.
     fn add_store(&mut self, id: ResourceId, store: Store, members: Vec<ResourceId>) -> CompId {
-        let mut c = Self::blank(
+        let mut c = Component::new(
             self.key(id),
             store.kind,
             Some(id),
@@ -730,7 +712,7 @@ impl<'a> Builder<'a> {
             return c;
         }
         let (model, tf) = (self.model, self.tf);
-        let mut c = Self::blank(
+        let mut c = Component::new(
             self.key(id),
             CompKind::EntryPoint,
             Some(id),
@@ -849,7 +831,7 @@ impl<'a> Builder<'a> {
         }
         let zones = self.placed_zones(id);
         let multi = matches!(&zones, Zones::Named { zones, .. } if zones.len() >= 2);
-        let mut c = Self::blank(
+        let mut c = Component::new(
             self.key(id),
             CompKind::Compute,
             Some(id),
@@ -865,7 +847,7 @@ impl<'a> Builder<'a> {
     }
 
     fn cluster(&mut self, id: ResourceId) -> CompId {
-        let mut c = Self::blank(
+        let mut c = Component::new(
             self.key(id),
             CompKind::ControlPlane,
             Some(id),
@@ -890,7 +872,7 @@ impl<'a> Builder<'a> {
             .map(|(n, _)| *n)
             .or_else(|| Facts::instance_count(&api))
             .unwrap_or(1);
-        let c = Self::blank(
+        let c = Component::new(
             "kubernetes control plane (self-managed)".into(),
             CompKind::ControlPlane,
             Some(api[0].res),
@@ -957,7 +939,7 @@ impl<'a> Builder<'a> {
         let spread = matches!(zones, Zones::Spread { .. });
         let stateful = matches!(w.role, Role::DataStore(_));
         let key = self.kubernetes_key(w.res);
-        let mut c = Self::blank(
+        let mut c = Component::new(
             key,
             if stateful {
                 CompKind::DataStore
@@ -1189,7 +1171,7 @@ impl<'a> Builder<'a> {
     // ---- serving roots ----
 
     fn dns_provider(&mut self, provider: &'static str) -> CompId {
-        let mut c = Self::blank(
+        let mut c = Component::new(
             format!("dns:{provider}"),
             CompKind::DnsProvider,
             None,
@@ -1631,7 +1613,7 @@ impl<'a> Builder<'a> {
         if pools.is_empty() {
             return Expr::Unknown(format!("the pools of {} are not in the scan", r.address));
         }
-        let mut c = Self::blank(self.key(lb), CompKind::EntryPoint, Some(lb), Place::Global);
+        let mut c = Component::new(self.key(lb), CompKind::EntryPoint, Some(lb), Place::Global);
         c.provider = Some("Cloudflare".into());
         c.figure = Some("cloudflare_load_balancing");
         let me = self.add(c);
@@ -1747,7 +1729,7 @@ impl<'a> Builder<'a> {
     /// A cloud load balancer Kubernetes creates (for a LoadBalancer Service or an ingress
     /// controller): the cloud provider places it in every zone the cluster has subnets for.
     fn kubernetes_entry(&mut self, res: ResourceId, key: String) -> CompId {
-        let mut c = Self::blank(
+        let mut c = Component::new(
             key,
             CompKind::EntryPoint,
             Some(res),
@@ -1969,7 +1951,7 @@ impl<'a> Builder<'a> {
             if facts.ci.mirror_of(&h).is_some() {
                 continue;
             }
-            let mut c = Self::blank(
+            let mut c = Component::new(
                 format!("registry:{h}"),
                 CompKind::Registry,
                 None,
@@ -1979,7 +1961,7 @@ impl<'a> Builder<'a> {
             registries.push(Expr::Comp(self.add(c)));
         }
         let git = |b: &mut Builder<'a>, host: &str| {
-            let mut c = Self::blank(
+            let mut c = Component::new(
                 format!("git:{host}"),
                 CompKind::GitHost,
                 None,
@@ -2017,7 +1999,7 @@ impl<'a> Builder<'a> {
                     .unwrap_or(1);
                 Zones::Unplaced { copies: n }
             };
-            let c = Self::blank(
+            let c = Component::new(
                 key.into(),
                 CompKind::GitOps,
                 ids.first().copied(),
@@ -2071,7 +2053,7 @@ impl<'a> Builder<'a> {
             .map(|d| model.job(d.res).system)
             .collect();
         for system in deploying {
-            let mut c = Self::blank(
+            let mut c = Component::new(
                 format!("ci:{}", system.key()),
                 CompKind::CiSystem,
                 None,

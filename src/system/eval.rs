@@ -799,21 +799,9 @@ mod tests {
     use crate::system::{CompKind, Component, System};
 
     fn comp(key: &str, figure: &'static str) -> Component {
-        Component {
-            key: key.to_string(),
-            kind: CompKind::Compute,
-            res: None,
-            place: Place::Global,
-            provider: None,
-            figure: Some(figure),
-            zone_failover: None,
-            region_failover: None,
-            detect: 0,
-            reschedule: None,
-            stateful: false,
-            deps: Vec::new(),
-            dep_evidence: Vec::new(),
-        }
+        let mut c = Component::new(key.to_string(), CompKind::Compute, None, Place::Global);
+        c.figure = Some(figure);
+        c
     }
 
     fn system(comps: Vec<Component>) -> System {

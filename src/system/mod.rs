@@ -187,6 +187,26 @@ pub struct Component {
 }
 
 impl Component {
+    /// A component with nothing but its identity and place: no provider, figure, failover,
+    /// detection time or dependency yet.
+    pub fn new(key: String, kind: CompKind, res: Option<ResourceId>, place: Place) -> Component {
+        Component {
+            key,
+            kind,
+            res,
+            place,
+            provider: None,
+            figure: None,
+            zone_failover: None,
+            region_failover: None,
+            detect: 0,
+            reschedule: None,
+            stateful: false,
+            deps: Vec::new(),
+            dep_evidence: Vec::new(),
+        }
+    }
+
     pub fn layer(&self) -> Layer {
         self.kind.layer()
     }
@@ -215,6 +235,43 @@ pub enum Root {
 }
 
 impl Root {
+    /// The components of its path: for a name, its DNS providers first, then their answers'.
+    pub fn components(&self, out: &mut Vec<CompId>) {
+        match self {
+            Root::Name(n) => {
+                for (p, a) in &n.answers {
+                    out.push(*p);
+                    a.components(out);
+                }
+            }
+            Root::Entry(_, e) => e.components(out),
+        }
+    }
+
+    /// Why parts of its path are not known.
+    pub fn unknowns(&self, out: &mut Vec<String>) {
+        match self {
+            Root::Name(n) => n.answers.iter().for_each(|(_, a)| a.unknowns(out)),
+            Root::Entry(_, e) => e.unknowns(out),
+        }
+    }
+
+    /// What the lost domains do to it.
+    pub fn eval(&self, sys: &System, lost: eval::Lost<'_>) -> Outcome {
+        match self {
+            Root::Name(n) => n.eval(sys, lost),
+            Root::Entry(_, e) => e.eval(sys, lost),
+        }
+    }
+
+    /// Its availability estimate (`None` when a part is unknown).
+    pub fn availability(&self, sys: &System) -> Option<f64> {
+        match self {
+            Root::Name(n) => n.availability(sys),
+            Root::Entry(_, e) => e.normalize().availability(sys),
+        }
+    }
+
     pub fn title(&self) -> String {
         match self {
             Root::Name(n) => n.fqdn.clone(),
@@ -273,12 +330,8 @@ impl System {
     pub fn load_balancers_of(&self, fqdn: &str) -> Vec<ResourceId> {
         let mut comps = Vec::new();
         for root in &self.roots {
-            if let Root::Name(n) = root
-                && n.fqdn == fqdn
-            {
-                for (_, a) in &n.answers {
-                    a.components(&mut comps);
-                }
+            if matches!(root, Root::Name(n) if n.fqdn == fqdn) {
+                root.components(&mut comps);
             }
         }
         comps.sort_unstable();
@@ -323,10 +376,7 @@ impl System {
     /// finding about the root can point when nothing else names the cause).
     pub fn first_located(&self, i: usize) -> Option<CompId> {
         let mut comps = Vec::new();
-        match self.roots.get(i)? {
-            Root::Name(n) => n.answers.iter().for_each(|(_, a)| a.components(&mut comps)),
-            Root::Entry(_, e) => e.components(&mut comps),
-        }
+        self.roots.get(i)?.components(&mut comps);
         comps
             .into_iter()
             .find(|&c| self.components[c].res.is_some())

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::Serialize;
 
 use super::eval::{self, Lost, Outcome, component, component_availability};
-use super::{CompId, CompKind, Component, Place, Root, Rpo, System, Zones};
+use super::{CompId, CompKind, Component, Place, Rpo, System, Zones};
 
 /// Something that fails as one.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -211,11 +211,7 @@ fn run_scoped(
         .iter()
         .map(|&i| {
             let root = &sys.roots[i];
-            let o = match root {
-                Root::Name(n) => n.eval(sys, l),
-                Root::Entry(_, e) => e.eval(sys, l),
-            };
-            (root.title(), o)
+            (root.title(), root.eval(sys, l))
         })
         .collect();
     let deploy = sys
@@ -392,15 +388,7 @@ pub fn all(sys: &System) -> Vec<Scenario> {
     let mut roots_of: BTreeMap<CompId, Vec<usize>> = BTreeMap::new();
     for (i, root) in sys.roots.iter().enumerate() {
         let mut comps = Vec::new();
-        match root {
-            Root::Name(n) => {
-                for (p, a) in &n.answers {
-                    comps.push(*p);
-                    a.components(&mut comps);
-                }
-            }
-            Root::Entry(_, e) => e.components(&mut comps),
-        }
+        root.components(&mut comps);
         comps.sort_unstable();
         comps.dedup();
         for c in comps {
@@ -479,28 +467,12 @@ pub fn estimate(sys: &System) -> Estimate {
     let mut e = Estimate::default();
     let mut serving: Vec<CompId> = Vec::new();
     for root in &sys.roots {
-        let (availability, unknown) = match root {
-            Root::Name(n) => {
-                let mut unknown = Vec::new();
-                for (p, a) in &n.answers {
-                    if !serving.contains(p) {
-                        serving.push(*p);
-                    }
-                    a.components(&mut serving);
-                    a.unknowns(&mut unknown);
-                }
-                (n.availability(sys), unknown)
-            }
-            Root::Entry(_, x) => {
-                let mut unknown = Vec::new();
-                x.components(&mut serving);
-                x.unknowns(&mut unknown);
-                (x.normalize().availability(sys), unknown)
-            }
-        };
+        root.components(&mut serving);
+        let mut unknown = Vec::new();
+        root.unknowns(&mut unknown);
         e.roots.push(RootEstimate {
             root: root.title(),
-            availability,
+            availability: root.availability(sys),
             unknown,
         });
     }
