@@ -220,6 +220,8 @@ fn expressions_and_functions() {
             r#"
 locals {
   env     = "prod"
+  none    = null
+  of_none = local.none.type
   sizes   = { prod = 3, dev = 1 }
   merged  = merge({ a = 1 }, { b = 2 }, { a = 3 })
   flat    = flatten([["a"], ["b", "c"]])
@@ -234,6 +236,9 @@ resource "aws_sqs_queue" "q" {
     zip     = zipmap(["k"], ["v"])["k"]
     tried   = try(local.sizes.missing, "fallback")
     can     = can(local.sizes.missing)
+    on_null = try(local.none.type, "fallback")
+    can_nul = can(local.none.type)
+    via_loc = try(local.of_none, "fallback")
     max     = max(1, 5, 3)
     grouped = length(local.grouped["1"])
     coal    = coalesce("", "c")
@@ -258,6 +263,12 @@ resource "aws_sqs_queue" "q" {
     assert_eq!(t["zip"], s("v"));
     assert_eq!(t["tried"], s("fallback"));
     assert_eq!(t["can"], Value::Bool(false));
+    // Reading an attribute of null fails in Terraform: try() takes the next argument.
+    assert_eq!(t["on_null"], s("fallback"));
+    assert_eq!(t["can_nul"], Value::Bool(false));
+    // A local is evaluated once for every use, not as try()'s own argument: it stays
+    // lenient (unknown, no finding) wherever it is first read.
+    assert!(t["via_loc"].is_unknown());
     assert_eq!(t["max"], Value::Number(5.0));
     assert_eq!(t["grouped"], Value::Number(2.0));
     assert_eq!(t["coal"], s("c"));

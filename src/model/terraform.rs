@@ -365,4 +365,14 @@ impl TfResource {
     pub fn region_name(&self) -> Option<&str> {
         self.region.name.as_deref()
     }
+
+    /// The region an argument of the resource names (`endpoint_group_region`,
+    /// `destination { region }`), or its provider's region when the argument is absent or
+    /// null; `None` when not known statically.
+    pub fn region_or<'a>(&'a self, arg: Option<&'a Value>) -> Option<&'a str> {
+        match arg {
+            None | Some(Value::Null) => self.region_name(),
+            Some(v) => v.as_str(),
+        }
+    }
 }

@@ -221,6 +221,12 @@ struct Ev<'m, 'o> {
     exhaustion_reported: bool,
     /// Inside the stand-in instance of an unknown `count`/`for_each`.
     speculative: u32,
+    /// The reference depth of the innermost `try()` or `can()` being evaluated: in its own
+    /// arguments (not in the variables, locals, resources and outputs they reach, which are
+    /// evaluated once for every use) reading an attribute of null is an error, as in
+    /// Terraform, so that the next argument is taken; elsewhere it stays unknown (lenient on
+    /// code paths Terraform would not evaluate).
+    trying: Option<u32>,
     depth: u32,
     root: String,
 }
@@ -273,6 +279,7 @@ pub fn evaluate<'m>(
                 exhausted: None,
                 exhaustion_reported: false,
                 speculative: 0,
+                trying: None,
                 depth: 0,
                 root: m.display.clone(),
             };
@@ -1062,7 +1069,11 @@ impl<'m, 'o> Ev<'m, 'o> {
         };
         let call = &m.calls[idx];
         self.insts[inst].calls.insert(name.to_string(), Slot::Busy);
+        // One level deeper, like the other memoised references (what a `try()` around
+        // `module.x` reads is not its own argument).
+        self.depth += 1;
         let value = Rc::new(self.instantiate(inst, call));
+        self.depth -= 1;
         self.insts[inst]
             .calls
             .insert(name.to_string(), Slot::Done(Rc::clone(&value), None));
@@ -1583,19 +1594,21 @@ impl<'m, 'o> Ev<'m, 'o> {
                 }
                 match name {
                     "try" => {
-                        for arg in f.args.iter() {
-                            if let Ok(v) = self.eval(arg, sc) {
-                                return Ok(v);
-                            }
-                        }
-                        Err(err(sc.source, e, "try(): every argument failed"))
+                        let outer = self.trying.replace(self.depth);
+                        let found = f.args.iter().find_map(|arg| self.eval(arg, sc).ok());
+                        self.trying = outer;
+                        found.ok_or_else(|| err(sc.source, e, "try(): every argument failed"))
                     }
-                    "can" => Ok(Value::Bool(
-                        f.args
+                    "can" => {
+                        let outer = self.trying.replace(self.depth);
+                        let ok = f
+                            .args
                             .iter()
                             .next()
-                            .is_some_and(|a| self.eval(a, sc).is_ok()),
-                    )),
+                            .is_some_and(|a| self.eval(a, sc).is_ok());
+                        self.trying = outer;
+                        Ok(Value::Bool(ok))
+                    }
                     _ => {
                         let mut args = Vec::with_capacity(f.args.len());
                         for arg in f.args.iter() {
@@ -1788,6 +1801,11 @@ impl<'m, 'o> Ev<'m, 'o> {
             Value::Unknown(Unknown::Attr(id, a)) => {
                 Ok(Value::Unknown(Unknown::Attr(*id, a.clone())))
             }
+            Value::Null if self.trying == Some(self.depth) => Err(err(
+                sc.source,
+                whole,
+                format!("cannot read attribute `{name}` of null"),
+            )),
             Value::Unknown(_) | Value::Null => Ok(Value::UNKNOWN),
             other => Err(err(
                 sc.source,
