@@ -99,6 +99,8 @@ pub enum Role {
     RunnerPool,
     /// external-secrets, cert-manager, Vault: by image name.
     SecurityService(String),
+    /// What adds and removes nodes: cluster-autoscaler or Karpenter's controller.
+    NodeAutoscaler(String),
     ControlPlane(ControlComponent),
 }
 
@@ -510,6 +512,14 @@ fn classify(
         if SECURITY_SERVICES.contains(&n) {
             return Role::SecurityService(n.to_string());
         }
+        if n == "cluster-autoscaler" {
+            return Role::NodeAutoscaler("cluster-autoscaler".to_string());
+        }
+        // public.ecr.aws/karpenter/controller; older releases had .../karpenter/controller too,
+        // and some mirrors name the image karpenter.
+        if c.image.contains("karpenter/controller") || n == "karpenter" {
+            return Role::NodeAutoscaler("Karpenter".to_string());
+        }
     }
     if kind == WorkloadKind::StatefulSet
         && let Some(store) = settings.data_store(r, containers)
@@ -870,6 +880,7 @@ impl Facts {
                 Role::GitOps { .. } => Layer::Gitops,
                 Role::RunnerPool => Layer::Cicd,
                 Role::SecurityService(_) => Layer::Security,
+                Role::NodeAutoscaler(_) => Layer::Compute,
                 Role::ControlPlane(_) => Layer::Control,
             });
             if w.kind != WorkloadKind::Pod {

@@ -107,38 +107,72 @@ fn affinity_zones(spec: &Val<'_>) -> Option<(BTreeSet<String>, Span)> {
     let mut any_term = false;
     for term in terms.items() {
         any_term = true;
-        let mut term_zones: Option<BTreeSet<String>> = None;
-        for e in term
+        let exprs = term
             .get("matchExpressions")
             .into_iter()
-            .flat_map(|exprs| exprs.items())
-        {
-            let key = e.get("key").and_then(|k| k.as_str());
-            let op = e.get("operator").and_then(|o| o.as_str());
-            if !key.is_some_and(|k| ZONE_KEYS.contains(&k)) || op != Some("In") {
-                continue;
+            .flat_map(|exprs| exprs.items());
+        let term_zones = match required_zones(exprs, ZONE_KEYS) {
+            // A value that is not a plain string: the zones are not known.
+            Err(NotKnown) => return None,
+            Ok(None) => None,
+            Ok(Some(req)) => {
+                if let Some(first) = req.at {
+                    at.get_or_insert(first);
+                }
+                Some(req.zones)
             }
-            let values: Vec<Val<'_>> = e
-                .get("values")
-                .into_iter()
-                .flat_map(|v| v.items())
-                .collect();
-            let zones: BTreeSet<String> = values.iter().filter_map(|v| v.scalar_text()).collect();
-            if values.len() != zones.len() {
-                // A value that is not a plain string: the zones are not known.
-                return None;
-            }
-            if let Some(first) = values.first() {
-                at.get_or_insert(first.span());
-            }
-            term_zones = Some(match term_zones {
-                Some(z) => z.intersection(&zones).cloned().collect(),
-                None => zones,
-            });
-        }
+        };
         allowed.extend(term_zones?);
     }
     (any_term).then_some((allowed, at?))
+}
+
+/// A zone requirement whose values are not all plain strings.
+#[derive(Debug, PartialEq, Eq)]
+pub struct NotKnown;
+
+/// The zones node selector requirements allow, and the first value that restricts them.
+#[derive(Debug)]
+pub struct ZoneRequirement {
+    pub zones: BTreeSet<String>,
+    pub at: Option<Span>,
+}
+
+/// What node selector requirements that all apply (a term's `matchExpressions`, a Karpenter
+/// NodePool's `requirements`) allow on the zone keys `keys`: the intersection of the values
+/// of their `In` requirements, with the span of the first value that restricts. `Ok(None)`
+/// when none restricts those keys (any zone).
+pub fn required_zones<'a>(
+    requirements: impl IntoIterator<Item = Val<'a>>,
+    keys: &[&str],
+) -> Result<Option<ZoneRequirement>, NotKnown> {
+    let mut allowed: Option<BTreeSet<String>> = None;
+    let mut at = None;
+    for e in requirements {
+        let key = e.get("key").and_then(|k| k.as_str());
+        let op = e.get("operator").and_then(|o| o.as_str());
+        if !key.is_some_and(|k| keys.contains(&k)) || op != Some("In") {
+            continue;
+        }
+        let values: Vec<Val<'_>> = e
+            .get("values")
+            .into_iter()
+            .flat_map(|v| v.items())
+            .collect();
+        let zones: Vec<String> = values.iter().filter_map(|v| v.scalar_text()).collect();
+        if values.len() != zones.len() {
+            return Err(NotKnown);
+        }
+        if let Some(first) = values.first() {
+            at.get_or_insert(first.span());
+        }
+        let zones: BTreeSet<String> = zones.into_iter().collect();
+        allowed = Some(match allowed {
+            Some(z) => z.intersection(&zones).cloned().collect(),
+            None => zones,
+        });
+    }
+    Ok(allowed.map(|zones| ZoneRequirement { zones, at }))
 }
 
 /// Whether a spread constraint or pod anti-affinity term (required or preferred) of the pod

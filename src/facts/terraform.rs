@@ -139,6 +139,16 @@ impl Zones {
         }
     }
 
+    /// What a zone outage takes, for messages: `that zone` when the list is in one zone at
+    /// most, `a zone` otherwise.
+    pub fn lost(&self) -> &'static str {
+        if self.at_most() == Some(1) {
+            "that zone"
+        } else {
+            "a zone"
+        }
+    }
+
     /// `us-east-1a, us-east-1b` or `none`.
     pub fn list(&self) -> String {
         if self.known.is_empty() {
@@ -280,6 +290,60 @@ impl TfFacts {
             .collect()
     }
 
+    /// What registers targets into target group `tg` by itself: auto scaling groups
+    /// (`target_group_arns`), `aws_autoscaling_attachment`s and ECS services (`load_balancer`
+    /// blocks); and the `aws_lb_target_group_attachment`s that register one target each.
+    pub fn target_group_registrars(
+        &self,
+        model: &Model,
+        tg: ResourceId,
+    ) -> (Vec<ResourceId>, Vec<ResourceId>) {
+        let mut registrars = self.referrers(model, tg, aws::AUTOSCALING_GROUP, "target_group_arns");
+        for attr in ["lb_target_group_arn", "alb_target_group_arn"] {
+            registrars.extend(self.referrers(model, tg, aws::AUTOSCALING_ATTACHMENT, attr));
+        }
+        registrars.extend(self.of_type(aws::ECS_SERVICE).iter().copied().filter(|&s| {
+            model.tf(s).body.blocks("load_balancer").any(|b| {
+                b.body
+                    .value("target_group_arn")
+                    .is_some_and(|v| v.references().contains(&tg))
+            })
+        }));
+        let attachments = [
+            aws::LB_TARGET_GROUP_ATTACHMENT,
+            aws::ALB_TARGET_GROUP_ATTACHMENT,
+        ]
+        .into_iter()
+        .flat_map(|t| self.referrers(model, tg, t, "target_group_arn"))
+        .collect();
+        (registrars, attachments)
+    }
+
+    /// Instances of `rtype` in the same module instance as `target` whose attribute `attr` is
+    /// not known statically and refers to nothing the scan has (`join("", x[*].id)` over an
+    /// unknown count): any of them may belong to `target`, so counting `target`'s
+    /// [`Self::referrers`] alone would be a guess.
+    pub fn maybe_referrers(
+        &self,
+        model: &Model,
+        target: ResourceId,
+        rtype: ResourceType,
+        attr: &str,
+    ) -> Vec<ResourceId> {
+        let t = model.tf(target);
+        self.of_type(rtype)
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let r = model.tf(id);
+                r.root == t.root
+                    && r.module_prefix() == t.module_prefix()
+                    && r.value(attr)
+                        .is_some_and(|v| v.has_unknown() && v.references().is_empty())
+            })
+            .collect()
+    }
+
     /// The zones reached through a list of subnets (`subnets`, `subnet_ids`,
     /// `vpc_zone_identifier`), following references to `aws_subnet` instances.
     pub fn subnet_zones(&self, model: &Model, subnets: &Value) -> Zones {
@@ -389,6 +453,16 @@ impl TfFacts {
         }
         for c in self.counterparts(model, id) {
             note(model.tf(c).region_name());
+        }
+        for &(rtype, link, block, attr) in kind.map_or(&[][..], |k| k.replicated_by) {
+            for c in self.referrers(model, id, rtype, link) {
+                let c = model.tf(c);
+                for b in c.body.blocks(block) {
+                    // Without a region of its own the copy is in its provider's region.
+                    let region = c.region_or(b.body.value(attr));
+                    note(region.filter(|_| !b.unknown_count && !c.count_unknown));
+                }
+            }
         }
         p
     }
@@ -654,7 +728,7 @@ impl TfFacts {
                 };
                 Some(Placement {
                     zones: self.subnet_zones(model, &ids),
-                    label: Label::new(r.source, first.span, "subnet mappings start here"),
+                    label: Label::new(r.source, first.span, format!("{block} blocks start here")),
                 })
             }
         })

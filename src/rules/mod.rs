@@ -481,43 +481,64 @@ impl<'a> RuleCx<'a> {
             &crate::facts::terraform::Zones,
         ) -> (String, String),
     ) {
-        let (model, facts) = (self.model, self.facts);
+        let facts = self.facts;
         for id in facts.tf.of_types(types) {
             let Some(p) = facts.tf.placement(id) else {
                 continue;
             };
-            let r = model.tf(id);
-            // Entries whose zone is unknown each add at most one zone: a list of one subnet
-            // is in one zone whatever its id.
-            let (least, most) = (p.zones.at_least(), p.zones.at_most());
-            if least >= min || least < floor {
-                continue;
+            if p.zones.at_least() >= floor {
+                self.zones_short(id, &p.zones, p.label.clone(), min, &describe);
             }
-            if most.is_none_or(|most| most >= min) {
-                self.cannot_judge(
-                    p.label.clone(),
-                    &r.address,
-                    if p.zones.open {
-                        "its subnet list is not known statically (a data source, a variable without a value, or a module that is not read)".to_string()
-                    } else {
-                        format!(
-                            "the zone of {} is not known statically (subnet ids from a data source, literal ids or computed values)",
-                            crate::finding::count(p.zones.unknown as i64, "subnet")
-                        )
-                    },
-                )
-                .help("declare the subnets as aws_subnet resources in the scanned code, or scan a plan (`terraform show -json`)")
-                .on(id);
-                continue;
-            }
-            let (message, help) = describe(r, &p.zones);
-            let labels = facts.tf.zone_labels(model, &p.zones);
-            let f = self.report(p.label.clone(), message).help(help).on(id);
-            for l in labels {
-                f.also(l);
-            }
-            f.also(r.header_label(r.address.clone()));
         }
+    }
+
+    /// Judges Terraform instance `id`, whose subnets (listed at `label`) reach `zones`: when it
+    /// spans fewer than `min` zones, reports `describe`'s message and help at `label`, with a
+    /// label on each subnet's zone and on the resource, and returns the finding; when its
+    /// zones are partly unknown and could reach `min`, says so as info (never guess).
+    pub fn zones_short(
+        &mut self,
+        id: crate::model::ResourceId,
+        zones: &crate::facts::terraform::Zones,
+        label: Label,
+        min: usize,
+        describe: impl Fn(
+            &crate::model::TfResource,
+            &crate::facts::terraform::Zones,
+        ) -> (String, String),
+    ) -> Option<&mut Finding> {
+        let (model, facts) = (self.model, self.facts);
+        let r = model.tf(id);
+        // Entries whose zone is unknown each add at most one zone: a list of one subnet is in
+        // one zone whatever its id.
+        if zones.at_least() >= min {
+            return None;
+        }
+        if zones.at_most().is_none_or(|most| most >= min) {
+            self.cannot_judge(
+                label,
+                &r.address,
+                if zones.open {
+                    "its subnet list is not known statically (a data source, a variable without a value, or a module that is not read)".to_string()
+                } else {
+                    format!(
+                        "the zone of {} is not known statically (subnet ids from a data source, literal ids or computed values)",
+                        crate::finding::count(zones.unknown as i64, "subnet")
+                    )
+                },
+            )
+            .help("declare the subnets as aws_subnet resources in the scanned code, or scan a plan (`terraform show -json`)")
+            .on(id);
+            return None;
+        }
+        let (message, help) = describe(r, zones);
+        let labels = facts.tf.zone_labels(model, zones);
+        let f = self.report(label, message).help(help).on(id);
+        for l in labels {
+            f.also(l);
+        }
+        f.also(r.header_label(r.address.clone()));
+        Some(f)
     }
 
     /// Reports Terraform instance `id` when it is present in fewer than two regions (its own
@@ -564,6 +585,30 @@ impl<'a> RuleCx<'a> {
         }
     }
 
+    /// Attribute `name` of Terraform instance `id` (of its first nested `block`, when given)
+    /// when its value is known: `Some(None)` when it is absent or null (the provider's default
+    /// applies). `None` when its value is not known statically, after saying so as info.
+    pub fn known_attr(
+        &mut self,
+        id: crate::model::ResourceId,
+        block: Option<&str>,
+        name: &str,
+    ) -> Option<Option<&'a crate::model::terraform::Attr>> {
+        let r = self.model.tf(id);
+        let attr = match block {
+            Some(b) => r.attr_in(b, name),
+            None => r.attr(name),
+        };
+        match attr {
+            Some(a) if a.value.has_unknown() => {
+                self.unknown_value(id, name, a);
+                None
+            }
+            Some(a) if a.value == crate::model::terraform::Value::Null => Some(None),
+            a => Some(a),
+        }
+    }
+
     /// Says, as info, that this rule cannot judge Terraform instance `id` because attribute
     /// `name` (`attr`) has a value that is not known statically; points at the attribute.
     pub fn unknown_value(
@@ -582,6 +627,47 @@ impl<'a> RuleCx<'a> {
                 "give {name} a value that can be known (a literal, variable default or tfvars), or scan a plan"
             ))
             .on(id)
+    }
+
+    /// The `member` instances that join cluster `id` through their attribute `attr`
+    /// (`aws_rds_cluster_instance.cluster_identifier`), when their number is known for a
+    /// verdict against `min`; `None` after saying, as info, why it is not: members whose
+    /// number is unknown, or, with fewer than `min` linked, members whose cluster is unknown.
+    pub fn cluster_members(
+        &mut self,
+        id: crate::model::ResourceId,
+        member: crate::facts::providers::ResourceType,
+        attr: &str,
+        min: usize,
+    ) -> Option<Vec<crate::model::ResourceId>> {
+        let (model, facts) = (self.model, self.facts);
+        let r = model.tf(id);
+        let members = facts.tf.referrers(model, id, member, attr);
+        let unlinked = facts.tf.maybe_referrers(model, id, member, attr);
+        if members.len() < min
+            && let Some(&first) = unlinked.first()
+        {
+            let inst = model.tf(first);
+            self.cannot_judge(
+                inst.attr_label(attr, ""),
+                &r.address,
+                format!("the cluster of {} is not known statically", inst.address),
+            )
+            .also(r.header_label(r.address.clone()))
+            .on(id);
+            return None;
+        }
+        if members.iter().any(|i| model.tf(*i).count_unknown) {
+            self.cannot_judge(
+                r.header_label(""),
+                &r.address,
+                "the number of its cluster instances is not known statically",
+            )
+            .help("give the instances' count or for_each a value that can be known, or scan a plan")
+            .on(id);
+            return None;
+        }
+        Some(members)
     }
 
     /// Says, as info, that this rule cannot judge `subject` (how findings name the resource) because

@@ -24,6 +24,21 @@ pub const NAT_GATEWAY: ResourceType = ResourceType("aws_nat_gateway");
 pub const ROUTE_TABLE: ResourceType = ResourceType("aws_route_table");
 pub const ROUTE: ResourceType = ResourceType("aws_route");
 pub const ROUTE_TABLE_ASSOCIATION: ResourceType = ResourceType("aws_route_table_association");
+pub const API_GATEWAY_REST_API: ResourceType = ResourceType("aws_api_gateway_rest_api");
+pub const APIGATEWAYV2_API: ResourceType = ResourceType("aws_apigatewayv2_api");
+pub const API_GATEWAY_DOMAIN_NAME: ResourceType = ResourceType("aws_api_gateway_domain_name");
+pub const APIGATEWAYV2_DOMAIN_NAME: ResourceType = ResourceType("aws_apigatewayv2_domain_name");
+pub const TRANSIT_GATEWAY_VPC_ATTACHMENT: ResourceType =
+    ResourceType("aws_ec2_transit_gateway_vpc_attachment");
+pub const VPN_CONNECTION: ResourceType = ResourceType("aws_vpn_connection");
+pub const DX_CONNECTION: ResourceType = ResourceType("aws_dx_connection");
+pub const DX_GATEWAY_ASSOCIATION: ResourceType = ResourceType("aws_dx_gateway_association");
+pub const CLOUDFRONT_DISTRIBUTION: ResourceType = ResourceType("aws_cloudfront_distribution");
+pub const GLOBALACCELERATOR_ACCELERATOR: ResourceType =
+    ResourceType("aws_globalaccelerator_accelerator");
+pub const GLOBALACCELERATOR_LISTENER: ResourceType = ResourceType("aws_globalaccelerator_listener");
+pub const GLOBALACCELERATOR_ENDPOINT_GROUP: ResourceType =
+    ResourceType("aws_globalaccelerator_endpoint_group");
 pub const SUBNET: ResourceType = ResourceType("aws_subnet");
 pub const DEFAULT_SUBNET: ResourceType = ResourceType("aws_default_subnet");
 // Compute and control.
@@ -31,6 +46,11 @@ pub const AUTOSCALING_GROUP: ResourceType = ResourceType("aws_autoscaling_group"
 pub const EKS_NODE_GROUP: ResourceType = ResourceType("aws_eks_node_group");
 pub const INSTANCE: ResourceType = ResourceType("aws_instance");
 pub const EKS_CLUSTER: ResourceType = ResourceType("aws_eks_cluster");
+pub const ECS_SERVICE: ResourceType = ResourceType("aws_ecs_service");
+pub const ELASTIC_BEANSTALK_ENVIRONMENT: ResourceType =
+    ResourceType("aws_elastic_beanstalk_environment");
+pub const APPAUTOSCALING_TARGET: ResourceType = ResourceType("aws_appautoscaling_target");
+pub const LAMBDA_FUNCTION: ResourceType = ResourceType("aws_lambda_function");
 // Data.
 pub const DB_INSTANCE: ResourceType = ResourceType("aws_db_instance");
 pub const RDS_CLUSTER: ResourceType = ResourceType("aws_rds_cluster");
@@ -46,10 +66,37 @@ pub const S3_BUCKET_REPLICATION_CONFIGURATION: ResourceType =
     ResourceType("aws_s3_bucket_replication_configuration");
 pub const DYNAMODB_TABLE: ResourceType = ResourceType("aws_dynamodb_table");
 pub const DYNAMODB_TABLE_REPLICA: ResourceType = ResourceType("aws_dynamodb_table_replica");
+pub const EFS_FILE_SYSTEM: ResourceType = ResourceType("aws_efs_file_system");
+pub const EFS_MOUNT_TARGET: ResourceType = ResourceType("aws_efs_mount_target");
+pub const EFS_REPLICATION_CONFIGURATION: ResourceType =
+    ResourceType("aws_efs_replication_configuration");
+pub const MSK_CLUSTER: ResourceType = ResourceType("aws_msk_cluster");
+pub const MSK_CONFIGURATION: ResourceType = ResourceType("aws_msk_configuration");
+pub const OPENSEARCH_DOMAIN: ResourceType = ResourceType("aws_opensearch_domain");
+pub const ELASTICSEARCH_DOMAIN: ResourceType = ResourceType("aws_elasticsearch_domain");
+pub const OPENSEARCHSERVERLESS_COLLECTION: ResourceType =
+    ResourceType("aws_opensearchserverless_collection");
+pub const DOCDB_CLUSTER: ResourceType = ResourceType("aws_docdb_cluster");
+pub const DOCDB_CLUSTER_INSTANCE: ResourceType = ResourceType("aws_docdb_cluster_instance");
+pub const DOCDB_GLOBAL_CLUSTER: ResourceType = ResourceType("aws_docdb_global_cluster");
+pub const NEPTUNE_CLUSTER: ResourceType = ResourceType("aws_neptune_cluster");
+pub const NEPTUNE_CLUSTER_INSTANCE: ResourceType = ResourceType("aws_neptune_cluster_instance");
+pub const NEPTUNE_GLOBAL_CLUSTER: ResourceType = ResourceType("aws_neptune_global_cluster");
+pub const REDSHIFT_CLUSTER: ResourceType = ResourceType("aws_redshift_cluster");
+pub const MQ_BROKER: ResourceType = ResourceType("aws_mq_broker");
+pub const FSX_WINDOWS_FILE_SYSTEM: ResourceType = ResourceType("aws_fsx_windows_file_system");
+pub const FSX_ONTAP_FILE_SYSTEM: ResourceType = ResourceType("aws_fsx_ontap_file_system");
+pub const FSX_OPENZFS_FILE_SYSTEM: ResourceType = ResourceType("aws_fsx_openzfs_file_system");
+pub const DB_INSTANCE_AUTOMATED_BACKUPS_REPLICATION: ResourceType =
+    ResourceType("aws_db_instance_automated_backups_replication");
+pub const BACKUP_PLAN: ResourceType = ResourceType("aws_backup_plan");
+pub const BACKUP_SELECTION: ResourceType = ResourceType("aws_backup_selection");
+pub const BACKUP_VAULT: ResourceType = ResourceType("aws_backup_vault");
 // DNS.
 pub const ROUTE53_ZONE: ResourceType = ResourceType("aws_route53_zone");
 pub const ROUTE53_RECORD: ResourceType = ResourceType("aws_route53_record");
 pub const ROUTE53_HEALTH_CHECK: ResourceType = ResourceType("aws_route53_health_check");
+pub const ROUTE53_RESOLVER_ENDPOINT: ResourceType = ResourceType("aws_route53_resolver_endpoint");
 // Security.
 pub const KMS_KEY: ResourceType = ResourceType("aws_kms_key");
 pub const KMS_REPLICA_KEY: ResourceType = ResourceType("aws_kms_replica_key");
@@ -106,6 +153,44 @@ pub static PROVIDER: Provider = Provider {
             ..paired(SECRETSMANAGER_SECRET, Layer::Security)
         },
         Kind {
+            replicated_by: &[(
+                EFS_REPLICATION_CONFIGURATION,
+                "source_file_system_id",
+                "destination",
+                "region",
+            )],
+            ..paired(EFS_FILE_SYSTEM, Layer::Data)
+        },
+        Kind {
+            placement: &[PlacementVia::NestedSubnets(
+                "broker_node_group_info",
+                "client_subnets",
+            )],
+            ..paired(MSK_CLUSTER, Layer::Data)
+        },
+        Kind {
+            placement: &[PlacementVia::NestedSubnets("vpc_options", "subnet_ids")],
+            ..paired(OPENSEARCH_DOMAIN, Layer::Data)
+        },
+        Kind {
+            placement: &[PlacementVia::NestedSubnets("vpc_options", "subnet_ids")],
+            ..paired(ELASTICSEARCH_DOMAIN, Layer::Data)
+        },
+        paired(DOCDB_CLUSTER, Layer::Data),
+        paired(NEPTUNE_CLUSTER, Layer::Data),
+        paired(REDSHIFT_CLUSTER, Layer::Data),
+        Kind {
+            placement: &[PlacementVia::Subnets("subnet_ids")],
+            ..paired(MQ_BROKER, Layer::Data)
+        },
+        paired(FSX_WINDOWS_FILE_SYSTEM, Layer::Data),
+        paired(FSX_ONTAP_FILE_SYSTEM, Layer::Data),
+        paired(FSX_OPENZFS_FILE_SYSTEM, Layer::Data),
+        paired(API_GATEWAY_REST_API, Layer::Network),
+        paired(APIGATEWAYV2_API, Layer::Network),
+        paired(API_GATEWAY_DOMAIN_NAME, Layer::Network),
+        paired(APIGATEWAYV2_DOMAIN_NAME, Layer::Network),
+        Kind {
             placement: LB_PLACEMENT,
             ..Kind::layer(LB, Layer::Network)
         },
@@ -121,6 +206,13 @@ pub static PROVIDER: Provider = Provider {
             ..Kind::layer(ELB, Layer::Network)
         },
         Kind::layer(NAT_GATEWAY, Layer::Network),
+        Kind::layer(VPN_CONNECTION, Layer::Network),
+        Kind::layer(DX_CONNECTION, Layer::Network),
+        Kind::plain(DX_GATEWAY_ASSOCIATION),
+        Kind::layer(CLOUDFRONT_DISTRIBUTION, Layer::Network),
+        Kind::plain(GLOBALACCELERATOR_ACCELERATOR),
+        Kind::plain(GLOBALACCELERATOR_LISTENER),
+        Kind::layer(GLOBALACCELERATOR_ENDPOINT_GROUP, Layer::Network),
         Kind::plain(ROUTE_TABLE),
         Kind::plain(ROUTE),
         Kind::plain(ROUTE_TABLE_ASSOCIATION),
@@ -138,6 +230,31 @@ pub static PROVIDER: Provider = Provider {
             ..Kind::layer(EKS_NODE_GROUP, Layer::Compute)
         },
         Kind::layer(INSTANCE, Layer::Compute),
+        Kind {
+            placement: &[PlacementVia::NestedSubnets(
+                "network_configuration",
+                "subnets",
+            )],
+            ..Kind::layer(ECS_SERVICE, Layer::Compute)
+        },
+        Kind {
+            placement: &[PlacementVia::NestedSubnets("vpc_config", "subnet_ids")],
+            ..Kind::layer(LAMBDA_FUNCTION, Layer::Compute)
+        },
+        Kind::plain(APPAUTOSCALING_TARGET),
+        Kind::layer(BACKUP_PLAN, Layer::Data),
+        Kind::plain(BACKUP_SELECTION),
+        Kind::plain(BACKUP_VAULT),
+        Kind::plain(DB_INSTANCE_AUTOMATED_BACKUPS_REPLICATION),
+        Kind::layer(ELASTIC_BEANSTALK_ENVIRONMENT, Layer::Compute),
+        Kind {
+            placement: &[PlacementVia::Subnets("subnet_ids")],
+            ..Kind::layer(TRANSIT_GATEWAY_VPC_ATTACHMENT, Layer::Network)
+        },
+        Kind {
+            placement: &[PlacementVia::SubnetBlocks("ip_address", "subnet_id")],
+            ..Kind::layer(ROUTE53_RESOLVER_ENDPOINT, Layer::Dns)
+        },
         Kind::layer(ELASTICACHE_CLUSTER, Layer::Data),
         Kind::layer(ROUTE53_ZONE, Layer::Dns),
         Kind::layer(ROUTE53_RECORD, Layer::Dns),
@@ -155,6 +272,14 @@ pub static PROVIDER: Provider = Provider {
         Kind::plain(DYNAMODB_TABLE_REPLICA),
         Kind::plain(ROUTE53_HEALTH_CHECK),
         Kind::plain(KMS_REPLICA_KEY),
+        Kind::plain(EFS_MOUNT_TARGET),
+        Kind::plain(EFS_REPLICATION_CONFIGURATION),
+        Kind::plain(MSK_CONFIGURATION),
+        Kind::layer(OPENSEARCHSERVERLESS_COLLECTION, Layer::Data),
+        Kind::plain(DOCDB_CLUSTER_INSTANCE),
+        Kind::plain(DOCDB_GLOBAL_CLUSTER),
+        Kind::plain(NEPTUNE_CLUSTER_INSTANCE),
+        Kind::plain(NEPTUNE_GLOBAL_CLUSTER),
     ],
     subnets: &[
         SubnetKind {
@@ -192,6 +317,18 @@ pub static PROVIDER: Provider = Provider {
             source_attr: "source_db_cluster_identifier",
         },
         GlobalGroup {
+            member: DOCDB_CLUSTER,
+            member_attr: "global_cluster_identifier",
+            group: DOCDB_GLOBAL_CLUSTER,
+            source_attr: "source_db_cluster_identifier",
+        },
+        GlobalGroup {
+            member: NEPTUNE_CLUSTER,
+            member_attr: "global_cluster_identifier",
+            group: NEPTUNE_GLOBAL_CLUSTER,
+            source_attr: "source_db_cluster_identifier",
+        },
+        GlobalGroup {
             member: ELASTICACHE_REPLICATION_GROUP,
             member_attr: "global_replication_group_id",
             group: ELASTICACHE_GLOBAL_REPLICATION_GROUP,
@@ -199,33 +336,9 @@ pub static PROVIDER: Provider = Provider {
         },
     ],
     not_judged: &[
-        ("aws_vpn_connection", Layer::Network),
-        ("aws_dx_connection", Layer::Network),
-        ("aws_cloudfront_distribution", Layer::Network),
-        ("aws_globalaccelerator_accelerator", Layer::Network),
-        ("aws_globalaccelerator_endpoint_group", Layer::Network),
-        ("aws_api_gateway_rest_api", Layer::Network),
-        ("aws_apigatewayv2_api", Layer::Network),
-        ("aws_ec2_transit_gateway_vpc_attachment", Layer::Network),
-        ("aws_route53_resolver_endpoint", Layer::Dns),
-        ("aws_ecs_service", Layer::Compute),
-        ("aws_lambda_function", Layer::Compute),
-        ("aws_elastic_beanstalk_environment", Layer::Compute),
         ("aws_eks_fargate_profile", Layer::Compute),
-        ("aws_efs_file_system", Layer::Data),
-        ("aws_msk_cluster", Layer::Data),
-        ("aws_opensearch_domain", Layer::Data),
-        ("aws_elasticsearch_domain", Layer::Data),
-        ("aws_docdb_cluster", Layer::Data),
-        ("aws_neptune_cluster", Layer::Data),
-        ("aws_redshift_cluster", Layer::Data),
-        ("aws_mq_broker", Layer::Data),
         ("aws_memorydb_cluster", Layer::Data),
         ("aws_fsx_lustre_file_system", Layer::Data),
-        ("aws_fsx_windows_file_system", Layer::Data),
-        ("aws_fsx_ontap_file_system", Layer::Data),
-        ("aws_fsx_openzfs_file_system", Layer::Data),
-        ("aws_backup_plan", Layer::Data),
         ("aws_cloudhsm_v2_cluster", Layer::Security),
         ("aws_codepipeline", Layer::Cicd),
         ("aws_codebuild_project", Layer::Cicd),

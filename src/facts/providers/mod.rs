@@ -79,6 +79,10 @@ pub struct Kind {
     pub replicas: &'static [(ResourceType, &'static str)],
     /// Inline replica blocks and their region attribute (`replica { region_name }`).
     pub inline_replicas: Option<(&'static str, &'static str)>,
+    /// Replication resources that copy it to the region named in one of their blocks:
+    /// (their type, their attribute referring to it, the block, its region attribute)
+    /// (`aws_efs_replication_configuration.source_file_system_id`, `destination { region }`).
+    pub replicated_by: &'static [(ResourceType, &'static str, &'static str, &'static str)],
 }
 
 impl Kind {
@@ -92,6 +96,7 @@ impl Kind {
             identity: None,
             replicas: &[],
             inline_replicas: None,
+            replicated_by: &[],
         }
     }
 
