@@ -10,11 +10,7 @@ pub fn check(cx: &mut RuleCx) {
                 "{} spans {}: losing {} takes the entry point down",
                 r.address,
                 zones.spans(),
-                if zones.at_most() == Some(1) {
-                    "that zone"
-                } else {
-                    "a zone"
-                },
+                zones.lost(),
             ),
             format!("attach subnets in at least {min} availability zones"),
         )
