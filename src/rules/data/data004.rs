@@ -13,18 +13,10 @@ pub fn check(cx: &mut RuleCx) {
         {
             continue;
         }
-        let instances =
-            facts
-                .tf
-                .referrers(model, id, aws::RDS_CLUSTER_INSTANCE, "cluster_identifier");
-        if instances.iter().any(|i| model.tf(*i).count_unknown) {
-            cx.cannot_judge(
-                r.header_label(""),
-                &r.address,
-                "the number of its cluster instances is not known statically",
-            )
-            .on(id);
-        } else if instances.len() < 2 {
+        if let Some(instances) =
+            cx.cluster_members(id, aws::RDS_CLUSTER_INSTANCE, "cluster_identifier", 2)
+            && instances.len() < 2
+        {
             let f = cx
                 .report(
                     r.header_label(r.address.clone()),

@@ -84,8 +84,15 @@ pub fn check(cx: &mut RuleCx) {
                 .on(id);
             }
             Some("memcached") => {
-                let nodes = r.value("num_cache_nodes").and_then(Value::as_i64);
-                let cross = r.value("az_mode").and_then(Value::as_str) == Some("cross-az");
+                // An unknown node count or zone mode is not a single zone.
+                let Some(mode) = cx.known_attr(id, None, "az_mode") else {
+                    continue;
+                };
+                let Some(node_attr) = cx.known_attr(id, None, "num_cache_nodes") else {
+                    continue;
+                };
+                let nodes = node_attr.and_then(|a| a.value.as_i64());
+                let cross = mode.and_then(|a| a.value.as_str()) == Some("cross-az");
                 if nodes.is_some_and(|n| n < 2) || !cross {
                     cx.report(
                         r.attr_label(
