@@ -41,7 +41,13 @@ fn dns_figure(provider: &str) -> Option<&'static str> {
 }
 
 const LBS: &[ResourceType] = &[aws::LB, aws::ALB, aws::ELB];
-const GROUPS: &[ResourceType] = &[aws::AUTOSCALING_GROUP, aws::EKS_NODE_GROUP, aws::INSTANCE];
+const GROUPS: &[ResourceType] = &[
+    aws::AUTOSCALING_GROUP,
+    aws::EKS_NODE_GROUP,
+    aws::INSTANCE,
+    aws::ECS_SERVICE,
+    aws::LAMBDA_FUNCTION,
+];
 const TARGET_GROUPS: &[ResourceType] = &[aws::LB_TARGET_GROUP, aws::ALB_TARGET_GROUP];
 
 /// Whether a DNS record can send users to a service: not a mail, text, name server or
@@ -778,34 +784,28 @@ impl<'a> Builder<'a> {
         me
     }
 
-    /// The groups and instances attached to a target group.
+    /// The groups, instances, functions and services attached to a target group.
     fn attached(&self, tg: ResourceId) -> Vec<ResourceId> {
         let (model, tf) = (self.model, self.tf);
-        let mut out: Vec<ResourceId> =
-            tf.referrers(model, tg, aws::AUTOSCALING_GROUP, "target_group_arns");
-        for (t, attr) in [
-            (aws::AUTOSCALING_ATTACHMENT, "lb_target_group_arn"),
-            (aws::AUTOSCALING_ATTACHMENT, "alb_target_group_arn"),
-        ] {
-            for a in tf.referrers(model, tg, t, attr) {
-                out.extend(self.attachment_groups(a));
+        let (registrars, attachments) = tf.target_group_registrars(model, tg);
+        let mut out = Vec::new();
+        for r in registrars {
+            if model.tf(r).rtype == aws::AUTOSCALING_ATTACHMENT {
+                out.extend(self.attachment_groups(r));
+            } else {
+                out.push(r);
             }
         }
-        for t in [
-            aws::LB_TARGET_GROUP_ATTACHMENT,
-            aws::ALB_TARGET_GROUP_ATTACHMENT,
-        ] {
-            for a in tf.referrers(model, tg, t, "target_group_arn") {
-                out.extend(
-                    model
-                        .tf(a)
-                        .value("target_id")
-                        .map(Value::references)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|&g| is(model, g, GROUPS)),
-                );
-            }
+        for a in attachments {
+            out.extend(
+                model
+                    .tf(a)
+                    .value("target_id")
+                    .map(Value::references)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|&g| is(model, g, GROUPS)),
+            );
         }
         out.sort();
         out.dedup();
@@ -829,6 +829,10 @@ impl<'a> Builder<'a> {
         if let Some(&c) = self.by_res.get(&id) {
             return c;
         }
+        let r = self.model.tf(id);
+        if r.rtype == aws::LAMBDA_FUNCTION {
+            return self.function(id);
+        }
         let zones = self.placed_zones(id);
         let multi = matches!(&zones, Zones::Named { zones, .. } if zones.len() >= 2);
         let mut c = Component::new(
@@ -837,12 +841,36 @@ impl<'a> Builder<'a> {
             Some(id),
             Place::Copies(vec![self.copy(id, zones, false)]),
         );
-        c.figure = Some(if multi {
-            "aws_ec2_multi_az"
-        } else {
-            "aws_ec2_single_az"
+        let ecs = self.model.tf(id).rtype == aws::ECS_SERVICE;
+        c.figure = Some(match (ecs, multi) {
+            (false, true) => "aws_ec2_multi_az",
+            (false, false) => "aws_ec2_single_az",
+            (true, true) => "aws_ecs_multi_az",
+            (true, false) => "aws_ecs_single_az",
         });
         c.detect = self.tg_detect(None);
+        self.add(c)
+    }
+
+    /// A Lambda function behind a target group: Lambda runs it in every zone of the region,
+    /// or, attached to a VPC, in the zones of its subnets.
+    fn function(&mut self, id: ResourceId) -> CompId {
+        let in_vpc = self
+            .tf
+            .placement(id)
+            .is_some_and(|p| p.zones.open || !p.zones.known.is_empty() || p.zones.unknown > 0);
+        let zones = if in_vpc {
+            self.placed_zones(id)
+        } else {
+            Zones::Managed
+        };
+        let mut c = Component::new(
+            self.key(id),
+            CompKind::Compute,
+            Some(id),
+            Place::Copies(vec![self.copy(id, zones, false)]),
+        );
+        c.figure = Some("aws_lambda");
         self.add(c)
     }
 
