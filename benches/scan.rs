@@ -410,6 +410,134 @@ resource "aws_route53_record" "www" {{
     )
 }
 
+/// The kinds issue 16 added (ECS, Lambda, EFS, MSK, OpenSearch, DocumentDB, MQ, FSx,
+/// CloudFront, Transit Gateway, Resolver, VPN, Global Accelerator), over the root's subnets.
+fn tf_services(i: usize) -> String {
+    format!(
+        r#"resource "aws_ecs_service" "api" {{
+  name            = "svc-{i}-api"
+  cluster         = "main"
+  task_definition = "svc-{i}-api:1"
+  desired_count   = {tasks}
+  network_configuration {{
+    subnets = module.network.subnet_ids
+  }}
+}}
+resource "aws_appautoscaling_target" "api" {{
+  service_namespace  = "ecs"
+  scalable_dimension = "ecs:service:DesiredCount"
+  resource_id        = "service/main/${{aws_ecs_service.api.name}}"
+  min_capacity       = {tasks}
+  max_capacity       = 10
+}}
+resource "aws_lambda_function" "worker" {{
+  function_name = "svc-{i}-worker"
+  role          = "arn:aws:iam::123456789012:role/worker"
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  vpc_config {{
+    subnet_ids         = module.network.subnet_ids
+    security_group_ids = []
+  }}
+}}
+resource "aws_efs_file_system" "shared" {{
+  creation_token = "svc-{i}"
+}}
+resource "aws_efs_mount_target" "shared" {{
+  count          = length(var.azs)
+  file_system_id = aws_efs_file_system.shared.id
+  subnet_id      = module.network.subnet_ids[count.index]
+}}
+resource "aws_msk_configuration" "events" {{
+  name              = "svc-{i}"
+  server_properties = <<PROPERTIES
+default.replication.factor = {rf}
+min.insync.replicas = 2
+PROPERTIES
+}}
+resource "aws_msk_cluster" "events" {{
+  cluster_name           = "svc-{i}"
+  number_of_broker_nodes = 3
+  broker_node_group_info {{
+    instance_type  = "kafka.m5.large"
+    client_subnets = module.network.subnet_ids
+  }}
+  configuration_info {{
+    arn      = aws_msk_configuration.events.arn
+    revision = 1
+  }}
+}}
+resource "aws_opensearch_domain" "search" {{
+  domain_name = "svc-{i}"
+  cluster_config {{
+    instance_count         = {tasks}
+    zone_awareness_enabled = var.multi_az
+  }}
+}}
+resource "aws_docdb_cluster" "catalog" {{
+  cluster_identifier = "svc-{i}"
+}}
+resource "aws_docdb_cluster_instance" "catalog" {{
+  count              = {tasks}
+  cluster_identifier = aws_docdb_cluster.catalog.id
+  instance_class     = "db.r6g.large"
+}}
+resource "aws_mq_broker" "orders" {{
+  broker_name     = "svc-{i}"
+  deployment_mode = var.multi_az ? "ACTIVE_STANDBY_MULTI_AZ" : "SINGLE_INSTANCE"
+}}
+resource "aws_fsx_windows_file_system" "shares" {{
+  subnet_ids      = module.network.subnet_ids
+  deployment_type = var.multi_az ? "MULTI_AZ_1" : "SINGLE_AZ_2"
+}}
+resource "aws_cloudfront_distribution" "site" {{
+  enabled = true
+  origin {{
+    origin_id   = "lb"
+    domain_name = module.service.lb_dns
+  }}
+  origin {{
+    origin_id   = "bucket"
+    domain_name = aws_s3_bucket.data.bucket_regional_domain_name
+  }}
+  default_cache_behavior {{
+    target_origin_id = "lb"
+  }}
+}}
+resource "aws_ec2_transit_gateway_vpc_attachment" "hub" {{
+  transit_gateway_id = "tgw-0123456789abcdef0"
+  vpc_id             = "vpc-0a1b2c3d4e5f67890"
+  subnet_ids         = module.network.subnet_ids
+}}
+resource "aws_route53_resolver_endpoint" "inbound" {{
+  direction          = "INBOUND"
+  security_group_ids = []
+  dynamic "ip_address" {{
+    for_each = module.network.subnet_ids
+    content {{
+      subnet_id = ip_address.value
+    }}
+  }}
+}}
+resource "aws_vpn_connection" "office" {{
+  transit_gateway_id  = "tgw-0123456789abcdef0"
+  customer_gateway_id = "cgw-0123456789abcdef{cgw}"
+  type                = "ipsec.1"
+}}
+resource "aws_globalaccelerator_listener" "web" {{
+  accelerator_arn = "arn:aws:globalaccelerator::123456789012:accelerator/svc-{i}"
+  protocol        = "TCP"
+}}
+resource "aws_globalaccelerator_endpoint_group" "web" {{
+  listener_arn = aws_globalaccelerator_listener.web.id
+}}
+"#,
+        tasks = 1 + i % 3,
+        rf = 2 + i % 2,
+        cgw = i % 2,
+    )
+}
+
 /// Writes the Terraform corpus; returns the number of files.
 fn generate_terraform(root: &Path) -> usize {
     tf_modules(root);
@@ -418,6 +546,8 @@ fn generate_terraform(root: &Path) -> usize {
         let dir = root.join(format!("env-{}", i % 4)).join(format!("svc-{i}"));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("main.tf"), tf_root(i)).unwrap();
+        std::fs::write(dir.join("services.tf"), tf_services(i)).unwrap();
+        files += 1;
         let zones = if i % 5 == 0 {
             r#"["us-east-1a"]"#
         } else {
@@ -1499,6 +1629,23 @@ fn bench(c: &mut Criterion) {
             .iter()
             .all(|f| f.rule != "INPUT004" && f.rule != "INPUT001")
     );
+    // The kinds issue 16 added are judged on the corpus, not only parsed.
+    for rule in [
+        "DATA010",
+        "DATA011",
+        "DATA012",
+        "DATA013",
+        "DATA015",
+        "DATA016",
+        "COMPUTE014",
+        "NETWORK011",
+        "NETWORK012",
+    ] {
+        assert!(
+            scan.findings.iter().any(|f| f.rule == rule),
+            "{rule} fires on the Terraform corpus"
+        );
+    }
     eprintln!(
         "terraform corpus: {} files, {} resource instances, {} findings",
         scan.files,
