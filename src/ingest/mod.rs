@@ -2,6 +2,7 @@
 
 pub mod helm;
 pub mod kubernetes;
+pub mod kustomize;
 pub mod pipeline;
 pub mod terraform;
 pub mod yaml;

@@ -1,0 +1,2 @@
+//! `configMapGenerator` and `secretGenerator`: objects made from literals and files, named with
+//! kustomize's content hash.
