@@ -18,6 +18,8 @@ pub struct Discovered {
     pub unreadable: Vec<(PathBuf, String)>,
     /// What `.gitignore` files and the configuration's `exclude` left out, sorted.
     pub ignored: Vec<Ignored>,
+    /// The directories the user named (normalized): nothing outside them is read.
+    pub roots: Vec<PathBuf>,
 }
 
 /// A directory or a file of a kind spoflint reads, left out of the scan by an ignore rule.
@@ -76,6 +78,9 @@ pub fn file_kind(path: &Path) -> Option<FileKind> {
         .unwrap_or_default();
     if name.ends_with(".tfvars.json") {
         return Some(FileKind::TfVars);
+    }
+    if name == "Kustomization" {
+        return Some(FileKind::Yaml);
     }
     match path.extension().and_then(|e| e.to_str()) {
         Some("yaml" | "yml") => Some(FileKind::Yaml),
@@ -316,6 +321,7 @@ fn discover_inner(roots: &[PathBuf], left_out: LeftOut) -> Result<Discovered, Di
         let meta = std::fs::symlink_metadata(root)
             .map_err(|e| DiscoverError(format!("{}: {e}", root.display())))?;
         if meta.is_dir() {
+            found.roots.push(normalize(root));
             dirs.push(root.clone());
         } else if meta.is_file() {
             found.push_file(root.clone());
@@ -323,7 +329,10 @@ fn discover_inner(roots: &[PathBuf], left_out: LeftOut) -> Result<Discovered, Di
             // A link the user named explicitly is theirs to point at.
             match std::fs::metadata(root) {
                 Ok(m) if m.is_file() => found.push_file(root.clone()),
-                Ok(m) if m.is_dir() => dirs.push(root.clone()),
+                Ok(m) if m.is_dir() => {
+                    found.roots.push(normalize(root));
+                    dirs.push(root.clone())
+                }
                 _ => return Err(DiscoverError(format!("{}: not a file", root.display()))),
             }
         } else {

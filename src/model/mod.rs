@@ -1,5 +1,6 @@
 //! The format-independent resource model.
 
+pub mod built;
 pub mod labels;
 pub mod pipeline;
 pub mod provenance;

@@ -187,6 +187,8 @@ pub struct Model {
     pub entries: Vec<Entry>,
     /// Where values used in resources came from (Terraform variables, Helm values).
     pub provenance: super::provenance::Provenance,
+    /// The outputs of Kustomize builds, and where their values were written.
+    pub built: super::built::Built,
     /// Sources that are options rather than scanned files (`--var-file`, `--values`, `--set`).
     pub option_sources: usize,
 }

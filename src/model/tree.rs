@@ -357,6 +357,11 @@ impl Tree {
         self.moved = Some(moved);
     }
 
+    /// The text the tree was parsed from.
+    pub fn text(&self) -> &Arc<str> {
+        &self.text
+    }
+
     /// The span of node `id`.
     #[inline]
     pub fn span(&self, id: NodeId) -> Span {

@@ -1,0 +1,163 @@
+//! References that follow renamed objects: when a prefix, a suffix or a content hash renames
+//! an object, the fields of other objects that name it (an HPA's `scaleTargetRef`, a pod's
+//! ConfigMap volume, a RoleBinding's `roleRef`, ...) are renamed with it, as kustomize's name
+//! reference transformer does at the root.
+
+use super::build::{Id, Obj};
+use super::value::{Node, V};
+
+/// Pod specs, by the kind that holds one.
+const POD_SPECS: &[(&str, &str)] = &[
+    ("Pod", "spec"),
+    ("PodTemplate", "template/spec"),
+    ("Deployment", "spec/template/spec"),
+    ("ReplicaSet", "spec/template/spec"),
+    ("ReplicationController", "spec/template/spec"),
+    ("DaemonSet", "spec/template/spec"),
+    ("StatefulSet", "spec/template/spec"),
+    ("Job", "spec/template/spec"),
+    ("CronJob", "spec/jobTemplate/spec/template/spec"),
+];
+
+/// (kind referred to, its group, field under a pod spec).
+const POD_REFS: &[(&str, &str, &str)] = &[
+    ("ConfigMap", "", "volumes/configMap/name"),
+    ("ConfigMap", "", "containers/env/valueFrom/configMapKeyRef/name"),
+    ("ConfigMap", "", "initContainers/env/valueFrom/configMapKeyRef/name"),
+    ("ConfigMap", "", "containers/envFrom/configMapRef/name"),
+    ("ConfigMap", "", "initContainers/envFrom/configMapRef/name"),
+    ("ConfigMap", "", "volumes/projected/sources/configMap/name"),
+    ("Secret", "", "volumes/secret/secretName"),
+    ("Secret", "", "containers/env/valueFrom/secretKeyRef/name"),
+    ("Secret", "", "initContainers/env/valueFrom/secretKeyRef/name"),
+    ("Secret", "", "containers/envFrom/secretRef/name"),
+    ("Secret", "", "initContainers/envFrom/secretRef/name"),
+    ("Secret", "", "imagePullSecrets/name"),
+    ("Secret", "", "volumes/projected/sources/secret/name"),
+    ("ServiceAccount", "", "serviceAccountName"),
+    ("PersistentVolumeClaim", "", "volumes/persistentVolumeClaim/claimName"),
+    ("PriorityClass", "scheduling.k8s.io", "priorityClassName"),
+];
+
+/// (kind referred to, its group, referring kind, its group, field).
+const OTHER_REFS: &[(&str, &str, &str, &str, &str)] = &[
+    ("Deployment", "", "HorizontalPodAutoscaler", "", "spec/scaleTargetRef/name"),
+    ("ReplicationController", "", "HorizontalPodAutoscaler", "", "spec/scaleTargetRef/name"),
+    ("ReplicaSet", "", "HorizontalPodAutoscaler", "", "spec/scaleTargetRef/name"),
+    ("StatefulSet", "", "HorizontalPodAutoscaler", "", "spec/scaleTargetRef/name"),
+    ("Service", "", "StatefulSet", "apps", "spec/serviceName"),
+    ("Service", "", "Ingress", "", "spec/rules/http/paths/backend/serviceName"),
+    ("Service", "", "Ingress", "", "spec/backend/serviceName"),
+    ("Service", "", "Ingress", "", "spec/rules/http/paths/backend/service/name"),
+    ("Service", "", "Ingress", "", "spec/defaultBackend/service/name"),
+    ("Secret", "", "Ingress", "", "spec/tls/secretName"),
+    ("Secret", "", "ServiceAccount", "", "imagePullSecrets/name"),
+    ("Role", "rbac.authorization.k8s.io", "RoleBinding", "rbac.authorization.k8s.io", "roleRef/name"),
+    ("ClusterRole", "rbac.authorization.k8s.io", "RoleBinding", "rbac.authorization.k8s.io", "roleRef/name"),
+    ("ClusterRole", "rbac.authorization.k8s.io", "ClusterRoleBinding", "rbac.authorization.k8s.io", "roleRef/name"),
+    ("ServiceAccount", "", "RoleBinding", "rbac.authorization.k8s.io", "subjects/name"),
+    ("ServiceAccount", "", "ClusterRoleBinding", "rbac.authorization.k8s.io", "subjects/name"),
+    ("PersistentVolume", "", "PersistentVolumeClaim", "", "spec/volumeName"),
+    ("StorageClass", "storage.k8s.io", "PersistentVolume", "", "spec/storageClassName"),
+    ("StorageClass", "storage.k8s.io", "PersistentVolumeClaim", "", "spec/storageClassName"),
+    ("StorageClass", "storage.k8s.io", "StatefulSet", "", "spec/volumeClaimTemplates/spec/storageClassName"),
+    ("IngressClass", "networking.k8s.io", "Ingress", "", "spec/ingressClassName"),
+    ("PodDisruptionBudget", "policy", "", "", ""),
+];
+
+/// Renames references to renamed objects in `objects`.
+pub fn fix(objects: &mut [Obj]) {
+    if !objects.iter().any(|o| !o.prev.is_empty()) {
+        return;
+    }
+    // Every object's identities, looked up while the referrers change.
+    let ids: Vec<(Id, Vec<Id>)> = objects.iter().map(|o| (o.id(), o.prev.clone())).collect();
+    for obj in objects.iter_mut() {
+        let me = obj.id();
+        let mut refs: Vec<(&str, &str, String)> = Vec::new();
+        if let Some((_, prefix)) = POD_SPECS.iter().find(|(k, _)| *k == me.kind) {
+            for (kind, group, field) in POD_REFS {
+                refs.push((kind, group, format!("{prefix}/{field}")));
+            }
+        }
+        for (kind, group, by, by_group, field) in OTHER_REFS {
+            if *by == me.kind && (by_group.is_empty() || *by_group == me.group) && !field.is_empty() {
+                refs.push((kind, group, field.to_string()));
+            }
+        }
+        for (kind, group, field) in refs {
+            let path: Vec<&str> = field.split('/').collect();
+            rename(&mut obj.node, &path, &mut |parent, key| {
+                let Some(value) = parent.get(key).and_then(Node::as_str).map(str::to_string) else {
+                    return;
+                };
+                // A sibling `kind` (roleRef, scaleTargetRef, subjects) must name the kind.
+                if let Some(k) = parent.str_at(&["kind"])
+                    && k != kind
+                {
+                    return;
+                }
+                let candidates: Vec<&Id> = ids
+                    .iter()
+                    .filter(|(cur, prev)| {
+                        cur.kind == kind
+                            && (group.is_empty() || cur.group == group)
+                            && (cur.name == value || prev.iter().any(|p| p.name == value))
+                    })
+                    .map(|(cur, _)| cur)
+                    .collect();
+                let ns = |id: &Id| {
+                    if id.namespace.is_empty() {
+                        "default".to_string()
+                    } else {
+                        id.namespace.clone()
+                    }
+                };
+                let near: Vec<&&Id> = candidates
+                    .iter()
+                    .filter(|c| {
+                        super::transform::CLUSTER_SCOPED.contains(&c.kind.as_str())
+                            || ns(c) == ns(&me)
+                            || parent.str_at(&["namespace"]).is_some_and(|n| n == ns(c))
+                    })
+                    .collect();
+                let chosen: Vec<&&Id> = if near.is_empty() {
+                    candidates.iter().collect()
+                } else {
+                    near
+                };
+                let Some(first) = chosen.first() else { return };
+                if chosen.iter().any(|c| c.name != first.name) || first.name == value {
+                    return;
+                }
+                let new = first.name.clone();
+                if let Some(v) = parent.get_mut(key) {
+                    v.v = V::Str(new);
+                }
+            });
+        }
+    }
+}
+
+/// Calls `f` on the mapping holding the last segment of `path`, iterating lists on the way.
+fn rename(node: &mut Node, path: &[&str], f: &mut dyn FnMut(&mut Node, &str)) {
+    if let V::Seq(items) = &mut node.v {
+        for item in items {
+            rename(item, path, f);
+        }
+        return;
+    }
+    match path {
+        [] => {}
+        [last] => {
+            if node.is_map() {
+                f(node, last);
+            }
+        }
+        [first, rest @ ..] => {
+            if let Some(child) = node.get_mut(first) {
+                rename(child, rest, f);
+            }
+        }
+    }
+}
