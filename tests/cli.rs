@@ -641,3 +641,45 @@ fn resources_lists_pipeline_jobs_in_line_order() {
         "{text}"
     );
 }
+
+#[test]
+fn a_module_calling_the_scanned_directory_itself_resolves_when_scanning_dot() {
+    // `spoflint check .` where an example calls the module at the top with `source = "../"`:
+    // the top-level files are module `.`, not a path outside the scan.
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        &[
+            (
+                "main.tf",
+                "variable \"instances\" {\n  default = 2\n}\n\nresource \"aws_rds_cluster\" \"db\" {\n  cluster_identifier = \"db\"\n  engine             = \"aurora-postgresql\"\n}\n\nresource \"aws_rds_cluster_instance\" \"db\" {\n  count              = var.instances\n  cluster_identifier = aws_rds_cluster.db.id\n  engine             = \"aurora-postgresql\"\n  instance_class     = \"db.r6g.large\"\n}\n",
+            ),
+            (
+                "examples/one/main.tf",
+                "module \"db\" {\n  source    = \"../../\"\n  instances = 1\n}\n",
+            ),
+        ],
+    );
+    let out = spoflint()
+        .current_dir(dir.path())
+        .args(["check", ".", "--format", "json", "--no-config"])
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rules: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(!rules.iter().any(|(r, _)| r == "INPUT005"), "{rules:?}");
+    // Judged once, through the example that calls it with one instance.
+    let data004: Vec<_> = rules.iter().filter(|(r, _)| r == "DATA004").collect();
+    assert_eq!(data004.len(), 1, "{rules:?}");
+    assert!(data004[0].1.contains("module.db.aws_rds_cluster.db has 1 instance"), "{rules:?}");
+}

@@ -417,10 +417,10 @@ pub struct Collected {
     tfvars: Vec<(PathBuf, String, SourceId, VarFile)>,
 }
 
-/// The module directory of a file. Discovery normalised every path already, so its parent
-/// is the key local module sources resolve to.
+/// The module directory of a file: the key local module sources resolve to.
 fn module_dir(path: &Path) -> PathBuf {
-    path.parent().unwrap_or(Path::new("")).to_path_buf()
+    // A file at the top of a `.` scan is in `.`, the directory `sub/..` resolves to.
+    normalize(path.parent().unwrap_or(Path::new("")))
 }
 
 /// Stack for evaluation: references may chain (bounded) through nested expressions.
