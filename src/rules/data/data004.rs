@@ -13,9 +13,28 @@ pub fn check(cx: &mut RuleCx) {
         {
             continue;
         }
+        // Serverless v1 and Limitless clusters have no instances of their own.
+        let Some(mode) = cx.known_attr(id, None, "engine_mode") else {
+            continue;
+        };
+        let Some(scalability) = cx.known_attr(id, None, "cluster_scalability_type") else {
+            continue;
+        };
+        let text = |a: Option<&crate::model::terraform::Attr>| {
+            a.and_then(|a| a.value.as_str().map(str::to_string))
+        };
+        if text(mode).as_deref() == Some("serverless")
+            || text(scalability).as_deref() == Some("limitless")
+        {
+            continue;
+        }
+        // Read replica auto scaling keeps at least `min_capacity` readers besides them.
+        let Some(readers) = autoscaled_readers(cx, id) else {
+            continue;
+        };
         if let Some(instances) =
             cx.cluster_members(id, aws::RDS_CLUSTER_INSTANCE, "cluster_identifier", 2)
-            && instances.len() < 2
+            && instances.len() + readers < 2
         {
             let f = cx
                 .report(
@@ -55,4 +74,33 @@ pub fn check(cx: &mut RuleCx) {
             }
         }
     }
+}
+
+/// The readers Application Auto Scaling keeps in cluster `id` at least: the `min_capacity` of
+/// an `aws_appautoscaling_target` for `rds:cluster:ReadReplicaCount` whose `resource_id`
+/// (`cluster:<identifier>`) names it. `None` after an info when that minimum is not known.
+fn autoscaled_readers(cx: &mut RuleCx, id: ResourceId) -> Option<usize> {
+    let (model, facts) = (cx.model, cx.facts);
+    let r = model.tf(id);
+    let name = r.value("cluster_identifier").and_then(Value::as_str);
+    let target = facts
+        .tf
+        .of_type(aws::APPAUTOSCALING_TARGET)
+        .iter()
+        .copied()
+        .find(|&t| {
+            let t = model.tf(t);
+            t.value("scalable_dimension").and_then(Value::as_str)
+                == Some("rds:cluster:ReadReplicaCount")
+                && t.value("resource_id").is_some_and(|v| {
+                    v.references().contains(&id)
+                        || (t.root == r.root
+                            && name.is_some_and(|n| v.as_str() == Some(&format!("cluster:{n}"))))
+                })
+        });
+    let Some(t) = target else {
+        return Some(0);
+    };
+    let min = cx.known_attr(t, None, "min_capacity")?;
+    Some(min.and_then(|a| a.value.as_i64()).unwrap_or(0).max(0) as usize)
 }
