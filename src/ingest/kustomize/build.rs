@@ -374,7 +374,7 @@ impl<'a> Builder<'a> {
     fn kustomization(&mut self, dir: &Path, from: Loc) -> Option<Kustomization> {
         let found: Vec<PathBuf> = KUSTOMIZATION_NAMES
             .iter()
-            .map(|n| dir.join(n))
+            .map(|n| normalize(&dir.join(n)))
             .filter(|p| self.files.exists(p))
             .collect();
         let path = match found.as_slice() {
