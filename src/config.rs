@@ -43,6 +43,8 @@ pub struct Config {
     pub release_name: Option<String>,
     pub namespace: Option<String>,
     pub charts: Vec<ChartConfig>,
+    /// `kustomize:`: whether kustomizations are built, and which roots.
+    pub kustomize: crate::ingest::kustomize::Options,
     /// Extra words that mark (or rule out) a data store.
     pub classify: crate::facts::classify::Classify,
     /// The failure domain the system is meant to survive: with `zone`, the rules that ask
@@ -172,6 +174,7 @@ const ROOT_KEYS: &[&str] = &[
     "exclude",
     "terraform",
     "helm",
+    "kustomize",
     "classify",
     "cicd",
     "targets",
@@ -294,6 +297,25 @@ impl Reader<'_> {
                     }
                 }
                 "helm" => self.helm(v, c)?,
+                "kustomize" => {
+                    for (k, x) in entries(v, "kustomize")? {
+                        match k {
+                            "build" => c.kustomize.build = boolean(&x, "kustomize.build")?,
+                            "roots" => {
+                                c.kustomize.roots = strings(x, "kustomize.roots")?
+                                    .iter()
+                                    .map(|p| self.path(p))
+                                    .collect()
+                            }
+                            _ => {
+                                return key_err(
+                                    &x,
+                                    format!("unknown key `kustomize.{k}` (build, roots)"),
+                                );
+                            }
+                        }
+                    }
+                }
                 "expect" => {
                     c.expect = match string(&v, "expect")?.as_str() {
                         "zone" => Expect::Zone,

@@ -279,6 +279,13 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
             "its findings are missing",
         ));
     }
+    if let Err(panic) = guard::run(|| rules::origins::locate_built(&mut findings, &model)) {
+        failures.push((
+            "tracing findings on kustomize builds to their files".into(),
+            panic,
+            "some findings point into a kustomize build's output",
+        ));
+    }
     if let Err(panic) = guard::run(|| rules::origins::annotate(&mut findings, &model)) {
         failures.push((
             "tracing findings to where their values were set".into(),
@@ -339,7 +346,8 @@ pub struct Rendered {
     pub problems: Vec<String>,
 }
 
-/// Renders the Helm charts found under `paths`, as `helm template` would, without scanning.
+/// Builds the kustomizations and renders the Helm charts found under `paths`, as `kubectl
+/// kustomize` and `helm template` would, without scanning.
 pub fn render(paths: &[PathBuf], options: &ScanOptions) -> Result<Rendered, String> {
     require_files("--values", &options.helm.values_files)?;
     let found = discover::discover(
@@ -348,12 +356,24 @@ pub fn render(paths: &[PathBuf], options: &ScanOptions) -> Result<Rendered, Stri
         options.config.path.as_deref(),
     )
     .map_err(|e| e.0)?;
-    if found.charts.is_empty() {
-        return Err("no Helm chart (a directory with Chart.yaml) found".to_string());
-    }
     let mut model = Model::default();
     let mut issues = Vec::new();
-    let manifests = ingest::render_charts(&found, options, &mut model, &mut issues);
+    let mut manifests: Vec<(String, String)> =
+        ingest::render_kustomizations(&found, options, &mut model, &mut issues)
+            .into_iter()
+            .map(|(root, text)| (format!("{root}/kustomization.yaml (kustomize build)"), text))
+            .collect();
+    if found.charts.is_empty() && manifests.is_empty() {
+        return Err(
+            "no Helm chart (a directory with Chart.yaml) or kustomization found".to_string(),
+        );
+    }
+    manifests.extend(ingest::render_charts(
+        &found,
+        options,
+        &mut model,
+        &mut issues,
+    ));
     let problems = issues
         .iter()
         .map(|i| {

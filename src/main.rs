@@ -45,7 +45,8 @@ enum Command {
     /// Record the current findings in a baseline file, so that `check --baseline` reports
     /// only new ones.
     Baseline(BaselineArgs),
-    /// Render Helm charts in-process (like `helm template`) and print the manifests.
+    /// Build kustomizations and render Helm charts in-process (like `kubectl kustomize` and
+    /// `helm template`) and print the manifests.
     Render(RenderArgs),
     /// Print what losing failure domains together does to the system: which public names
     /// still answer, whether data stays available, how failover happens and how long it
@@ -180,7 +181,7 @@ struct TargetArgs {
 
 #[derive(clap::Args)]
 struct RenderArgs {
-    /// Chart directories (or directories holding charts) to render.
+    /// Chart or kustomization directories (or directories holding them) to render.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
     #[command(flatten)]

@@ -91,8 +91,13 @@ fn comment_start(before: &str) -> Option<usize> {
 /// The first line of the resource a finding is about, in its defining file.
 fn resource_start(model: &Model, id: crate::model::ResourceId) -> (SourceId, usize) {
     let r = model.get(id);
-    let file = model.sources.get(r.source());
-    (r.source(), file.line_col(r.start()).line)
+    // A built object starts where its document does in the file it was read from.
+    let (source, start) = model
+        .built
+        .start_of(r.source(), r.start())
+        .unwrap_or((r.source(), r.start()));
+    let file = model.sources.get(source);
+    (source, file.line_col(start).line)
 }
 
 /// Marks suppressed findings and appends INPUT006 findings for suppression comments that

@@ -61,6 +61,7 @@ fn push(out: &mut Vec<Resource>, tree: &Arc<Tree>, v: Val<'_>, source: SourceId)
         namespace,
         labels,
         header,
+        built_by: None,
     });
 }
 

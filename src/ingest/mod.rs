@@ -15,7 +15,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::discover::{Discovered, FileKind, STDIN, display_path, file_kind, normalize};
-use crate::model::{Entry, Model, Resource, ResourceId, SourceFile, SourceId, Span};
+use crate::model::{Entry, FastMap, Model, Resource, ResourceId, SourceFile, SourceId, Span};
 
 pub use terraform::Inputs;
 
@@ -55,6 +55,8 @@ struct FileResult {
     /// The documents of a YAML file that holds no Kubernetes object: a CI pipeline, or a
     /// file one may include.
     documents: Vec<yaml::Document>,
+    /// Every document of a YAML file, for the kustomizations that read it.
+    all_documents: Vec<yaml::Document>,
 }
 
 impl FileResult {
@@ -67,6 +69,7 @@ impl FileResult {
             issues: Vec::new(),
             patches: Vec::new(),
             documents: Vec::new(),
+            all_documents: Vec::new(),
         }
     }
 }
@@ -352,12 +355,21 @@ fn parse_yaml_text(path: &Path, display: String, text: String) -> FileResult {
     } else {
         Vec::new()
     };
+    let all_documents = parsed
+        .documents
+        .iter()
+        .map(|d| yaml::Document {
+            tree: Arc::clone(&d.tree),
+            root: d.root,
+        })
+        .collect();
     let (resources, documents) = yaml_contents(path, parsed.documents, SourceId(0));
     FileResult {
         parsed: Parsed::Kubernetes(resources),
         issues,
         patches,
         documents,
+        all_documents,
         ..FileResult::new(path, file)
     }
 }
@@ -406,6 +418,36 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
             r.patches.iter().map(move |p| normalize(&dir.join(p)))
         })
         .collect();
+    // The scan's YAML files (each gets the source id of its place in `results`), and the
+    // kustomizations to build: the files they read are judged through them.
+    let mut yaml_docs: FastMap<PathBuf, (SourceId, Vec<yaml::Document>)> = FastMap::default();
+    let mut dirs: HashSet<PathBuf> = HashSet::new();
+    for (i, r) in results.iter().enumerate() {
+        if matches!(r.parsed, Parsed::Kubernetes(_)) {
+            let docs = r
+                .all_documents
+                .iter()
+                .map(|d| yaml::Document {
+                    tree: Arc::clone(&d.tree),
+                    root: d.root,
+                })
+                .collect();
+            yaml_docs.insert(r.path.clone(), (SourceId(i as u32), docs));
+        }
+        let mut dir = r.path.parent();
+        while let Some(d) = dir {
+            if !dirs.insert(normalize(d)) {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    let kustomize_files = kustomize::Files {
+        yaml: &yaml_docs,
+        dirs: &dirs,
+        roots: &found.roots,
+    };
+    let plan = kustomize::plan(&kustomize_files, &options.config.kustomize);
     let mut model = Model::default();
     // Every object read is held at once: room for exactly them, not twice as much.
     let objects = results
@@ -433,7 +475,8 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         match r.parsed {
             Parsed::Nothing | Parsed::Skip => {}
             // Discovery normalised every path already.
-            Parsed::Kubernetes(_) if patch_files.contains(&r.path) => {}
+            Parsed::Kubernetes(_)
+                if patch_files.contains(&r.path) || plan.consumed.contains(&r.path) => {}
             Parsed::Kubernetes(resources) => {
                 for res in resources {
                     model.push(Entry::Kubernetes(Resource { source, ..res }));
@@ -513,6 +556,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
     for o in objects {
         model.push(Entry::Kubernetes(o));
     }
+    build_kustomizations(&plan, &kustomize_files, &mut model, &mut issues);
     render_charts(found, options, &mut model, &mut issues);
     // CI pipelines, once every file they may use is read.
     let (jobs, pipeline_issues) = pipeline::jobs(&pipeline::Files::new(yaml_files), &model.sources);
@@ -521,6 +565,96 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         .extend(jobs.into_iter().map(|j| Entry::Job(Box::new(j))));
     issues.extend(pipeline_issues);
     (model, issues)
+}
+
+/// Reads the YAML files of `found` and builds its kustomizations, for `spoflint render`:
+/// (root, output) in root order.
+pub fn render_kustomizations(
+    found: &Discovered,
+    options: &crate::ScanOptions,
+    model: &mut Model,
+    issues: &mut Vec<InputIssue>,
+) -> Vec<(String, String)> {
+    let results: Vec<FileResult> = found.yaml_files.par_iter().map(read_file).collect();
+    let mut yaml_docs: FastMap<PathBuf, (SourceId, Vec<yaml::Document>)> = FastMap::default();
+    let mut dirs: HashSet<PathBuf> = HashSet::new();
+    for r in results {
+        let mut dir = r.path.parent();
+        while let Some(d) = dir {
+            if !dirs.insert(normalize(d)) {
+                break;
+            }
+            dir = d.parent();
+        }
+        let source = model.sources.add(r.file);
+        issues.extend(
+            r.issues
+                .into_iter()
+                .map(|(rule, span, message, help)| InputIssue {
+                    rule,
+                    source,
+                    span,
+                    message,
+                    help,
+                }),
+        );
+        yaml_docs.insert(r.path, (source, r.all_documents));
+    }
+    let files = kustomize::Files {
+        yaml: &yaml_docs,
+        dirs: &dirs,
+        roots: &found.roots,
+    };
+    let plan = kustomize::plan(&files, &options.config.kustomize);
+    build_kustomizations(&plan, &files, model, issues)
+}
+
+/// Builds every kustomization root (in parallel) and adds its output, objects and problems
+/// to the model; returns the outputs (root directory, `kubectl kustomize` text) in root order.
+pub fn build_kustomizations(
+    plan: &kustomize::Plan,
+    files: &kustomize::Files<'_>,
+    model: &mut Model,
+    issues: &mut Vec<InputIssue>,
+) -> Vec<(String, String)> {
+    let outputs: Vec<kustomize::RootOutput> = plan
+        .roots
+        .par_iter()
+        .map(|dir| {
+            crate::guard::run(|| {
+                crate::guard::failpoint("kustomize", || display_path(dir));
+                kustomize::build_root(dir, files)
+            })
+            .unwrap_or_else(|panic| kustomize::RootOutput::failed(dir, files, &panic))
+        })
+        .collect();
+    let mut texts = Vec::new();
+    for mut out in outputs {
+        out.relocate(model.sources.len() as u32);
+        let root = display_path(&out.dir);
+        let mut output = SourceId(0);
+        for f in std::mem::take(&mut out.files) {
+            output = model.sources.add(f);
+        }
+        // The output is no file of the user's.
+        model.option_sources += 1;
+        model
+            .built
+            .add(output, root.clone(), std::mem::take(&mut out.moves));
+        for mut r in std::mem::take(&mut out.resources) {
+            r.built_by = Some(Arc::from(root.as_str()));
+            model.push(Entry::Kubernetes(r));
+        }
+        issues.extend(out.issues.drain(..).map(|i| InputIssue {
+            rule: i.rule,
+            source: i.source,
+            span: i.span,
+            message: i.message,
+            help: i.help,
+        }));
+        texts.push((root, out.text));
+    }
+    texts
 }
 
 /// Records where each evaluated Terraform attribute's value was set (when it came through a

@@ -23,6 +23,8 @@ pub struct Resource {
     pub labels: super::Labels,
     /// Span to point at when a finding concerns the resource as a whole (its `kind:` line).
     pub header: Span,
+    /// The kustomization root that built it (`overlays/prod`), when one did.
+    pub built_by: Option<Arc<str>>,
 }
 
 impl Resource {
@@ -39,7 +41,13 @@ impl Resource {
 
     /// `Kind namespace/name`, as findings name a resource.
     pub fn display(&self) -> String {
-        format!("{} {}/{}", self.kind, self.namespace, self.name)
+        match &self.built_by {
+            Some(root) => format!(
+                "{} {}/{} (built by {root})",
+                self.kind, self.namespace, self.name
+            ),
+            None => format!("{} {}/{}", self.kind, self.namespace, self.name),
+        }
     }
 
     /// A label on the resource as a whole (its `kind:` line).

@@ -9,6 +9,37 @@ use crate::model::provenance::{Use, Via};
 use crate::model::source::{COMMAND_LINE_SOURCE, CONFIG_SET_SOURCE};
 use crate::model::{Model, SourceId};
 
+/// Moves the labels findings put on a Kustomize build's output to the lines that produced
+/// their values (the overlay's `replicas` entry, the patch line, the base field), with a
+/// label on the base value an overlay changed.
+pub fn locate_built(findings: &mut [Finding], model: &Model) {
+    if model.built.is_empty() {
+        return;
+    }
+    for f in findings.iter_mut() {
+        let mut changed = Vec::new();
+        if let Some((moved, was)) = model.built.locate(&f.primary) {
+            f.primary = moved;
+            changed.extend(was);
+        }
+        let secondary = std::mem::take(&mut f.secondary);
+        for l in secondary {
+            match model.built.locate(&l) {
+                Some((moved, was)) => {
+                    f.also(moved);
+                    changed.extend(was);
+                }
+                None => {
+                    f.also(l);
+                }
+            }
+        }
+        for l in changed {
+            f.also(l);
+        }
+    }
+}
+
 /// Adds origin labels (and Helm fix texts) to `findings`.
 pub fn annotate(findings: &mut [Finding], model: &Model) {
     if model.provenance.is_empty() {

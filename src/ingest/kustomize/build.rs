@@ -280,7 +280,10 @@ impl<'a> Builder<'a> {
                 .collect();
             self.fail(
                 from,
-                format!("kustomizations refer to each other in a cycle: {}", chain.join(" → ")),
+                format!(
+                    "kustomizations refer to each other in a cycle: {}",
+                    chain.join(" → ")
+                ),
             );
             return;
         }
@@ -298,9 +301,15 @@ impl<'a> Builder<'a> {
         if component != (kind == "Component") {
             let at = k.node.get("kind").and_then(|n| n.at).unwrap_or(from);
             let message = if component {
-                format!("`{}` is listed under `components:` but is a {kind}, not a Component", display(dir))
+                format!(
+                    "`{}` is listed under `components:` but is a {kind}, not a Component",
+                    display(dir)
+                )
             } else {
-                format!("`{}` is a Component: list it under `components:`, not `resources:`", display(dir))
+                format!(
+                    "`{}` is a Component: list it under `components:`, not `resources:`",
+                    display(dir)
+                )
             };
             self.fail(at, message);
             return;
@@ -320,7 +329,10 @@ impl<'a> Builder<'a> {
         super::generators::run(self, &k, target);
         for entry in k.list("components").to_vec() {
             let Some(path) = entry.as_str() else {
-                self.fail(entry.at.unwrap_or(from), "a component must be a path".into());
+                self.fail(
+                    entry.at.unwrap_or(from),
+                    "a component must be a path".into(),
+                );
                 continue;
             };
             let at = entry.at.unwrap_or(from);
@@ -418,8 +430,8 @@ impl<'a> Builder<'a> {
             });
         };
         let mut budget = MAX_OBJECT_NODES;
-        let node = Node::from_val(&doc.tree.val(doc.root), source, &mut budget)
-            .unwrap_or_else(Node::map);
+        let node =
+            Node::from_val(&doc.tree.val(doc.root), source, &mut budget).unwrap_or_else(Node::map);
         if !node.is_map() && !node.is_null() {
             self.fail(
                 Loc::at(source, Span::default()),
@@ -481,7 +493,9 @@ impl<'a> Builder<'a> {
             let items = kind.ends_with("List")
                 && node.get("items").is_some_and(|i| matches!(i.v, V::Seq(_)));
             let nodes = if items {
-                node.get("items").map(|i| i.items().to_vec()).unwrap_or_default()
+                node.get("items")
+                    .map(|i| i.items().to_vec())
+                    .unwrap_or_default()
             } else {
                 vec![node]
             };
@@ -496,10 +510,7 @@ impl<'a> Builder<'a> {
                     );
                     continue;
                 }
-                let at = node
-                    .get("kind")
-                    .and_then(|k| k.at)
-                    .or(node.at);
+                let at = node.get("kind").and_then(|k| k.at).or(node.at);
                 out.push(Obj {
                     node,
                     prev: Vec::new(),
@@ -539,7 +550,10 @@ pub fn sort(objects: &mut [Obj]) {
         "CronJob",
         "PodDisruptionBudget",
     ];
-    const LAST: &[&str] = &["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"];
+    const LAST: &[&str] = &[
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+    ];
     let rank = |kind: &str| -> i64 {
         if let Some(i) = FIRST.iter().position(|k| *k == kind) {
             i as i64 - FIRST.len() as i64

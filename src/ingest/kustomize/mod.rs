@@ -128,10 +128,7 @@ impl<'a> Files<'a> {
         }
         let shown = crate::discover::display_path(path);
         if let Some(i) = extra.iter().position(|f| f.path == shown) {
-            return Ok((
-                SourceId(LOCAL_BASE + i as u32),
-                Arc::clone(&extra[i].text),
-            ));
+            return Ok((SourceId(LOCAL_BASE + i as u32), Arc::clone(&extra[i].text)));
         }
         if self.outside(path) {
             return Err(Missing::OutsideScan);
@@ -206,7 +203,13 @@ fn references(dir: &Path, root: &Val<'_>) -> (Vec<PathBuf>, Vec<PathBuf>) {
             dirs.extend(local(&p));
         }
     }
-    for key in ["crds", "configurations", "transformers", "generators", "validators"] {
+    for key in [
+        "crds",
+        "configurations",
+        "transformers",
+        "generators",
+        "validators",
+    ] {
         files.extend(strings(key).iter().filter_map(|p| local(p)));
     }
     for p in strings("patchesStrategicMerge") {
@@ -253,9 +256,14 @@ pub fn plan(files: &Files<'_>, options: &Options) -> Plan {
             .file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| build::KUSTOMIZATION_NAMES.contains(&n));
-        let Some(dir) = path.parent().filter(|_| is_k) else {
+        let Some(dir) = path
+            .parent()
+            .filter(|_| is_k)
+            .map(crate::discover::normalize)
+        else {
             continue;
         };
+        let dir = dir.as_path();
         let (dirs, refs) = match docs.first() {
             Some(d) => references(dir, &d.tree.val(d.root)),
             None => Default::default(),
@@ -263,6 +271,9 @@ pub fn plan(files: &Files<'_>, options: &Options) -> Plan {
         graph.insert(dir.to_path_buf(), (path.clone(), dirs, refs));
     }
     let referenced: HashSet<&PathBuf> = graph.values().flat_map(|(_, d, _)| d).collect();
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let absolute = |p: &Path| crate::discover::normalize(&cwd.join(p));
+    let wanted: Vec<PathBuf> = options.roots.iter().map(|r| absolute(r)).collect();
     let mut roots: Vec<PathBuf> = if options.roots.is_empty() {
         graph
             .keys()
@@ -270,11 +281,10 @@ pub fn plan(files: &Files<'_>, options: &Options) -> Plan {
             .cloned()
             .collect()
     } else {
-        options
-            .roots
-            .iter()
-            .map(|r| crate::discover::normalize(r))
-            .filter(|r| graph.contains_key(r))
+        graph
+            .keys()
+            .filter(|d| wanted.contains(&absolute(d)))
+            .cloned()
             .collect()
     };
     roots.sort();
@@ -316,9 +326,40 @@ pub struct RootOutput {
 }
 
 impl RootOutput {
-    /// The output's source id (local until relocated).
-    pub fn output(&self) -> SourceId {
-        SourceId(LOCAL_BASE + self.files.len() as u32 - 1)
+    /// The output of a root whose build met a bug: an INPUT007 at its kustomization.
+    pub fn failed(dir: &Path, files: &Files<'_>, panic: &str) -> RootOutput {
+        let file = build::KUSTOMIZATION_NAMES
+            .iter()
+            .map(|n| crate::discover::normalize(&dir.join(n)))
+            .find_map(|p| files.yaml.get(&p).map(|(s, _)| *s));
+        let output = SourceFile::new(
+            format!(
+                "{}/kustomization.yaml (kustomize build)",
+                crate::discover::display_path(dir)
+            ),
+            Arc::from(""),
+        );
+        let issue = crate::finding::internal_error(
+            file.unwrap_or(SourceId(LOCAL_BASE)),
+            Span::default(),
+            "building this kustomization",
+            panic,
+            "its objects are not checked",
+        );
+        RootOutput {
+            dir: dir.to_path_buf(),
+            files: vec![output],
+            resources: Vec::new(),
+            issues: vec![Issue {
+                source: issue.source,
+                span: issue.span,
+                rule: issue.rule,
+                message: issue.message,
+                help: issue.help,
+            }],
+            moves: Vec::new(),
+            text: String::new(),
+        }
     }
 
     /// Moves local ids to `base + index`.

@@ -50,7 +50,11 @@ const AFFINITY: [&str; 5] = [
 /// Where labels go on every object, and on pod templates (`includeTemplates`).
 const METADATA_LABELS: &[Spec] = &[
     spec("metadata/labels", "", "", true),
-    v1("spec/template/metadata/labels", "ReplicationController", true),
+    v1(
+        "spec/template/metadata/labels",
+        "ReplicationController",
+        true,
+    ),
     spec("spec/template/metadata/labels", "", "Deployment", true),
     spec("spec/template/metadata/labels", "", "ReplicaSet", true),
     spec("spec/template/metadata/labels", "", "DaemonSet", true),
@@ -81,22 +85,61 @@ const SELECTOR_LABELS: &[Spec] = &[
     spec("spec/selector/matchLabels", "", "DaemonSet", true),
     spec("spec/selector/matchLabels", "apps", "StatefulSet", true),
     spec("spec/selector/matchLabels", "batch", "Job", false),
-    spec("spec/jobTemplate/spec/selector/matchLabels", "batch", "CronJob", false),
-    spec("spec/selector/matchLabels", "policy", "PodDisruptionBudget", false),
-    spec("spec/podSelector/matchLabels", "networking.k8s.io", "NetworkPolicy", false),
-    spec("spec/ingress/from/podSelector/matchLabels", "networking.k8s.io", "NetworkPolicy", false),
-    spec("spec/egress/to/podSelector/matchLabels", "networking.k8s.io", "NetworkPolicy", false),
+    spec(
+        "spec/jobTemplate/spec/selector/matchLabels",
+        "batch",
+        "CronJob",
+        false,
+    ),
+    spec(
+        "spec/selector/matchLabels",
+        "policy",
+        "PodDisruptionBudget",
+        false,
+    ),
+    spec(
+        "spec/podSelector/matchLabels",
+        "networking.k8s.io",
+        "NetworkPolicy",
+        false,
+    ),
+    spec(
+        "spec/ingress/from/podSelector/matchLabels",
+        "networking.k8s.io",
+        "NetworkPolicy",
+        false,
+    ),
+    spec(
+        "spec/egress/to/podSelector/matchLabels",
+        "networking.k8s.io",
+        "NetworkPolicy",
+        false,
+    ),
 ];
 
 const ANNOTATIONS: &[Spec] = &[
     spec("metadata/annotations", "", "", true),
-    v1("spec/template/metadata/annotations", "ReplicationController", true),
+    v1(
+        "spec/template/metadata/annotations",
+        "ReplicationController",
+        true,
+    ),
     spec("spec/template/metadata/annotations", "", "Deployment", true),
     spec("spec/template/metadata/annotations", "", "ReplicaSet", true),
     spec("spec/template/metadata/annotations", "", "DaemonSet", true),
-    spec("spec/template/metadata/annotations", "", "StatefulSet", true),
+    spec(
+        "spec/template/metadata/annotations",
+        "",
+        "StatefulSet",
+        true,
+    ),
     spec("spec/template/metadata/annotations", "batch", "Job", true),
-    spec("spec/jobTemplate/metadata/annotations", "batch", "CronJob", true),
+    spec(
+        "spec/jobTemplate/metadata/annotations",
+        "batch",
+        "CronJob",
+        true,
+    ),
     spec(
         "spec/jobTemplate/spec/template/metadata/annotations",
         "batch",
@@ -105,7 +148,12 @@ const ANNOTATIONS: &[Spec] = &[
     ),
 ];
 
-const REPLICA_KINDS: &[&str] = &["Deployment", "ReplicationController", "ReplicaSet", "StatefulSet"];
+const REPLICA_KINDS: &[&str] = &[
+    "Deployment",
+    "ReplicationController",
+    "ReplicaSet",
+    "StatefulSet",
+];
 
 /// Kinds without a namespace (kustomize leaves their `metadata.namespace` alone).
 pub const CLUSTER_SCOPED: &[&str] = &[
@@ -211,7 +259,13 @@ fn apply_specs(
 }
 
 /// Sets `pairs` into the map at `key` of `parent` (made when `create`).
-fn set_pairs(parent: &mut Node, key: &str, create: bool, pairs: &[(String, Node)], at: Option<Loc>) {
+fn set_pairs(
+    parent: &mut Node,
+    key: &str,
+    create: bool,
+    pairs: &[(String, Node)],
+    at: Option<Loc>,
+) {
     let map = if create {
         parent.map_at(key, at)
     } else {
@@ -300,14 +354,14 @@ fn namespace(k: &Kustomization, objects: &mut [Obj]) {
         {
             meta.set("name", value.clone());
         }
-        if id.kind == "APIService" && id.group == "apiregistration.k8s.io" {
-            if let Some(service) = obj
+        if id.kind == "APIService"
+            && id.group == "apiregistration.k8s.io"
+            && let Some(service) = obj
                 .node
                 .map_at("spec", at)
                 .and_then(|s| s.map_at("service", at))
-            {
-                service.set("namespace", value.clone());
-            }
+        {
+            service.set("namespace", value.clone());
         }
         if matches!(id.kind.as_str(), "RoleBinding" | "ClusterRoleBinding")
             && let Some(subjects) = obj.node.get_mut("subjects").and_then(Node::items_mut)
@@ -348,18 +402,28 @@ fn affix(k: &Kustomization, objects: &mut [Obj]) {
     }
 }
 
+/// Labels to set, and where.
+type LabelSet<'s> = (Vec<(String, Node)>, Vec<&'s Spec>);
+
 fn labels(b: &mut Builder<'_>, k: &Kustomization, objects: &mut [Obj]) {
     let common = string_pairs(k.node.get("commonLabels"));
-    let mut sets: Vec<(Vec<(String, Node)>, Vec<&Spec>)> = Vec::new();
+    let mut sets: Vec<LabelSet> = Vec::new();
     for entry in k.list("labels") {
         let pairs = string_pairs(entry.get("pairs"));
-        let flag = |key: &str| entry.get(key).and_then(|v| match v.v {
-            V::Bool(b) => Some(b),
-            _ => None,
-        }) == Some(true);
+        let flag = |key: &str| {
+            entry.get(key).and_then(|v| match v.v {
+                V::Bool(b) => Some(b),
+                _ => None,
+            }) == Some(true)
+        };
         let mut specs: Vec<&Spec> = Vec::new();
         if flag("includeSelectors") {
-            specs.extend(METADATA_LABELS.iter().chain(SELECTOR_LABELS).chain(VOLUME_CLAIM_LABELS));
+            specs.extend(
+                METADATA_LABELS
+                    .iter()
+                    .chain(SELECTOR_LABELS)
+                    .chain(VOLUME_CLAIM_LABELS),
+            );
         } else {
             if flag("includeTemplates") {
                 specs.extend(METADATA_LABELS);
@@ -370,11 +434,15 @@ fn labels(b: &mut Builder<'_>, k: &Kustomization, objects: &mut [Obj]) {
             specs.push(&METADATA_LABELS[0]);
         }
         if entry.get("fields").is_some_and(|f| !f.items().is_empty()) {
-            let at = entry.get("fields").and_then(|f| f.at).unwrap_or(k.file_loc());
+            let at = entry
+                .get("fields")
+                .and_then(|f| f.at)
+                .unwrap_or(k.file_loc());
             b.issue(
                 Loc::at(at.source, at.field),
                 "INPUT009",
-                "custom `fields` of a `labels` entry are not applied by spoflint's kustomize build".into(),
+                "custom `fields` of a `labels` entry are not applied by spoflint's kustomize build"
+                    .into(),
                 "check `spoflint render` against `kubectl kustomize` for this kustomization",
             );
         }
@@ -605,14 +673,20 @@ fn patch_docs(b: &mut Builder<'_>, k: &Kustomization, entry: &Node) -> Option<Ve
 /// inline text's lines when the string is written as a block, else at the string.
 fn inline_docs(b: &mut Builder<'_>, inline: &Node, at: Loc) -> Option<Vec<Node>> {
     let Some(text) = inline.as_str() else {
-        b.fail(inline.at.unwrap_or(at), "an inline patch must be a string".into());
+        b.fail(
+            inline.at.unwrap_or(at),
+            "an inline patch must be a string".into(),
+        );
         return None;
     };
     let place = inline.at.unwrap_or(at);
     let file = crate::model::SourceFile::new(String::new(), std::sync::Arc::from(text));
     let parsed = crate::ingest::yaml::parse(&file);
     if let Some(e) = parsed.error {
-        b.fail(place, format!("the inline patch is not valid YAML: {}", e.message));
+        b.fail(
+            place,
+            format!("the inline patch is not valid YAML: {}", e.message),
+        );
         return None;
     }
     let mut out = Vec::new();
@@ -681,11 +755,17 @@ fn smp_by_id(b: &mut Builder<'_>, patch: &Node, at: Loc, objects: &mut Vec<Obj>)
         [i] => apply_smp(b, objects, *i, patch, at),
         [] => b.fail(
             at,
-            format!("no resource matches the strategic merge patch for {}", id.display()),
+            format!(
+                "no resource matches the strategic merge patch for {}",
+                id.display()
+            ),
         ),
         _ => b.fail(
             at,
-            format!("several resources match the strategic merge patch for {}", id.display()),
+            format!(
+                "several resources match the strategic merge patch for {}",
+                id.display()
+            ),
         ),
     }
 }
@@ -728,7 +808,12 @@ fn apply_smp(b: &mut Builder<'_>, objects: &mut Vec<Obj>, i: usize, patch: &Node
 /// Kustomize's selector: group, version, kind, name and namespace (anchored regular
 /// expressions), label and annotation selectors.
 fn selected(obj: &Obj, target: &Node) -> bool {
-    let text = |key: &str| target.get(key).and_then(Node::scalar_text).filter(|s| !s.is_empty());
+    let text = |key: &str| {
+        target
+            .get(key)
+            .and_then(Node::scalar_text)
+            .filter(|s| !s.is_empty())
+    };
     let re = |pattern: &str, value: &str| {
         regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
             .size_limit(1 << 20)
@@ -800,23 +885,27 @@ fn matches_selector(selector: &str, labels: Option<&Node>) -> bool {
         }
     }
     parts.push(&selector[start..]);
-    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).all(|p| {
-        if let Some((k, v)) = p.split_once("!=") {
-            get(k.trim()).as_deref() != Some(v.trim())
-        } else if let Some((k, v)) = p.split_once("==").or_else(|| p.split_once('=')) {
-            get(k.trim()).as_deref() == Some(v.trim())
-        } else if let Some(k) = p.strip_prefix('!') {
-            get(k.trim()).is_none()
-        } else if let Some((k, set)) = p.split_once(" notin ") {
-            let vals = set_values(set);
-            get(k.trim()).is_none_or(|v| !vals.contains(&v))
-        } else if let Some((k, set)) = p.split_once(" in ") {
-            let vals = set_values(set);
-            get(k.trim()).is_some_and(|v| vals.contains(&v))
-        } else {
-            get(p).is_some()
-        }
-    })
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .all(|p| {
+            if let Some((k, v)) = p.split_once("!=") {
+                get(k.trim()).as_deref() != Some(v.trim())
+            } else if let Some((k, v)) = p.split_once("==").or_else(|| p.split_once('=')) {
+                get(k.trim()).as_deref() == Some(v.trim())
+            } else if let Some(k) = p.strip_prefix('!') {
+                get(k.trim()).is_none()
+            } else if let Some((k, set)) = p.split_once(" notin ") {
+                let vals = set_values(set);
+                get(k.trim()).is_none_or(|v| !vals.contains(&v))
+            } else if let Some((k, set)) = p.split_once(" in ") {
+                let vals = set_values(set);
+                get(k.trim()).is_some_and(|v| vals.contains(&v))
+            } else {
+                get(p).is_some()
+            }
+        })
 }
 
 fn set_values(set: &str) -> Vec<String> {
@@ -846,7 +935,10 @@ fn patches(b: &mut Builder<'_>, k: &Kustomization, objects: &mut Vec<Obj>) {
                 .collect();
             for i in hits {
                 if let Err(e) = json6902::apply(&mut objects[i].node, &docs[0]) {
-                    b.fail(at, format!("JSON patch failed on {}: {e}", objects[i].id().display()));
+                    b.fail(
+                        at,
+                        format!("JSON patch failed on {}: {e}", objects[i].id().display()),
+                    );
                 }
             }
             continue;
@@ -854,7 +946,11 @@ fn patches(b: &mut Builder<'_>, k: &Kustomization, objects: &mut Vec<Obj>) {
         match target {
             Some(target) => {
                 if docs.len() > 1 {
-                    b.fail(at, "a `patches` entry with a `target` may hold only one strategic merge patch".into());
+                    b.fail(
+                        at,
+                        "a `patches` entry with a `target` may hold only one strategic merge patch"
+                            .into(),
+                    );
                     continue;
                 }
                 let Some(patch) = docs.first() else { continue };
@@ -910,16 +1006,21 @@ fn patches_json6902(b: &mut Builder<'_>, k: &Kustomization, objects: &mut [Obj])
             })
             .collect();
         if hits.is_empty() {
-            b.fail(at, format!("no resource matches the JSON patch target {kind} {name}"));
+            b.fail(
+                at,
+                format!("no resource matches the JSON patch target {kind} {name}"),
+            );
         }
         for i in hits {
             if let Err(e) = json6902::apply(&mut objects[i].node, ops) {
-                b.fail(at, format!("JSON patch failed on {}: {e}", objects[i].id().display()));
+                b.fail(
+                    at,
+                    format!("JSON patch failed on {}: {e}", objects[i].id().display()),
+                );
             }
         }
     }
 }
-
 
 /// What a strategic merge patch did to its object.
 enum Outcome {

@@ -351,6 +351,7 @@ pub fn object(r: &TfResource, text: Arc<str>) -> Option<Resource> {
         namespace,
         labels,
         header: r.header,
+        built_by: None,
     })
 }
 
