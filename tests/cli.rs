@@ -681,5 +681,10 @@ fn a_module_calling_the_scanned_directory_itself_resolves_when_scanning_dot() {
     // Judged once, through the example that calls it with one instance.
     let data004: Vec<_> = rules.iter().filter(|(r, _)| r == "DATA004").collect();
     assert_eq!(data004.len(), 1, "{rules:?}");
-    assert!(data004[0].1.contains("module.db.aws_rds_cluster.db has 1 instance"), "{rules:?}");
+    assert!(
+        data004[0]
+            .1
+            .contains("module.db.aws_rds_cluster.db has 1 instance"),
+        "{rules:?}"
+    );
 }

@@ -22,46 +22,164 @@ const POD_SPECS: &[(&str, &str)] = &[
 /// (kind referred to, its group, field under a pod spec).
 const POD_REFS: &[(&str, &str, &str)] = &[
     ("ConfigMap", "", "volumes/configMap/name"),
-    ("ConfigMap", "", "containers/env/valueFrom/configMapKeyRef/name"),
-    ("ConfigMap", "", "initContainers/env/valueFrom/configMapKeyRef/name"),
+    (
+        "ConfigMap",
+        "",
+        "containers/env/valueFrom/configMapKeyRef/name",
+    ),
+    (
+        "ConfigMap",
+        "",
+        "initContainers/env/valueFrom/configMapKeyRef/name",
+    ),
     ("ConfigMap", "", "containers/envFrom/configMapRef/name"),
     ("ConfigMap", "", "initContainers/envFrom/configMapRef/name"),
     ("ConfigMap", "", "volumes/projected/sources/configMap/name"),
     ("Secret", "", "volumes/secret/secretName"),
     ("Secret", "", "containers/env/valueFrom/secretKeyRef/name"),
-    ("Secret", "", "initContainers/env/valueFrom/secretKeyRef/name"),
+    (
+        "Secret",
+        "",
+        "initContainers/env/valueFrom/secretKeyRef/name",
+    ),
     ("Secret", "", "containers/envFrom/secretRef/name"),
     ("Secret", "", "initContainers/envFrom/secretRef/name"),
     ("Secret", "", "imagePullSecrets/name"),
     ("Secret", "", "volumes/projected/sources/secret/name"),
     ("ServiceAccount", "", "serviceAccountName"),
-    ("PersistentVolumeClaim", "", "volumes/persistentVolumeClaim/claimName"),
+    (
+        "PersistentVolumeClaim",
+        "",
+        "volumes/persistentVolumeClaim/claimName",
+    ),
     ("PriorityClass", "scheduling.k8s.io", "priorityClassName"),
 ];
 
 /// (kind referred to, its group, referring kind, its group, field).
 const OTHER_REFS: &[(&str, &str, &str, &str, &str)] = &[
-    ("Deployment", "", "HorizontalPodAutoscaler", "", "spec/scaleTargetRef/name"),
-    ("ReplicationController", "", "HorizontalPodAutoscaler", "", "spec/scaleTargetRef/name"),
-    ("ReplicaSet", "", "HorizontalPodAutoscaler", "", "spec/scaleTargetRef/name"),
-    ("StatefulSet", "", "HorizontalPodAutoscaler", "", "spec/scaleTargetRef/name"),
+    (
+        "Deployment",
+        "",
+        "HorizontalPodAutoscaler",
+        "",
+        "spec/scaleTargetRef/name",
+    ),
+    (
+        "ReplicationController",
+        "",
+        "HorizontalPodAutoscaler",
+        "",
+        "spec/scaleTargetRef/name",
+    ),
+    (
+        "ReplicaSet",
+        "",
+        "HorizontalPodAutoscaler",
+        "",
+        "spec/scaleTargetRef/name",
+    ),
+    (
+        "StatefulSet",
+        "",
+        "HorizontalPodAutoscaler",
+        "",
+        "spec/scaleTargetRef/name",
+    ),
     ("Service", "", "StatefulSet", "apps", "spec/serviceName"),
-    ("Service", "", "Ingress", "", "spec/rules/http/paths/backend/serviceName"),
+    (
+        "Service",
+        "",
+        "Ingress",
+        "",
+        "spec/rules/http/paths/backend/serviceName",
+    ),
     ("Service", "", "Ingress", "", "spec/backend/serviceName"),
-    ("Service", "", "Ingress", "", "spec/rules/http/paths/backend/service/name"),
-    ("Service", "", "Ingress", "", "spec/defaultBackend/service/name"),
+    (
+        "Service",
+        "",
+        "Ingress",
+        "",
+        "spec/rules/http/paths/backend/service/name",
+    ),
+    (
+        "Service",
+        "",
+        "Ingress",
+        "",
+        "spec/defaultBackend/service/name",
+    ),
     ("Secret", "", "Ingress", "", "spec/tls/secretName"),
     ("Secret", "", "ServiceAccount", "", "imagePullSecrets/name"),
-    ("Role", "rbac.authorization.k8s.io", "RoleBinding", "rbac.authorization.k8s.io", "roleRef/name"),
-    ("ClusterRole", "rbac.authorization.k8s.io", "RoleBinding", "rbac.authorization.k8s.io", "roleRef/name"),
-    ("ClusterRole", "rbac.authorization.k8s.io", "ClusterRoleBinding", "rbac.authorization.k8s.io", "roleRef/name"),
-    ("ServiceAccount", "", "RoleBinding", "rbac.authorization.k8s.io", "subjects/name"),
-    ("ServiceAccount", "", "ClusterRoleBinding", "rbac.authorization.k8s.io", "subjects/name"),
-    ("PersistentVolume", "", "PersistentVolumeClaim", "", "spec/volumeName"),
-    ("StorageClass", "storage.k8s.io", "PersistentVolume", "", "spec/storageClassName"),
-    ("StorageClass", "storage.k8s.io", "PersistentVolumeClaim", "", "spec/storageClassName"),
-    ("StorageClass", "storage.k8s.io", "StatefulSet", "", "spec/volumeClaimTemplates/spec/storageClassName"),
-    ("IngressClass", "networking.k8s.io", "Ingress", "", "spec/ingressClassName"),
+    (
+        "Role",
+        "rbac.authorization.k8s.io",
+        "RoleBinding",
+        "rbac.authorization.k8s.io",
+        "roleRef/name",
+    ),
+    (
+        "ClusterRole",
+        "rbac.authorization.k8s.io",
+        "RoleBinding",
+        "rbac.authorization.k8s.io",
+        "roleRef/name",
+    ),
+    (
+        "ClusterRole",
+        "rbac.authorization.k8s.io",
+        "ClusterRoleBinding",
+        "rbac.authorization.k8s.io",
+        "roleRef/name",
+    ),
+    (
+        "ServiceAccount",
+        "",
+        "RoleBinding",
+        "rbac.authorization.k8s.io",
+        "subjects/name",
+    ),
+    (
+        "ServiceAccount",
+        "",
+        "ClusterRoleBinding",
+        "rbac.authorization.k8s.io",
+        "subjects/name",
+    ),
+    (
+        "PersistentVolume",
+        "",
+        "PersistentVolumeClaim",
+        "",
+        "spec/volumeName",
+    ),
+    (
+        "StorageClass",
+        "storage.k8s.io",
+        "PersistentVolume",
+        "",
+        "spec/storageClassName",
+    ),
+    (
+        "StorageClass",
+        "storage.k8s.io",
+        "PersistentVolumeClaim",
+        "",
+        "spec/storageClassName",
+    ),
+    (
+        "StorageClass",
+        "storage.k8s.io",
+        "StatefulSet",
+        "",
+        "spec/volumeClaimTemplates/spec/storageClassName",
+    ),
+    (
+        "IngressClass",
+        "networking.k8s.io",
+        "Ingress",
+        "",
+        "spec/ingressClassName",
+    ),
     ("PodDisruptionBudget", "policy", "", "", ""),
 ];
 
@@ -81,7 +199,8 @@ pub fn fix(objects: &mut [Obj]) {
             }
         }
         for (kind, group, by, by_group, field) in OTHER_REFS {
-            if *by == me.kind && (by_group.is_empty() || *by_group == me.group) && !field.is_empty() {
+            if *by == me.kind && (by_group.is_empty() || *by_group == me.group) && !field.is_empty()
+            {
                 refs.push((kind, group, field.to_string()));
             }
         }
