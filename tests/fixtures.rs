@@ -1,5 +1,6 @@
 //! Every fixture case under `fixtures/{k8s,terraform,pipelines,system}/<rule>/<fire|pass|info>-*/` (and the
-//! whole-system cases such as `ha-good`, and every chart under `fixtures/helm/`) is scanned on its own: fire cases must report their
+//! whole-system cases such as `ha-good`, every chart under `fixtures/helm/` and every case under
+//! `fixtures/kustomize/`) is scanned on its own: fire cases must report their
 //! rule, pass cases must not, info cases must report it only as info (a value it cannot know),
 //! the exact rule set must match the format's `EXPECTED.md`, and the full human + JSON output
 //! is snapshot-tested.
@@ -14,6 +15,7 @@ const FORMATS: &[&str] = &[
     "fixtures/k8s",
     "fixtures/terraform",
     "fixtures/helm",
+    "fixtures/kustomize",
     "fixtures/pipelines",
     "fixtures/system",
 ];

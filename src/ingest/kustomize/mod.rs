@@ -81,7 +81,14 @@ impl<'a> Files<'a> {
 
     /// `true` for a path outside every scanned directory.
     pub fn outside(&self, path: &Path) -> bool {
-        !self.roots.iter().any(|r| path.starts_with(r)) || path.starts_with("..")
+        let inside = |r: &PathBuf| {
+            if r.as_os_str() == "." {
+                path.is_relative()
+            } else {
+                path.starts_with(r)
+            }
+        };
+        !self.roots.iter().any(inside) || path.starts_with("..")
     }
 
     /// A YAML (or JSON) file's documents: the scan's parse, or the file read and parsed now
