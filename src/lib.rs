@@ -293,6 +293,14 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
             "some findings do not name where their value was set",
         ));
     }
+    // Origins in files a build wrote itself (a chart's inline values) move to their lines too.
+    if let Err(panic) = guard::run(|| rules::origins::locate_built(&mut findings, &model)) {
+        failures.push((
+            "tracing findings on kustomize builds to their files".into(),
+            panic,
+            "some findings point into a kustomize build's output",
+        ));
+    }
     let catalog = rules::catalog()?;
     if let Some(meta) = catalog.get("INPUT006")
         && let Err(panic) = guard::run(|| suppress::apply(&mut findings, &model, meta))
@@ -370,6 +378,7 @@ pub fn render(paths: &[PathBuf], options: &ScanOptions) -> Result<Rendered, Stri
     }
     manifests.extend(ingest::render_charts(
         &found,
+        &Default::default(),
         options,
         &mut model,
         &mut issues,

@@ -59,18 +59,18 @@ fn roots() -> Vec<(PathBuf, String)> {
         if !case.is_dir() {
             continue;
         }
-        let r = spoflint::render(&[case.clone()], &Default::default()).unwrap();
+        let r = spoflint::render(std::slice::from_ref(&case), &Default::default()).unwrap();
         assert!(
             r.problems.is_empty(),
             "{}: {:?}",
             case.display(),
             r.problems
         );
+        // Helm charts a case holds are rendered too: only the builds are compared here.
         for (name, text) in r.manifests {
-            let dir = name
-                .strip_suffix("/kustomization.yaml (kustomize build)")
-                .unwrap_or_else(|| panic!("not a kustomize build: {name}"));
-            out.push((PathBuf::from(dir), text));
+            if let Some(dir) = name.strip_suffix("/kustomization.yaml (kustomize build)") {
+                out.push((PathBuf::from(dir), text));
+            }
         }
     }
     out.sort();
@@ -88,9 +88,16 @@ fn every_fixture_root_builds_as_kubectl_kustomize_builds_it() {
         return;
     }
     let roots = roots();
-    assert!(roots.len() >= 7, "fixture roots went missing: {roots:?}");
+    assert!(roots.len() >= 8, "fixture roots went missing: {roots:?}");
     let mut failures = Vec::new();
     for (dir, ours) in &roots {
+        // `helmCharts` needs `kubectl kustomize --enable-helm` and a `helm` binary, which this
+        // machine does not have: spoflint inflates charts with its own Helm engine, which
+        // tests/helm_differential.rs compares with Helm's.
+        let k = std::fs::read_to_string(dir.join("kustomization.yaml")).unwrap_or_default();
+        if k.contains("helmCharts:") {
+            continue;
+        }
         let out = Command::new("kubectl")
             .args(["kustomize"])
             .arg(dir)

@@ -442,10 +442,12 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
             dir = d.parent();
         }
     }
+    let chart_dirs: HashSet<PathBuf> = found.charts.iter().map(|c| normalize(c)).collect();
     let kustomize_files = kustomize::Files {
         yaml: &yaml_docs,
         dirs: &dirs,
         roots: &found.roots,
+        chart_dirs: &chart_dirs,
     };
     let plan = kustomize::plan(&kustomize_files, &options.config.kustomize);
     let mut model = Model::default();
@@ -557,7 +559,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         model.push(Entry::Kubernetes(o));
     }
     build_kustomizations(&plan, &kustomize_files, &mut model, &mut issues);
-    render_charts(found, options, &mut model, &mut issues);
+    render_charts(found, &plan.charts, options, &mut model, &mut issues);
     // CI pipelines, once every file they may use is read.
     let (jobs, pipeline_issues) = pipeline::jobs(&pipeline::Files::new(yaml_files), &model.sources);
     model
@@ -600,10 +602,12 @@ pub fn render_kustomizations(
         );
         yaml_docs.insert(r.path, (source, r.all_documents));
     }
+    let chart_dirs: HashSet<PathBuf> = found.charts.iter().map(|c| normalize(c)).collect();
     let files = kustomize::Files {
         yaml: &yaml_docs,
         dirs: &dirs,
         roots: &found.roots,
+        chart_dirs: &chart_dirs,
     };
     let plan = kustomize::plan(&files, &options.config.kustomize);
     build_kustomizations(&plan, &files, model, issues)
@@ -617,17 +621,29 @@ pub fn build_kustomizations(
     model: &mut Model,
     issues: &mut Vec<InputIssue>,
 ) -> Vec<(String, String)> {
-    let outputs: Vec<kustomize::RootOutput> = plan
-        .roots
-        .par_iter()
-        .map(|dir| {
-            crate::guard::run(|| {
-                crate::guard::failpoint("kustomize", || display_path(dir));
-                kustomize::build_root(dir, files)
+    if plan.roots.is_empty() {
+        return Vec::new();
+    }
+    let build = || -> Vec<kustomize::RootOutput> {
+        plan.roots
+            .par_iter()
+            .map(|dir| {
+                crate::guard::run(|| {
+                    crate::guard::failpoint("kustomize", || display_path(dir));
+                    kustomize::build_root(dir, files)
+                })
+                .unwrap_or_else(|panic| kustomize::RootOutput::failed(dir, files, &panic))
             })
-            .unwrap_or_else(|panic| kustomize::RootOutput::failed(dir, files, &panic))
-        })
-        .collect();
+            .collect()
+    };
+    // `helmCharts` render templates, which recurse: build on large stacks, as charts are.
+    let outputs = match rayon::ThreadPoolBuilder::new()
+        .stack_size(helm::RENDER_STACK_BYTES)
+        .build()
+    {
+        Ok(pool) => pool.install(build),
+        Err(_) => build(),
+    };
     let mut texts = Vec::new();
     for mut out in outputs {
         out.relocate(model.sources.len() as u32);
@@ -641,6 +657,12 @@ pub fn build_kustomizations(
         model
             .built
             .add(output, root.clone(), std::mem::take(&mut out.moves));
+        for (id, moves) in std::mem::take(&mut out.written) {
+            model.built.add(id, root.clone(), moves);
+        }
+        for t in std::mem::take(&mut out.traces) {
+            model.provenance.record(t);
+        }
         for mut r in std::mem::take(&mut out.resources) {
             r.built_by = Some(Arc::from(root.as_str()));
             model.push(Entry::Kubernetes(r));
@@ -687,6 +709,7 @@ fn record_terraform_origins(model: &mut Model) {
 /// manifests (Helm template name, text) in chart order.
 pub fn render_charts(
     found: &Discovered,
+    inflated: &HashSet<PathBuf>,
     options: &crate::ScanOptions,
     model: &mut Model,
     issues: &mut Vec<InputIssue>,
@@ -737,6 +760,8 @@ pub fn render_charts(
         found
             .charts
             .par_iter()
+            // A chart a kustomization inflates is judged through it.
+            .filter(|dir| !inflated.contains(&normalize(dir)))
             .map(|dir| {
                 let chart_user = user_for(dir);
                 let user = chart_user.as_ref().unwrap_or(&user);

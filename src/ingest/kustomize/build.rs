@@ -173,6 +173,11 @@ pub struct Builder<'a> {
     pub nodes_left: usize,
     /// Set once a bound stopped the build: nothing more is added or reported.
     pub stopped: bool,
+    /// Where values printed by `helmCharts` templates came from (values files, inline values).
+    pub traces: Vec<crate::model::provenance::Use>,
+    /// Files the build wrote itself from located values (a chart's `valuesInline`), with
+    /// where each of their values was written.
+    pub written: Vec<(SourceId, Vec<crate::model::built::Moved>)>,
 }
 
 impl<'a> Builder<'a> {
@@ -186,6 +191,8 @@ impl<'a> Builder<'a> {
             remote: BTreeSet::new(),
             nodes_left: MAX_NODES,
             stopped: false,
+            traces: Vec::new(),
+            written: Vec::new(),
         }
     }
 
@@ -208,6 +215,18 @@ impl<'a> Builder<'a> {
             message,
             "`kubectl kustomize` fails on this too: fix it; the rest of the kustomization was built and checked",
         );
+    }
+
+    /// A chart (or other source) that is not in the scan: said once per message.
+    pub fn remote_or_missing(&mut self, at: Loc, message: &str) {
+        if self.remote.insert(message.to_string()) {
+            self.issue(
+                at,
+                "INPUT005",
+                message.to_string(),
+                "vendor the chart into the chart home (`helm pull --untar`), or scan the output of `kustomize build --enable-helm`",
+            );
+        }
     }
 
     fn remote(&mut self, at: Loc, what: &str) {
@@ -327,6 +346,7 @@ impl<'a> Builder<'a> {
             self.resource(&k, entry, target);
         }
         super::generators::run(self, &k, target);
+        super::generators::helm_charts(self, &k, target);
         for entry in k.list("components").to_vec() {
             let Some(path) = entry.as_str() else {
                 self.fail(

@@ -53,6 +53,8 @@ pub struct Files<'a> {
     pub dirs: &'a HashSet<PathBuf>,
     /// The directories the user named: nothing outside them is read.
     pub roots: &'a [PathBuf],
+    /// The Helm chart directories of the scan (for `helmCharts`).
+    pub chart_dirs: &'a HashSet<PathBuf>,
 }
 
 /// A parsed file a build reads.
@@ -231,6 +233,33 @@ fn references(dir: &Path, root: &Val<'_>) -> (Vec<PathBuf>, Vec<PathBuf>) {
             }
         }
     }
+    let home = root
+        .path(&["helmGlobals", "chartHome"])
+        .and_then(|v| v.as_str())
+        .unwrap_or("charts");
+    for item in root.get("helmCharts").into_iter().flat_map(|v| v.items()) {
+        if let Some(name) = item.get("name").and_then(|v| v.as_str()) {
+            // Chart directories are told apart from files by the caller.
+            dirs.extend(local(&format!("{home}/{name}")));
+            if let Some(version) = item.get("version").and_then(|v| v.scalar_text()) {
+                dirs.extend(local(&format!("{home}/{name}-{version}/{name}")));
+            }
+        }
+        for key in ["valuesFile"] {
+            if let Some(f) = item.get(key).and_then(|v| v.as_str()) {
+                files.extend(local(f));
+            }
+        }
+        for f in item
+            .get("additionalValuesFiles")
+            .into_iter()
+            .flat_map(|v| v.items())
+        {
+            if let Some(f) = f.as_str() {
+                files.extend(local(f));
+            }
+        }
+    }
     for key in ["configMapGenerator", "secretGenerator"] {
         for item in root.get(key).into_iter().flat_map(|v| v.items()) {
             for list in ["files", "envs"] {
@@ -310,6 +339,8 @@ pub fn plan(files: &Files<'_>, options: &Options) -> Plan {
         for d in dirs {
             if graph.contains_key(d) {
                 todo.push(d.clone());
+            } else if files.chart_dirs.contains(d) {
+                plan.charts.insert(d.clone());
             } else {
                 plan.consumed.insert(d.clone());
             }
@@ -330,6 +361,10 @@ pub struct RootOutput {
     pub moves: Vec<Moved>,
     /// The output, as `kubectl kustomize` prints it.
     pub text: String,
+    /// Where values printed by `helmCharts` templates came from.
+    pub traces: Vec<crate::model::provenance::Use>,
+    /// Files the build wrote from located values, and their values' places.
+    pub written: Vec<(SourceId, Vec<Moved>)>,
 }
 
 impl RootOutput {
@@ -366,6 +401,8 @@ impl RootOutput {
             }],
             moves: Vec::new(),
             text: String::new(),
+            traces: Vec::new(),
+            written: Vec::new(),
         }
     }
 
@@ -382,11 +419,22 @@ impl RootOutput {
         for i in &mut self.issues {
             fix(&mut i.source);
         }
-        for m in &mut self.moves {
+        for m in self
+            .moves
+            .iter_mut()
+            .chain(self.written.iter_mut().flat_map(|(_, m)| m.iter_mut()))
+        {
             fix(&mut m.at.source);
             if let Some(w) = &mut m.was {
                 fix(&mut w.source);
             }
+        }
+        for (id, _) in &mut self.written {
+            fix(id);
+        }
+        for t in &mut self.traces {
+            fix(&mut t.source);
+            fix(&mut t.origin.source);
         }
     }
 }
@@ -400,6 +448,9 @@ pub fn build_root(dir: &Path, files: &Files<'_>) -> RootOutput {
     b.build_dir(dir, from, false, &mut objects);
     generators::add_hashes(&mut b, &mut objects);
     nameref::fix(&mut objects);
+    for o in &mut objects {
+        tidy_annotations(&mut o.node);
+    }
     build::sort(&mut objects);
     let mut text = String::new();
     for (i, o) in objects.iter().enumerate() {
@@ -422,7 +473,7 @@ pub fn build_root(dir: &Path, files: &Files<'_>) -> RootOutput {
     extra.push(file);
     // Problems met at the root's own reference (none: a root is not referred to) are
     // shown at its kustomization file.
-    let mut issues = b.issues;
+    let mut issues = std::mem::take(&mut b.issues);
     for i in &mut issues {
         if i.source == SourceId(LOCAL_BASE) && i.span == Span::default() && extra.len() > 1 {
             i.source = output_id;
@@ -435,11 +486,39 @@ pub fn build_root(dir: &Path, files: &Files<'_>) -> RootOutput {
         issues,
         moves,
         text,
+        traces: std::mem::take(&mut b.traces),
+        written: std::mem::take(&mut b.written),
+    }
+}
+
+/// Kustomize rewrites every object's annotations on its way out: an empty (or null) map is
+/// dropped and a null value becomes the string `null`.
+fn tidy_annotations(node: &mut Node) {
+    let Some(meta) = node.get_mut("metadata") else {
+        return;
+    };
+    let empty = match meta.get_mut("annotations") {
+        None => return,
+        Some(a) => match &mut a.v {
+            V::Null => true,
+            V::Map(m) => {
+                for (_, v) in m.iter_mut() {
+                    if v.is_null() {
+                        v.v = V::Str("null".into());
+                    }
+                }
+                m.is_empty()
+            }
+            _ => false,
+        },
+    };
+    if empty {
+        meta.remove("annotations");
     }
 }
 
 /// Pairs each value of the parsed output with the node it was written from.
-fn collect_moves(val: &Val<'_>, node: &Node, parent: Loc, out: &mut Vec<Moved>) {
+pub(crate) fn collect_moves(val: &Val<'_>, node: &Node, parent: Loc, out: &mut Vec<Moved>) {
     let at = node.at.unwrap_or(parent);
     let place = |l: Loc| Place {
         source: l.source,

@@ -777,11 +777,11 @@ fn apply_smp(b: &mut Builder<'_>, objects: &mut Vec<Obj>, i: usize, patch: &Node
         obj.node.path(&["metadata", "namespace"]).cloned(),
         obj.node.get("kind").cloned(),
     );
-    match smp_apply(&mut obj.node, patch) {
-        Ok(Outcome::Deleted) => {
+    match smp::apply(&mut obj.node, patch) {
+        Ok(smp::Outcome::Deleted) => {
             objects.remove(i);
         }
-        Ok(Outcome::Patched) => {
+        Ok(smp::Outcome::Patched) => {
             // A patch never renames what it patches.
             if let Some(kind) = kind {
                 obj.node.set("kind", kind);
@@ -1020,17 +1020,4 @@ fn patches_json6902(b: &mut Builder<'_>, k: &Kustomization, objects: &mut [Obj])
             }
         }
     }
-}
-
-/// What a strategic merge patch did to its object.
-enum Outcome {
-    Patched,
-    Deleted,
-}
-
-fn smp_apply(node: &mut Node, patch: &Node) -> Result<Outcome, String> {
-    if patch.str_at(&["$patch"]) == Some("delete") {
-        return Ok(Outcome::Deleted);
-    }
-    smp::apply(node, patch).map(|_| Outcome::Patched)
 }
