@@ -1450,6 +1450,70 @@ fn generate_pipelines(root: &Path, files: usize) -> (usize, usize) {
 
 /// The floor a scan is measured against: every YAML file under `root` read and run through
 /// saphyr-parser's event parser (no tree, no resources), on all cores as the scan does.
+/// Kustomize bases and the overlays built over them.
+const KUSTOMIZE_BASES: usize = 50;
+const KUSTOMIZE_OVERLAYS: usize = 500;
+
+/// 50 bases (a Deployment, its Service, HPA and PDB, a ConfigMap generator) and 500 overlays,
+/// 10 per base: each with a namespace, a name prefix, labels, an image, a replicas entry, a
+/// strategic merge patch, a JSON patch and, every other one, a component adding a
+/// NetworkPolicy. Returns the number of roots.
+fn generate_kustomize(root: &Path) -> usize {
+    let write = |path: PathBuf, text: &str| {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        root.join("components/netpol/kustomization.yaml"),
+        "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nresources:\n  - netpol.yaml\n",
+    );
+    write(
+        root.join("components/netpol/netpol.yaml"),
+        "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: default-deny\nspec:\n  podSelector: {}\n  policyTypes: [Ingress]\n",
+    );
+    for b in 0..KUSTOMIZE_BASES {
+        let base = root.join(format!("bases/app{b}"));
+        let mut app = app(b, 0, 2);
+        app.push_str("---\n");
+        app.push_str(&service(b, 0));
+        app.push_str("---\n");
+        app.push_str(&hpa(b, 0));
+        app.push_str("---\n");
+        app.push_str(&pdb(b, 0));
+        write(base.join("app.yaml"), &app);
+        write(
+            base.join("kustomization.yaml"),
+            &format!(
+                "resources:\n  - app.yaml\nconfigMapGenerator:\n  - name: app-{b}-config\n    literals:\n      - LOG_LEVEL=info\n      - BASE={b}\n"
+            ),
+        );
+    }
+    for o in 0..KUSTOMIZE_OVERLAYS {
+        let b = o % KUSTOMIZE_BASES;
+        let dir = root.join(format!("overlays/env{o}"));
+        let component = if o % 2 == 0 {
+            "components:\n  - ../../components/netpol\n"
+        } else {
+            ""
+        };
+        write(
+            dir.join("kustomization.yaml"),
+            &format!(
+                "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: env{o}\nnamePrefix: e{o}-\nlabels:\n  - pairs:\n      env: env{o}\n    includeSelectors: false\nresources:\n  - ../../bases/app{b}\n{component}images:\n  - name: registry.example.com/team-0/app-{b}\n    newTag: v{o}\nreplicas:\n  - name: app-{b}\n    count: {}\npatches:\n  - path: resources.yaml\n  - target:\n      kind: Deployment\n    patch: |-\n      - op: add\n        path: /spec/template/metadata/annotations\n        value:\n          overlay: env{o}\n",
+                2 + o % 3
+            ),
+        );
+        write(
+            dir.join("resources.yaml"),
+            &format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{b}\n  namespace: team-0\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          resources:\n            limits:\n              memory: {}Mi\n",
+                256 + o
+            ),
+        );
+    }
+    KUSTOMIZE_OVERLAYS
+}
+
 fn parse_only(root: &Path) -> usize {
     use rayon::prelude::*;
     files(root)
@@ -1531,7 +1595,7 @@ fn memory(name: &str, root: &Path, limit: f64) {
 
 fn bench(c: &mut Criterion) {
     // `SPOFLINT_BENCH_CORPUS=DIR cargo bench --bench scan` only writes the corpora to
-    // DIR/{k8s,k8s-100k,k8s-100k-5000ns,terraform,helm,pipelines} (to profile a binary on
+    // DIR/{k8s,k8s-100k,k8s-100k-5000ns,terraform,helm,kustomize,pipelines} (to profile a binary on
     // them, say) and measures nothing; with SPOFLINT_BENCH_SMALL=1, not the 100k ones.
     if let Some(dir) = std::env::var_os("SPOFLINT_BENCH_CORPUS") {
         let dir = PathBuf::from(dir);
@@ -1546,6 +1610,7 @@ fn bench(c: &mut Criterion) {
             }),
             ("terraform", generate_terraform),
             ("helm", generate_helm),
+            ("kustomize", generate_kustomize),
             ("pipelines", |p: &std::path::Path| {
                 generate_pipelines(p, PIPELINE_FILES).0
             }),
@@ -1691,6 +1756,31 @@ fn bench(c: &mut Criterion) {
     );
     group.bench_function("200_helm_charts", |b| {
         b.iter(|| spoflint::scan(&helm_paths).unwrap())
+    });
+    let k_dir = tempfile::tempdir().unwrap();
+    let roots = generate_kustomize(k_dir.path());
+    let k_paths = [PathBuf::from(k_dir.path())];
+    let scan = spoflint::scan(&k_paths).unwrap();
+    let problems: Vec<_> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("INPUT"))
+        .map(|f| &f.message)
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    let built = scan
+        .model
+        .iter()
+        .filter(|(_, r)| r.built_by.is_some())
+        .count();
+    assert_eq!(built, roots * 5 + roots / 2, "objects built");
+    eprintln!(
+        "kustomize corpus: {roots} overlays over {KUSTOMIZE_BASES} bases, {} files, {built} objects built, {} findings",
+        scan.files,
+        scan.findings.len()
+    );
+    group.bench_function("500_kustomize_overlays", |b| {
+        b.iter(|| spoflint::scan(&k_paths).unwrap())
     });
     let ci_dir = tempfile::tempdir().unwrap();
     let (ci_files, pool_files) = generate_pipelines(ci_dir.path(), PIPELINE_FILES);
