@@ -657,6 +657,9 @@ pub fn build_kustomizations(
         model
             .built
             .add(output, root.clone(), std::mem::take(&mut out.moves));
+        model
+            .built
+            .add_removed(output, std::mem::take(&mut out.removed));
         for (id, moves) in std::mem::take(&mut out.written) {
             model.built.add(id, root.clone(), moves);
         }

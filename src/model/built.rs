@@ -37,6 +37,9 @@ pub struct Built {
     moves: FastMap<SourceId, Vec<Moved>>,
     /// Per output source: the root it was built from.
     roots: FastMap<SourceId, String>,
+    /// Per output source: fields patches removed from each object (the object's span in the
+    /// output, the field's path, the patch line).
+    removed: FastMap<SourceId, Vec<(Span, String, Place)>>,
 }
 
 impl Built {
@@ -44,6 +47,29 @@ impl Built {
         moves.sort_by_key(|m| (m.field.start, std::cmp::Reverse(m.field.end)));
         self.moves.insert(source, moves);
         self.roots.insert(source, root);
+    }
+
+    /// Records the fields patches removed from the objects of output `source`.
+    pub fn add_removed(&mut self, source: SourceId, removed: Vec<(Span, String, Place)>) {
+        if !removed.is_empty() {
+            self.removed.insert(source, removed);
+        }
+    }
+
+    /// The patch lines that removed field `name` (a path segment) from the object `label`
+    /// lies in.
+    pub fn removed(&self, label: &Label, name: &str) -> Vec<Place> {
+        self.removed
+            .get(&label.source)
+            .into_iter()
+            .flatten()
+            .filter(|(object, path, _)| {
+                object.start <= label.span.start
+                    && label.span.end <= object.end
+                    && path.split('/').any(|segment| segment == name)
+            })
+            .map(|(_, _, place)| *place)
+            .collect()
     }
 
     pub fn is_empty(&self) -> bool {

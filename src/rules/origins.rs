@@ -18,6 +18,16 @@ pub fn locate_built(findings: &mut [Finding], model: &Model) {
     }
     for f in findings.iter_mut() {
         let mut changed = Vec::new();
+        // What a finding says is missing, a patch may have removed.
+        if let Some(crate::finding::Missing::Field(name)) = f.absent {
+            for place in model.built.removed(&f.primary, name) {
+                changed.push(crate::finding::Label::new(
+                    place.source,
+                    place.field,
+                    format!("`{name}` removed by this patch"),
+                ));
+            }
+        }
         if let Some((moved, was)) = model.built.locate(&f.primary) {
             f.primary = moved;
             changed.extend(was);

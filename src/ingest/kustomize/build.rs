@@ -95,6 +95,9 @@ pub struct Obj {
     pub hash: bool,
     /// Where it was declared (its document, or the generator entry).
     pub at: Option<Loc>,
+    /// Fields patches removed (`spec/template/spec/topologySpreadConstraints`), and the patch
+    /// line that removed each.
+    pub removed: Vec<(String, Loc)>,
 }
 
 impl Obj {
@@ -536,6 +539,7 @@ impl<'a> Builder<'a> {
                     prev: Vec::new(),
                     hash: false,
                     at,
+                    removed: Vec::new(),
                 });
             }
         }

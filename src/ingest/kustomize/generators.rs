@@ -72,6 +72,7 @@ pub fn run(b: &mut Builder<'_>, k: &Kustomization, objects: &mut Vec<Obj>) {
                         prev: Vec::new(),
                         hash,
                         at: Some(at),
+                        removed: Vec::new(),
                     };
                     b.add(objects, obj, at);
                 }
@@ -237,6 +238,7 @@ pub fn helm_charts(b: &mut Builder<'_>, k: &Kustomization, objects: &mut Vec<Obj
                 prev: Vec::new(),
                 hash: false,
                 at: obj_at,
+                removed: Vec::new(),
             };
             b.add(objects, obj, at);
         }

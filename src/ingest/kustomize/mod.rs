@@ -365,6 +365,8 @@ pub struct RootOutput {
     pub traces: Vec<crate::model::provenance::Use>,
     /// Files the build wrote from located values, and their values' places.
     pub written: Vec<(SourceId, Vec<Moved>)>,
+    /// Fields patches removed: (object's span in the output, path, patch line).
+    pub removed: Vec<(Span, String, Place)>,
 }
 
 impl RootOutput {
@@ -403,6 +405,7 @@ impl RootOutput {
             text: String::new(),
             traces: Vec::new(),
             written: Vec::new(),
+            removed: Vec::new(),
         }
     }
 
@@ -431,6 +434,9 @@ impl RootOutput {
         }
         for (id, _) in &mut self.written {
             fix(id);
+        }
+        for (_, _, place) in &mut self.removed {
+            fix(&mut place.source);
         }
         for t in &mut self.traces {
             fix(&mut t.source);
@@ -465,9 +471,25 @@ pub fn build_root(dir: &Path, files: &Files<'_>) -> RootOutput {
     let file = SourceFile::new(output_name, Arc::from(text.as_str()));
     let parsed = yaml::parse(&file);
     let mut moves = Vec::new();
+    let mut removed = Vec::new();
     for (doc, obj) in parsed.documents.iter().zip(&objects) {
         let fallback = obj.at.unwrap_or(Loc::at(output_id, Span::default()));
-        collect_moves(&doc.tree.val(doc.root), &obj.node, fallback, &mut moves);
+        let root = doc.tree.val(doc.root);
+        collect_moves(&root, &obj.node, fallback, &mut moves);
+        let object = root
+            .span()
+            .join(root.get("kind").map_or(root.span(), |k| k.field_span()));
+        for (path, at) in &obj.removed {
+            removed.push((
+                object,
+                path.clone(),
+                Place {
+                    source: at.source,
+                    span: at.span,
+                    field: at.field,
+                },
+            ));
+        }
     }
     let resources = crate::ingest::kubernetes::resources(&parsed.documents, output_id);
     extra.push(file);
@@ -488,6 +510,7 @@ pub fn build_root(dir: &Path, files: &Files<'_>) -> RootOutput {
         text,
         traces: std::mem::take(&mut b.traces),
         written: std::mem::take(&mut b.written),
+        removed,
     }
 }
 

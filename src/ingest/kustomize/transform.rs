@@ -777,6 +777,7 @@ fn apply_smp(b: &mut Builder<'_>, objects: &mut Vec<Obj>, i: usize, patch: &Node
         obj.node.path(&["metadata", "namespace"]).cloned(),
         obj.node.get("kind").cloned(),
     );
+    note_smp_removals(obj, patch, &mut Vec::new());
     match smp::apply(&mut obj.node, patch) {
         Ok(smp::Outcome::Deleted) => {
             objects.remove(i);
@@ -934,6 +935,7 @@ fn patches(b: &mut Builder<'_>, k: &Kustomization, objects: &mut Vec<Obj>) {
                 .filter(|i| selected(&objects[*i], target))
                 .collect();
             for i in hits {
+                note_json_removals(&mut objects[i], &docs[0]);
                 if let Err(e) = json6902::apply(&mut objects[i].node, &docs[0]) {
                     b.fail(
                         at,
@@ -1012,6 +1014,7 @@ fn patches_json6902(b: &mut Builder<'_>, k: &Kustomization, objects: &mut [Obj])
             );
         }
         for i in hits {
+            note_json_removals(&mut objects[i], ops);
             if let Err(e) = json6902::apply(&mut objects[i].node, ops) {
                 b.fail(
                     at,
@@ -1019,5 +1022,50 @@ fn patches_json6902(b: &mut Builder<'_>, k: &Kustomization, objects: &mut [Obj])
                 );
             }
         }
+    }
+}
+
+/// Remembers the fields a JSON patch removes (or replaces) from `obj`, at the op's line.
+fn note_json_removals(obj: &mut Obj, ops: &Node) {
+    for op in ops.items() {
+        if !matches!(op.str_at(&["op"]), Some("remove" | "replace" | "move")) {
+            continue;
+        }
+        let key = if op.str_at(&["op"]) == Some("move") {
+            "from"
+        } else {
+            "path"
+        };
+        if let (Some(path), Some(at)) = (op.str_at(&[key]), op.at) {
+            let path = path
+                .trim_start_matches('/')
+                .replace("~1", "/")
+                .replace("~0", "~");
+            obj.removed.push((path, at));
+        }
+    }
+}
+
+/// Remembers the fields a strategic merge patch deletes (`key: null`, `$patch: delete`).
+fn note_smp_removals(obj: &mut Obj, patch: &Node, path: &mut Vec<String>) {
+    if patch.str_at(&["$patch"]) == Some("delete")
+        && let Some(at) = patch.at
+    {
+        obj.removed.push((path.join("/"), at));
+    }
+    for (k, v) in patch.entries() {
+        path.push(k.clone());
+        if v.is_null() {
+            if let Some(at) = v.at {
+                obj.removed.push((path.join("/"), at));
+            }
+        } else if v.is_map() {
+            note_smp_removals(obj, v, path);
+        } else {
+            for item in v.items() {
+                note_smp_removals(obj, item, path);
+            }
+        }
+        path.pop();
     }
 }
