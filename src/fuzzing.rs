@@ -193,3 +193,47 @@ pub fn pipeline(data: &[u8]) {
         let _ = crate::rules::run(&model, &facts, &system, &issues, &Default::default(), false);
     }
 }
+
+/// Reads the bytes as up to four files split at NUL bytes: an overlay's `kustomization.yaml`,
+/// a base's `kustomization.yaml`, a resource file and a patch file of the overlay
+/// (`fuzz/app/{kustomization,deployment,patch}.yaml`, `fuzz/base/kustomization.yaml`), builds
+/// every root as a scan would and writes its output. Files the kustomizations name beyond
+/// these are missing (nothing is read from disk: the scan root does not exist).
+pub fn kustomize(data: &[u8]) {
+    use crate::ingest::kustomize;
+    use std::collections::HashSet;
+    let parts: Vec<String> = data.splitn(4, |&b| b == 0).map(text).collect();
+    let names = [
+        "fuzz/app/kustomization.yaml",
+        "fuzz/base/kustomization.yaml",
+        "fuzz/app/deployment.yaml",
+        "fuzz/app/patch.yaml",
+    ];
+    let mut model = Model::default();
+    let mut yaml: crate::model::FastMap<PathBuf, (SourceId, Vec<yaml::Document>)> =
+        Default::default();
+    for (name, part) in names.iter().zip(&parts) {
+        let file = SourceFile::new(name.to_string(), Arc::from(part.as_str()));
+        let parsed = yaml::parse(&file);
+        let id = model.sources.add(file);
+        yaml.insert(PathBuf::from(name), (id, parsed.documents));
+    }
+    let dirs: HashSet<PathBuf> = ["fuzz", "fuzz/app", "fuzz/base"]
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+    let roots = [PathBuf::from("fuzz-root-that-does-not-exist")];
+    let charts = HashSet::new();
+    let files = kustomize::Files {
+        yaml: &yaml,
+        dirs: &dirs,
+        roots: &roots,
+        chart_dirs: &charts,
+    };
+    let plan = kustomize::plan(&files, &Default::default());
+    // Without the scan's guard: a panic is the fuzzer's to see.
+    for root in &plan.roots {
+        let mut out = kustomize::build_root(root, &files);
+        out.relocate(model.sources.len() as u32);
+    }
+}

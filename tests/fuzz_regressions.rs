@@ -20,6 +20,7 @@ fn every_input_the_fuzzers_found_runs_clean() {
             "helm_set" => spoflint::fuzzing::helm_set,
             "reports" => spoflint::fuzzing::reports,
             "pipeline" => spoflint::fuzzing::pipeline,
+            "kustomize" => spoflint::fuzzing::kustomize,
             other => panic!("fuzz/regressions/{other}: no such fuzz target"),
         };
         for input in std::fs::read_dir(&target).unwrap() {

@@ -339,3 +339,86 @@ fn mutated_helm_charts_never_panic() {
         scan.model.iter().count()
     );
 }
+
+/// The same for Kustomize: every case is copied several times with one of its files (a
+/// kustomization, a base, a patch, a generator source, a chart template) truncated or mutated,
+/// and all copies are scanned and rendered at once.
+#[test]
+fn mutated_kustomizations_never_panic() {
+    fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                all_files(&path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = Lcg(0xc0de);
+    let mut copies = 0;
+    let mut cases: Vec<PathBuf> = std::fs::read_dir("fixtures/kustomize")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    for case in &cases {
+        let mut files = Vec::new();
+        all_files(case, &mut files);
+        files.sort();
+        for (f, victim) in files.iter().enumerate() {
+            for variant in 0..4 {
+                let copy = dir.path().join(format!(
+                    "{}-{f}-{variant}",
+                    case.file_name().unwrap().to_string_lossy()
+                ));
+                for file in &files {
+                    let to = copy.join(file.strip_prefix(case).unwrap());
+                    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                    let mut bytes = std::fs::read(file).unwrap();
+                    if file == victim {
+                        if variant == 0 {
+                            bytes.truncate(bytes.len() / 2);
+                        } else {
+                            for _ in 0..variant * 2 {
+                                let at = rng.next() % (bytes.len() + 1);
+                                let splice = SPLICES[rng.next() % SPLICES.len()];
+                                if rng.next().is_multiple_of(2) && at < bytes.len() {
+                                    bytes.remove(at);
+                                }
+                                bytes.splice(at..at, splice.iter().copied());
+                            }
+                        }
+                    }
+                    std::fs::write(to, bytes).unwrap();
+                }
+                copies += 1;
+            }
+        }
+    }
+    assert!(copies > 100, "{copies}");
+    let scan = spoflint::scan(&[dir.path().to_path_buf()]).unwrap();
+    assert_eq!(
+        scan.internal_errors,
+        0,
+        "{:?}",
+        scan.findings
+            .iter()
+            .filter(|f| f.rule == "INPUT007")
+            .collect::<Vec<_>>()
+    );
+    let summary = Summary::of(&scan);
+    let human = report::human::render(&scan, &summary, true);
+    assert!(human.contains("Zero-SPOF validation"));
+    assert_spans_valid(&scan);
+    let built = scan
+        .model
+        .iter()
+        .filter(|(_, r)| r.built_by.is_some())
+        .count();
+    assert!(built > 100, "most copies still build: {built}");
+    let rendered = spoflint::render(&[dir.path().to_path_buf()], &Default::default()).unwrap();
+    assert!(rendered.manifests.len() > 100);
+}
