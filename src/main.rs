@@ -766,6 +766,12 @@ fn list_resources(args: &ResourcesArgs) -> ExitCode {
     let sources = &scan.model.sources;
     // File, then line number (not the text `path:line`, which puts line 10 before line 4).
     let at = |source, span: spoflint::model::Span| {
+        // An object a kustomization built is shown where its `kind:` is written.
+        let label = spoflint::model::Label::new(source, span, "");
+        let (source, span) = match scan.model.built.locate(&label) {
+            Some((moved, _)) => (moved.source, moved.span),
+            None => (source, span),
+        };
         let file = sources.get(source);
         (file.path.clone(), file.line_col(span.start).line)
     };
