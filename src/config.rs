@@ -710,6 +710,12 @@ pub fn default_text() -> Result<String, String> {
 #       set:
 #         replicaCount: 3
 
+# Kustomize: every kustomization no other one refers to is built (default); list the roots
+# to build only those, or turn building off to read the files as plain manifests:
+# kustomize:
+#   roots: [overlays/prod, overlays/staging]
+#   build: true
+
 # The failure domain the system is meant to survive: region (the default: every rule runs) or
 # zone (the rules that ask for a copy in a second region are left out: CROSS_REGION_RULES).
 # expect: region
