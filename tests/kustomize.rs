@@ -255,3 +255,25 @@ fn render_prints_what_kubectl_kustomize_prints() {
     );
     assert!(text.contains("\n  replicas: 3\n"), "{text}");
 }
+
+#[test]
+fn a_flux_kustomization_object_in_a_file_of_that_name_stays_a_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        dir.path(),
+        &[(
+            "clusters/prod/kustomization.yaml",
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: apps\n  namespace: flux-system\nspec:\n  interval: 10m\n  path: ./apps\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n",
+        )],
+    );
+    let out = spoflint()
+        .current_dir(dir.path())
+        .args(["resources", "."])
+        .assert()
+        .code(0);
+    let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    assert!(
+        text.contains("clusters/prod/kustomization.yaml:2  Kustomization flux-system/apps"),
+        "{text}"
+    );
+}

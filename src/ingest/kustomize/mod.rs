@@ -300,6 +300,18 @@ pub fn plan(files: &Files<'_>, options: &Options) -> Plan {
             continue;
         };
         let dir = dir.as_path();
+        // A Flux `Kustomization` object in a file of that name is a resource, not a
+        // kustomization.
+        let foreign = docs.first().is_some_and(|d| {
+            d.tree
+                .val(d.root)
+                .get("apiVersion")
+                .and_then(|v| v.as_str())
+                .is_some_and(|api| !api.starts_with("kustomize.config.k8s.io/"))
+        });
+        if foreign {
+            continue;
+        }
         let (dirs, refs) = match docs.first() {
             Some(d) => references(dir, &d.tree.val(d.root)),
             None => Default::default(),
