@@ -54,7 +54,8 @@ impl Scan {
     }
 
     /// Keeps only the findings located in `files` (their main location, or a related one such
-    /// as the values line that set a chart's field). Paths compare as absolute, normalised; a
+    /// as the values line that set a chart's field), and those about objects a kustomization
+    /// built from one of them. Paths compare as absolute, normalised; a
     /// file inside a given path counts too (a template inside a changed `.tgz` subchart).
     pub fn retain_in(&mut self, files: &[PathBuf]) {
         let cwd = std::env::current_dir().unwrap_or_default();
@@ -64,10 +65,27 @@ impl Scan {
             let path = abs(std::path::Path::new(&self.model.sources.get(source).path));
             path.ancestors().any(|a| scope.contains(a))
         };
+        // An object a kustomization built changes with any file its build read.
+        let build_in_scope = |f: &finding::Finding| {
+            let Some(model::Entry::Kubernetes(r)) = f.resource.map(|id| self.model.get(id)) else {
+                return false;
+            };
+            r.built_by.as_ref().is_some_and(|root| {
+                self.model.built.reads(root).iter().any(|p| {
+                    abs(std::path::Path::new(p))
+                        .ancestors()
+                        .any(|a| scope.contains(a))
+                })
+            })
+        };
         let keep: Vec<bool> = self
             .findings
             .iter()
-            .map(|f| in_scope(f.primary.source) || f.secondary.iter().any(|l| in_scope(l.source)))
+            .map(|f| {
+                in_scope(f.primary.source)
+                    || f.secondary.iter().any(|l| in_scope(l.source))
+                    || build_in_scope(f)
+            })
             .collect();
         self.drop_findings(&keep);
     }

@@ -109,3 +109,45 @@ fn a_changed_archive_scopes_the_templates_inside_it() {
     );
     assert_eq!(found, [("DATA001".into(), "statefulset.yaml".into())]);
 }
+
+#[test]
+fn an_overlay_change_reports_what_its_build_makes_of_the_base() {
+    if !has_git() {
+        eprintln!("skipped: git is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q"]);
+    common::write(
+        d,
+        &[
+            (
+                "base/kustomization.yaml",
+                "resources:\n  - deployment.yaml\n",
+            ),
+            ("base/deployment.yaml", &common::deployment("api", 1)),
+            (
+                "overlays/prod/kustomization.yaml",
+                "resources:\n  - ../../base\n",
+            ),
+        ],
+    );
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "base"]);
+    assert!(rules(d, &[]).is_empty());
+    // The overlay changes only its namespace: the finding sits in the base file, but the
+    // object the changed overlay builds is what it is about.
+    common::write(
+        d,
+        &[(
+            "overlays/prod/kustomization.yaml",
+            "resources:\n  - ../../base\nnamespace: prod\n",
+        )],
+    );
+    let got = rules(d, &[]);
+    assert!(
+        got.contains(&("COMPUTE001".to_string(), "deployment.yaml".to_string())),
+        "{got:?}"
+    );
+}

@@ -660,6 +660,10 @@ pub fn build_kustomizations(
         model
             .built
             .add_removed(output, std::mem::take(&mut out.removed));
+        model.built.add_reads(
+            root.clone(),
+            out.read.iter().map(|p| display_path(p)).collect(),
+        );
         for (id, moves) in std::mem::take(&mut out.written) {
             model.built.add(id, root.clone(), moves);
         }

@@ -40,6 +40,8 @@ pub struct Built {
     /// Per output source: fields patches removed from each object (the object's span in the
     /// output, the field's path, the patch line).
     removed: FastMap<SourceId, Vec<(Span, String, Place)>>,
+    /// Per root: the files (and chart directories) its build read.
+    reads: FastMap<String, Vec<String>>,
 }
 
 impl Built {
@@ -70,6 +72,16 @@ impl Built {
             })
             .map(|(_, _, place)| *place)
             .collect()
+    }
+
+    /// Records the files root `root`'s build read.
+    pub fn add_reads(&mut self, root: String, files: Vec<String>) {
+        self.reads.insert(root, files);
+    }
+
+    /// The files (and chart directories) root `root`'s build read.
+    pub fn reads(&self, root: &str) -> &[String] {
+        self.reads.get(root).map_or(&[], Vec::as_slice)
     }
 
     pub fn is_empty(&self) -> bool {

@@ -379,6 +379,8 @@ pub struct RootOutput {
     pub written: Vec<(SourceId, Vec<Moved>)>,
     /// Fields patches removed: (object's span in the output, path, patch line).
     pub removed: Vec<(Span, String, Place)>,
+    /// Every file (and chart directory) the build read.
+    pub read: Vec<PathBuf>,
 }
 
 impl RootOutput {
@@ -418,6 +420,7 @@ impl RootOutput {
             traces: Vec::new(),
             written: Vec::new(),
             removed: Vec::new(),
+            read: Vec::new(),
         }
     }
 
@@ -523,6 +526,7 @@ pub fn build_root(dir: &Path, files: &Files<'_>) -> RootOutput {
         traces: std::mem::take(&mut b.traces),
         written: std::mem::take(&mut b.written),
         removed,
+        read: std::mem::take(&mut b.read).into_iter().collect(),
     }
 }
 
