@@ -434,13 +434,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
                 .collect();
             yaml_docs.insert(r.path.clone(), (SourceId(i as u32), docs));
         }
-        let mut dir = r.path.parent();
-        while let Some(d) = dir {
-            if !dirs.insert(normalize(d)) {
-                break;
-            }
-            dir = d.parent();
-        }
+        add_ancestors(&mut dirs, &r.path);
     }
     let chart_dirs: HashSet<PathBuf> = found.charts.iter().map(|c| normalize(c)).collect();
     let kustomize_files = kustomize::Files {
@@ -496,17 +490,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
                     .extend(found.into_iter().map(|r| Entry::Terraform(Box::new(r))));
             }
         }
-        issues.extend(
-            r.issues
-                .into_iter()
-                .map(|(rule, span, message, help)| InputIssue {
-                    rule,
-                    source,
-                    span,
-                    message,
-                    help,
-                }),
-        );
+        issues.extend(located(source, r.issues));
     }
     for (path, why) in &found.unreadable {
         // Not a file of the scan: shown at its path, not counted.
@@ -528,15 +512,7 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
         let r = read_file_as(path, FileKind::TfVars);
         let source = model.sources.add(r.file);
         model.option_sources += 1;
-        for (rule, span, message, help) in r.issues {
-            issues.push(InputIssue {
-                rule,
-                source,
-                span,
-                message,
-                help,
-            });
-        }
+        issues.extend(located(source, r.issues));
         // A file that does not parse already has its INPUT001.
         if let Parsed::VarFile(file) = r.parsed {
             inputs.var_files.push((source, file));
@@ -569,6 +545,33 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
     (model, issues)
 }
 
+/// A file's problems, located in its source.
+fn located(
+    source: SourceId,
+    issues: Vec<(&'static str, Span, String, String)>,
+) -> impl Iterator<Item = InputIssue> {
+    issues
+        .into_iter()
+        .map(move |(rule, span, message, help)| InputIssue {
+            rule,
+            source,
+            span,
+            message,
+            help,
+        })
+}
+
+/// Adds the directories above `path` to `dirs` (each once).
+fn add_ancestors(dirs: &mut HashSet<PathBuf>, path: &Path) {
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if !dirs.insert(normalize(d)) {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
 /// Reads the YAML files of `found` and builds its kustomizations, for `spoflint render`:
 /// (root, output) in root order.
 pub fn render_kustomizations(
@@ -581,25 +584,9 @@ pub fn render_kustomizations(
     let mut yaml_docs: FastMap<PathBuf, (SourceId, Vec<yaml::Document>)> = FastMap::default();
     let mut dirs: HashSet<PathBuf> = HashSet::new();
     for r in results {
-        let mut dir = r.path.parent();
-        while let Some(d) = dir {
-            if !dirs.insert(normalize(d)) {
-                break;
-            }
-            dir = d.parent();
-        }
+        add_ancestors(&mut dirs, &r.path);
         let source = model.sources.add(r.file);
-        issues.extend(
-            r.issues
-                .into_iter()
-                .map(|(rule, span, message, help)| InputIssue {
-                    rule,
-                    source,
-                    span,
-                    message,
-                    help,
-                }),
-        );
+        issues.extend(located(source, r.issues));
         yaml_docs.insert(r.path, (source, r.all_documents));
     }
     let chart_dirs: HashSet<PathBuf> = found.charts.iter().map(|c| normalize(c)).collect();

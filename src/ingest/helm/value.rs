@@ -611,13 +611,18 @@ pub fn json_float(f: f64) -> String {
         let sci = format!("{f:e}");
         let (m, e) = sci.split_once('e').unwrap_or((&sci, "0"));
         let e: i32 = e.parse().unwrap_or(0);
-        let sign = if e < 0 { '-' } else { '+' };
-        return format!("{m}e{sign}{:02}", e.abs());
+        // Go writes `1e-07` as `1e-7`, and keeps two digits after `e+`.
+        return if e < 0 {
+            format!("{m}e-{}", -e)
+        } else {
+            format!("{m}e+{e:02}")
+        };
     }
     format!("{f}")
 }
 
-fn json_string(out: &mut String, s: &str) {
+/// A string as Go's `encoding/json` writes it (Go 1.22 and later).
+pub fn json_string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -626,7 +631,6 @@ fn json_string(out: &mut String, s: &str) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            // Go 1.22 and later (the Helm that charts are rendered with).
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             '<' => out.push_str("\\u003c"),

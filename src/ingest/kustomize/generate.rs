@@ -807,8 +807,8 @@ impl Json {
         match self {
             Json::Null => out.push_str("null"),
             Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Json::Num(f) => out.push_str(&go_number(*f)),
-            Json::Str(s) => go_string(out, s),
+            Json::Num(f) => out.push_str(&crate::ingest::helm::value::json_float(*f)),
+            Json::Str(s) => crate::ingest::helm::value::json_string(out, s),
             Json::Seq(items) => {
                 out.push('[');
                 for (i, v) in items.iter().enumerate() {
@@ -825,7 +825,7 @@ impl Json {
                     if i > 0 {
                         out.push(',');
                     }
-                    go_string(out, k);
+                    crate::ingest::helm::value::json_string(out, k);
                     out.push(':');
                     v.write(out);
                 }
@@ -833,48 +833,6 @@ impl Json {
             }
         }
     }
-}
-
-/// A double as Go's `encoding/json` writes it.
-fn go_number(f: f64) -> String {
-    if !f.is_finite() {
-        return "null".to_string();
-    }
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let e = format!("{f:e}");
-        let (mantissa, exp) = e.split_once('e').unwrap_or((&e, "0"));
-        let exp: i32 = exp.parse().unwrap_or(0);
-        if exp < 0 {
-            format!("{mantissa}e-{}", -exp)
-        } else {
-            format!("{mantissa}e+{exp:02}")
-        }
-    } else {
-        format!("{f}")
-    }
-}
-
-/// A string as Go's `encoding/json` writes it (Go 1.22 and later).
-fn go_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
@@ -1327,8 +1285,8 @@ binaryData:
         );
         assert_eq!(go_base("a/b/c.txt"), "c.txt");
         assert_eq!(go_base("dir/"), "dir");
-        assert_eq!(go_number(1e21), "1e+21");
-        assert_eq!(go_number(1.5e-7), "1.5e-7");
-        assert_eq!(go_number(8080.0), "8080");
+        assert_eq!(crate::ingest::helm::value::json_float(1e21), "1e+21");
+        assert_eq!(crate::ingest::helm::value::json_float(1.5e-7), "1.5e-7");
+        assert_eq!(crate::ingest::helm::value::json_float(8080.0), "8080");
     }
 }
