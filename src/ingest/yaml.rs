@@ -590,6 +590,7 @@ fn parse_text(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
                 Ok(())
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let value = clip_at_end(b.tree.text(), span, style, value);
                 let mut scalar = scalar_kind(&value, style, tag.as_deref());
                 if yaml11 && style == ScalarStyle::Plain && tag.is_none() {
                     scalar = match value.as_ref() {
@@ -638,6 +639,28 @@ fn parse_text(file: &SourceFile, yaml11: bool, max_nodes: usize) -> RawYaml {
         // Nodes read: at most the limit, plus one when it was passed.
         nodes,
     }
+}
+
+/// A block scalar (`|`, `>`, `|+`) that is the last thing in a file with no final line break
+/// ends with no line break either, as go-yaml reads it (the YAML parser adds one).
+fn clip_at_end<'v>(
+    text: &str,
+    span: Span,
+    style: ScalarStyle,
+    value: std::borrow::Cow<'v, str>,
+) -> std::borrow::Cow<'v, str> {
+    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded)
+        || text.ends_with('\n')
+        || !value.ends_with('\n')
+        || !text
+            .get(span.end..)
+            .is_some_and(|rest| rest.trim().is_empty())
+    {
+        return value;
+    }
+    let mut owned = value.into_owned();
+    owned.pop();
+    std::borrow::Cow::Owned(owned)
 }
 
 fn scalar_kind<'v>(value: &'v str, style: ScalarStyle, tag: Option<&Tag>) -> Scalar<'v> {
@@ -843,6 +866,28 @@ mod tests {
         let p = parse(&file("a: 0644\n"));
         let d = &p.documents[0];
         assert_eq!(json_of(d.tree.val(d.root)), r#"{"a":644}"#);
+    }
+
+    #[test]
+    fn a_block_scalar_at_the_end_of_a_file_without_a_line_break_keeps_none() {
+        let value = |text: &str| {
+            let file = SourceFile::new("t.yaml".into(), Arc::from(text));
+            let parsed = parse(&file);
+            let d = &parsed.documents[0];
+            d.tree
+                .val(d.root)
+                .get("a")
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(value("a: |\n  x\n  y"), "x\ny");
+        assert_eq!(value("a: |\n  x\n  y\n"), "x\ny\n");
+        assert_eq!(value("a: >\n  x\n  y"), "x y");
+        assert_eq!(value("a: |+\n  x\n  y"), "x\ny");
+        assert_eq!(value("a: |-\n  x\n  y"), "x\ny");
+        assert_eq!(value("a: |\n  x\nb: 1"), "x\n");
     }
 
     #[test]

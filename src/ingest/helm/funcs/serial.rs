@@ -520,8 +520,14 @@ mod tests {
             yaml,
             "labels:\n  app: x\n  \"on\": \"yes\"\nname: web\nports:\n- port: 80\n- port: 443\nscript: |\n  echo a\n  echo b"
         );
+        // toYaml trims the script's final line break, and go-yaml reads a block scalar that
+        // ends the text without one as ending without it: the round trip loses it, as in Helm.
         let back = ok("fromYaml", &[s(&yaml)]);
-        assert_eq!(out("deepEqual", &[v.clone(), back]), "true");
+        assert_eq!(out("deepEqual", &[v.clone(), back.clone()]), "false");
+        assert_eq!(
+            out("toJson", &[back]),
+            "{\"labels\":{\"app\":\"x\",\"on\":\"yes\"},\"name\":\"web\",\"ports\":[{\"port\":80},{\"port\":443}],\"script\":\"echo a\\necho b\"}"
+        );
         assert_eq!(
             out("toYamlPretty", std::slice::from_ref(&v)),
             "labels:\n  app: x\n  \"on\": \"yes\"\nname: web\nports:\n  - port: 80\n  - port: 443\nscript: |\n  echo a\n  echo b"
