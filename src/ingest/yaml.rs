@@ -709,7 +709,7 @@ fn go_yaml_v2_int(v: &str) -> Option<i64> {
     Some(if neg { -n } else { n })
 }
 
-/// YAML 1.2 core schema resolution of a plain scalar.
+/// YAML 1.2 core schema resolution of a plain scalar, with go-yaml's integers.
 fn plain_scalar(v: &str) -> Scalar<'_> {
     match v {
         "" | "~" | "null" | "Null" | "NULL" => return Scalar::Null,
@@ -717,21 +717,10 @@ fn plain_scalar(v: &str) -> Scalar<'_> {
         "false" | "False" | "FALSE" => return Scalar::Bool(false),
         _ => {}
     }
-    let int = if let Some(hex) = v.strip_prefix("0x") {
-        i64::from_str_radix(hex, 16).ok()
-    } else if let Some(oct) = v.strip_prefix("0o") {
-        i64::from_str_radix(oct, 8).ok()
-    } else if v
-        .strip_prefix(['-', '+'])
-        .unwrap_or(v)
-        .bytes()
-        .all(|b| b.is_ascii_digit())
-    {
-        v.parse().ok()
-    } else {
-        None
-    };
-    if let Some(i) = int {
+    // Integers as go-yaml (v2 and v3: kubectl, the API server, kustomize) reads them: Go's
+    // `ParseInt(s, 0, 64)` after dropping underscores, so `0644` is octal 420 (a file mode), not
+    // YAML 1.2's 644.
+    if let Some(i) = go_yaml_v2_int(v) {
         return Scalar::Int(i);
     }
     let looks_numeric = v
@@ -862,10 +851,15 @@ mod tests {
             json_of(d.tree.val(d.root)),
             r#"{"a":420,"b":420,"c":31,"d":1000,"e":-8,"f":5,"g":8,"h":"0644","i":1.5}"#
         );
-        // YAML 1.2 (Kubernetes manifests) keeps decimal.
-        let p = parse(&file("a: 0644\n"));
+        // Kubernetes manifests too: kubectl (sigs.k8s.io/yaml, go-yaml v2) and kustomize (go-yaml
+        // v3) both read a leading 0 as octal (`kubectl kustomize` prints `defaultMode: 0755` as
+        // 493).
+        let p = parse(&file("a: 0644\nb: 1_000\nc: 0\nd: 08\n"));
         let d = &p.documents[0];
-        assert_eq!(json_of(d.tree.val(d.root)), r#"{"a":644}"#);
+        assert_eq!(
+            json_of(d.tree.val(d.root)),
+            r#"{"a":420,"b":1000,"c":0,"d":8}"#
+        );
     }
 
     #[test]
