@@ -185,9 +185,6 @@ const OTHER_REFS: &[(&str, &str, &str, &str, &str)] = &[
 
 /// Renames references to renamed objects in `objects`.
 pub fn fix(objects: &mut [Obj]) {
-    if !objects.iter().any(|o| !o.prev.is_empty()) {
-        return;
-    }
     // Every object's identities, looked up while the referrers change.
     let ids: Vec<(Id, Vec<Id>)> = objects.iter().map(|o| (o.id(), o.prev.clone())).collect();
     for obj in objects.iter_mut() {
@@ -225,6 +222,11 @@ pub fn fix(objects: &mut [Obj]) {
                     })
                     .map(|(cur, _)| cur)
                     .collect();
+                // A subject names its service account by name and namespace: both follow it.
+                if field.ends_with("subjects/name") {
+                    subject(parent, &value, &candidates, &ids);
+                    return;
+                }
                 let ns = |id: &Id| {
                     if id.namespace.is_empty() {
                         "default".to_string()
@@ -254,6 +256,57 @@ pub fn fix(objects: &mut [Obj]) {
                     v.v = V::Str(new);
                 }
             });
+        }
+    }
+}
+
+/// A RoleBinding subject (`{kind: ServiceAccount, name, namespace}`) follows its service
+/// account: candidates in the namespace it names (originally, else now), or any when it names
+/// none; when they are one account, the subject takes its name and, if it has one, namespace.
+fn subject(parent: &mut Node, value: &str, candidates: &[&Id], ids: &[(Id, Vec<Id>)]) {
+    let original = |c: &Id| {
+        ids.iter()
+            .find(|(cur, _)| cur == c)
+            .and_then(|(_, prev)| prev.first())
+            .map_or(c.namespace.clone(), |p| p.namespace.clone())
+    };
+    let chosen: Vec<&Id> = match parent.str_at(&["namespace"]) {
+        None => candidates.to_vec(),
+        Some(ns) => {
+            let by_original: Vec<&Id> = candidates
+                .iter()
+                .copied()
+                .filter(|c| original(c) == ns)
+                .collect();
+            if by_original.is_empty() {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|c| c.namespace == ns)
+                    .collect()
+            } else {
+                by_original
+            }
+        }
+    };
+    let Some(first) = chosen.first() else { return };
+    if chosen
+        .iter()
+        .any(|c| c.name != first.name || c.namespace != first.namespace)
+    {
+        return;
+    }
+    if first.name == value && first.namespace.is_empty() {
+        return;
+    }
+    if let Some(v) = parent.get_mut("name") {
+        v.v = V::Str(first.name.clone());
+    }
+    if !first.namespace.is_empty() {
+        let at = parent.get("name").and_then(|n| n.at);
+        match parent.get_mut("namespace") {
+            Some(ns) => ns.v = V::Str(first.namespace.clone()),
+            None => parent.set("namespace", Node::str(first.namespace.clone(), at)),
         }
     }
 }
