@@ -264,11 +264,15 @@ pub fn fix(objects: &mut [Obj]) {
 /// account: candidates in the namespace it names (originally, else now), or any when it names
 /// none; when they are one account, the subject takes its name and, if it has one, namespace.
 fn subject(parent: &mut Node, value: &str, candidates: &[&Id], ids: &[(Id, Vec<Id>)]) {
+    // Namespaces compare as kustomize groups them: none is `default`.
+    let effective = |ns: &str| if ns.is_empty() { "default" } else { ns }.to_string();
     let original = |c: &Id| {
-        ids.iter()
-            .find(|(cur, _)| cur == c)
-            .and_then(|(_, prev)| prev.first())
-            .map_or(c.namespace.clone(), |p| p.namespace.clone())
+        effective(
+            &ids.iter()
+                .find(|(cur, _)| cur == c)
+                .and_then(|(_, prev)| prev.first())
+                .map_or(c.namespace.clone(), |p| p.namespace.clone()),
+        )
     };
     let chosen: Vec<&Id> = match parent.str_at(&["namespace"]) {
         None => candidates.to_vec(),
@@ -282,7 +286,7 @@ fn subject(parent: &mut Node, value: &str, candidates: &[&Id], ids: &[(Id, Vec<I
                 candidates
                     .iter()
                     .copied()
-                    .filter(|c| c.namespace == ns)
+                    .filter(|c| effective(&c.namespace) == ns)
                     .collect()
             } else {
                 by_original
