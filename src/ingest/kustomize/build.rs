@@ -258,6 +258,24 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// Reads a generator source: its text, or its bytes when it is not UTF-8 text.
+    pub fn content(&mut self, path: &Path, at: Loc) -> Option<super::generate::File> {
+        match self.files.text(path, &mut self.extra) {
+            Ok((source, text)) => {
+                self.read.insert(path.to_path_buf());
+                Some(super::generate::File::Text(source, text))
+            }
+            Err(super::Missing::Binary(bytes)) => {
+                self.read.insert(path.to_path_buf());
+                Some(super::generate::File::Bytes(bytes))
+            }
+            Err(why) => {
+                self.missing(at, path, &why);
+                None
+            }
+        }
+    }
+
     /// Reads a file's text (a generator source).
     pub fn text(&mut self, path: &Path, at: Loc) -> Option<(SourceId, std::sync::Arc<str>)> {
         match self.files.text(path, &mut self.extra) {
@@ -282,6 +300,9 @@ impl<'a> Builder<'a> {
                 "scan a directory that holds it too (the repository's top, say)",
             ),
             super::Missing::Unreadable(e) => self.fail(at, format!("cannot read `{shown}`: {e}")),
+            super::Missing::Binary(_) => {
+                self.fail(at, format!("`{shown}` is not UTF-8 text"))
+            }
             super::Missing::NotFound => self.fail(at, format!("`{shown}` does not exist")),
         }
     }

@@ -27,10 +27,10 @@ pub fn run(b: &mut Builder<'_>, k: &Kustomization, objects: &mut Vec<Obj>) {
                 let full = normalize(&k.dir.join(path));
                 let mut b = cell.borrow_mut();
                 let shown = crate::discover::display_path(&full);
-                b.text(&full, at)
+                b.content(&full, at)
                     .ok_or_else(|| format!("cannot read `{shown}`"))
             };
-            let made = generate::generate(kind, &entry, options, &read);
+            let made = generate::generate_with(kind, &entry, options, &read);
             let b = cell.into_inner();
             let generated = match made {
                 Ok(g) => g,

@@ -70,6 +70,8 @@ pub enum Missing {
     OutsideScan,
     NotFound,
     Unreadable(String),
+    /// Not UTF-8 text: its bytes (a generator keeps them as `binaryData`).
+    Binary(Vec<u8>),
 }
 
 impl<'a> Files<'a> {
@@ -159,7 +161,10 @@ impl<'a> Files<'a> {
             )));
         }
         let bytes = std::fs::read(path).map_err(|e| Missing::Unreadable(e.to_string()))?;
-        let text: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes).into_owned());
+        let text: Arc<str> = match String::from_utf8(bytes) {
+            Ok(t) => Arc::from(t),
+            Err(e) => return Err(Missing::Binary(e.into_bytes())),
+        };
         extra.push(SourceFile::new(shown, Arc::clone(&text)));
         Ok((SourceId(LOCAL_BASE + extra.len() as u32 - 1), text))
     }

@@ -403,13 +403,33 @@ fn float_text(f: f64) -> String {
 }
 
 /// Writes a string plain when it reads back as the same string under YAML 1.1 and 1.2, and
-/// JSON-quoted (valid YAML double-quoted) otherwise.
+/// double-quoted otherwise, with every character YAML does not allow as is (controls, DEL,
+/// C1 controls, byte-order marks) escaped.
 pub fn write_str(out: &mut String, s: &str) {
     if plain_safe(s) {
         out.push_str(s);
-    } else {
-        out.push_str(&serde_json::Value::String(s.to_string()).to_string());
+        return;
     }
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20
+                || ('\u{7f}'..='\u{9f}').contains(&c)
+                || c == '\u{feff}'
+                || c == '\u{2028}'
+                || c == '\u{2029}' =>
+            {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 fn plain_safe(s: &str) -> bool {
@@ -452,7 +472,7 @@ mod tests {
 
     #[test]
     fn written_yaml_reads_back_as_the_same_values() {
-        let text = "a: 1\nb: \"2\"\nc: [x, {d: e, f: [1, 2]}, [], {}]\ng: \"yes\"\nh: null\ni: 1.5\nj: \"a: b\"\nk: \"multi\\nline\"\nl: -x\nm: ''\nn:\n  - - nested\n    - list\n";
+        let text = "a: 1\nb: \"2\"\nc: [x, {d: e, f: [1, 2]}, [], {}]\ng: \"yes\"\nh: null\ni: 1.5\nj: \"a: b\"\nk: \"multi\\nline\"\nl: -x\nm: ''\nn:\n  - - nested\n    - list\no: \"del\\x7f \\\"q\\\" \\\\ \\u0085 \\ufeff\\u0001\"\n";
         let node = read(text);
         let again = read(&to_yaml(&node));
         assert_eq!(node, again, "{}", to_yaml(&node));
