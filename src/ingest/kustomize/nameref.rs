@@ -218,7 +218,9 @@ pub fn fix(objects: &mut [Obj]) {
                     .filter(|(cur, prev)| {
                         cur.kind == kind
                             && (group.is_empty() || cur.group == group)
-                            && (cur.name == value || prev.iter().any(|p| p.name == value))
+                            // Kustomize looks only at earlier names: an object never renamed
+                            // (or moved) is never a referral.
+                            && prev.iter().any(|p| p.name == value)
                     })
                     .map(|(cur, _)| cur)
                     .collect();
@@ -234,19 +236,18 @@ pub fn fix(objects: &mut [Obj]) {
                         id.namespace.clone()
                     }
                 };
-                let near: Vec<&&Id> = candidates
+                // Candidates in the referrer's namespace (cluster-scoped ones and service
+                // accounts wherever they are), as kustomize sieves them.
+                let referrer_cluster = super::transform::CLUSTER_SCOPED.contains(&me.kind.as_str());
+                let chosen: Vec<&&Id> = candidates
                     .iter()
                     .filter(|c| {
-                        super::transform::CLUSTER_SCOPED.contains(&c.kind.as_str())
+                        referrer_cluster
+                            || super::transform::CLUSTER_SCOPED.contains(&c.kind.as_str())
+                            || c.kind == "ServiceAccount"
                             || ns(c) == ns(&me)
-                            || parent.str_at(&["namespace"]).is_some_and(|n| n == ns(c))
                     })
                     .collect();
-                let chosen: Vec<&&Id> = if near.is_empty() {
-                    candidates.iter().collect()
-                } else {
-                    near
-                };
                 let Some(first) = chosen.first() else { return };
                 if chosen.iter().any(|c| c.name != first.name) || first.name == value {
                     return;

@@ -406,6 +406,16 @@ fn affix(k: &Kustomization, objects: &mut [Obj]) {
 type LabelSet<'s> = (Vec<(String, Node)>, Vec<&'s Spec>);
 
 fn labels(b: &mut Builder<'_>, k: &Kustomization, objects: &mut [Obj]) {
+    // Selectors in pod affinity and spread constraints of apps Deployments and StatefulSets,
+    // written with the other selectors.
+    let affinity: Vec<Spec> = AFFINITY
+        .iter()
+        .flat_map(|p| {
+            ["Deployment", "StatefulSet"]
+                .into_iter()
+                .map(move |kind| spec(p, "apps", kind, false))
+        })
+        .collect();
     let common = string_pairs(k.node.get("commonLabels"));
     let mut sets: Vec<LabelSet> = Vec::new();
     for entry in k.list("labels") {
@@ -422,6 +432,7 @@ fn labels(b: &mut Builder<'_>, k: &Kustomization, objects: &mut [Obj]) {
                 METADATA_LABELS
                     .iter()
                     .chain(SELECTOR_LABELS)
+                    .chain(&affinity)
                     .chain(VOLUME_CLAIM_LABELS),
             );
         } else {
@@ -454,23 +465,10 @@ fn labels(b: &mut Builder<'_>, k: &Kustomization, objects: &mut [Obj]) {
             METADATA_LABELS
                 .iter()
                 .chain(SELECTOR_LABELS)
+                .chain(&affinity)
                 .chain(VOLUME_CLAIM_LABELS)
                 .collect(),
         ));
-    }
-    // Selectors in pod affinity and spread constraints of apps Deployments and StatefulSets.
-    let affinity: Vec<Spec> = AFFINITY
-        .iter()
-        .flat_map(|p| {
-            ["Deployment", "StatefulSet"]
-                .into_iter()
-                .map(move |kind| spec(p, "apps", kind, false))
-        })
-        .collect();
-    for (_, specs) in sets.iter_mut() {
-        if specs.iter().any(|s| std::ptr::eq(*s, &SELECTOR_LABELS[0])) {
-            specs.extend(affinity.iter());
-        }
     }
     for (pairs, specs) in &sets {
         if pairs.is_empty() {
