@@ -341,6 +341,8 @@ impl<'a> Builder<'a> {
             return;
         };
         let kind = k.node.str_at(&["kind"]).unwrap_or("Kustomization");
+        // `kubectl kustomize` builds a Component directory given to it on its own.
+        let component = component || (kind == "Component" && self.stack.is_empty());
         if component != (kind == "Component") {
             let at = k.node.get("kind").and_then(|n| n.at).unwrap_or(from);
             let message = if component {

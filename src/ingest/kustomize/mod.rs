@@ -75,12 +75,17 @@ pub enum Missing {
 }
 
 impl<'a> Files<'a> {
+    /// A file of the scan, or one under the scanned directories that the scan left out (a
+    /// kustomization a `.gitignore` excludes is still read by the builds that use it).
     pub fn exists(&self, path: &Path) -> bool {
         self.yaml.contains_key(path)
+            || (!self.outside(path) && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
     }
 
+    /// A directory of the scan, or one under the scanned directories (never through a link).
     pub fn is_dir(&self, path: &Path) -> bool {
         self.dirs.contains(path)
+            || (!self.outside(path) && std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()))
     }
 
     /// `true` for a path outside every scanned directory.

@@ -180,7 +180,34 @@ const OTHER_REFS: &[(&str, &str, &str, &str, &str)] = &[
         "",
         "spec/ingressClassName",
     ),
-    ("PodDisruptionBudget", "policy", "", "", ""),
+    (
+        "Service",
+        "",
+        "APIService",
+        "apiregistration.k8s.io",
+        "spec/service/name",
+    ),
+    (
+        "Service",
+        "",
+        "ValidatingWebhookConfiguration",
+        "admissionregistration.k8s.io",
+        "webhooks/clientConfig/service/name",
+    ),
+    (
+        "Service",
+        "",
+        "MutatingWebhookConfiguration",
+        "admissionregistration.k8s.io",
+        "webhooks/clientConfig/service/name",
+    ),
+    (
+        "ValidatingAdmissionPolicy",
+        "admissionregistration.k8s.io",
+        "ValidatingAdmissionPolicyBinding",
+        "admissionregistration.k8s.io",
+        "spec/policyName",
+    ),
 ];
 
 /// Renames references to renamed objects in `objects`.
@@ -224,8 +251,10 @@ pub fn fix(objects: &mut [Obj]) {
                     })
                     .map(|(cur, _)| cur)
                     .collect();
-                // A subject names its service account by name and namespace: both follow it.
-                if field.ends_with("subjects/name") {
+                // A subject names its service account, a webhook its service, by name and
+                // namespace: both follow it.
+                if field.ends_with("subjects/name") || field.ends_with("clientConfig/service/name")
+                {
                     subject(parent, &value, &candidates, &ids);
                     return;
                 }
@@ -238,12 +267,12 @@ pub fn fix(objects: &mut [Obj]) {
                 };
                 // Candidates in the referrer's namespace (cluster-scoped ones and service
                 // accounts wherever they are), as kustomize sieves them.
-                let referrer_cluster = super::transform::CLUSTER_SCOPED.contains(&me.kind.as_str());
+                let referrer_cluster = super::transform::cluster_scoped(&me);
                 let chosen: Vec<&&Id> = candidates
                     .iter()
                     .filter(|c| {
                         referrer_cluster
-                            || super::transform::CLUSTER_SCOPED.contains(&c.kind.as_str())
+                            || super::transform::cluster_scoped(c)
                             || c.kind == "ServiceAccount"
                             || ns(c) == ns(&me)
                     })

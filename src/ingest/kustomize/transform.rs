@@ -155,7 +155,9 @@ const REPLICA_KINDS: &[&str] = &[
     "StatefulSet",
 ];
 
-/// Kinds without a namespace (kustomize leaves their `metadata.namespace` alone).
+/// Kinds without a namespace (kustomize leaves their `metadata.namespace` alone), as the
+/// Kubernetes 1.21 schema kustomize bundles knows them: kinds newer than that (a
+/// ValidatingAdmissionPolicy, flowcontrol `v1`) are namespaced to kustomize.
 pub const CLUSTER_SCOPED: &[&str] = &[
     "APIService",
     "CSIDriver",
@@ -163,33 +165,34 @@ pub const CLUSTER_SCOPED: &[&str] = &[
     "CertificateSigningRequest",
     "ClusterRole",
     "ClusterRoleBinding",
-    "ClusterTrustBundle",
     "ComponentStatus",
     "CustomResourceDefinition",
-    "DeviceClass",
-    "FlowSchema",
     "IngressClass",
-    "MutatingAdmissionPolicy",
-    "MutatingAdmissionPolicyBinding",
     "MutatingWebhookConfiguration",
     "Namespace",
     "Node",
     "PersistentVolume",
     "PodSecurityPolicy",
     "PriorityClass",
-    "PriorityLevelConfiguration",
     "RuntimeClass",
     "SelfSubjectAccessReview",
     "SelfSubjectRulesReview",
     "StorageClass",
-    "StorageVersionMigration",
     "SubjectAccessReview",
     "TokenReview",
-    "ValidatingAdmissionPolicy",
-    "ValidatingAdmissionPolicyBinding",
     "ValidatingWebhookConfiguration",
     "VolumeAttachment",
 ];
+
+/// Whether kustomize treats an object of this group, version and kind as cluster-scoped.
+pub fn cluster_scoped(id: &Id) -> bool {
+    CLUSTER_SCOPED.contains(&id.kind.as_str())
+        || (matches!(
+            id.kind.as_str(),
+            "FlowSchema" | "PriorityLevelConfiguration"
+        ) && id.group == "flowcontrol.apiserver.k8s.io"
+            && matches!(id.version.as_str(), "v1alpha1" | "v1beta1"))
+}
 
 impl Spec {
     fn applies(&self, id: &Id) -> bool {
@@ -342,7 +345,7 @@ fn namespace(k: &Kustomization, objects: &mut [Obj]) {
     for obj in objects {
         let id = obj.id();
         obj.remember();
-        if !CLUSTER_SCOPED.contains(&id.kind.as_str())
+        if !cluster_scoped(&id)
             && let Some(meta) = obj.node.map_at("metadata", at)
         {
             meta.set("namespace", value.clone());
@@ -360,6 +363,15 @@ fn namespace(k: &Kustomization, objects: &mut [Obj]) {
                 .node
                 .map_at("spec", at)
                 .and_then(|s| s.map_at("service", at))
+        {
+            service.set("namespace", value.clone());
+        }
+        if id.kind == "CustomResourceDefinition"
+            && id.group == "apiextensions.k8s.io"
+            && let Some(service) =
+                obj.node
+                    .path_mut(&["spec", "conversion", "webhook", "clientConfig", "service"])
+            && service.is_map()
         {
             service.set("namespace", value.clone());
         }
