@@ -101,19 +101,7 @@ pub enum File {
 
 /// Makes the object one `configMapGenerator` / `secretGenerator` entry describes. `entry` is
 /// the list item of the kustomization, `options` its `generatorOptions` (if any), and `read`
-/// reads the files the entry names.
-pub fn generate(
-    kind: Kind,
-    entry: &Node,
-    options: Option<&Node>,
-    read: &Read,
-) -> Result<Generated, String> {
-    generate_with(kind, entry, options, &|path: &str| {
-        read(path).map(|(id, text)| File::Text(id, text))
-    })
-}
-
-/// [`generate`], with a reader that can give files that are not UTF-8 text.
+/// reads the files the entry names (text, or bytes for files that are not UTF-8 text).
 pub fn generate_with(
     kind: Kind,
     entry: &Node,

@@ -543,28 +543,42 @@ fn images(k: &Kustomization, objects: &mut [Obj]) {
     if entries.is_empty() {
         return;
     }
+    // Each entry's pattern is compiled once, for every container of every object.
+    let patterns: Vec<(&Node, regex::Regex)> = entries
+        .iter()
+        .filter_map(|entry| {
+            let name = entry.str_at(&["name"])?;
+            let pattern = regex::RegexBuilder::new(&format!(
+                "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$"
+            ))
+            .size_limit(1 << 20)
+            .build()
+            .ok()?;
+            Some((entry, pattern))
+        })
+        .collect();
     for obj in objects.iter_mut() {
         if obj.id().kind == "CustomResourceDefinition" {
             continue;
         }
-        for entry in entries {
-            retag(&mut obj.node, entry);
+        for (entry, pattern) in &patterns {
+            retag(&mut obj.node, entry, pattern);
         }
     }
 }
 
 /// Sets the images of every `containers` / `initContainers` list under `node` that `entry`
 /// names.
-fn retag(node: &mut Node, entry: &Node) {
+fn retag(node: &mut Node, entry: &Node, pattern: &regex::Regex) {
     match &mut node.v {
-        V::Seq(items) => items.iter_mut().for_each(|i| retag(i, entry)),
+        V::Seq(items) => items.iter_mut().for_each(|i| retag(i, entry, pattern)),
         V::Map(entries) => {
             for (key, child) in entries.iter_mut() {
-                retag(child, entry);
+                retag(child, entry, pattern);
                 if key == "containers" || key == "initContainers" {
                     for c in child.items_mut().into_iter().flatten() {
                         if let Some(image) = c.get_mut("image") {
-                            set_image(image, entry);
+                            set_image(image, entry, pattern);
                         }
                     }
                 }
@@ -574,18 +588,9 @@ fn retag(node: &mut Node, entry: &Node) {
     }
 }
 
-fn set_image(image: &mut Node, entry: &Node) {
+/// Sets `image` as `entry` says when `pattern` (kustomize's match for the entry's name) matches.
+fn set_image(image: &mut Node, entry: &Node, pattern: &regex::Regex) {
     let Some(value) = image.as_str().map(str::to_string) else {
-        return;
-    };
-    let Some(name) = entry.str_at(&["name"]) else {
-        return;
-    };
-    let Ok(pattern) = regex::RegexBuilder::new(&format!(
-        "^{name}(:[a-zA-Z0-9_.{{}}-]*)?(@[a-zA-Z0-9]+([.+_-][a-zA-Z0-9]+)*:[a-zA-Z0-9_.{{}}-]*)?$"
-    ))
-    .size_limit(1 << 20)
-    .build() else {
         return;
     };
     if !pattern.is_match(&value) {
