@@ -822,65 +822,89 @@ fn apply_smp(b: &mut Builder<'_>, objects: &mut Vec<Obj>, i: usize, patch: &Node
 }
 
 /// Kustomize's selector: group, version, kind, name and namespace (anchored regular
-/// expressions), label and annotation selectors.
-fn selected(obj: &Obj, target: &Node) -> bool {
-    let text = |key: &str| {
-        target
-            .get(key)
-            .and_then(Node::scalar_text)
-            .filter(|s| !s.is_empty())
-    };
-    let re = |pattern: &str, value: &str| {
-        regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
-            .size_limit(1 << 20)
-            .build()
-            .is_ok_and(|r| r.is_match(value))
-    };
-    let (cur, org) = (obj.id(), obj.original());
-    if let Some(g) = text("group")
-        && g != cur.group
-    {
-        return false;
-    }
-    if let Some(v) = text("version")
-        && v != cur.version
-    {
-        return false;
-    }
-    if let Some(kd) = text("kind")
-        && !re(&kd, &cur.kind)
-    {
-        return false;
-    }
-    if let Some(n) = text("name")
-        && !re(&n, &org.name)
-        && !re(&n, &cur.name)
-    {
-        return false;
-    }
-    if let Some(ns) = text("namespace") {
-        let eff = |id: &Id| {
-            if id.namespace.is_empty() {
-                "default".to_string()
-            } else {
-                id.namespace.clone()
-            }
+/// expressions, compiled once per patch), label and annotation selectors.
+struct Selector {
+    group: Option<String>,
+    version: Option<String>,
+    /// `Some(None)`: given, but not a valid expression (it selects nothing).
+    kind: Option<Option<regex::Regex>>,
+    name: Option<Option<regex::Regex>>,
+    namespace: Option<Option<regex::Regex>>,
+    labels: Option<String>,
+    annotations: Option<String>,
+}
+
+impl Selector {
+    fn new(target: &Node) -> Selector {
+        let text = |key: &str| {
+            target
+                .get(key)
+                .and_then(Node::scalar_text)
+                .filter(|s| !s.is_empty())
         };
-        if !re(&ns, &eff(&org)) && !re(&ns, &eff(&cur)) {
-            return false;
+        let re = |key: &str| {
+            text(key).map(|pattern| {
+                regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+                    .size_limit(1 << 20)
+                    .build()
+                    .ok()
+            })
+        };
+        Selector {
+            group: text("group"),
+            version: text("version"),
+            kind: re("kind"),
+            name: re("name"),
+            namespace: re("namespace"),
+            labels: text("labelSelector"),
+            annotations: text("annotationSelector"),
         }
     }
-    for (key, path) in [
-        ("labelSelector", ["metadata", "labels"]),
-        ("annotationSelector", ["metadata", "annotations"]),
-    ] {
-        if let Some(sel) = text(key)
-            && !matches_selector(&sel, obj.node.path(&path))
+
+    fn matches(&self, obj: &Obj) -> bool {
+        let is =
+            |re: &Option<regex::Regex>, value: &str| re.as_ref().is_some_and(|r| r.is_match(value));
+        let (cur, org) = (obj.id(), obj.original());
+        if self.group.as_ref().is_some_and(|g| *g != cur.group)
+            || self.version.as_ref().is_some_and(|v| *v != cur.version)
         {
             return false;
         }
+        if let Some(kind) = &self.kind
+            && !is(kind, &cur.kind)
+        {
+            return false;
+        }
+        if let Some(name) = &self.name
+            && !is(name, &org.name)
+            && !is(name, &cur.name)
+        {
+            return false;
+        }
+        if let Some(ns) = &self.namespace {
+            let eff = |id: &Id| {
+                if id.namespace.is_empty() {
+                    "default".to_string()
+                } else {
+                    id.namespace.clone()
+                }
+            };
+            if !is(ns, &eff(&org)) && !is(ns, &eff(&cur)) {
+                return false;
+            }
+        }
+        for (sel, path) in [
+            (&self.labels, ["metadata", "labels"]),
+            (&self.annotations, ["metadata", "annotations"]),
+        ] {
+            if let Some(sel) = sel
+                && !matches_selector(sel, obj.node.path(&path))
+            {
+                return false;
+            }
+        }
+        true
     }
-    true
 }
 
 /// A label selector in its string form (`a=b,c!=d,e,!f,g in (x,y),h notin (z)`).
@@ -946,8 +970,9 @@ fn patches(b: &mut Builder<'_>, k: &Kustomization, objects: &mut Vec<Obj>) {
                 b.fail(at, "a JSON patch needs a `target`".into());
                 continue;
             };
+            let selector = Selector::new(target);
             let hits: Vec<usize> = (0..objects.len())
-                .filter(|i| selected(&objects[*i], target))
+                .filter(|i| selector.matches(&objects[*i]))
                 .collect();
             for i in hits {
                 note_json_removals(&mut objects[i], &docs[0]);
@@ -971,9 +996,10 @@ fn patches(b: &mut Builder<'_>, k: &Kustomization, objects: &mut Vec<Obj>) {
                     continue;
                 }
                 let Some(patch) = docs.first() else { continue };
+                let selector = Selector::new(target);
                 let mut i = 0;
                 while i < objects.len() {
-                    if selected(&objects[i], target) {
+                    if selector.matches(&objects[i]) {
                         let before = objects.len();
                         apply_smp(b, objects, i, patch, at);
                         if objects.len() < before {
