@@ -182,16 +182,16 @@ fn layers_with_resources_no_rule_judges_are_not_a_pass() {
         .code(0);
     let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     let layers = &v["layers"];
-    assert_eq!(layers["control"]["status"], "not judged");
+    assert_eq!(layers["network"]["status"], "not judged");
     assert_eq!(
-        layers["control"]["notJudged"],
-        serde_json::json!({ "google_container_cluster": 1 })
+        layers["network"]["notJudged"],
+        serde_json::json!({ "google_compute_backend_service": 1 })
     );
     assert_eq!(layers["data"]["status"], "not judged");
     assert_eq!(layers["compute"]["status"], "partly judged");
     assert_eq!(
         layers["compute"]["notJudged"],
-        serde_json::json!({ "Rollout (argoproj.io)": 1, "google_container_node_pool": 1 })
+        serde_json::json!({ "Rollout (argoproj.io)": 1, "google_cloud_run_v2_service": 1 })
     );
     assert_eq!(layers["dns"]["status"], "not present");
     assert!(layers["dns"].get("notJudged").is_none());
@@ -201,7 +201,7 @@ fn layers_with_resources_no_rule_judges_are_not_a_pass() {
         .code(0);
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(
-        text.contains("? control   not judged (google_container_cluster ×1)"),
+        text.contains("? network   not judged (google_compute_backend_service ×1)"),
         "{text}"
     );
 }

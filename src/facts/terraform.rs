@@ -97,29 +97,54 @@ pub struct Zones {
     /// The number of subnets (or zone entries) is itself unknown (the whole list is), so the
     /// zones have no upper bound.
     pub open: bool,
+    /// Zones the provider chooses in the resource's region, named nowhere in the code (a
+    /// regional GKE cluster's node pools, a regional managed instance group without
+    /// `distribution_policy_zones`): their number is documented, their names are not known.
+    pub chosen: usize,
+    /// The resource names no zone where it could (an Azure scale set or node pool without
+    /// `zones`): the provider places it without regard to zones, so one zone's outage can
+    /// take all of it.
+    pub unzoned: bool,
+    /// The entries are zones named directly (`node_locations`, `zones`), not subnets.
+    pub listed: bool,
 }
 
 impl Zones {
     /// The zones known to be spanned.
     pub fn count(&self) -> usize {
-        self.known.len()
+        self.known.len() + self.chosen
     }
 
     /// The most zones the list can span: each entry whose zone is unknown may add one. `None`
     /// when the list's length is unknown.
     pub fn at_most(&self) -> Option<usize> {
-        (!self.open).then_some(self.known.len() + self.unknown)
+        (!self.open).then_some(self.count() + self.unknown)
     }
 
     /// The fewest zones the list spans (a non-empty list spans at least one).
     pub fn at_least(&self) -> usize {
-        self.known.len().max(usize::from(self.unknown > 0))
+        self.count().max(usize::from(self.unknown > 0))
+    }
+
+    /// `2 zones (us-central1-a, us-central1-b)`: [`Self::spans`] with another word for a
+    /// zone (`availability zone` for AWS and Azure, `zone` for Google Cloud).
+    pub fn spans_as(&self, zone_word: &str) -> String {
+        self.spans().replace("availability zone", zone_word)
     }
 
     /// `2 availability zones (us-east-1a, us-east-1b)`, or with entries whose zone is unknown
     /// `at most 1 availability zone (1 subnet whose zone is not known statically)`.
     pub fn spans(&self) -> String {
         use crate::finding::count;
+        if self.unzoned {
+            return "no availability zone (none is named, so the provider may put all of it in one zone)".to_string();
+        }
+        if self.chosen > 0 && self.known.is_empty() && self.unknown == 0 {
+            return format!(
+                "{} of its region, chosen by the provider",
+                count(self.chosen as i64, "availability zone")
+            );
+        }
         match self.at_most() {
             Some(n) if self.unknown > 0 => format!(
                 "at most {} ({}{} whose zone is not known statically)",
@@ -129,7 +154,15 @@ impl Zones {
                 } else {
                     format!("{}, and ", self.list())
                 },
-                count(self.unknown as i64, "subnet"),
+                if self.listed {
+                    format!(
+                        "{} zone value{}",
+                        self.unknown,
+                        if self.unknown == 1 { "" } else { "s" }
+                    )
+                } else {
+                    count(self.unknown as i64, "subnet")
+                },
             ),
             _ => format!(
                 "{} ({})",
@@ -233,7 +266,15 @@ impl TfFacts {
                     .map(move |&id| dns_record(model, facts, id, kind))
             })
             .collect();
-        for kind in providers::kinds().filter(|k| !k.placement.is_empty()) {
+        // Kinds placed like another resource (a node pool like its cluster) come second.
+        let inherits = |k: &&providers::Kind| {
+            k.placement
+                .iter()
+                .any(|w| matches!(w, PlacementVia::Parent(_)))
+        };
+        let placed = providers::kinds().filter(|k| !k.placement.is_empty());
+        let (second, first): (Vec<&providers::Kind>, Vec<_>) = placed.partition(inherits);
+        for kind in first.into_iter().chain(second) {
             for id in facts.of_type(kind.rtype).to_vec() {
                 if let Some(p) = facts.place(model, id, kind.placement) {
                     facts.placements.insert(id, p);
@@ -389,7 +430,10 @@ impl TfFacts {
 
     /// Zones named directly (`availability_zones = ["us-east-1a", ...]`).
     pub fn listed_zones(value: &Value) -> Zones {
-        let mut zones = Zones::default();
+        let mut zones = Zones {
+            listed: true,
+            ..Zones::default()
+        };
         for item in value.elements() {
             match item.as_str() {
                 Some(z) => {
@@ -703,15 +747,117 @@ impl TfFacts {
             zones: self.subnet_zones(model, &attr.value),
             label: Label::new(r.source, attr.span, "subnets listed here"),
         };
+        let listed = |name: &str| {
+            r.attr(name)
+                .filter(|a| a.value != Value::Null)
+                .map(|a| Placement {
+                    zones: Self::listed_zones(&a.value),
+                    label: Label::new(r.source, a.span, "zones listed here"),
+                })
+        };
         via.iter().find_map(|way| match *way {
             PlacementVia::Subnets(attr) => r.attr(attr).map(subnets),
             PlacementVia::NestedSubnets(block, attr) => {
                 r.body.block(block)?.body.attr(attr).map(subnets)
             }
-            PlacementVia::Zones(attr) => r.attr(attr).map(|a| Placement {
-                zones: Self::listed_zones(&a.value),
-                label: Label::new(r.source, a.span, "zones listed here"),
+            PlacementVia::Zones(attr) => listed(attr),
+            PlacementVia::Zone(attr) => r.attr(attr).map(|a| Placement {
+                zones: Self::listed_zones(&Value::List(vec![a.value.clone()])),
+                label: Label::new(r.source, a.span, "zone set here"),
             }),
+            PlacementVia::ZonesOrUnzoned(block, attr) => {
+                let (body, span) = match block {
+                    Some(b) => {
+                        let b = r.body.block(b)?;
+                        (&b.body, b.span)
+                    }
+                    None => (&r.body, r.header),
+                };
+                Some(match body.attr(attr).filter(|a| a.value != Value::Null) {
+                    Some(a) => Placement {
+                        zones: Self::listed_zones(&a.value),
+                        label: Label::new(r.source, a.span, "zones listed here"),
+                    },
+                    None => Placement {
+                        zones: Zones {
+                            unzoned: true,
+                            listed: true,
+                            ..Zones::default()
+                        },
+                        label: Label::new(r.source, span, format!("no `{attr}` here")),
+                    },
+                })
+            }
+            PlacementVia::ZonesOrChosen(attr, chosen) => listed(attr).or_else(|| {
+                Some(Placement {
+                    zones: Zones {
+                        chosen,
+                        listed: true,
+                        ..Zones::default()
+                    },
+                    label: r
+                        .header_label(format!("no `{attr}`: the provider picks {chosen} zones")),
+                })
+            }),
+            PlacementVia::Location {
+                location,
+                list,
+                chosen,
+            } => {
+                let loc = r.attr(location).filter(|a| a.value != Value::Null)?;
+                let extra = r.attr(list).filter(|a| a.value != Value::Null);
+                let mut zones = match extra {
+                    Some(a) => Self::listed_zones(&a.value),
+                    None => Zones {
+                        listed: true,
+                        ..Zones::default()
+                    },
+                };
+                let label = match loc.value.as_str() {
+                    Some(l) if crate::model::terraform::google_is_zone(l) => {
+                        zones.known.insert(l.to_string());
+                        Label::new(r.source, loc.span, format!("zonal: {l}"))
+                    }
+                    Some(l) if crate::model::terraform::google_region_of(l).is_some() => {
+                        if let Some(a) = extra {
+                            Label::new(r.source, a.span, "zones listed here")
+                        } else {
+                            zones.chosen = chosen;
+                            Label::new(
+                                r.source,
+                                loc.span,
+                                format!("regional: {chosen} zones of {l}"),
+                            )
+                        }
+                    }
+                    _ => {
+                        zones.unknown += 1;
+                        Label::new(r.source, loc.span, "location set here")
+                    }
+                };
+                Some(Placement { zones, label })
+            }
+            PlacementVia::Parent(attr) => {
+                let parent = r.value(attr)?.references().into_iter().next()?;
+                let p = self.placements.get(&parent)?;
+                let at = r.attr(attr).map_or(r.header, |a| a.span);
+                Some(Placement {
+                    zones: Zones {
+                        known: p.zones.known.clone(),
+                        unknown: p.zones.unknown,
+                        subnets: Vec::new(),
+                        open: p.zones.open,
+                        chosen: p.zones.chosen,
+                        unzoned: p.zones.unzoned,
+                        listed: p.zones.listed,
+                    },
+                    label: Label::new(
+                        r.source,
+                        at,
+                        format!("placed like {}", model.tf(parent).address),
+                    ),
+                })
+            }
             PlacementVia::SubnetBlocks(block, attr) => {
                 let blocks: Vec<_> = r.body.blocks(block).collect();
                 let first = blocks.first()?;

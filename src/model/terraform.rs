@@ -290,6 +290,63 @@ pub struct Region {
     pub origin: Option<Origin>,
 }
 
+impl Region {
+    /// The region a resource names for itself, overriding its provider's: a `region`
+    /// argument (AWS provider 6, most Google Cloud resources), a Google Cloud `location` that
+    /// is a region or a zone (`us-central1`, `us-central1-a`: its region; a dual- or
+    /// multi-region such as `US` or `nam4` is not one region, and leaves the provider's), or
+    /// an Azure `location` (`West Europe` and `westeurope` are one region). `None` when the
+    /// resource names none.
+    pub fn own(rtype: &str, body: &Body, source: SourceId) -> Option<Region> {
+        let located = |attr: &Attr, name: Option<String>| Region {
+            name,
+            at: Some((source, attr.span)),
+            origin: attr.origin.clone(),
+        };
+        if let Some(attr) = body.attr("region").filter(|a| a.value != Value::Null) {
+            return Some(located(attr, attr.value.as_str().map(str::to_string)));
+        }
+        let attr = body.attr("location").filter(|a| a.value != Value::Null)?;
+        if rtype.starts_with("azurerm_") {
+            let name = attr
+                .value
+                .as_str()
+                .map(|l| l.replace(' ', "").to_ascii_lowercase());
+            return Some(located(attr, name));
+        }
+        if rtype.starts_with("google_") {
+            return match attr.value.as_str() {
+                Some(l) => google_region_of(l).map(|r| located(attr, Some(r.to_string()))),
+                None => Some(located(attr, None)),
+            };
+        }
+        None
+    }
+}
+
+/// The region of a Google Cloud location that is a region (`us-central1`) or a zone
+/// (`us-central1-a`); `None` for anything else (`US`, `eur4`, `global`).
+pub fn google_region_of(location: &str) -> Option<&str> {
+    let parts: Vec<&str> = location.split('-').collect();
+    let lower = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase());
+    let region_part = |p: &str| {
+        let digits = p.trim_start_matches(|c: char| c.is_ascii_lowercase());
+        p.len() > digits.len() && !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    };
+    match parts.as_slice() {
+        [geo, area] if lower(geo) && region_part(area) => Some(location),
+        [geo, area, zone] if lower(geo) && region_part(area) && zone.len() == 1 && lower(zone) => {
+            Some(&location[..location.len() - 2])
+        }
+        _ => None,
+    }
+}
+
+/// Whether a Google Cloud location is a zone (`us-central1-a`), not a region.
+pub fn google_is_zone(location: &str) -> bool {
+    google_region_of(location).is_some_and(|r| r.len() < location.len())
+}
+
 /// One resource instance.
 #[derive(Clone, Debug)]
 pub struct TfResource {
@@ -374,5 +431,65 @@ impl TfResource {
             None | Some(Value::Null) => self.region_name(),
             Some(v) => v.as_str(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn google_locations() {
+        assert_eq!(google_region_of("us-central1"), Some("us-central1"));
+        assert_eq!(google_region_of("us-central1-a"), Some("us-central1"));
+        assert_eq!(
+            google_region_of("northamerica-northeast2-b"),
+            Some("northamerica-northeast2")
+        );
+        for not_one_region in [
+            "US",
+            "EU",
+            "nam4",
+            "eur4",
+            "global",
+            "us",
+            "asia-east",
+            "us-central1-ab",
+            "",
+        ] {
+            assert_eq!(google_region_of(not_one_region), None, "{not_one_region}");
+        }
+        assert!(google_is_zone("europe-west1-b"));
+        assert!(!google_is_zone("europe-west1"));
+    }
+
+    #[test]
+    fn resources_name_their_region() {
+        let attr = |v: &str| Attr {
+            value: Value::String(v.to_string()),
+            span: Span::default(),
+            origin: None,
+        };
+        let body = |k: &str, v: &str| Body {
+            attrs: [(k.to_string(), attr(v))].into(),
+            blocks: Vec::new(),
+        };
+        let src = SourceId(0);
+        let name = |t: &str, b: &Body| Region::own(t, b, src).and_then(|r| r.name);
+        assert_eq!(
+            name("azurerm_redis_cache", &body("location", "West Europe")).as_deref(),
+            Some("westeurope")
+        );
+        assert_eq!(
+            name("google_container_cluster", &body("location", "us-east1-b")).as_deref(),
+            Some("us-east1")
+        );
+        // A multi-region bucket is not in one region: the provider's stays.
+        assert!(Region::own("google_storage_bucket", &body("location", "US"), src).is_none());
+        assert_eq!(
+            name("aws_s3_bucket", &body("region", "eu-west-1")).as_deref(),
+            Some("eu-west-1")
+        );
+        assert!(Region::own("aws_s3_bucket", &body("location", "eu-west-1"), src).is_none());
     }
 }

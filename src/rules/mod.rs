@@ -515,20 +515,32 @@ impl<'a> RuleCx<'a> {
             return None;
         }
         if zones.at_most().is_none_or(|most| most >= min) {
-            self.cannot_judge(
-                label,
-                &r.address,
-                if zones.open {
-                    "its subnet list is not known statically (a data source, a variable without a value, or a module that is not read)".to_string()
-                } else {
+            let (why, help) = match (zones.listed, zones.open) {
+                (false, true) => (
+                    "its subnet list is not known statically (a data source, a variable without a value, or a module that is not read)".to_string(),
+                    "declare the subnets as aws_subnet resources in the scanned code, or scan a plan (`terraform show -json`)",
+                ),
+                (false, false) => (
                     format!(
                         "the zone of {} is not known statically (subnet ids from a data source, literal ids or computed values)",
                         crate::finding::count(zones.unknown as i64, "subnet")
-                    )
-                },
-            )
-            .help("declare the subnets as aws_subnet resources in the scanned code, or scan a plan (`terraform show -json`)")
-            .on(id);
+                    ),
+                    "declare the subnets as aws_subnet resources in the scanned code, or scan a plan (`terraform show -json`)",
+                ),
+                (true, true) => (
+                    "its zone list is not known statically (a data source, a variable without a value, or a module that is not read)".to_string(),
+                    "give the zones values that can be known (literals, variable defaults or tfvars), or scan a plan (`terraform show -json`)",
+                ),
+                (true, false) => (
+                    format!(
+                        "{} of its zones or its location {} not known statically",
+                        zones.unknown,
+                        if zones.unknown == 1 { "is" } else { "are" }
+                    ),
+                    "give the zones values that can be known (literals, variable defaults or tfvars), or scan a plan (`terraform show -json`)",
+                ),
+            };
+            self.cannot_judge(label, &r.address, why).help(help).on(id);
             return None;
         }
         let (message, help) = describe(r, zones);

@@ -1,10 +1,49 @@
-//! Azure: public DNS zones and records (the rest of Azure is not judged yet).
+//! Azure: AKS, VM scale sets, load balancers, Application Gateway, public IPs, Front Door,
+//! Traffic Manager, PostgreSQL/MySQL flexible servers, Azure SQL, Cosmos DB, Azure Cache for
+//! Redis, storage accounts and public DNS zones.
 
 use super::{
-    DnsRecordKind, DnsZoneKind, Kind, Private, Provider, RecordName, RecordZone, ResourceType,
+    DnsRecordKind, DnsZoneKind, Kind, PlacementVia, Private, Provider, RecordName, RecordZone,
+    ResourceType,
 };
 use crate::finding::Layer;
 
+// Control and compute.
+pub const KUBERNETES_CLUSTER: ResourceType = ResourceType("azurerm_kubernetes_cluster");
+pub const KUBERNETES_CLUSTER_NODE_POOL: ResourceType =
+    ResourceType("azurerm_kubernetes_cluster_node_pool");
+pub const LINUX_VIRTUAL_MACHINE_SCALE_SET: ResourceType =
+    ResourceType("azurerm_linux_virtual_machine_scale_set");
+pub const WINDOWS_VIRTUAL_MACHINE_SCALE_SET: ResourceType =
+    ResourceType("azurerm_windows_virtual_machine_scale_set");
+pub const ORCHESTRATED_VIRTUAL_MACHINE_SCALE_SET: ResourceType =
+    ResourceType("azurerm_orchestrated_virtual_machine_scale_set");
+// Network.
+pub const LB: ResourceType = ResourceType("azurerm_lb");
+pub const PUBLIC_IP: ResourceType = ResourceType("azurerm_public_ip");
+pub const APPLICATION_GATEWAY: ResourceType = ResourceType("azurerm_application_gateway");
+pub const CDN_FRONTDOOR_PROFILE: ResourceType = ResourceType("azurerm_cdn_frontdoor_profile");
+pub const CDN_FRONTDOOR_ORIGIN_GROUP: ResourceType =
+    ResourceType("azurerm_cdn_frontdoor_origin_group");
+pub const CDN_FRONTDOOR_ORIGIN: ResourceType = ResourceType("azurerm_cdn_frontdoor_origin");
+pub const TRAFFIC_MANAGER_PROFILE: ResourceType = ResourceType("azurerm_traffic_manager_profile");
+pub const TRAFFIC_MANAGER_AZURE_ENDPOINT: ResourceType =
+    ResourceType("azurerm_traffic_manager_azure_endpoint");
+pub const TRAFFIC_MANAGER_EXTERNAL_ENDPOINT: ResourceType =
+    ResourceType("azurerm_traffic_manager_external_endpoint");
+pub const TRAFFIC_MANAGER_NESTED_ENDPOINT: ResourceType =
+    ResourceType("azurerm_traffic_manager_nested_endpoint");
+// Data.
+pub const POSTGRESQL_FLEXIBLE_SERVER: ResourceType =
+    ResourceType("azurerm_postgresql_flexible_server");
+pub const MYSQL_FLEXIBLE_SERVER: ResourceType = ResourceType("azurerm_mysql_flexible_server");
+pub const MSSQL_SERVER: ResourceType = ResourceType("azurerm_mssql_server");
+pub const MSSQL_DATABASE: ResourceType = ResourceType("azurerm_mssql_database");
+pub const MSSQL_FAILOVER_GROUP: ResourceType = ResourceType("azurerm_mssql_failover_group");
+pub const COSMOSDB_ACCOUNT: ResourceType = ResourceType("azurerm_cosmosdb_account");
+pub const REDIS_CACHE: ResourceType = ResourceType("azurerm_redis_cache");
+pub const STORAGE_ACCOUNT: ResourceType = ResourceType("azurerm_storage_account");
+// DNS.
 pub const DNS_ZONE: ResourceType = ResourceType("azurerm_dns_zone");
 pub const DNS_A_RECORD: ResourceType = ResourceType("azurerm_dns_a_record");
 pub const DNS_AAAA_RECORD: ResourceType = ResourceType("azurerm_dns_aaaa_record");
@@ -33,9 +72,70 @@ const fn record(
     }
 }
 
+/// Azure's `zones`; absent, the resource is not zonal (Azure places it without regard to
+/// zones).
+const ZONES: &[PlacementVia] = &[PlacementVia::ZonesOrUnzoned(None, "zones")];
+/// The same, for an AKS cluster's default node pool.
+const DEFAULT_POOL_ZONES: &[PlacementVia] = &[PlacementVia::ZonesOrUnzoned(
+    Some("default_node_pool"),
+    "zones",
+)];
+
+const fn paired(rtype: ResourceType, layer: Layer) -> Kind {
+    Kind {
+        paired: true,
+        ..Kind::layer(rtype, layer)
+    }
+}
+
 pub static PROVIDER: Provider = Provider {
     name: "azurerm",
     kinds: &[
+        Kind {
+            placement: DEFAULT_POOL_ZONES,
+            ..paired(KUBERNETES_CLUSTER, Layer::Control)
+        },
+        Kind {
+            replicas: &[(POSTGRESQL_FLEXIBLE_SERVER, "source_server_id")],
+            ..paired(POSTGRESQL_FLEXIBLE_SERVER, Layer::Data)
+        },
+        Kind {
+            replicas: &[(MYSQL_FLEXIBLE_SERVER, "source_server_id")],
+            ..paired(MYSQL_FLEXIBLE_SERVER, Layer::Data)
+        },
+        paired(MSSQL_SERVER, Layer::Data),
+        Kind {
+            inline_replicas: Some(("geo_location", "location")),
+            ..paired(COSMOSDB_ACCOUNT, Layer::Data)
+        },
+        paired(STORAGE_ACCOUNT, Layer::Data),
+        Kind {
+            placement: ZONES,
+            ..Kind::layer(KUBERNETES_CLUSTER_NODE_POOL, Layer::Compute)
+        },
+        Kind {
+            placement: ZONES,
+            ..Kind::layer(LINUX_VIRTUAL_MACHINE_SCALE_SET, Layer::Compute)
+        },
+        Kind {
+            placement: ZONES,
+            ..Kind::layer(WINDOWS_VIRTUAL_MACHINE_SCALE_SET, Layer::Compute)
+        },
+        Kind {
+            placement: ZONES,
+            ..Kind::layer(ORCHESTRATED_VIRTUAL_MACHINE_SCALE_SET, Layer::Compute)
+        },
+        Kind::layer(LB, Layer::Network),
+        Kind::layer(PUBLIC_IP, Layer::Network),
+        Kind {
+            placement: &[PlacementVia::Zones("zones")],
+            ..Kind::layer(APPLICATION_GATEWAY, Layer::Network)
+        },
+        Kind::layer(CDN_FRONTDOOR_PROFILE, Layer::Network),
+        Kind::layer(CDN_FRONTDOOR_ORIGIN_GROUP, Layer::Network),
+        Kind::layer(TRAFFIC_MANAGER_PROFILE, Layer::Network),
+        Kind::layer(MSSQL_DATABASE, Layer::Data),
+        Kind::layer(REDIS_CACHE, Layer::Data),
         Kind::layer(DNS_ZONE, Layer::Dns),
         Kind::layer(DNS_A_RECORD, Layer::Dns),
         Kind::layer(DNS_AAAA_RECORD, Layer::Dns),
@@ -67,34 +167,14 @@ pub static PROVIDER: Provider = Provider {
     ],
     global_groups: &[],
     not_judged: &[
-        ("azurerm_kubernetes_cluster", Layer::Control),
-        ("azurerm_kubernetes_cluster_node_pool", Layer::Compute),
-        ("azurerm_linux_virtual_machine_scale_set", Layer::Compute),
-        ("azurerm_windows_virtual_machine_scale_set", Layer::Compute),
-        (
-            "azurerm_orchestrated_virtual_machine_scale_set",
-            Layer::Compute,
-        ),
         ("azurerm_linux_virtual_machine", Layer::Compute),
         ("azurerm_windows_virtual_machine", Layer::Compute),
         ("azurerm_container_app", Layer::Compute),
         ("azurerm_linux_web_app", Layer::Compute),
         ("azurerm_windows_web_app", Layer::Compute),
         ("azurerm_service_plan", Layer::Compute),
-        ("azurerm_lb", Layer::Network),
-        ("azurerm_application_gateway", Layer::Network),
-        ("azurerm_public_ip", Layer::Network),
         ("azurerm_nat_gateway", Layer::Network),
-        ("azurerm_cdn_frontdoor_profile", Layer::Network),
         ("azurerm_frontdoor", Layer::Network),
-        ("azurerm_traffic_manager_profile", Layer::Network),
-        ("azurerm_postgresql_flexible_server", Layer::Data),
-        ("azurerm_mysql_flexible_server", Layer::Data),
-        ("azurerm_mssql_server", Layer::Data),
-        ("azurerm_mssql_database", Layer::Data),
-        ("azurerm_cosmosdb_account", Layer::Data),
-        ("azurerm_redis_cache", Layer::Data),
-        ("azurerm_storage_account", Layer::Data),
         ("azurerm_key_vault", Layer::Security),
         ("azurerm_container_registry", Layer::Cicd),
     ],

@@ -1,16 +1,100 @@
-//! Google Cloud: Cloud DNS zones and records (the rest of Google Cloud is not judged yet).
+//! Google Cloud: GKE, managed instance groups, Cloud SQL, AlloyDB, Spanner, Memorystore,
+//! Cloud Storage, Filestore, Cloud KMS, Secret Manager and Cloud DNS.
 
 use super::{
-    DnsRecordKind, DnsZoneKind, Kind, Private, Provider, RecordName, RecordZone, ResourceType,
+    DnsRecordKind, DnsZoneKind, Kind, PlacementVia, Private, Provider, RecordName, RecordZone,
+    ResourceType,
 };
 use crate::finding::Layer;
 
+// Control and compute.
+pub const CONTAINER_CLUSTER: ResourceType = ResourceType("google_container_cluster");
+pub const CONTAINER_NODE_POOL: ResourceType = ResourceType("google_container_node_pool");
+pub const INSTANCE_GROUP_MANAGER: ResourceType =
+    ResourceType("google_compute_instance_group_manager");
+pub const REGION_INSTANCE_GROUP_MANAGER: ResourceType =
+    ResourceType("google_compute_region_instance_group_manager");
+// Data.
+pub const SQL_DATABASE_INSTANCE: ResourceType = ResourceType("google_sql_database_instance");
+pub const ALLOYDB_CLUSTER: ResourceType = ResourceType("google_alloydb_cluster");
+pub const ALLOYDB_INSTANCE: ResourceType = ResourceType("google_alloydb_instance");
+pub const SPANNER_INSTANCE: ResourceType = ResourceType("google_spanner_instance");
+pub const REDIS_INSTANCE: ResourceType = ResourceType("google_redis_instance");
+pub const STORAGE_BUCKET: ResourceType = ResourceType("google_storage_bucket");
+pub const FILESTORE_INSTANCE: ResourceType = ResourceType("google_filestore_instance");
+// Security.
+pub const KMS_KEY_RING: ResourceType = ResourceType("google_kms_key_ring");
+pub const KMS_CRYPTO_KEY: ResourceType = ResourceType("google_kms_crypto_key");
+pub const SECRET_MANAGER_SECRET: ResourceType = ResourceType("google_secret_manager_secret");
+// DNS.
 pub const DNS_MANAGED_ZONE: ResourceType = ResourceType("google_dns_managed_zone");
 pub const DNS_RECORD_SET: ResourceType = ResourceType("google_dns_record_set");
+
+/// The zones GKE gives a regional cluster's node pools, and a regional managed instance group
+/// its instances, when the code names none: "three zones of the region" (GKE: regional
+/// clusters; Compute Engine: regional MIGs, "the MIG selects three zones").
+pub const REGIONAL_DEFAULT_ZONES: usize = 3;
+
+/// A GKE cluster's location: a zone (a zonal cluster) or a region, and `node_locations`.
+const GKE_LOCATION: PlacementVia = PlacementVia::Location {
+    location: "location",
+    list: "node_locations",
+    chosen: REGIONAL_DEFAULT_ZONES,
+};
+
+const fn paired(rtype: ResourceType, layer: Layer) -> Kind {
+    Kind {
+        paired: true,
+        ..Kind::layer(rtype, layer)
+    }
+}
 
 pub static PROVIDER: Provider = Provider {
     name: "google",
     kinds: &[
+        Kind {
+            placement: &[GKE_LOCATION],
+            ..paired(CONTAINER_CLUSTER, Layer::Control)
+        },
+        Kind {
+            identity: Some("name"),
+            replicas: &[(SQL_DATABASE_INSTANCE, "master_instance_name")],
+            ..paired(SQL_DATABASE_INSTANCE, Layer::Data)
+        },
+        paired(ALLOYDB_CLUSTER, Layer::Data),
+        paired(SPANNER_INSTANCE, Layer::Data),
+        Kind {
+            identity: Some("name"),
+            ..paired(STORAGE_BUCKET, Layer::Data)
+        },
+        Kind {
+            identity: Some("name"),
+            ..Kind::layer(SECRET_MANAGER_SECRET, Layer::Security)
+        },
+        Kind {
+            placement: &[
+                PlacementVia::Zones("node_locations"),
+                PlacementVia::Parent("cluster"),
+                GKE_LOCATION,
+            ],
+            ..Kind::layer(CONTAINER_NODE_POOL, Layer::Compute)
+        },
+        Kind {
+            placement: &[PlacementVia::Zone("zone")],
+            ..Kind::layer(INSTANCE_GROUP_MANAGER, Layer::Compute)
+        },
+        Kind {
+            placement: &[PlacementVia::ZonesOrChosen(
+                "distribution_policy_zones",
+                REGIONAL_DEFAULT_ZONES,
+            )],
+            ..Kind::layer(REGION_INSTANCE_GROUP_MANAGER, Layer::Compute)
+        },
+        Kind::layer(ALLOYDB_INSTANCE, Layer::Data),
+        Kind::layer(REDIS_INSTANCE, Layer::Data),
+        Kind::layer(FILESTORE_INSTANCE, Layer::Data),
+        Kind::layer(KMS_KEY_RING, Layer::Security),
+        Kind::layer(KMS_CRYPTO_KEY, Layer::Security),
         Kind::layer(DNS_MANAGED_ZONE, Layer::Dns),
         Kind::layer(DNS_RECORD_SET, Layer::Dns),
     ],
@@ -37,14 +121,8 @@ pub static PROVIDER: Provider = Provider {
     }],
     global_groups: &[],
     not_judged: &[
-        ("google_container_cluster", Layer::Control),
-        ("google_container_node_pool", Layer::Compute),
-        ("google_compute_instance_group_manager", Layer::Compute),
-        (
-            "google_compute_region_instance_group_manager",
-            Layer::Compute,
-        ),
         ("google_compute_instance", Layer::Compute),
+        ("google_bigtable_instance", Layer::Data),
         ("google_cloud_run_service", Layer::Compute),
         ("google_cloud_run_v2_service", Layer::Compute),
         ("google_compute_backend_service", Layer::Network),
@@ -53,16 +131,6 @@ pub static PROVIDER: Provider = Provider {
         ("google_compute_global_forwarding_rule", Layer::Network),
         ("google_compute_url_map", Layer::Network),
         ("google_compute_router_nat", Layer::Network),
-        ("google_sql_database_instance", Layer::Data),
-        ("google_redis_instance", Layer::Data),
-        ("google_alloydb_cluster", Layer::Data),
-        ("google_spanner_instance", Layer::Data),
-        ("google_bigtable_instance", Layer::Data),
-        ("google_storage_bucket", Layer::Data),
-        ("google_filestore_instance", Layer::Data),
-        ("google_kms_key_ring", Layer::Security),
-        ("google_kms_crypto_key", Layer::Security),
-        ("google_secret_manager_secret", Layer::Security),
         ("google_cloudbuild_trigger", Layer::Cicd),
         ("google_artifact_registry_repository", Layer::Cicd),
     ],

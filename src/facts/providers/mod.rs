@@ -58,8 +58,26 @@ pub enum PlacementVia {
     SubnetBlocks(&'static str, &'static str),
     /// An attribute of a nested block listing subnets (`vpc_config { subnet_ids }`).
     NestedSubnets(&'static str, &'static str),
-    /// An attribute listing zones by name (`availability_zones`).
+    /// An attribute listing zones by name (`availability_zones`, `node_locations`).
     Zones(&'static str),
+    /// An attribute naming one zone (`zone`).
+    Zone(&'static str),
+    /// A zone list (in the first nested block, when given) whose absence means the provider
+    /// places the resource without regard to zones (Azure's `zones`): always applies.
+    ZonesOrUnzoned(Option<&'static str>, &'static str),
+    /// A zone list, else the number of zones the provider picks in the region when it is
+    /// absent (`distribution_policy_zones`, else 3): always applies.
+    ZonesOrChosen(&'static str, usize),
+    /// A Google Cloud `location` that is a zone or a region, with a zone list that adds to a
+    /// zone (the zonal cluster's nodes are in its zone and those listed) or replaces a region
+    /// (a regional cluster's nodes are in the listed zones, else in `chosen` of the region).
+    Location {
+        location: &'static str,
+        list: &'static str,
+        chosen: usize,
+    },
+    /// The placement of the resource this attribute refers to (a node pool's `cluster`).
+    Parent(&'static str),
 }
 
 /// What a provider knows about one resource type.

@@ -995,20 +995,13 @@ impl<'m, 'o> Ev<'m, 'o> {
                     if uncertain {
                         self.speculative += 1;
                     }
-                    let mut body = self.eval_body(&decl.block.body, &isc);
+                    let body = self.eval_body(&decl.block.body, &isc);
                     if uncertain {
                         self.speculative -= 1;
                     }
-                    let mut region = region.clone();
-                    // AWS provider 6 lets a resource choose its region.
-                    if let Some(attr) = body.attrs.remove("region") {
-                        region = Region {
-                            name: attr.value.as_str().map(str::to_string),
-                            at: Some((decl.source, attr.span)),
-                            origin: attr.origin.clone(),
-                        };
-                        body.attrs.insert("region".to_string(), attr);
-                    }
+                    // AWS provider 6, Google Cloud and Azure resources name their region.
+                    let region = Region::own(&decl.rtype, &body, decl.source)
+                        .unwrap_or_else(|| region.clone());
                     let prefix = &self.insts[inst].addr;
                     let address = format!(
                         "{prefix}{}{}.{}{suffix}",

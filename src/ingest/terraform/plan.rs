@@ -110,7 +110,7 @@ pub fn resources(root: Val<'_>, source: SourceId, display: &str, base: u32) -> V
                 .next()
                 .unwrap_or_default()
                 .to_string(),
-            region: region_of(&provider_key),
+            region: Region::own(rtype, &body, source).unwrap_or_else(|| region_of(&provider_key)),
             body,
             root: display.to_string(),
             count_unknown: false,
