@@ -487,12 +487,14 @@ impl TfFacts {
         if let Some((block, attr)) = kind.and_then(|k| k.inline_replicas) {
             for b in r.body.blocks(block) {
                 // A dynamic replica block over an unknown value may stand for no replica.
-                note(
-                    b.body
-                        .value(attr)
-                        .and_then(Value::as_str)
-                        .filter(|_| !b.unknown_count),
-                );
+                let region = b.body.value(attr).and_then(Value::as_str);
+                let region = match region {
+                    Some(l) if r.rtype.starts_with("azurerm_") => {
+                        Some(crate::model::terraform::azure_region(l))
+                    }
+                    other => other.map(str::to_string),
+                };
+                note(region.as_deref().filter(|_| !b.unknown_count));
             }
         }
         for c in self.counterparts(model, id) {

@@ -308,10 +308,7 @@ impl Region {
         }
         let attr = body.attr("location").filter(|a| a.value != Value::Null)?;
         if rtype.starts_with("azurerm_") {
-            let name = attr
-                .value
-                .as_str()
-                .map(|l| l.replace(' ', "").to_ascii_lowercase());
+            let name = attr.value.as_str().map(azure_region);
             return Some(located(attr, name));
         }
         if rtype.starts_with("google_") {
@@ -322,6 +319,11 @@ impl Region {
         }
         None
     }
+}
+
+/// An Azure location as one name: `West Europe` and `westeurope` are one region.
+pub fn azure_region(location: &str) -> String {
+    location.replace(' ', "").to_ascii_lowercase()
 }
 
 /// The region of a Google Cloud location that is a region (`us-central1`) or a zone

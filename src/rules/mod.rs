@@ -30,7 +30,7 @@ pub mod origins;
 /// Prelude for rule files.
 pub mod prelude {
     pub use super::{RuleCx, params};
-    pub use crate::facts::providers::{ResourceType, aws, cloudflare};
+    pub use crate::facts::providers::{ResourceType, aws, azure, cloudflare, google};
     pub use crate::facts::terraform::{TfFacts, Zones, shown};
     pub use crate::facts::{Role, Workload, WorkloadKind};
     pub use crate::finding::{Label, Missing, Want, all_of, count};
