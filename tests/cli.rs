@@ -185,7 +185,7 @@ fn layers_with_resources_no_rule_judges_are_not_a_pass() {
     assert_eq!(layers["network"]["status"], "not judged");
     assert_eq!(
         layers["network"]["notJudged"],
-        serde_json::json!({ "google_compute_backend_service": 1 })
+        serde_json::json!({ "google_compute_url_map": 1 })
     );
     assert_eq!(layers["data"]["status"], "not judged");
     assert_eq!(layers["compute"]["status"], "partly judged");
@@ -201,7 +201,7 @@ fn layers_with_resources_no_rule_judges_are_not_a_pass() {
         .code(0);
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(
-        text.contains("? network   not judged (google_compute_backend_service ×1)"),
+        text.contains("? network   not judged (google_compute_url_map ×1)"),
         "{text}"
     );
 }

@@ -110,15 +110,15 @@ pub struct Zones {
 }
 
 impl Zones {
-    /// The zones known to be spanned.
+    /// The zones known to be spanned (zones the provider chooses may be among those named).
     pub fn count(&self) -> usize {
-        self.known.len() + self.chosen
+        self.known.len().max(self.chosen)
     }
 
     /// The most zones the list can span: each entry whose zone is unknown may add one. `None`
     /// when the list's length is unknown.
     pub fn at_most(&self) -> Option<usize> {
-        (!self.open).then_some(self.count() + self.unknown)
+        (!self.open).then_some(self.known.len() + self.chosen + self.unknown)
     }
 
     /// The fewest zones the list spans (a non-empty list spans at least one).
@@ -182,12 +182,21 @@ impl Zones {
         }
     }
 
-    /// `us-east-1a, us-east-1b` or `none`.
+    /// `us-east-1a, us-east-1b` or `none`; Azure's numbered zones as `zones 1, 2`.
     pub fn list(&self) -> String {
         if self.known.is_empty() {
-            "none".to_string()
+            return "none".to_string();
+        }
+        let names = self.known.iter().cloned().collect::<Vec<_>>().join(", ");
+        if self
+            .known
+            .iter()
+            .all(|z| z.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let s = if self.known.len() == 1 { "" } else { "s" };
+            format!("zone{s} {names}")
         } else {
-            self.known.iter().cloned().collect::<Vec<_>>().join(", ")
+            names
         }
     }
 }
@@ -270,7 +279,7 @@ impl TfFacts {
         let inherits = |k: &&providers::Kind| {
             k.placement
                 .iter()
-                .any(|w| matches!(w, PlacementVia::Parent(_)))
+                .any(|w| matches!(w, PlacementVia::Parent(_) | PlacementVia::Through(..)))
         };
         let placed = providers::kinds().filter(|k| !k.placement.is_empty());
         let (second, first): (Vec<&providers::Kind>, Vec<_>) = placed.partition(inherits);
@@ -838,6 +847,50 @@ impl TfFacts {
                     }
                 };
                 Some(Placement { zones, label })
+            }
+            PlacementVia::Regional(chosen) => Some(Placement {
+                zones: Zones {
+                    chosen,
+                    listed: true,
+                    ..Zones::default()
+                },
+                label: r.header_label("regional: zones chosen by the provider"),
+            }),
+            PlacementVia::Through(block, attr) => {
+                let blocks: Vec<_> = r.body.blocks(block).collect();
+                let first = blocks.first()?;
+                let mut zones = Zones {
+                    listed: true,
+                    open: blocks.iter().any(|b| b.unknown_count),
+                    ..Zones::default()
+                };
+                for b in &blocks {
+                    let placed = b
+                        .body
+                        .value(attr)
+                        .map(Value::references)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .find_map(|t| self.placements.get(&t));
+                    match placed {
+                        Some(p) => {
+                            zones.known.extend(p.zones.known.iter().cloned());
+                            zones.unknown += p.zones.unknown;
+                            zones.open |= p.zones.open;
+                            zones.chosen = zones.chosen.max(p.zones.chosen);
+                            zones.unzoned |= p.zones.unzoned && blocks.len() == 1;
+                        }
+                        // Not one zone: the resource may be regional.
+                        None => {
+                            zones.unknown += 1;
+                            zones.open = true;
+                        }
+                    }
+                }
+                Some(Placement {
+                    zones,
+                    label: Label::new(r.source, first.span, format!("{block} blocks start here")),
+                })
             }
             PlacementVia::Parent(attr) => {
                 let parent = r.value(attr)?.references().into_iter().next()?;

@@ -10,6 +10,14 @@ use crate::finding::Layer;
 // Control and compute.
 pub const CONTAINER_CLUSTER: ResourceType = ResourceType("google_container_cluster");
 pub const CONTAINER_NODE_POOL: ResourceType = ResourceType("google_container_node_pool");
+pub const BACKEND_SERVICE: ResourceType = ResourceType("google_compute_backend_service");
+pub const REGION_BACKEND_SERVICE: ResourceType =
+    ResourceType("google_compute_region_backend_service");
+pub const NETWORK_ENDPOINT_GROUP: ResourceType =
+    ResourceType("google_compute_network_endpoint_group");
+pub const REGION_NETWORK_ENDPOINT_GROUP: ResourceType =
+    ResourceType("google_compute_region_network_endpoint_group");
+pub const INSTANCE_GROUP: ResourceType = ResourceType("google_compute_instance_group");
 pub const INSTANCE_GROUP_MANAGER: ResourceType =
     ResourceType("google_compute_instance_group_manager");
 pub const REGION_INSTANCE_GROUP_MANAGER: ResourceType =
@@ -90,6 +98,28 @@ pub static PROVIDER: Provider = Provider {
             )],
             ..Kind::layer(REGION_INSTANCE_GROUP_MANAGER, Layer::Compute)
         },
+        Kind {
+            placement: &[PlacementVia::Zone("zone")],
+            ..Kind::plain(NETWORK_ENDPOINT_GROUP)
+        },
+        Kind {
+            placement: &[PlacementVia::Zone("zone")],
+            ..Kind::plain(INSTANCE_GROUP)
+        },
+        // Serverless endpoint groups (Cloud Run, Cloud Functions, App Engine) are regional:
+        // "replicated across multiple zones", so at least two.
+        Kind {
+            placement: &[PlacementVia::Regional(2)],
+            ..Kind::plain(REGION_NETWORK_ENDPOINT_GROUP)
+        },
+        Kind {
+            placement: &[PlacementVia::Through("backend", "group")],
+            ..Kind::layer(BACKEND_SERVICE, Layer::Network)
+        },
+        Kind {
+            placement: &[PlacementVia::Through("backend", "group")],
+            ..Kind::layer(REGION_BACKEND_SERVICE, Layer::Network)
+        },
         Kind::layer(ALLOYDB_INSTANCE, Layer::Data),
         Kind::layer(REDIS_INSTANCE, Layer::Data),
         Kind::layer(FILESTORE_INSTANCE, Layer::Data),
@@ -125,8 +155,6 @@ pub static PROVIDER: Provider = Provider {
         ("google_bigtable_instance", Layer::Data),
         ("google_cloud_run_service", Layer::Compute),
         ("google_cloud_run_v2_service", Layer::Compute),
-        ("google_compute_backend_service", Layer::Network),
-        ("google_compute_region_backend_service", Layer::Network),
         ("google_compute_forwarding_rule", Layer::Network),
         ("google_compute_global_forwarding_rule", Layer::Network),
         ("google_compute_url_map", Layer::Network),

@@ -76,8 +76,15 @@ pub enum PlacementVia {
         list: &'static str,
         chosen: usize,
     },
+    /// A regional service the provider runs in at least this many zones of its region
+    /// (serverless network endpoint groups: Cloud Run, Cloud Functions, App Engine).
+    Regional(usize),
     /// The placement of the resource this attribute refers to (a node pool's `cluster`).
     Parent(&'static str),
+    /// The zones of the resources that an attribute of repeated blocks refers to, together
+    /// (a backend service's `backend { group }`: its instance groups' zones); a block whose
+    /// resource has no known placement adds an unknown zone.
+    Through(&'static str, &'static str),
 }
 
 /// What a provider knows about one resource type.
