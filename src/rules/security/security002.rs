@@ -62,14 +62,17 @@ fn google_key_rings(cx: &mut RuleCx) {
         };
         let keys = facts.tf.referrers(model, id, google::KMS_CRYPTO_KEY, "key_ring");
         let held = match keys.len() {
-            0 => "keys created in it".to_string(),
-            1 => format!("its key {}", model.tf(keys[0]).address),
-            n => format!("its {n} keys"),
+            0 => "keys created in it, and everything encrypted with them,".to_string(),
+            1 => format!(
+                "its key {}, and everything encrypted with it,",
+                model.tf(keys[0]).address
+            ),
+            n => format!("its {n} keys, and everything encrypted with them,"),
         };
         cx.report(
             r.attr_label("location", "single-region key ring"),
             format!(
-                "{} is in {region} only (`location = {location:?}`): Cloud KMS keys cannot be copied to another region, so {held} and everything encrypted with them are unusable while {region} is down",
+                "{} is in {region} only (`location = {location:?}`): Cloud KMS keys cannot be copied to another region, so {held} are unusable while {region} is down",
                 r.address
             ),
         )
