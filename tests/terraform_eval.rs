@@ -857,3 +857,74 @@ fn findings_in_a_module_called_by_several_roots_name_their_caller() {
         );
     }
 }
+
+/// An output read while its module is being instantiated: Terraform evaluates each output on
+/// its own, so a resource that reads one output and feeds another input is not a cycle
+/// (terraform-google-lb-http's examples: the URL map reads `backend_services`, the module
+/// takes the URL map).
+#[test]
+fn module_outputs_are_evaluated_one_by_one() {
+    let (_d, scan) = scan(
+        &[
+            (
+                "main.tf",
+                r#"
+module "lb" {
+  source  = "./modules/lb"
+  url_map = aws_sqs_queue.map.name
+}
+resource "aws_sqs_queue" "map" {
+  name = "map-${module.lb.backend}"
+}
+resource "aws_sqs_queue" "out" {
+  name = module.lb.proxy
+}
+"#,
+            ),
+            (
+                "modules/lb/main.tf",
+                r#"
+variable "url_map" {}
+resource "aws_sqs_queue" "backend" { name = "backend" }
+resource "aws_sqs_queue" "proxy" { name = "proxy-${var.url_map}" }
+output "backend" { value = aws_sqs_queue.backend.name }
+output "proxy" { value = aws_sqs_queue.proxy.name }
+"#,
+            ),
+        ],
+        ScanOptions::default(),
+    );
+    assert_no_input_findings(&scan);
+    assert_eq!(value(&scan, "aws_sqs_queue.map", "name"), &s("map-backend"));
+    assert_eq!(
+        value(&scan, "aws_sqs_queue.out", "name"),
+        &s("proxy-map-backend")
+    );
+    assert_eq!(
+        value(&scan, "module.lb.aws_sqs_queue.proxy", "name"),
+        &s("proxy-map-backend")
+    );
+}
+
+/// `resource.<type>.<name>` (Terraform 1.8) names a resource; `ephemeral.<type>.<name>`
+/// (Terraform 1.10) is an ephemeral resource, whose values are never known statically.
+#[test]
+fn resource_prefix_and_ephemeral_resources() {
+    let (_d, scan) = scan(
+        &[(
+            "main.tf",
+            r#"
+resource "aws_sqs_queue" "a" { name = "a" }
+ephemeral "random_password" "db" { length = 16 }
+resource "aws_sqs_queue" "b" {
+  name = "${resource.aws_sqs_queue.a.name}-b"
+  tags = { secret = ephemeral.random_password.db.result }
+}
+"#,
+        )],
+        ScanOptions::default(),
+    );
+    assert_no_input_findings(&scan);
+    assert_eq!(value(&scan, "aws_sqs_queue.b", "name"), &s("a-b"));
+    assert!(value(&scan, "aws_sqs_queue.b", "tags").has_unknown());
+}

@@ -1073,6 +1073,66 @@ impl<'m, 'o> Ev<'m, 'o> {
         Ok(value)
     }
 
+    /// `module.<name>.<out>` of a call without `count` or `for_each`: Terraform evaluates each
+    /// output on its own, so only `out` (and what it reads) is evaluated here. A resource may
+    /// read one output of a module and feed another of its inputs (terraform-google-lb-http's
+    /// examples: the URL map reads `backend_services`, the module takes the URL map), which
+    /// evaluating every output at once would take for a cycle. `None` when the module is not a
+    /// local one that can be instantiated (the whole call then reports why).
+    fn output_of_single_call(&mut self, name: &str, out: &str, sc: &Scope) -> Option<Value> {
+        let inst = sc.inst;
+        if matches!(self.insts[inst].calls.get(name), Some(Slot::Done(..))) {
+            return None;
+        }
+        let child = match self.insts[inst].children.get(name).map(Vec::as_slice) {
+            Some([child]) => *child,
+            Some(_) => return None,
+            None => self.spawn_single(inst, name)?,
+        };
+        let child_m = self.insts[child].m;
+        child_m
+            .outputs
+            .contains_key(out)
+            .then(|| self.output(child, out))
+    }
+
+    /// Creates the instance of local module call `name` (without `count` or `for_each`) of
+    /// `inst`, without evaluating its outputs; [`Self::instantiate`] then uses it.
+    fn spawn_single(&mut self, inst: usize, name: &str) -> Option<usize> {
+        let m = self.insts[inst].m;
+        let call = &m.calls[*m.call_index.get(name)?];
+        let body = &call.block.body;
+        if body.get_attribute("count").is_some() || body.get_attribute("for_each").is_some() {
+            return None;
+        }
+        let (src, _) = call.module_source.as_ref()?;
+        let child = self.modules.get(&m.local_source(src)?)?;
+        let depth = self.insts[inst].depth + 1;
+        if depth > MAX_DEPTH / 4 || self.calls_itself(inst, child) {
+            return None;
+        }
+        let prefix = &self.insts[inst].addr;
+        let addr = format!(
+            "{prefix}{}module.{name}",
+            if prefix.is_empty() { "" } else { "." },
+        );
+        let link = Link {
+            parent: inst,
+            call,
+            count: None,
+            each: None,
+        };
+        let child_inst = self.new_inst(child, addr, depth, Some(link));
+        self.insts[child_inst].uncertain = self.insts[inst].uncertain;
+        self.configure_providers(child_inst);
+        self.insts[inst]
+            .children
+            .entry(call.name.clone())
+            .or_default()
+            .push(child_inst);
+        Some(child_inst)
+    }
+
     fn instantiate(&mut self, inst: usize, call: &'m CallDecl) -> Value {
         let m = self.insts[inst].m;
         let Some((src, src_span)) = &call.module_source else {
@@ -1164,15 +1224,26 @@ impl<'m, 'o> Ev<'m, 'o> {
                 count,
                 each,
             };
-            let child_inst = self.new_inst(child, addr, depth, Some(link));
-            self.insts[child_inst].uncertain =
-                matches!(exp, Expansion::Unknown) || self.insts[inst].uncertain;
-            self.configure_providers(child_inst);
-            self.insts[inst]
-                .children
-                .entry(call.name.clone())
-                .or_default()
-                .push(child_inst);
+            // An output read earlier may have created the (single) instance already.
+            let spawned = match (&exp, self.insts[inst].children.get(&call.name)) {
+                (Expansion::Single, Some(c)) => c.first().copied(),
+                _ => None,
+            };
+            let child_inst = match spawned {
+                Some(c) => c,
+                None => {
+                    let c = self.new_inst(child, addr, depth, Some(link));
+                    self.insts[c].uncertain =
+                        matches!(exp, Expansion::Unknown) || self.insts[inst].uncertain;
+                    self.configure_providers(c);
+                    self.insts[inst]
+                        .children
+                        .entry(call.name.clone())
+                        .or_default()
+                        .push(c);
+                    c
+                }
+            };
             let mut outputs = BTreeMap::new();
             for name in child.outputs.keys() {
                 let v = self.output(child_inst, name);
@@ -1722,10 +1793,29 @@ impl<'m, 'o> Ev<'m, 'o> {
             }
             "terraform" => Ok((Rc::new(Value::String("default".into())), 1)),
             "self" => Ok((Rc::new(Value::UNKNOWN), ops.len())),
-            "module" => Ok((self.module_call(need(0)?, sc, whole)?, 1)),
+            "module" => {
+                let call = need(0)?;
+                if let Some(out) = attr(1)
+                    && let Some(v) = self.output_of_single_call(call, out, sc)
+                {
+                    return Ok((Rc::new(v), 2));
+                }
+                Ok((self.module_call(call, sc, whole)?, 1))
+            }
             "data" => {
                 let key = format!("data.{}.{}", need(0)?, need(1)?);
                 Ok((self.resource(&key, sc, whole)?, 2))
+            }
+            // `resource.<type>.<name>` (Terraform 1.8) is `<type>.<name>`.
+            "resource" => {
+                let key = format!("{}.{}", need(0)?, need(1)?);
+                Ok((self.resource(&key, sc, whole)?, 2))
+            }
+            // Ephemeral resources (Terraform 1.10) are opened during each plan and apply and
+            // never stored: their values are never known before.
+            "ephemeral" => {
+                need(1)?;
+                Ok((Rc::new(Value::UNKNOWN), 2))
             }
             rtype => {
                 let key = format!("{rtype}.{}", need(0)?);
