@@ -538,6 +538,272 @@ resource "aws_globalaccelerator_endpoint_group" "web" {{
     )
 }
 
+/// Google Cloud resources of root `i` (even roots): a GKE cluster and node pool, a regional
+/// and a zonal MIG behind a backend service, Cloud SQL with a replica, Memorystore, a bucket,
+/// Filestore, a KMS key ring and a secret.
+fn tf_google(i: usize) -> String {
+    format!(
+        r#"provider "google" {{
+  project = "corp-{i}"
+  region  = var.gcp_region
+}}
+variable "gcp_region" {{
+  type    = string
+  default = "{region}"
+}}
+resource "google_container_cluster" "main" {{
+  name                     = "main-{i}"
+  location                 = {cluster_location}
+  remove_default_node_pool = true
+  initial_node_count       = 1
+}}
+resource "google_container_node_pool" "apps" {{
+  name       = "apps"
+  cluster    = google_container_cluster.main.id
+  node_count = {nodes}
+  autoscaling {{
+    min_node_count = 1
+    max_node_count = 5
+  }}
+}}
+resource "google_compute_region_instance_group_manager" "web" {{
+  name               = "web-{i}"
+  region             = var.gcp_region
+  base_instance_name = "web"
+  target_size        = 3
+  version {{
+    instance_template = "projects/corp-{i}/global/instanceTemplates/web"
+  }}
+}}
+resource "google_compute_instance_group_manager" "batch" {{
+  name               = "batch-{i}"
+  zone               = "${{var.gcp_region}}-b"
+  base_instance_name = "batch"
+  target_size        = 1
+  version {{
+    instance_template = "projects/corp-{i}/global/instanceTemplates/batch"
+  }}
+}}
+resource "google_compute_backend_service" "web" {{
+  name = "web-{i}"
+  backend {{
+    group = google_compute_region_instance_group_manager.web.instance_group
+  }}
+  backend {{
+    group = google_compute_instance_group_manager.batch.instance_group
+  }}
+}}
+resource "google_sql_database_instance" "db" {{
+  name             = "db-{i}"
+  database_version = "POSTGRES_16"
+  region           = var.gcp_region
+  settings {{
+    tier              = "db-custom-2-7680"
+    availability_type = "{availability}"
+  }}
+}}
+resource "google_sql_database_instance" "db_replica" {{
+  count                = {replicas}
+  name                 = "db-{i}-replica"
+  database_version     = "POSTGRES_16"
+  region               = "us-west1"
+  master_instance_name = google_sql_database_instance.db.name
+  settings {{
+    tier = "db-custom-2-7680"
+  }}
+}}
+resource "google_redis_instance" "cache" {{
+  name           = "cache-{i}"
+  memory_size_gb = 1
+  tier           = "{redis_tier}"
+}}
+resource "google_storage_bucket" "assets" {{
+  name     = "corp-{i}-assets"
+  location = "{bucket_location}"
+}}
+resource "google_filestore_instance" "share" {{
+  name     = "share-{i}"
+  location = "${{var.gcp_region}}-b"
+  tier     = "BASIC_HDD"
+  file_shares {{
+    name        = "share"
+    capacity_gb = 1024
+  }}
+  networks {{
+    network = "default"
+    modes   = ["MODE_IPV4"]
+  }}
+}}
+resource "google_kms_key_ring" "data" {{
+  name     = "data-{i}"
+  location = var.gcp_region
+}}
+resource "google_kms_crypto_key" "data" {{
+  name     = "data"
+  key_ring = google_kms_key_ring.data.id
+}}
+resource "google_secret_manager_secret" "db" {{
+  secret_id = "db-{i}"
+  replication {{
+    auto {{}}
+  }}
+}}
+"#,
+        region = ["us-central1", "europe-west1", "asia-east1"][i % 3],
+        cluster_location = if i % 4 == 0 {
+            r#""${var.gcp_region}-a""#
+        } else {
+            "var.gcp_region"
+        },
+        nodes = 1 + i % 3,
+        availability = if i % 3 == 0 { "ZONAL" } else { "REGIONAL" },
+        replicas = i % 2,
+        redis_tier = if i % 5 == 0 { "BASIC" } else { "STANDARD_HA" },
+        bucket_location = if i % 2 == 0 { "US" } else { "US-CENTRAL1" },
+    )
+}
+
+/// Azure resources of root `i` (odd roots): AKS with a node pool, a scale set, a load
+/// balancer, a Traffic Manager profile, a PostgreSQL flexible server, Cosmos DB, Redis and a
+/// storage account.
+fn tf_azure(i: usize) -> String {
+    format!(
+        r#"variable "location" {{
+  type    = string
+  default = "{location}"
+}}
+resource "azurerm_kubernetes_cluster" "main" {{
+  name                = "main-{i}"
+  location            = var.location
+  resource_group_name = "rg-{i}"
+  dns_prefix          = "main-{i}"
+  sku_tier            = "{sku_tier}"
+  default_node_pool {{
+    name       = "system"
+    vm_size    = "Standard_D4s_v5"
+    node_count = 3
+    zones      = {zones}
+  }}
+}}
+resource "azurerm_kubernetes_cluster_node_pool" "apps" {{
+  name                  = "apps"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.main.id
+  vm_size               = "Standard_D4s_v5"
+  node_count            = {nodes}
+}}
+resource "azurerm_linux_virtual_machine_scale_set" "web" {{
+  name                = "web-{i}"
+  location            = var.location
+  resource_group_name = "rg-{i}"
+  sku                 = "Standard_D2s_v5"
+  instances           = 3
+  admin_username      = "ops"
+  zones               = {zones}
+}}
+resource "azurerm_public_ip" "web" {{
+  name                = "web-{i}"
+  location            = var.location
+  resource_group_name = "rg-{i}"
+  allocation_method   = "Static"
+  sku                 = "Standard"
+  zones               = {zones}
+}}
+resource "azurerm_lb" "web" {{
+  name                = "web-{i}"
+  location            = var.location
+  resource_group_name = "rg-{i}"
+  sku                 = "Standard"
+  frontend_ip_configuration {{
+    name                 = "public"
+    public_ip_address_id = azurerm_public_ip.web.id
+  }}
+}}
+resource "azurerm_traffic_manager_profile" "web" {{
+  name                   = "web-{i}"
+  resource_group_name    = "rg-{i}"
+  traffic_routing_method = "Priority"
+  dns_config {{
+    relative_name = "web-{i}"
+    ttl           = 60
+  }}
+  monitor_config {{
+    protocol = "HTTPS"
+    port     = 443
+    path     = "/healthz"
+  }}
+}}
+resource "azurerm_traffic_manager_external_endpoint" "web" {{
+  count      = {endpoints}
+  name       = "web-${{count.index}}"
+  profile_id = azurerm_traffic_manager_profile.web.id
+  target     = "web-${{count.index}}.example.com"
+  priority   = count.index + 1
+}}
+resource "azurerm_postgresql_flexible_server" "db" {{
+  name                = "db-{i}"
+  location            = var.location
+  resource_group_name = "rg-{i}"
+  sku_name            = "GP_Standard_D2s_v3"
+  version             = "16"
+  zone                = "1"
+  high_availability {{
+    mode                      = "{ha}"
+    standby_availability_zone = "2"
+  }}
+}}
+resource "azurerm_cosmosdb_account" "events" {{
+  name                = "events-{i}"
+  location            = var.location
+  resource_group_name = "rg-{i}"
+  offer_type          = "Standard"
+  consistency_policy {{
+    consistency_level = "Session"
+  }}
+  geo_location {{
+    location          = var.location
+    failover_priority = 0
+    zone_redundant    = true
+  }}
+  geo_location {{
+    location          = "North Europe"
+    failover_priority = 1
+  }}
+}}
+resource "azurerm_redis_cache" "cache" {{
+  name                = "cache-{i}"
+  location            = var.location
+  resource_group_name = "rg-{i}"
+  capacity            = 1
+  family              = "C"
+  sku_name            = "{redis_sku}"
+}}
+resource "azurerm_storage_account" "data" {{
+  name                     = "corpdata{i}"
+  location                 = var.location
+  resource_group_name      = "rg-{i}"
+  account_tier             = "Standard"
+  account_replication_type = "{replication}"
+}}
+"#,
+        location = ["westeurope", "East US 2", "swedencentral"][i % 3],
+        sku_tier = if i % 4 == 1 { "Free" } else { "Standard" },
+        zones = if i % 5 == 1 {
+            r#"["1"]"#
+        } else {
+            r#"["1", "2", "3"]"#
+        },
+        nodes = 1 + i % 3,
+        endpoints = 1 + i % 2,
+        ha = if i % 3 == 0 {
+            "SameZone"
+        } else {
+            "ZoneRedundant"
+        },
+        redis_sku = if i % 7 == 1 { "Basic" } else { "Standard" },
+        replication = ["LRS", "ZRS", "GZRS"][i % 3],
+    )
+}
+
 /// Writes the Terraform corpus; returns the number of files.
 fn generate_terraform(root: &Path) -> usize {
     tf_modules(root);
@@ -547,7 +813,13 @@ fn generate_terraform(root: &Path) -> usize {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("main.tf"), tf_root(i)).unwrap();
         std::fs::write(dir.join("services.tf"), tf_services(i)).unwrap();
-        files += 1;
+        // Half the roots also hold Google Cloud resources, the other half Azure ones.
+        if i % 2 == 0 {
+            std::fs::write(dir.join("google.tf"), tf_google(i)).unwrap();
+        } else {
+            std::fs::write(dir.join("azure.tf"), tf_azure(i)).unwrap();
+        }
+        files += 2;
         let zones = if i % 5 == 0 {
             r#"["us-east-1a"]"#
         } else {
