@@ -493,7 +493,8 @@ impl TfFacts {
         };
         note(r.region_name());
         let kind = providers::kind(&r.rtype);
-        if let Some((block, attr)) = kind.and_then(|k| k.inline_replicas) {
+        let inline = kind.and_then(|k| k.inline_replicas.or(k.inline_locations));
+        if let Some((block, attr)) = inline {
             for b in r.body.blocks(block) {
                 // A dynamic replica block over an unknown value may stand for no replica.
                 let region = b.body.value(attr).and_then(Value::as_str);

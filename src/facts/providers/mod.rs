@@ -104,6 +104,9 @@ pub struct Kind {
     pub replicas: &'static [(ResourceType, &'static str)],
     /// Inline replica blocks and their region attribute (`replica { region_name }`).
     pub inline_replicas: Option<(&'static str, &'static str)>,
+    /// Inline blocks listing every region the resource is in, its own included, and their
+    /// region attribute (a Cosmos DB account's `geo_location { location }`).
+    pub inline_locations: Option<(&'static str, &'static str)>,
     /// Replication resources that copy it to the region named in one of their blocks:
     /// (their type, their attribute referring to it, the block, its region attribute)
     /// (`aws_efs_replication_configuration.source_file_system_id`, `destination { region }`).
@@ -121,6 +124,7 @@ impl Kind {
             identity: None,
             replicas: &[],
             inline_replicas: None,
+            inline_locations: None,
             replicated_by: &[],
         }
     }
