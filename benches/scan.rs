@@ -650,16 +650,16 @@ resource "google_secret_manager_secret" "db" {{
 }}
 "#,
         region = ["us-central1", "europe-west1", "asia-east1"][i % 3],
-        cluster_location = if i % 4 == 0 {
+        cluster_location = if i.is_multiple_of(4) {
             r#""${var.gcp_region}-a""#
         } else {
             "var.gcp_region"
         },
         nodes = 1 + i % 3,
-        availability = if i % 3 == 0 { "ZONAL" } else { "REGIONAL" },
+        availability = if i.is_multiple_of(3) { "ZONAL" } else { "REGIONAL" },
         replicas = i % 2,
-        redis_tier = if i % 5 == 0 { "BASIC" } else { "STANDARD_HA" },
-        bucket_location = if i % 2 == 0 { "US" } else { "US-CENTRAL1" },
+        redis_tier = if i.is_multiple_of(5) { "BASIC" } else { "STANDARD_HA" },
+        bucket_location = if i.is_multiple_of(2) { "US" } else { "US-CENTRAL1" },
     )
 }
 
@@ -794,7 +794,7 @@ resource "azurerm_storage_account" "data" {{
         },
         nodes = 1 + i % 3,
         endpoints = 1 + i % 2,
-        ha = if i % 3 == 0 {
+        ha = if i.is_multiple_of(3) {
             "SameZone"
         } else {
             "ZoneRedundant"
