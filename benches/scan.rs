@@ -656,10 +656,22 @@ resource "google_secret_manager_secret" "db" {{
             "var.gcp_region"
         },
         nodes = 1 + i % 3,
-        availability = if i.is_multiple_of(3) { "ZONAL" } else { "REGIONAL" },
+        availability = if i.is_multiple_of(3) {
+            "ZONAL"
+        } else {
+            "REGIONAL"
+        },
         replicas = i % 2,
-        redis_tier = if i.is_multiple_of(5) { "BASIC" } else { "STANDARD_HA" },
-        bucket_location = if i.is_multiple_of(2) { "US" } else { "US-CENTRAL1" },
+        redis_tier = if i.is_multiple_of(5) {
+            "BASIC"
+        } else {
+            "STANDARD_HA"
+        },
+        bucket_location = if i.is_multiple_of(2) {
+            "US"
+        } else {
+            "US-CENTRAL1"
+        },
     )
 }
 

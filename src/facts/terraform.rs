@@ -454,7 +454,8 @@ impl TfFacts {
         if value.is_unknown() {
             zones.unknown = zones.unknown.max(1);
         }
-        zones.open = !matches!(value, Value::List(_) | Value::Null);
+        // One zone named alone (`zone = "1"`) is a list of one.
+        zones.open = !matches!(value, Value::List(_) | Value::Null | Value::String(_));
         zones
     }
 
@@ -769,6 +770,14 @@ impl TfFacts {
         };
         via.iter().find_map(|way| match *way {
             PlacementVia::Subnets(attr) => r.attr(attr).map(subnets),
+            PlacementVia::Subnet(attr) => {
+                r.attr(attr)
+                    .filter(|a| a.value != Value::Null)
+                    .map(|a| Placement {
+                        zones: self.subnet_zones(model, &Value::List(vec![a.value.clone()])),
+                        label: Label::new(r.source, a.span, "subnet set here"),
+                    })
+            }
             PlacementVia::NestedSubnets(block, attr) => {
                 r.body.block(block)?.body.attr(attr).map(subnets)
             }

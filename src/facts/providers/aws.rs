@@ -229,7 +229,13 @@ pub static PROVIDER: Provider = Provider {
             placement: &[PlacementVia::Subnets("subnet_ids")],
             ..Kind::layer(EKS_NODE_GROUP, Layer::Compute)
         },
-        Kind::layer(INSTANCE, Layer::Compute),
+        Kind {
+            placement: &[
+                PlacementVia::Zone("availability_zone"),
+                PlacementVia::Subnet("subnet_id"),
+            ],
+            ..Kind::layer(INSTANCE, Layer::Compute)
+        },
         Kind {
             placement: &[PlacementVia::NestedSubnets(
                 "network_configuration",

@@ -12,6 +12,8 @@ use crate::finding::Layer;
 pub const KUBERNETES_CLUSTER: ResourceType = ResourceType("azurerm_kubernetes_cluster");
 pub const KUBERNETES_CLUSTER_NODE_POOL: ResourceType =
     ResourceType("azurerm_kubernetes_cluster_node_pool");
+pub const LINUX_VIRTUAL_MACHINE: ResourceType = ResourceType("azurerm_linux_virtual_machine");
+pub const WINDOWS_VIRTUAL_MACHINE: ResourceType = ResourceType("azurerm_windows_virtual_machine");
 pub const LINUX_VIRTUAL_MACHINE_SCALE_SET: ResourceType =
     ResourceType("azurerm_linux_virtual_machine_scale_set");
 pub const WINDOWS_VIRTUAL_MACHINE_SCALE_SET: ResourceType =
@@ -75,6 +77,8 @@ const fn record(
 /// Azure's `zones`; absent, the resource is not zonal (Azure places it without regard to
 /// zones).
 const ZONES: &[PlacementVia] = &[PlacementVia::ZonesOrUnzoned(None, "zones")];
+/// A virtual machine's `zone`; absent, Azure picks where it runs (no zone).
+const ZONE: &[PlacementVia] = &[PlacementVia::ZonesOrUnzoned(None, "zone")];
 /// The same, for an AKS cluster's default node pool.
 const DEFAULT_POOL_ZONES: &[PlacementVia] = &[PlacementVia::ZonesOrUnzoned(
     Some("default_node_pool"),
@@ -125,6 +129,14 @@ pub static PROVIDER: Provider = Provider {
             placement: ZONES,
             ..Kind::layer(ORCHESTRATED_VIRTUAL_MACHINE_SCALE_SET, Layer::Compute)
         },
+        Kind {
+            placement: ZONE,
+            ..Kind::layer(LINUX_VIRTUAL_MACHINE, Layer::Compute)
+        },
+        Kind {
+            placement: ZONE,
+            ..Kind::layer(WINDOWS_VIRTUAL_MACHINE, Layer::Compute)
+        },
         Kind::layer(LB, Layer::Network),
         Kind::layer(PUBLIC_IP, Layer::Network),
         Kind {
@@ -167,8 +179,6 @@ pub static PROVIDER: Provider = Provider {
     ],
     global_groups: &[],
     not_judged: &[
-        ("azurerm_linux_virtual_machine", Layer::Compute),
-        ("azurerm_windows_virtual_machine", Layer::Compute),
         ("azurerm_container_app", Layer::Compute),
         ("azurerm_linux_web_app", Layer::Compute),
         ("azurerm_windows_web_app", Layer::Compute),

@@ -18,6 +18,7 @@ pub const NETWORK_ENDPOINT_GROUP: ResourceType =
 pub const REGION_NETWORK_ENDPOINT_GROUP: ResourceType =
     ResourceType("google_compute_region_network_endpoint_group");
 pub const INSTANCE_GROUP: ResourceType = ResourceType("google_compute_instance_group");
+pub const COMPUTE_INSTANCE: ResourceType = ResourceType("google_compute_instance");
 pub const INSTANCE_GROUP_MANAGER: ResourceType =
     ResourceType("google_compute_instance_group_manager");
 pub const REGION_INSTANCE_GROUP_MANAGER: ResourceType =
@@ -92,6 +93,10 @@ pub static PROVIDER: Provider = Provider {
             ..Kind::layer(INSTANCE_GROUP_MANAGER, Layer::Compute)
         },
         Kind {
+            placement: &[PlacementVia::Zone("zone")],
+            ..Kind::layer(COMPUTE_INSTANCE, Layer::Compute)
+        },
+        Kind {
             placement: &[PlacementVia::ZonesOrChosen(
                 "distribution_policy_zones",
                 REGIONAL_DEFAULT_ZONES,
@@ -151,7 +156,6 @@ pub static PROVIDER: Provider = Provider {
     }],
     global_groups: &[],
     not_judged: &[
-        ("google_compute_instance", Layer::Compute),
         ("google_bigtable_instance", Layer::Data),
         ("google_cloud_run_service", Layer::Compute),
         ("google_cloud_run_v2_service", Layer::Compute),

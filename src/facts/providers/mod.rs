@@ -54,6 +54,8 @@ impl PartialEq<ResourceType> for String {
 pub enum PlacementVia {
     /// An attribute listing subnets (`subnets`, `subnet_ids`, `vpc_zone_identifier`).
     Subnets(&'static str),
+    /// An attribute naming one subnet (`subnet_id`).
+    Subnet(&'static str),
     /// Repeated blocks naming one subnet each (`subnet_mapping { subnet_id }`).
     SubnetBlocks(&'static str, &'static str),
     /// An attribute of a nested block listing subnets (`vpc_config { subnet_ids }`).
