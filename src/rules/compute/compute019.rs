@@ -1,5 +1,5 @@
-//! COMPUTE019: the instances of one virtual machine declaration (`count`/`for_each` over an
-//! AWS instance, a Compute Engine instance or an Azure VM) all in fewer than `min_zones`
+//! COMPUTE019: the instances of one virtual machine declaration (`count` over an AWS
+//! instance, a Compute Engine instance or an Azure VM) all in fewer than `min_zones`
 //! availability zones: a zone outage stops every copy the block was written to provide.
 
 use std::collections::BTreeMap;
@@ -17,10 +17,15 @@ const TYPES: &[ResourceType] = &[
 pub fn check(cx: &mut RuleCx) {
     let min = params::Compute019::of(cx).min_zones as usize;
     let (model, facts) = (cx.model, cx.facts);
-    // One declaration in one module instance of one root: its count/for_each instances.
+    // One declaration in one module instance of one root: its count instances.
     let mut groups: BTreeMap<(&str, &str), Vec<ResourceId>> = BTreeMap::new();
     for id in facts.tf.of_types(TYPES) {
         let r = model.tf(id);
+        // `count` makes copies; `for_each` keys usually name different machines (a router
+        // per spoke, a host per role), which are not copies of each other.
+        if !r.address.ends_with(|c: char| c == ']') || r.address.ends_with("\"]") {
+            continue;
+        }
         groups
             .entry((r.root.as_str(), r.declaration()))
             .or_default()
