@@ -23,7 +23,7 @@ pub fn check(cx: &mut RuleCx) {
         let r = model.tf(id);
         // `count` makes copies; `for_each` keys usually name different machines (a router
         // per spoke, a host per role), which are not copies of each other.
-        if !r.address.ends_with(|c: char| c == ']') || r.address.ends_with("\"]") {
+        if !r.address.ends_with(']') || r.address.ends_with("\"]") {
             continue;
         }
         groups
