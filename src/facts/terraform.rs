@@ -107,6 +107,10 @@ pub struct Zones {
     pub unzoned: bool,
     /// The entries are zones named directly (`node_locations`, `zones`), not subnets.
     pub listed: bool,
+    /// The resource's Google Cloud `location` is not known statically and no zone list
+    /// replaces it: a zone (one zone) or a region (the zones the provider picks), so the zones
+    /// have no upper bound (`open` is set too).
+    pub location_unknown: bool,
 }
 
 impl Zones {
@@ -121,9 +125,10 @@ impl Zones {
         (!self.open).then_some(self.count() + self.unknown)
     }
 
-    /// The fewest zones the list spans (a non-empty list spans at least one).
+    /// The fewest zones the list spans (a non-empty list, or a location, spans at least one).
     pub fn at_least(&self) -> usize {
-        self.count().max(usize::from(self.unknown > 0))
+        self.count()
+            .max(usize::from(self.unknown > 0 || self.location_unknown))
     }
 
     /// `2 zones (us-central1-a, us-central1-b)`: [`Self::spans`] with another word for a
@@ -182,12 +187,26 @@ impl Zones {
         }
     }
 
-    /// `us-east-1a, us-east-1b` or `none`.
+    /// `us-east-1a, us-east-1b` or `none`; Azure's zones, which are bare numbers, as
+    /// `zones 1, 2`.
     pub fn list(&self) -> String {
         if self.known.is_empty() {
-            "none".to_string()
+            return "none".to_string();
+        }
+        let names = self.known.iter().cloned().collect::<Vec<_>>().join(", ");
+        if self
+            .known
+            .iter()
+            .all(|z| !z.is_empty() && z.bytes().all(|b| b.is_ascii_digit()))
+        {
+            let word = if self.known.len() == 1 {
+                "zone"
+            } else {
+                "zones"
+            };
+            format!("{word} {names}")
         } else {
-            self.known.iter().cloned().collect::<Vec<_>>().join(", ")
+            names
         }
     }
 }
@@ -832,8 +851,16 @@ impl TfFacts {
                             )
                         }
                     }
-                    _ => {
+                    // A zone adds itself to the listed zones, a region puts the nodes in the
+                    // listed zones only: at most one more zone. Without a list, a region
+                    // spreads them over zones that nothing names.
+                    _ if extra.is_some() => {
                         zones.unknown += 1;
+                        Label::new(r.source, loc.span, "location set here")
+                    }
+                    _ => {
+                        zones.location_unknown = true;
+                        zones.open = true;
                         Label::new(r.source, loc.span, "location set here")
                     }
                 };
@@ -852,6 +879,7 @@ impl TfFacts {
                         chosen: p.zones.chosen,
                         unzoned: p.zones.unzoned,
                         listed: p.zones.listed,
+                        location_unknown: p.zones.location_unknown,
                     },
                     label: Label::new(
                         r.source,
@@ -894,8 +922,15 @@ pub fn region_labels(r: &TfResource) -> Vec<Label> {
             format!("{} is in {name}", r.address),
         ));
     }
+    // A Google Cloud or Azure resource's own `location` names its region in its own way (a
+    // zone, `West Europe`): the value set elsewhere is not the region's name.
+    let own = r
+        .attr("location")
+        .is_some_and(|a| r.region.at == Some((r.source, a.span)));
     if let Some(o) = &r.region.origin {
         let text = match o.reference_name() {
+            None if own => "location set here".to_string(),
+            Some(via) if own => format!("{via} set here"),
             None => format!("region {name:?} set here"),
             Some(via) => format!("{via} = {name:?} set here"),
         };
