@@ -7,6 +7,7 @@
 pub mod cicd;
 pub mod classify;
 pub mod gitops;
+pub mod groups;
 pub mod placement;
 pub mod providers;
 pub mod terraform;

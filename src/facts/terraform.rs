@@ -107,6 +107,10 @@ pub struct Zones {
     pub unzoned: bool,
     /// The entries are zones named directly (`node_locations`, `zones`), not subnets.
     pub listed: bool,
+    /// The resource's Google Cloud `location` is not known statically and no zone list
+    /// replaces it: a zone (one zone) or a region (the zones the provider picks), so the zones
+    /// have no upper bound (`open` is set too).
+    pub location_unknown: bool,
 }
 
 impl Zones {
@@ -121,9 +125,10 @@ impl Zones {
         (!self.open).then_some(self.known.len() + self.chosen + self.unknown)
     }
 
-    /// The fewest zones the list spans (a non-empty list spans at least one).
+    /// The fewest zones the list spans (a non-empty list, or a location, spans at least one).
     pub fn at_least(&self) -> usize {
-        self.count().max(usize::from(self.unknown > 0))
+        self.count()
+            .max(usize::from(self.unknown > 0 || self.location_unknown))
     }
 
     /// `2 zones (us-central1-a, us-central1-b)`: [`Self::spans`] with another word for a
@@ -182,7 +187,8 @@ impl Zones {
         }
     }
 
-    /// `us-east-1a, us-east-1b` or `none`; Azure's numbered zones as `zones 1, 2`.
+    /// `us-east-1a, us-east-1b` or `none`; Azure's zones, which are bare numbers, as
+    /// `zones 1, 2`.
     pub fn list(&self) -> String {
         if self.known.is_empty() {
             return "none".to_string();
@@ -191,10 +197,14 @@ impl Zones {
         if self
             .known
             .iter()
-            .all(|z| z.bytes().all(|b| b.is_ascii_digit()))
+            .all(|z| !z.is_empty() && z.bytes().all(|b| b.is_ascii_digit()))
         {
-            let s = if self.known.len() == 1 { "" } else { "s" };
-            format!("zone{s} {names}")
+            let word = if self.known.len() == 1 {
+                "zone"
+            } else {
+                "zones"
+            };
+            format!("{word} {names}")
         } else {
             names
         }
@@ -753,6 +763,30 @@ impl TfFacts {
         self.placements.get(&id)
     }
 
+    /// The placements of the resources that take `id` in through their blocks (the backend
+    /// services a managed instance group serves: [`PlacementVia::Through`]).
+    pub fn placed_through(&self, model: &Model, id: ResourceId) -> Vec<&Placement> {
+        let mut out = Vec::new();
+        for kind in providers::kinds() {
+            for way in kind.placement {
+                let PlacementVia::Through(block, attr) = *way else {
+                    continue;
+                };
+                for &holder in self.of_type(kind.rtype) {
+                    let takes = model.tf(holder).body.blocks(block).any(|b| {
+                        b.body
+                            .value(attr)
+                            .is_some_and(|v| v.references().contains(&id))
+                    });
+                    if takes && let Some(p) = self.placements.get(&holder) {
+                        out.push(p);
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The first way of `via` whose attribute (or block) the resource has.
     fn place(&self, model: &Model, id: ResourceId, via: &[PlacementVia]) -> Option<Placement> {
         let r = model.tf(id);
@@ -851,8 +885,16 @@ impl TfFacts {
                             )
                         }
                     }
-                    _ => {
+                    // A zone adds itself to the listed zones, a region puts the nodes in the
+                    // listed zones only: at most one more zone. Without a list, a region
+                    // spreads them over zones that nothing names.
+                    _ if extra.is_some() => {
                         zones.unknown += 1;
+                        Label::new(r.source, loc.span, "location set here")
+                    }
+                    _ => {
+                        zones.location_unknown = true;
+                        zones.open = true;
                         Label::new(r.source, loc.span, "location set here")
                     }
                 };
@@ -915,6 +957,7 @@ impl TfFacts {
                         chosen: p.zones.chosen,
                         unzoned: p.zones.unzoned,
                         listed: p.zones.listed,
+                        location_unknown: p.zones.location_unknown,
                     },
                     label: Label::new(
                         r.source,
@@ -957,8 +1000,15 @@ pub fn region_labels(r: &TfResource) -> Vec<Label> {
             format!("{} is in {name}", r.address),
         ));
     }
+    // A Google Cloud or Azure resource's own `location` names its region in its own way (a
+    // zone, `West Europe`): the value set elsewhere is not the region's name.
+    let own = r
+        .attr("location")
+        .is_some_and(|a| r.region.at == Some((r.source, a.span)));
     if let Some(o) = &r.region.origin {
         let text = match o.reference_name() {
+            None if own => "location set here".to_string(),
+            Some(via) if own => format!("{via} set here"),
             None => format!("region {name:?} set here"),
             Some(via) => format!("{via} = {name:?} set here"),
         };

@@ -30,6 +30,7 @@ pub mod origins;
 /// Prelude for rule files.
 pub mod prelude {
     pub use super::{RuleCx, params};
+    pub use crate::facts::groups::{self, Family, Floor};
     pub use crate::facts::providers::{ResourceType, aws, azure, cloudflare, google};
     pub use crate::facts::terraform::{TfFacts, Zones, shown};
     pub use crate::facts::{Role, Workload, WorkloadKind};
@@ -492,6 +493,72 @@ impl<'a> RuleCx<'a> {
         }
     }
 
+    /// Judges the zones of every group of machines ([`crate::facts::groups::GROUPS`]) that runs
+    /// machines of its own, as [`Self::zones_below`] does (`describe` also gets the group's
+    /// family). With `floor` 0 (the rule that judges groups in one zone) it also says, as info,
+    /// which groups it cannot place: a GKE cluster that may or may not keep its default node
+    /// pool, and a Google Cloud or Azure group without a location or zone that can be known.
+    pub fn group_zones_below(
+        &mut self,
+        floor: usize,
+        min: usize,
+        describe: impl Fn(
+            &crate::model::TfResource,
+            crate::facts::groups::Family,
+            &crate::facts::terraform::Zones,
+        ) -> (String, String),
+    ) {
+        use crate::facts::groups::{Family, GROUPS, Runs, runs_machines};
+        let (model, facts) = (self.model, self.facts);
+        for id in facts.tf.of_types(GROUPS) {
+            let r = model.tf(id);
+            let Some(family) = Family::of(&r.rtype) else {
+                continue;
+            };
+            match runs_machines(r) {
+                Runs::No => continue,
+                Runs::Unknown(label, why) => {
+                    if floor == 0 {
+                        self.cannot_judge(label, &r.address, why)
+                            .help("give it a value that can be known (a literal, a variable default or tfvars), or scan a plan")
+                            .on(id);
+                    }
+                    continue;
+                }
+                Runs::Yes => {}
+            }
+            // Zonal groups that serve one backend service together with groups in other
+            // zones are judged through that service (NETWORK004).
+            if family == Family::ZonalMig
+                && facts
+                    .tf
+                    .placed_through(model, id)
+                    .iter()
+                    .any(|p| p.zones.at_least() >= min)
+            {
+                continue;
+            }
+            match facts.tf.placement(id) {
+                Some(p) if p.zones.at_least() >= floor => {
+                    self.zones_short(id, &p.zones, p.label.clone(), min, |r, z| {
+                        describe(r, family, z)
+                    });
+                }
+                Some(_) => {}
+                None if floor == 0 && family != Family::Aws => {
+                    self.cannot_judge(
+                        r.header_label(""),
+                        &r.address,
+                        "its zones are not known statically: it names no location or zone (nor a cluster of the scan that does)",
+                    )
+                    .help("set its location or zone (a literal, a variable default or tfvars), or scan a plan")
+                    .on(id);
+                }
+                None => {}
+            }
+        }
+    }
+
     /// Judges Terraform instance `id`, whose subnets (listed at `label`) reach `zones`: when it
     /// spans fewer than `min` zones, reports `describe`'s message and help at `label`, with a
     /// label on each subnet's zone and on the resource, and returns the finding; when its
@@ -516,6 +583,10 @@ impl<'a> RuleCx<'a> {
         }
         if zones.at_most().is_none_or(|most| most >= min) {
             let (why, help) = match (zones.listed, zones.open) {
+                _ if zones.location_unknown => (
+                    "its location is not known statically (a zone puts it in that zone, a region in zones the provider picks)".to_string(),
+                    "give `location` a value that can be known (a literal, a variable default or tfvars), or scan a plan (`terraform show -json`)",
+                ),
                 (false, true) => (
                     "its subnet list is not known statically (a data source, a variable without a value, or a module that is not read)".to_string(),
                     "declare the subnets as aws_subnet resources in the scanned code, or scan a plan (`terraform show -json`)",

@@ -20,6 +20,9 @@ pub const WINDOWS_VIRTUAL_MACHINE_SCALE_SET: ResourceType =
     ResourceType("azurerm_windows_virtual_machine_scale_set");
 pub const ORCHESTRATED_VIRTUAL_MACHINE_SCALE_SET: ResourceType =
     ResourceType("azurerm_orchestrated_virtual_machine_scale_set");
+/// An autoscale setting (Azure Monitor) of a scale set (`target_resource_id` refers to it).
+pub const MONITOR_AUTOSCALE_SETTING: ResourceType =
+    ResourceType("azurerm_monitor_autoscale_setting");
 // Network.
 pub const LB: ResourceType = ResourceType("azurerm_lb");
 pub const PUBLIC_IP: ResourceType = ResourceType("azurerm_public_ip");
@@ -137,6 +140,7 @@ pub static PROVIDER: Provider = Provider {
             placement: ZONE,
             ..Kind::layer(WINDOWS_VIRTUAL_MACHINE, Layer::Compute)
         },
+        Kind::plain(MONITOR_AUTOSCALE_SETTING),
         Kind::layer(LB, Layer::Network),
         Kind::layer(PUBLIC_IP, Layer::Network),
         Kind {

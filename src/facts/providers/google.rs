@@ -23,6 +23,9 @@ pub const INSTANCE_GROUP_MANAGER: ResourceType =
     ResourceType("google_compute_instance_group_manager");
 pub const REGION_INSTANCE_GROUP_MANAGER: ResourceType =
     ResourceType("google_compute_region_instance_group_manager");
+/// Autoscalers of a zonal and a regional managed instance group (`target` refers to it).
+pub const AUTOSCALER: ResourceType = ResourceType("google_compute_autoscaler");
+pub const REGION_AUTOSCALER: ResourceType = ResourceType("google_compute_region_autoscaler");
 // Data.
 pub const SQL_DATABASE_INSTANCE: ResourceType = ResourceType("google_sql_database_instance");
 pub const ALLOYDB_CLUSTER: ResourceType = ResourceType("google_alloydb_cluster");
@@ -125,6 +128,8 @@ pub static PROVIDER: Provider = Provider {
             placement: &[PlacementVia::Through("backend", "group")],
             ..Kind::layer(REGION_BACKEND_SERVICE, Layer::Network)
         },
+        Kind::plain(AUTOSCALER),
+        Kind::plain(REGION_AUTOSCALER),
         Kind::layer(ALLOYDB_INSTANCE, Layer::Data),
         Kind::layer(REDIS_INSTANCE, Layer::Data),
         Kind::layer(FILESTORE_INSTANCE, Layer::Data),
