@@ -196,8 +196,12 @@ impl Zones {
 #[derive(Debug, Default)]
 pub struct Presence {
     pub regions: BTreeSet<String>,
-    /// The resource or copies whose region is unknown.
+    /// The resource or copies whose region is unknown (the resources of [`Self::maybe`]
+    /// among them).
     pub unknown: usize,
+    /// Resources that are copies or not depending on a value not known statically (a
+    /// flexible server naming it in `source_server_id` whose `create_mode` is unknown).
+    pub maybe: Vec<ResourceId>,
 }
 
 impl TfFacts {
@@ -501,9 +505,11 @@ impl TfFacts {
             note(model.tf(c).region_name());
         }
         // Perhaps replicas (`create_mode` not known statically): their region may count.
-        for _ in self.linked_replicas(model, id).1 {
+        let maybe = self.linked_replicas(model, id).1;
+        for _ in &maybe {
             note(None);
         }
+        p.maybe = maybe;
         for &(rtype, link, block, attr) in kind.map_or(&[][..], |k| k.replicated_by) {
             for c in self.referrers(model, id, rtype, link) {
                 let c = model.tf(c);
