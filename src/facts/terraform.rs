@@ -476,7 +476,8 @@ impl TfFacts {
     }
 
     /// Regions a resource is present in: its own, plus those of its replicas (inline
-    /// `replica` blocks and [`Self::counterparts`]).
+    /// `replica` blocks and [`Self::counterparts`]); for a kind whose blocks list every region
+    /// of its data (a Cosmos DB account's `geo_location`), those regions instead of its own.
     pub fn regions_of(&self, model: &Model, id: ResourceId) -> Presence {
         let r = model.tf(id);
         let mut p = Presence::default();
@@ -486,19 +487,17 @@ impl TfFacts {
             }
             None => p.unknown += 1,
         };
-        note(r.region_name());
         let kind = providers::kind(&r.rtype);
-        if let Some((block, attr)) = kind.and_then(|k| k.inline_replicas) {
-            for b in r.body.blocks(block) {
-                // A dynamic replica block over an unknown value may stand for no replica.
-                let region = b.body.value(attr).and_then(Value::as_str);
-                let region = match region {
-                    Some(l) if r.rtype.starts_with("azurerm_") => {
-                        Some(crate::model::terraform::azure_region(l))
-                    }
-                    other => other.map(str::to_string),
-                };
-                note(region.as_deref().filter(|_| !b.unknown_count));
+        // A kind that lists every region of its data (`geo_location`) is in those only.
+        if kind.is_none_or(|k| k.locations.is_none()) {
+            note(r.region_name());
+        }
+        if let Some(inline) = self.inline_regions(model, id) {
+            for region in &inline.regions {
+                note(Some(region));
+            }
+            for _ in 0..inline.unknown {
+                note(None);
             }
         }
         for c in self.counterparts(model, id) {
@@ -521,6 +520,33 @@ impl TfFacts {
             }
         }
         p
+    }
+
+    /// The regions of a resource's inline replica blocks alone (`replica { region_name }`),
+    /// or of the blocks that list every region of its data (a Cosmos DB account's
+    /// `geo_location { location }`); `None` when its kind has no such blocks.
+    pub fn inline_regions(&self, model: &Model, id: ResourceId) -> Option<Presence> {
+        let r = model.tf(id);
+        let kind = providers::kind(&r.rtype)?;
+        let (block, attr) = kind.locations.or(kind.inline_replicas)?;
+        let mut p = Presence::default();
+        for b in r.body.blocks(block) {
+            // A dynamic replica block over an unknown value may stand for no replica.
+            let region = b.body.value(attr).and_then(Value::as_str);
+            let region = match region {
+                Some(l) if r.rtype.starts_with("azurerm_") => {
+                    Some(crate::model::terraform::azure_region(l))
+                }
+                other => other.map(str::to_string),
+            };
+            match region.filter(|_| !b.unknown_count) {
+                Some(region) => {
+                    p.regions.insert(region);
+                }
+                None => p.unknown += 1,
+            }
+        }
+        Some(p)
     }
 
     /// Resources that hold a copy of `id`: replica keys, replica databases and clusters,

@@ -117,7 +117,7 @@ pub static PROVIDER: Provider = Provider {
             ..paired(MSSQL_SERVER, Layer::Data)
         },
         Kind {
-            inline_replicas: Some(("geo_location", "location")),
+            locations: Some(("geo_location", "location")),
             ..paired(COSMOSDB_ACCOUNT, Layer::Data)
         },
         paired(STORAGE_ACCOUNT, Layer::Data),

@@ -97,6 +97,10 @@ pub struct Kind {
     pub replicas: &'static [ReplicaLink],
     /// Inline replica blocks and their region attribute (`replica { region_name }`).
     pub inline_replicas: Option<(&'static str, &'static str)>,
+    /// Blocks that list every region its data is in, the primary's included, and their
+    /// region attribute (a Cosmos DB account's `geo_location { location }`): its regions are
+    /// theirs, and its own `location` (where its metadata is) is not one of them.
+    pub locations: Option<(&'static str, &'static str)>,
     /// Replication resources that copy it to the region named in one of their blocks:
     /// (their type, their attribute referring to it, the block, its region attribute)
     /// (`aws_efs_replication_configuration.source_file_system_id`, `destination { region }`).
@@ -165,6 +169,7 @@ impl Kind {
             identity: None,
             replicas: &[],
             inline_replicas: None,
+            locations: None,
             replicated_by: &[],
             partnered_by: &[],
         }
