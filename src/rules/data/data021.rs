@@ -308,3 +308,34 @@ fn alloydb_clusters(cx: &mut RuleCx) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spanner_base_configurations() {
+        let one = |name: &str| match base_config_regions(name) {
+            Placement::Regions(r) => r.into_iter().collect::<Vec<_>>().join(","),
+            Placement::Several => "several".to_string(),
+            Placement::Unknown(_) => "unknown".to_string(),
+        };
+        assert_eq!(one("regional-us-central1"), "us-central1");
+        assert_eq!(
+            one("projects/p/instanceConfigs/regional-europe-west1"),
+            "europe-west1"
+        );
+        for several in [
+            "nam3",
+            "nam-eur-asia1",
+            "eur3",
+            "asia1",
+            "dual-region-germany1",
+        ] {
+            assert_eq!(one(several), "several", "{several}");
+        }
+        for unknown in ["custom-nam11", "regional-", "regional-US", "nam", "global"] {
+            assert_eq!(one(unknown), "unknown", "{unknown}");
+        }
+    }
+}
