@@ -927,4 +927,145 @@ resource "aws_sqs_queue" "b" {
     assert_no_input_findings(&scan);
     assert_eq!(value(&scan, "aws_sqs_queue.b", "name"), &s("a-b"));
     assert!(value(&scan, "aws_sqs_queue.b", "tags").has_unknown());
+
+/// The copies a database has, as the provider tables link them: a replica's condition
+/// (`create_mode = "Replica"`; a restored server names its source too), a replica link in a
+/// nested block (AlloyDB's `secondary_config`), and a failover group's partner.
+#[test]
+fn copies_follow_replica_conditions_nested_links_and_partners() {
+    let main = r#"
+variable "mode" {}
+
+resource "azurerm_postgresql_flexible_server" "primary" {
+  name     = "orders"
+  location = "West Europe"
+}
+resource "azurerm_postgresql_flexible_server" "restored" {
+  name             = "orders-restored"
+  location         = "North Europe"
+  create_mode      = "PointInTimeRestore"
+  source_server_id = azurerm_postgresql_flexible_server.primary.id
+}
+resource "azurerm_postgresql_flexible_server" "replica" {
+  name             = "orders-replica"
+  location         = "swedencentral"
+  create_mode      = "Replica"
+  source_server_id = azurerm_postgresql_flexible_server.primary.id
+}
+resource "azurerm_postgresql_flexible_server" "maybe" {
+  name             = "orders-maybe"
+  location         = "uksouth"
+  create_mode      = var.mode
+  source_server_id = azurerm_postgresql_flexible_server.primary.id
+}
+
+resource "google_alloydb_cluster" "primary" {
+  cluster_id = "orders"
+  location   = "us-central1"
+}
+resource "google_alloydb_cluster" "secondary" {
+  cluster_id   = "orders-dr"
+  location     = "us-east1"
+  cluster_type = "SECONDARY"
+  secondary_config {
+    primary_cluster_name = google_alloydb_cluster.primary.name
+  }
+}
+
+resource "azurerm_mssql_server" "primary" {
+  name     = "orders-sql"
+  location = "westeurope"
+}
+resource "azurerm_mssql_server" "secondary" {
+  name     = "orders-sql-dr"
+  location = "northeurope"
+}
+resource "azurerm_mssql_failover_group" "orders" {
+  name      = "orders"
+  server_id = azurerm_mssql_server.primary.id
+  partner_server {
+    id = azurerm_mssql_server.secondary.id
+  }
+  read_write_endpoint_failover_policy {
+    mode          = "Automatic"
+    grace_minutes = 60
+  }
+}
+"#;
+    let (_dir, scan) = scan(&[("main.tf", main)], ScanOptions::default());
+    let id = |address: &str| {
+        scan.model
+            .tf_iter()
+            .find(|(_, r)| r.address == address)
+            .map(|(id, _)| id)
+            .unwrap_or_else(|| panic!("no {address}"))
+    };
+    let tf = &scan.facts.tf;
+    let addresses = |ids: Vec<spoflint::model::ResourceId>| -> Vec<String> {
+        ids.iter()
+            .map(|&i| scan.model.tf(i).address.clone())
+            .collect()
+    };
+    let pg = id("azurerm_postgresql_flexible_server.primary");
+    assert_eq!(
+        addresses(tf.counterparts(&scan.model, pg)),
+        ["azurerm_postgresql_flexible_server.replica"]
+    );
+    let presence = tf.regions_of(&scan.model, pg);
+    assert_eq!(
+        presence.regions.iter().collect::<Vec<_>>(),
+        ["swedencentral", "westeurope"]
+    );
+    // The server whose create_mode is unknown may be a replica: its region is unknown.
+    assert_eq!(presence.unknown, 1);
+    assert_eq!(tf.is_copy(&scan.model, pg), Some(false));
+    assert_eq!(
+        tf.is_copy(
+            &scan.model,
+            id("azurerm_postgresql_flexible_server.replica")
+        ),
+        Some(true)
+    );
+    assert_eq!(
+        tf.is_copy(
+            &scan.model,
+            id("azurerm_postgresql_flexible_server.restored")
+        ),
+        Some(false)
+    );
+    assert_eq!(
+        tf.is_copy(&scan.model, id("azurerm_postgresql_flexible_server.maybe")),
+        None
+    );
+
+    let alloy = id("google_alloydb_cluster.primary");
+    assert_eq!(
+        addresses(tf.counterparts(&scan.model, alloy)),
+        ["google_alloydb_cluster.secondary"]
+    );
+    assert_eq!(
+        tf.is_copy(&scan.model, id("google_alloydb_cluster.secondary")),
+        Some(true)
+    );
+    assert_eq!(tf.is_copy(&scan.model, alloy), Some(false));
+
+    let sql = id("azurerm_mssql_server.primary");
+    let dr = id("azurerm_mssql_server.secondary");
+    assert_eq!(
+        addresses(tf.counterparts(&scan.model, sql)),
+        ["azurerm_mssql_server.secondary"]
+    );
+    assert_eq!(
+        addresses(tf.counterparts(&scan.model, dr)),
+        ["azurerm_mssql_server.primary"]
+    );
+    assert_eq!(tf.is_copy(&scan.model, dr), Some(true));
+    assert_eq!(tf.is_copy(&scan.model, sql), Some(false));
+    assert_eq!(
+        tf.regions_of(&scan.model, sql)
+            .regions
+            .iter()
+            .collect::<Vec<_>>(),
+        ["northeurope", "westeurope"]
+    );
 }

@@ -215,8 +215,12 @@ impl Zones {
 #[derive(Debug, Default)]
 pub struct Presence {
     pub regions: BTreeSet<String>,
-    /// The resource or copies whose region is unknown.
+    /// The resource or copies whose region is unknown (the resources of [`Self::maybe`]
+    /// among them).
     pub unknown: usize,
+    /// Resources that are copies or not depending on a value not known statically (a
+    /// flexible server naming it in `source_server_id` whose `create_mode` is unknown).
+    pub maybe: Vec<ResourceId>,
 }
 
 impl TfFacts {
@@ -492,7 +496,8 @@ impl TfFacts {
     }
 
     /// Regions a resource is present in: its own, plus those of its replicas (inline
-    /// `replica` blocks and [`Self::counterparts`]).
+    /// `replica` blocks and [`Self::counterparts`]); for a kind whose blocks list every region
+    /// of its data (a Cosmos DB account's `geo_location`), those regions instead of its own.
     pub fn regions_of(&self, model: &Model, id: ResourceId) -> Presence {
         let r = model.tf(id);
         let mut p = Presence::default();
@@ -502,25 +507,28 @@ impl TfFacts {
             }
             None => p.unknown += 1,
         };
-        note(r.region_name());
         let kind = providers::kind(&r.rtype);
-        let inline = kind.and_then(|k| k.inline_replicas.or(k.inline_locations));
-        if let Some((block, attr)) = inline {
-            for b in r.body.blocks(block) {
-                // A dynamic replica block over an unknown value may stand for no replica.
-                let region = b.body.value(attr).and_then(Value::as_str);
-                let region = match region {
-                    Some(l) if r.rtype.starts_with("azurerm_") => {
-                        Some(crate::model::terraform::azure_region(l))
-                    }
-                    other => other.map(str::to_string),
-                };
-                note(region.as_deref().filter(|_| !b.unknown_count));
+        // A kind that lists every region of its data (`geo_location`) is in those only.
+        if kind.is_none_or(|k| k.locations.is_none()) {
+            note(r.region_name());
+        }
+        if let Some(inline) = self.inline_regions(model, id) {
+            for region in &inline.regions {
+                note(Some(region));
+            }
+            for _ in 0..inline.unknown {
+                note(None);
             }
         }
         for c in self.counterparts(model, id) {
             note(model.tf(c).region_name());
         }
+        // Perhaps replicas (`create_mode` not known statically): their region may count.
+        let maybe = self.linked_replicas(model, id).1;
+        for _ in &maybe {
+            note(None);
+        }
+        p.maybe = maybe;
         for &(rtype, link, block, attr) in kind.map_or(&[][..], |k| k.replicated_by) {
             for c in self.referrers(model, id, rtype, link) {
                 let c = model.tf(c);
@@ -534,15 +542,39 @@ impl TfFacts {
         p
     }
 
+    /// The regions of a resource's inline replica blocks alone (`replica { region_name }`),
+    /// or of the blocks that list every region of its data (a Cosmos DB account's
+    /// `geo_location { location }`); `None` when its kind has no such blocks.
+    pub fn inline_regions(&self, model: &Model, id: ResourceId) -> Option<Presence> {
+        let r = model.tf(id);
+        let kind = providers::kind(&r.rtype)?;
+        let (block, attr) = kind.locations.or(kind.inline_replicas)?;
+        let mut p = Presence::default();
+        for b in r.body.blocks(block) {
+            // A dynamic replica block over an unknown value may stand for no replica.
+            let region = b.body.value(attr).and_then(Value::as_str);
+            let region = match region {
+                Some(l) if r.rtype.starts_with("azurerm_") => {
+                    Some(crate::model::terraform::azure_region(l))
+                }
+                other => other.map(str::to_string),
+            };
+            match region.filter(|_| !b.unknown_count) {
+                Some(region) => {
+                    p.regions.insert(region);
+                }
+                None => p.unknown += 1,
+            }
+        }
+        Some(p)
+    }
+
     /// Resources that hold a copy of `id`: replica keys, replica databases and clusters,
     /// the other members of a global cluster or global datastore, replication destinations.
     pub fn counterparts(&self, model: &Model, id: ResourceId) -> Vec<ResourceId> {
         let r = model.tf(id);
-        let mut out = Vec::new();
-        let replica_links = providers::kind(&r.rtype).map_or(&[][..], |k| k.replicas);
-        for &(rtype, attr) in replica_links {
-            out.extend(self.referrers(model, id, rtype, attr));
-        }
+        let mut out = self.linked_replicas(model, id).0;
+        out.extend(self.partners(model, id));
         // Members of one global group stand for each other: those that join it, and the
         // one it was created from.
         let groups = providers::PROVIDERS.iter().flat_map(|p| p.global_groups);
@@ -572,6 +604,114 @@ impl TfFacts {
         out.sort();
         out.dedup();
         out
+    }
+
+    /// Replicas of `id` through its kind's replica links: those the link makes replicas, and
+    /// those whose condition (`create_mode = "Replica"`) is not known statically.
+    fn linked_replicas(&self, model: &Model, id: ResourceId) -> (Vec<ResourceId>, Vec<ResourceId>) {
+        let r = model.tf(id);
+        let (mut sure, mut maybe) = (Vec::new(), Vec::new());
+        for link in providers::kind(&r.rtype).map_or(&[][..], |k| k.replicas) {
+            let linked = match link.block {
+                None => self.referrers(model, id, link.rtype, link.attr),
+                Some(block) => self
+                    .of_type(link.rtype)
+                    .iter()
+                    .copied()
+                    .filter(|&c| {
+                        c != id
+                            && model.tf(c).body.blocks(block).any(|b| {
+                                b.body
+                                    .value(link.attr)
+                                    .is_some_and(|v| v.references().contains(&id))
+                            })
+                    })
+                    .collect(),
+            };
+            for c in linked {
+                match link_holds(model.tf(c), link) {
+                    Some(true) => sure.push(c),
+                    Some(false) => {}
+                    None => maybe.push(c),
+                }
+            }
+        }
+        (sure, maybe)
+    }
+
+    /// The partners groups pair `id` with (`partner_server` of the failover groups whose
+    /// `server_id` is `id`), and the resources whose groups name `id` as their partner.
+    fn partners(&self, model: &Model, id: ResourceId) -> Vec<ResourceId> {
+        let r = model.tf(id);
+        let mut out = Vec::new();
+        let links = providers::kind(&r.rtype).map_or(&[][..], |k| k.partnered_by);
+        for &(group, attr, block, partner_attr) in links {
+            for g in self.referrers(model, id, group, attr) {
+                for b in model.tf(g).body.blocks(block) {
+                    out.extend(
+                        b.body
+                            .value(partner_attr)
+                            .map(Value::references)
+                            .unwrap_or_default(),
+                    );
+                }
+            }
+            for &g in self.of_type(group) {
+                let gr = model.tf(g);
+                if gr.body.blocks(block).any(|b| {
+                    b.body
+                        .value(partner_attr)
+                        .is_some_and(|v| v.references().contains(&id))
+                }) {
+                    out.extend(gr.value(attr).map(Value::references).unwrap_or_default());
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `id` is itself a copy of another resource: a replica by a replica link of its
+    /// type (the link's attribute set, and its condition met: `create_mode = "Replica"`), or
+    /// the partner a group pairs another resource with (the failover group's
+    /// `partner_server`). `None` when its link is set but its condition is not known
+    /// statically.
+    pub fn is_copy(&self, model: &Model, id: ResourceId) -> Option<bool> {
+        let r = model.tf(id);
+        let mut unknown = false;
+        let links = providers::kinds()
+            .flat_map(|k| k.replicas)
+            .filter(|l| r.rtype == l.rtype);
+        for link in links {
+            let body = match link.block {
+                None => Some(&r.body),
+                Some(b) => r.body.block(b).map(|b| &b.body),
+            };
+            if !body
+                .and_then(|b| b.value(link.attr))
+                .is_some_and(|v| *v != Value::Null)
+            {
+                continue;
+            }
+            match link_holds(r, link) {
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => unknown = true,
+            }
+        }
+        let partner_of = providers::kind(&r.rtype).map_or(&[][..], |k| k.partnered_by);
+        for &(group, _, block, partner_attr) in partner_of {
+            let named = self.of_type(group).iter().any(|&g| {
+                model.tf(g).body.blocks(block).any(|b| {
+                    b.body
+                        .value(partner_attr)
+                        .is_some_and(|v| v.references().contains(&id))
+                })
+            });
+            if named {
+                return Some(true);
+            }
+        }
+        (!unknown).then_some(false)
     }
 
     /// Buckets that `bucket` replicates to (through `aws_s3_bucket_replication_configuration`
@@ -617,6 +757,19 @@ impl TfFacts {
             .keys()
             .filter_map(|t| providers::kind(t)?.layer)
             .collect()
+    }
+}
+
+/// Whether a replica link's condition holds for `replica` (`create_mode = "Replica"`); `None`
+/// when the attribute is not known statically.
+fn link_holds(replica: &TfResource, link: &providers::ReplicaLink) -> Option<bool> {
+    let Some((attr, value)) = link.when else {
+        return Some(true);
+    };
+    match replica.value(attr) {
+        Some(v) if v.has_unknown() => None,
+        Some(v) => Some(v.as_str() == Some(value)),
+        None => Some(false),
     }
 }
 

@@ -312,8 +312,11 @@ impl Region {
             return Some(located(attr, name));
         }
         if rtype.starts_with("google_") {
+            // Cloud Storage reads locations in any case (`US-CENTRAL1`, as the provider
+            // stores them); region names are lowercase.
             return match attr.value.as_str() {
-                Some(l) => google_region_of(l).map(|r| located(attr, Some(r.to_string()))),
+                Some(l) => google_region_of(&l.to_ascii_lowercase())
+                    .map(|r| located(attr, Some(r.to_string()))),
                 None => Some(located(attr, None)),
             };
         }
@@ -488,6 +491,11 @@ mod tests {
         );
         // A multi-region bucket is not in one region: the provider's stays.
         assert!(Region::own("google_storage_bucket", &body("location", "US"), src).is_none());
+        assert!(Region::own("google_storage_bucket", &body("location", "NAM4"), src).is_none());
+        assert_eq!(
+            name("google_storage_bucket", &body("location", "EUROPE-WEST1")).as_deref(),
+            Some("europe-west1")
+        );
         assert_eq!(
             name("aws_s3_bucket", &body("region", "eu-west-1")).as_deref(),
             Some("eu-west-1")

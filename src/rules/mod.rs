@@ -649,6 +649,22 @@ impl<'a> RuleCx<'a> {
             .on(id);
             return;
         };
+        if let Some(&maybe) = presence.maybe.first() {
+            let m = model.tf(maybe);
+            self.cannot_judge(
+                r.header_label(""),
+                &r.address,
+                format!(
+                    "whether {} (in {}) is a replica of it is not known statically",
+                    m.address,
+                    m.region_name().unwrap_or("an unknown region")
+                ),
+            )
+            .also(m.header_label(m.address.clone()))
+            .help("give the replica's create_mode a value that can be known (a literal, variable default or tfvars), or scan a plan")
+            .on(id);
+            return;
+        }
         if presence.unknown > 0 {
             self.cannot_judge(
                 r.header_label(""),

@@ -2,7 +2,7 @@
 
 use super::{
     DnsRecordKind, DnsZoneKind, GlobalGroup, Kind, PlacementVia, Private, Provider, RecordName,
-    RecordZone, ResourceType, SubnetKind,
+    RecordZone, ReplicaLink, ResourceType, SubnetKind,
 };
 use crate::finding::Layer;
 
@@ -126,17 +126,23 @@ pub static PROVIDER: Provider = Provider {
         },
         Kind {
             identity: Some("cluster_identifier"),
-            replicas: &[(RDS_CLUSTER, "replication_source_identifier")],
+            replicas: &[ReplicaLink::attr(
+                RDS_CLUSTER,
+                "replication_source_identifier",
+            )],
             ..paired(RDS_CLUSTER, Layer::Data)
         },
         Kind {
             identity: Some("identifier"),
-            replicas: &[(DB_INSTANCE, "replicate_source_db")],
+            replicas: &[ReplicaLink::attr(DB_INSTANCE, "replicate_source_db")],
             ..paired(DB_INSTANCE, Layer::Data)
         },
         paired(ELASTICACHE_REPLICATION_GROUP, Layer::Data),
         Kind {
-            replicas: &[(DYNAMODB_TABLE_REPLICA, "global_table_arn")],
+            replicas: &[ReplicaLink::attr(
+                DYNAMODB_TABLE_REPLICA,
+                "global_table_arn",
+            )],
             inline_replicas: Some(("replica", "region_name")),
             ..paired(DYNAMODB_TABLE, Layer::Data)
         },
@@ -145,7 +151,7 @@ pub static PROVIDER: Provider = Provider {
             ..paired(S3_BUCKET, Layer::Data)
         },
         Kind {
-            replicas: &[(KMS_REPLICA_KEY, "primary_key_arn")],
+            replicas: &[ReplicaLink::attr(KMS_REPLICA_KEY, "primary_key_arn")],
             ..paired(KMS_KEY, Layer::Security)
         },
         Kind {

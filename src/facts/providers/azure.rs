@@ -4,7 +4,7 @@
 
 use super::{
     DnsRecordKind, DnsZoneKind, Kind, PlacementVia, Private, Provider, RecordName, RecordZone,
-    ResourceType,
+    ReplicaLink, ResourceType,
 };
 use crate::finding::Layer;
 
@@ -44,6 +44,7 @@ pub const POSTGRESQL_FLEXIBLE_SERVER: ResourceType =
 pub const MYSQL_FLEXIBLE_SERVER: ResourceType = ResourceType("azurerm_mysql_flexible_server");
 pub const MSSQL_SERVER: ResourceType = ResourceType("azurerm_mssql_server");
 pub const MSSQL_DATABASE: ResourceType = ResourceType("azurerm_mssql_database");
+pub const MSSQL_ELASTICPOOL: ResourceType = ResourceType("azurerm_mssql_elasticpool");
 pub const MSSQL_FAILOVER_GROUP: ResourceType = ResourceType("azurerm_mssql_failover_group");
 pub const COSMOSDB_ACCOUNT: ResourceType = ResourceType("azurerm_cosmosdb_account");
 pub const REDIS_CACHE: ResourceType = ResourceType("azurerm_redis_cache");
@@ -102,17 +103,28 @@ pub static PROVIDER: Provider = Provider {
             placement: DEFAULT_POOL_ZONES,
             ..paired(KUBERNETES_CLUSTER, Layer::Control)
         },
+        // A server restored from another (`PointInTimeRestore`, `GeoRestore`) names it in
+        // `source_server_id` too: only `create_mode = "Replica"` makes a replica.
         Kind {
-            replicas: &[(POSTGRESQL_FLEXIBLE_SERVER, "source_server_id")],
+            replicas: &[
+                ReplicaLink::attr(POSTGRESQL_FLEXIBLE_SERVER, "source_server_id")
+                    .when("create_mode", "Replica"),
+            ],
             ..paired(POSTGRESQL_FLEXIBLE_SERVER, Layer::Data)
         },
         Kind {
-            replicas: &[(MYSQL_FLEXIBLE_SERVER, "source_server_id")],
+            replicas: &[ReplicaLink::attr(MYSQL_FLEXIBLE_SERVER, "source_server_id")
+                .when("create_mode", "Replica")],
             ..paired(MYSQL_FLEXIBLE_SERVER, Layer::Data)
         },
-        paired(MSSQL_SERVER, Layer::Data),
+        // A failover group pairs the server (`server_id`) with a partner server, which holds
+        // the secondary copies of its databases.
         Kind {
-            inline_locations: Some(("geo_location", "location")),
+            partnered_by: &[(MSSQL_FAILOVER_GROUP, "server_id", "partner_server", "id")],
+            ..paired(MSSQL_SERVER, Layer::Data)
+        },
+        Kind {
+            locations: Some(("geo_location", "location")),
             ..paired(COSMOSDB_ACCOUNT, Layer::Data)
         },
         paired(STORAGE_ACCOUNT, Layer::Data),
@@ -151,6 +163,8 @@ pub static PROVIDER: Provider = Provider {
         Kind::layer(CDN_FRONTDOOR_ORIGIN_GROUP, Layer::Network),
         Kind::layer(TRAFFIC_MANAGER_PROFILE, Layer::Network),
         Kind::layer(MSSQL_DATABASE, Layer::Data),
+        Kind::layer(MSSQL_ELASTICPOOL, Layer::Data),
+        Kind::layer(MSSQL_FAILOVER_GROUP, Layer::Data),
         Kind::layer(REDIS_CACHE, Layer::Data),
         Kind::layer(DNS_ZONE, Layer::Dns),
         Kind::layer(DNS_A_RECORD, Layer::Dns),

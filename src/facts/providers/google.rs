@@ -3,7 +3,7 @@
 
 use super::{
     DnsRecordKind, DnsZoneKind, Kind, PlacementVia, Private, Provider, RecordName, RecordZone,
-    ResourceType,
+    ReplicaLink, ResourceType,
 };
 use crate::finding::Layer;
 
@@ -31,6 +31,7 @@ pub const SQL_DATABASE_INSTANCE: ResourceType = ResourceType("google_sql_databas
 pub const ALLOYDB_CLUSTER: ResourceType = ResourceType("google_alloydb_cluster");
 pub const ALLOYDB_INSTANCE: ResourceType = ResourceType("google_alloydb_instance");
 pub const SPANNER_INSTANCE: ResourceType = ResourceType("google_spanner_instance");
+pub const SPANNER_INSTANCE_CONFIG: ResourceType = ResourceType("google_spanner_instance_config");
 pub const REDIS_INSTANCE: ResourceType = ResourceType("google_redis_instance");
 pub const STORAGE_BUCKET: ResourceType = ResourceType("google_storage_bucket");
 pub const FILESTORE_INSTANCE: ResourceType = ResourceType("google_filestore_instance");
@@ -70,10 +71,21 @@ pub static PROVIDER: Provider = Provider {
         },
         Kind {
             identity: Some("name"),
-            replicas: &[(SQL_DATABASE_INSTANCE, "master_instance_name")],
+            replicas: &[ReplicaLink::attr(
+                SQL_DATABASE_INSTANCE,
+                "master_instance_name",
+            )],
             ..paired(SQL_DATABASE_INSTANCE, Layer::Data)
         },
-        paired(ALLOYDB_CLUSTER, Layer::Data),
+        // A secondary cluster names its primary in `secondary_config { primary_cluster_name }`.
+        Kind {
+            replicas: &[ReplicaLink::nested(
+                ALLOYDB_CLUSTER,
+                "secondary_config",
+                "primary_cluster_name",
+            )],
+            ..paired(ALLOYDB_CLUSTER, Layer::Data)
+        },
         paired(SPANNER_INSTANCE, Layer::Data),
         Kind {
             identity: Some("name"),
@@ -131,6 +143,11 @@ pub static PROVIDER: Provider = Provider {
         Kind::plain(AUTOSCALER),
         Kind::plain(REGION_AUTOSCALER),
         Kind::layer(ALLOYDB_INSTANCE, Layer::Data),
+        // An instance's `config` names a user-managed configuration by its `name`.
+        Kind {
+            identity: Some("name"),
+            ..Kind::plain(SPANNER_INSTANCE_CONFIG)
+        },
         Kind::layer(REDIS_INSTANCE, Layer::Data),
         Kind::layer(FILESTORE_INSTANCE, Layer::Data),
         Kind::layer(KMS_KEY_RING, Layer::Security),

@@ -102,17 +102,69 @@ pub struct Kind {
     /// An attribute whose literal value names the resource (a bucket's `bucket`), so that a
     /// reference by name counts as a reference.
     pub identity: Option<&'static str>,
-    /// Resources that hold a copy of it: (their type, their attribute referring to it).
-    pub replicas: &'static [(ResourceType, &'static str)],
+    /// Resources that hold a copy of it, and how they refer to it.
+    pub replicas: &'static [ReplicaLink],
     /// Inline replica blocks and their region attribute (`replica { region_name }`).
     pub inline_replicas: Option<(&'static str, &'static str)>,
-    /// Inline blocks listing every region the resource is in, its own included, and their
-    /// region attribute (a Cosmos DB account's `geo_location { location }`).
-    pub inline_locations: Option<(&'static str, &'static str)>,
+    /// Blocks that list every region its data is in, the primary's included, and their
+    /// region attribute (a Cosmos DB account's `geo_location { location }`): its regions are
+    /// theirs, and its own `location` (where its metadata is) is not one of them.
+    pub locations: Option<(&'static str, &'static str)>,
     /// Replication resources that copy it to the region named in one of their blocks:
     /// (their type, their attribute referring to it, the block, its region attribute)
     /// (`aws_efs_replication_configuration.source_file_system_id`, `destination { region }`).
     pub replicated_by: &'static [(ResourceType, &'static str, &'static str, &'static str)],
+    /// Groups that pair it with a partner holding a copy, named in one of their blocks:
+    /// (their type, their attribute referring to it, the block, its attribute referring to
+    /// the partner) (`azurerm_mssql_failover_group.server_id`, `partner_server { id }`). The
+    /// partner is the secondary: a copy of this one.
+    pub partnered_by: &'static [(ResourceType, &'static str, &'static str, &'static str)],
+}
+
+/// How a replica refers to the resource it copies: its attribute (in its first nested
+/// `block` of that name, when given) referring to the original, and the value another of its
+/// attributes must have for the link to make it a replica (a PostgreSQL flexible server
+/// restored from another names it in `source_server_id` too; only `create_mode = "Replica"`
+/// makes it a replica).
+#[derive(Clone, Copy, Debug)]
+pub struct ReplicaLink {
+    pub rtype: ResourceType,
+    pub block: Option<&'static str>,
+    pub attr: &'static str,
+    pub when: Option<(&'static str, &'static str)>,
+}
+
+impl ReplicaLink {
+    /// `rtype`'s attribute `attr` refers to the original.
+    pub const fn attr(rtype: ResourceType, attr: &'static str) -> ReplicaLink {
+        ReplicaLink {
+            rtype,
+            block: None,
+            attr,
+            when: None,
+        }
+    }
+
+    /// Attribute `attr` of `rtype`'s block `block` refers to the original
+    /// (`secondary_config { primary_cluster_name }`).
+    pub const fn nested(
+        rtype: ResourceType,
+        block: &'static str,
+        attr: &'static str,
+    ) -> ReplicaLink {
+        ReplicaLink {
+            block: Some(block),
+            ..ReplicaLink::attr(rtype, attr)
+        }
+    }
+
+    /// Only when the replica's attribute `attr` is `value`.
+    pub const fn when(self, attr: &'static str, value: &'static str) -> ReplicaLink {
+        ReplicaLink {
+            when: Some((attr, value)),
+            ..self
+        }
+    }
 }
 
 impl Kind {
@@ -126,8 +178,9 @@ impl Kind {
             identity: None,
             replicas: &[],
             inline_replicas: None,
-            inline_locations: None,
+            locations: None,
             replicated_by: &[],
+            partnered_by: &[],
         }
     }
 
