@@ -927,6 +927,7 @@ resource "aws_sqs_queue" "b" {
     assert_no_input_findings(&scan);
     assert_eq!(value(&scan, "aws_sqs_queue.b", "name"), &s("a-b"));
     assert!(value(&scan, "aws_sqs_queue.b", "tags").has_unknown());
+}
 
 /// The copies a database has, as the provider tables link them: a replica's condition
 /// (`create_mode = "Replica"`; a restored server names its source too), a replica link in a

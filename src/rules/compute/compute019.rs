@@ -59,12 +59,9 @@ pub fn check(cx: &mut RuleCx) {
                 None => zones.unknown += 1,
             }
         }
-        let unzoned = members.iter().all(|&m| {
-            facts
-                .tf
-                .placement(m)
-                .is_some_and(|p| p.zones.unzoned)
-        });
+        let unzoned = members
+            .iter()
+            .all(|&m| facts.tf.placement(m).is_some_and(|p| p.zones.unzoned));
         zones.unzoned = unzoned;
         let first = members[0];
         let label = labels

@@ -120,7 +120,11 @@ fn azure_lbs(cx: &mut RuleCx, min: usize) {
             continue;
         }
         let first = frontends[0];
-        let label = Label::new(r.source, first.span, "frontend_ip_configuration blocks start here");
+        let label = Label::new(
+            r.source,
+            first.span,
+            "frontend_ip_configuration blocks start here",
+        );
         let f = cx.zones_short(id, &zones, label, min, |r, zones| {
             (
                 format!(

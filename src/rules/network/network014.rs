@@ -7,9 +7,12 @@ use crate::rules::prelude::*;
 pub fn check(cx: &mut RuleCx) {
     let (model, facts) = (cx.model, cx.facts);
     for &id in facts.tf.of_type(azure::CDN_FRONTDOOR_ORIGIN_GROUP) {
-        let Some(origins) =
-            cx.cluster_members(id, azure::CDN_FRONTDOOR_ORIGIN, "cdn_frontdoor_origin_group_id", 2)
-        else {
+        let Some(origins) = cx.cluster_members(
+            id,
+            azure::CDN_FRONTDOOR_ORIGIN,
+            "cdn_frontdoor_origin_group_id",
+            2,
+        ) else {
             continue;
         };
         let r = model.tf(id);

@@ -60,7 +60,9 @@ fn google_key_rings(cx: &mut RuleCx) {
         let Some(region) = crate::model::terraform::google_region_of(location) else {
             continue;
         };
-        let keys = facts.tf.referrers(model, id, google::KMS_CRYPTO_KEY, "key_ring");
+        let keys = facts
+            .tf
+            .referrers(model, id, google::KMS_CRYPTO_KEY, "key_ring");
         let held = match keys.len() {
             0 => "keys created in it, and everything encrypted with them,".to_string(),
             1 => format!(
