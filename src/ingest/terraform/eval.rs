@@ -1874,9 +1874,18 @@ impl<'m, 'o> Ev<'m, 'o> {
             }),
             Value::Resource(id) => {
                 let r = &self.out[id.0 as usize];
-                // Unset (or null) attributes may be computed by the provider: unknown.
+                // Unset (or null) attributes may be computed by the provider: unknown. So is
+                // one whose value is not known statically (`name = "db-${random_id.x.hex}"`),
+                // but either way it is still this resource's (a replica's
+                // `master_instance_name` names its primary).
                 Ok(match r.body.value(name) {
-                    Some(v) if !matches!(name, "id" | "arn") && *v != Value::Null => v.clone(),
+                    Some(v)
+                        if !matches!(name, "id" | "arn")
+                            && *v != Value::Null
+                            && !matches!(v, Value::Unknown(_)) =>
+                    {
+                        v.clone()
+                    }
                     _ => Value::Unknown(Unknown::Attr(*id, name.to_string())),
                 })
             }
