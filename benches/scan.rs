@@ -805,7 +805,7 @@ resource "azurerm_storage_account" "data" {{
             r#"["1", "2", "3"]"#
         },
         nodes = 1 + i % 3,
-        endpoints = 1 + i % 2,
+        endpoints = 1 + (i / 2) % 2,
         ha = if i.is_multiple_of(3) {
             "SameZone"
         } else {
