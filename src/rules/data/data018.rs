@@ -207,14 +207,8 @@ fn azure_sql(cx: &mut RuleCx) {
             }
             continue;
         }
-        let Some(attr) = cx.known_attr(id, None, "zone_redundant") else {
+        let Some(why) = not_zone_redundant(cx, id) else {
             continue;
-        };
-        let why = match attr.map(|a| (a, a.value.as_bool())) {
-            Some((_, Some(true))) => continue,
-            Some((a, _)) => shown("zone_redundant", a),
-            None => "`zone_redundant` is not set: Azure keeps its replicas in one datacenter"
-                .to_string(),
         };
         if mode.is_some_and(Value::has_unknown) {
             let a = r.attr("create_mode").expect("has a value");
@@ -233,14 +227,8 @@ fn azure_sql(cx: &mut RuleCx) {
     }
     for &id in facts.tf.of_type(azure::MSSQL_ELASTICPOOL) {
         let r = model.tf(id);
-        let Some(attr) = cx.known_attr(id, None, "zone_redundant") else {
+        let Some(why) = not_zone_redundant(cx, id) else {
             continue;
-        };
-        let why = match attr.map(|a| (a, a.value.as_bool())) {
-            Some((_, Some(true))) => continue,
-            Some((a, _)) => shown("zone_redundant", a),
-            None => "`zone_redundant` is not set: Azure keeps its replicas in one datacenter"
-                .to_string(),
         };
         let databases = facts
             .tf
@@ -285,5 +273,17 @@ fn azure_sql(cx: &mut RuleCx) {
                 format!("{} {verb} in the pool", names.join(", ")),
             ));
         }
+    }
+}
+
+/// Why an Azure SQL database or elastic pool is not zone redundant (its `zone_redundant`, or
+/// its absence); `None` when it is, or when the value is not known statically (said as info).
+fn not_zone_redundant(cx: &mut RuleCx, id: ResourceId) -> Option<String> {
+    match cx.known_attr(id, None, "zone_redundant")? {
+        Some(a) if a.value.as_bool() == Some(true) => None,
+        Some(a) => Some(shown("zone_redundant", a)),
+        None => Some(
+            "`zone_redundant` is not set: Azure keeps its replicas in one datacenter".to_string(),
+        ),
     }
 }
