@@ -133,11 +133,19 @@ pub enum Runs {
     Unknown(Label, String),
 }
 
-/// Whether group `r` runs machines of its own. A GKE cluster does not when it is an Autopilot
+/// Whether group `r` runs machines of its own. An AKS cluster without a `default_node_pool`
+/// (AKS Automatic, through azapi) does not. A GKE cluster does not when it is an Autopilot
 /// cluster (`enable_autopilot = true`), when it removes its default node pool
 /// (`remove_default_node_pool = true`), or when inline `node_pool` blocks replace the default
 /// pool; every other group does.
 pub fn runs_machines(r: &TfResource) -> Runs {
+    // azurerm requires a default_node_pool; an AKS Automatic cluster created through azapi
+    // has none of the code's (AKS runs its system pool).
+    if Family::of(&r.rtype) == Some(Family::AksCluster)
+        && r.body.block("default_node_pool").is_none()
+    {
+        return Runs::No;
+    }
     if Family::of(&r.rtype) != Some(Family::GkeCluster) {
         return Runs::Yes;
     }

@@ -523,6 +523,12 @@ pub fn ingest(found: &Discovered, options: &crate::ScanOptions) -> (Model, Vec<I
     }
     tf.evaluate(&inputs, &mut model.entries, &mut issues);
     record_terraform_origins(&mut model);
+    // What the azapi provider creates is judged as the azurerm resource it is.
+    for e in &mut model.entries {
+        if let Entry::Terraform(r) = e {
+            terraform::azapi::translate(r);
+        }
+    }
     // Objects of the Terraform kubernetes provider are judged as the manifests they make.
     let objects: Vec<Resource> = model
         .tf_iter()

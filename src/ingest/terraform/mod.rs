@@ -2,6 +2,7 @@
 //! files of one directory) and evaluated the way `terraform plan` would, far enough to know
 //! how many of a thing exist and in which region and zones: see [`eval`].
 
+pub mod azapi;
 mod eval;
 pub mod funcs;
 pub mod kubernetes;
