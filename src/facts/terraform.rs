@@ -969,10 +969,21 @@ impl TfFacts {
                 r.body.block(block)?.body.attr(attr).map(subnets)
             }
             PlacementVia::Zones(attr) => listed(attr),
-            PlacementVia::Zone(attr) => r.attr(attr).map(|a| Placement {
-                zones: Self::listed_zones(&Value::List(vec![a.value.clone()])),
-                label: Label::new(r.source, a.span, "zone set here"),
-            }),
+            PlacementVia::Zone(attr) => match r.attr(attr).filter(|a| a.value != Value::Null) {
+                Some(a) => Some(Placement {
+                    zones: Self::listed_zones(&Value::List(vec![a.value.clone()])),
+                    label: Label::new(r.source, a.span, "zone set here"),
+                }),
+                // A Google Cloud resource without a zone is in its provider's default zone.
+                None if r.rtype.starts_with("google_") => {
+                    let (zone, source, span) = r.region.zone.as_ref()?;
+                    Some(Placement {
+                        zones: Self::listed_zones(&Value::List(vec![Value::String(zone.clone())])),
+                        label: Label::new(*source, *span, "the provider's default zone"),
+                    })
+                }
+                None => None,
+            },
             PlacementVia::ZonesOrUnzoned(block, attr) => {
                 let (body, span) = match block {
                     Some(b) => {

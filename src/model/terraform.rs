@@ -288,6 +288,9 @@ pub struct Region {
     /// The `region = ...` attribute that set it, and its origin.
     pub at: Option<(SourceId, Span)>,
     pub origin: Option<Origin>,
+    /// The provider's default zone (the google provider's `zone`), for zonal resources that
+    /// name none, with the `zone = ...` attribute that set it.
+    pub zone: Option<(String, SourceId, Span)>,
 }
 
 impl Region {
@@ -302,6 +305,7 @@ impl Region {
             name,
             at: Some((source, attr.span)),
             origin: attr.origin.clone(),
+            zone: None,
         };
         if let Some(attr) = body.attr("region").filter(|a| a.value != Value::Null) {
             return Some(located(attr, attr.value.as_str().map(str::to_string)));

@@ -577,7 +577,7 @@ impl<'m, 'o> Ev<'m, 'o> {
                 Some(Expression::String(alias)) => format!("{name}.{}", alias.value()),
                 _ => name,
             };
-            let region = match p.item.body.get_attribute("region") {
+            let mut region = match p.item.body.get_attribute("region") {
                 Some(attr) => {
                     let sc = self.scope(inst, p.source);
                     let v = self.value_or_unknown(&attr.value, &sc);
@@ -586,10 +586,17 @@ impl<'m, 'o> Ev<'m, 'o> {
                         name: v.as_str().map(str::to_string),
                         at: Some((p.source, span_of(attr))),
                         origin,
+                        zone: None,
                     }
                 }
                 None => Region::default(),
             };
+            // The google provider's default zone, for zonal resources that name none.
+            if let Some(attr) = p.item.body.get_attribute("zone") {
+                let sc = self.scope(inst, p.source);
+                let v = self.value_or_unknown(&attr.value, &sc);
+                region.zone = v.as_str().map(|z| (z.to_string(), p.source, span_of(attr)));
+            }
             self.insts[inst].providers.insert(key, region);
         }
     }
@@ -1000,8 +1007,13 @@ impl<'m, 'o> Ev<'m, 'o> {
                         self.speculative -= 1;
                     }
                     // AWS provider 6, Google Cloud and Azure resources name their region.
-                    let region = Region::own(&decl.rtype, &body, decl.source)
-                        .unwrap_or_else(|| region.clone());
+                    let region = match Region::own(&decl.rtype, &body, decl.source) {
+                        Some(own) => Region {
+                            zone: region.zone.clone(),
+                            ..own
+                        },
+                        None => region.clone(),
+                    };
                     let prefix = &self.insts[inst].addr;
                     let address = format!(
                         "{prefix}{}{}.{}{suffix}",

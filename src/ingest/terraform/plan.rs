@@ -59,10 +59,12 @@ pub fn resources(root: Val<'_>, source: SourceId, display: &str, base: u32) -> V
                     .find_map(|r| r.as_str()?.strip_prefix("var.").map(str::to_string))?;
                 variables.get(&var).cloned()
             });
+        // A plan's zonal resources carry their zone already.
         Region {
             name,
             at: Some((source, region.field_span())),
             origin: None,
+            zone: None,
         }
     };
 
