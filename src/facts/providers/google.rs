@@ -44,8 +44,10 @@ pub const DNS_MANAGED_ZONE: ResourceType = ResourceType("google_dns_managed_zone
 pub const DNS_RECORD_SET: ResourceType = ResourceType("google_dns_record_set");
 
 /// The zones GKE gives a regional cluster's node pools, and a regional managed instance group
-/// its instances, when the code names none: "three zones of the region" (GKE: regional
-/// clusters; Compute Engine: regional MIGs, "the MIG selects three zones").
+/// its instances, when the code names none: three zones of the region (GKE's regional cluster
+/// documentation; for regional MIGs, Compute Engine's documentation of zone selection, where
+/// the group picks the zones itself; rules that need more than this count are told by their
+/// documents).
 pub const REGIONAL_DEFAULT_ZONES: usize = 3;
 
 /// A GKE cluster's location: a zone (a zonal cluster) or a region, and `node_locations`.
