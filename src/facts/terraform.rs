@@ -28,6 +28,9 @@ pub struct TfFacts {
     pub region_pairs: Vec<RegionPair>,
     /// Zones of every load balancer, auto scaling group, node group and EKS cluster.
     placements: FastMap<ResourceId, Placement>,
+    /// The resources that take a resource in through their blocks ([`PlacementVia::Through`]:
+    /// the backend services a managed instance group serves).
+    taken_in: FastMap<ResourceId, Vec<ResourceId>>,
 }
 
 /// One public DNS zone.
@@ -129,6 +132,16 @@ impl Zones {
     pub fn at_least(&self) -> usize {
         self.count()
             .max(usize::from(self.unknown > 0 || self.location_unknown))
+    }
+
+    /// Adds the zones of `other` to these (the footprint of several things together): named
+    /// zones, unknown entries, subnets, an open length, and the zones a provider picks.
+    pub fn add(&mut self, other: &Zones) {
+        self.known.extend(other.known.iter().cloned());
+        self.unknown += other.unknown;
+        self.subnets.extend(other.subnets.iter().copied());
+        self.open |= other.open;
+        self.chosen = self.chosen.max(other.chosen);
     }
 
     /// `2 zones (us-central1-a, us-central1-b)`: [`Self::spans`] with another word for a
@@ -301,6 +314,21 @@ impl TfFacts {
             for id in facts.of_type(kind.rtype).to_vec() {
                 if let Some(p) = facts.place(model, id, kind.placement) {
                     facts.placements.insert(id, p);
+                }
+                for way in kind.placement {
+                    let PlacementVia::Through(block, attr) = *way else {
+                        continue;
+                    };
+                    for b in model.tf(id).body.blocks(block) {
+                        for t in b
+                            .body
+                            .value(attr)
+                            .map(Value::references)
+                            .unwrap_or_default()
+                        {
+                            facts.taken_in.entry(t).or_default().push(id);
+                        }
+                    }
                 }
             }
         }
@@ -918,26 +946,13 @@ impl TfFacts {
 
     /// The placements of the resources that take `id` in through their blocks (the backend
     /// services a managed instance group serves: [`PlacementVia::Through`]).
-    pub fn placed_through(&self, model: &Model, id: ResourceId) -> Vec<&Placement> {
-        let mut out = Vec::new();
-        for kind in providers::kinds() {
-            for way in kind.placement {
-                let PlacementVia::Through(block, attr) = *way else {
-                    continue;
-                };
-                for &holder in self.of_type(kind.rtype) {
-                    let takes = model.tf(holder).body.blocks(block).any(|b| {
-                        b.body
-                            .value(attr)
-                            .is_some_and(|v| v.references().contains(&id))
-                    });
-                    if takes && let Some(p) = self.placements.get(&holder) {
-                        out.push(p);
-                    }
-                }
-            }
-        }
-        out
+    pub fn placed_through(&self, id: ResourceId) -> Vec<&Placement> {
+        self.taken_in
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .filter_map(|holder| self.placements.get(holder))
+            .collect()
     }
 
     /// The first way of `via` whose attribute (or block) the resource has.
@@ -1090,10 +1105,7 @@ impl TfFacts {
                         .find_map(|t| self.placements.get(&t));
                     match placed {
                         Some(p) => {
-                            zones.known.extend(p.zones.known.iter().cloned());
-                            zones.unknown += p.zones.unknown;
-                            zones.open |= p.zones.open;
-                            zones.chosen = zones.chosen.max(p.zones.chosen);
+                            zones.add(&p.zones);
                             zones.unzoned |= p.zones.unzoned && blocks.len() == 1;
                         }
                         // Not one zone: the resource may be regional.

@@ -532,7 +532,7 @@ impl<'a> RuleCx<'a> {
             if family == Family::ZonalMig
                 && facts
                     .tf
-                    .placed_through(model, id)
+                    .placed_through(id)
                     .iter()
                     .any(|p| p.zones.at_least() >= min)
             {

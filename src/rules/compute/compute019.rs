@@ -49,10 +49,7 @@ pub fn check(cx: &mut RuleCx) {
         for &m in &members {
             match facts.tf.placement(m) {
                 Some(p) => {
-                    zones.known.extend(p.zones.known.iter().cloned());
-                    zones.unknown += p.zones.unknown;
-                    zones.open |= p.zones.open;
-                    zones.subnets.extend(p.zones.subnets.iter().copied());
+                    zones.add(&p.zones);
                     labels.push(p.label.clone());
                 }
                 // No zone and no subnet: the provider's default zone, not known here.

@@ -110,10 +110,7 @@ fn azure_lbs(cx: &mut RuleCx, min: usize) {
                     break;
                 }
             };
-            let listed = crate::facts::terraform::TfFacts::listed_zones(&attr.value);
-            zones.known.extend(listed.known);
-            zones.unknown += listed.unknown;
-            zones.open |= listed.open;
+            zones.add(&crate::facts::terraform::TfFacts::listed_zones(&attr.value));
             labels.push(Label::new(source, attr.span, "frontend zones"));
         }
         if !all_zonal {
