@@ -1134,15 +1134,26 @@ impl<'m, 'o> Ev<'m, 'o> {
             count: None,
             each: None,
         };
-        let child_inst = self.new_inst(child, addr, depth, Some(link));
-        self.insts[child_inst].uncertain = self.insts[inst].uncertain;
-        self.configure_providers(child_inst);
-        self.insts[inst]
-            .children
-            .entry(call.name.clone())
-            .or_default()
-            .push(child_inst);
-        Some(child_inst)
+        let uncertain = self.insts[inst].uncertain;
+        Some(self.add_child(child, addr, depth, link, uncertain))
+    }
+
+    /// Creates an instance of module `child` for call `link`, with its providers, and lists it
+    /// among its parent's children.
+    fn add_child(
+        &mut self,
+        child: &'m ModuleDir,
+        addr: String,
+        depth: u32,
+        link: Link<'m>,
+        uncertain: bool,
+    ) -> usize {
+        let (parent, name) = (link.parent, link.call.name.clone());
+        let c = self.new_inst(child, addr, depth, Some(link));
+        self.insts[c].uncertain = uncertain;
+        self.configure_providers(c);
+        self.insts[parent].children.entry(name).or_default().push(c);
+        c
     }
 
     fn instantiate(&mut self, inst: usize, call: &'m CallDecl) -> Value {
@@ -1244,16 +1255,8 @@ impl<'m, 'o> Ev<'m, 'o> {
             let child_inst = match spawned {
                 Some(c) => c,
                 None => {
-                    let c = self.new_inst(child, addr, depth, Some(link));
-                    self.insts[c].uncertain =
-                        matches!(exp, Expansion::Unknown) || self.insts[inst].uncertain;
-                    self.configure_providers(c);
-                    self.insts[inst]
-                        .children
-                        .entry(call.name.clone())
-                        .or_default()
-                        .push(c);
-                    c
+                    let uncertain = matches!(exp, Expansion::Unknown) || self.insts[inst].uncertain;
+                    self.add_child(child, addr, depth, link, uncertain)
                 }
             };
             let mut outputs = BTreeMap::new();
