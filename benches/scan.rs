@@ -1877,6 +1877,17 @@ fn memory(name: &str, root: &Path, limit: f64) {
     );
 }
 
+/// A corpus must scan without input problems, or the benchmark measures error paths.
+fn assert_no_input_problem(scan: &spoflint::Scan) {
+    let problems: Vec<_> = scan
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("INPUT"))
+        .map(|f| &f.message)
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
 fn bench(c: &mut Criterion) {
     // `SPOFLINT_BENCH_CORPUS=DIR cargo bench --bench scan` only writes the corpora to
     // DIR/{k8s,k8s-100k,k8s-100k-5000ns,terraform,helm,kustomize,pipelines} (to profile a binary on
@@ -2025,13 +2036,7 @@ fn bench(c: &mut Criterion) {
     let charts = generate_helm(helm_dir.path());
     let helm_paths = [PathBuf::from(helm_dir.path())];
     let scan = spoflint::scan(&helm_paths).unwrap();
-    let problems: Vec<_> = scan
-        .findings
-        .iter()
-        .filter(|f| f.rule.starts_with("INPUT"))
-        .map(|f| &f.message)
-        .collect();
-    assert!(problems.is_empty(), "{problems:?}");
+    assert_no_input_problem(&scan);
     eprintln!(
         "helm corpus: {charts} charts, {} files, {} rendered resources, {} findings",
         scan.files,
@@ -2045,13 +2050,7 @@ fn bench(c: &mut Criterion) {
     let roots = generate_kustomize(k_dir.path());
     let k_paths = [PathBuf::from(k_dir.path())];
     let scan = spoflint::scan(&k_paths).unwrap();
-    let problems: Vec<_> = scan
-        .findings
-        .iter()
-        .filter(|f| f.rule.starts_with("INPUT"))
-        .map(|f| &f.message)
-        .collect();
-    assert!(problems.is_empty(), "{problems:?}");
+    assert_no_input_problem(&scan);
     let built = scan
         .model
         .iter()
@@ -2072,13 +2071,7 @@ fn bench(c: &mut Criterion) {
     let ci_paths = [PathBuf::from(ci_dir.path())];
     let scan = spoflint::scan(&ci_paths).unwrap();
     assert_eq!(scan.files, ci_files + pool_files);
-    let problems: Vec<_> = scan
-        .findings
-        .iter()
-        .filter(|f| f.rule.starts_with("INPUT"))
-        .map(|f| &f.message)
-        .collect();
-    assert!(problems.is_empty(), "{problems:?}");
+    assert_no_input_problem(&scan);
     let jobs = scan.model.jobs().count();
     let rules: std::collections::BTreeSet<&str> = scan.findings.iter().map(|f| f.rule).collect();
     // Both CI systems deploy, so CICD003 (one CI system as the only deploy path) stays silent.
