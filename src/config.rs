@@ -53,6 +53,35 @@ pub struct Config {
     /// `targets:` and `system:`: what the system must reach, declared dependencies and
     /// automated failovers, figure overrides.
     pub system: crate::system::SystemSettings,
+    /// `policies:`: Rego policy files and directories.
+    pub policies: Vec<PathBuf>,
+    /// Ids under `rules:` that name no built-in rule, with where they are written: they must
+    /// name a user policy ([`Config::check_policy_rules`]).
+    pub policy_rules: Vec<(String, Span)>,
+    /// The file (path, text), kept for the errors of [`Config::check_policy_rules`].
+    pub file: Option<(String, Arc<str>)>,
+}
+
+impl Config {
+    /// Checks that the ids under `rules:` that are not built-in name one of `policy_ids` (the
+    /// loaded policies'); an error located at the first that does not.
+    pub fn check_policy_rules(&self, policy_ids: &[&str]) -> Result<(), ConfigError> {
+        for (id, span) in &self.policy_rules {
+            if !policy_ids.iter().any(|p| p.eq_ignore_ascii_case(id)) {
+                return Err(ConfigError {
+                    file: match &self.file {
+                        Some((path, text)) => SourceFile::new(path.clone(), text.clone()),
+                        None => SourceFile::new(String::new(), Arc::from("")),
+                    },
+                    span: *span,
+                    message: format!(
+                        "unknown rule `{id}`: no built-in rule or loaded policy has this id (see `spoflint rules`)"
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The failure domain a system is meant to survive (`expect:` in `.spoflint.yaml`).
@@ -162,6 +191,9 @@ pub fn parse(path: &Path, text: String) -> Result<Config, ConfigError> {
     if config.system.has_references() {
         config.system.file = Some((file.path.clone(), file.text.clone()));
     }
+    if !config.policy_rules.is_empty() {
+        config.file = Some((file.path.clone(), file.text.clone()));
+    }
     Ok(config)
 }
 
@@ -179,6 +211,7 @@ const ROOT_KEYS: &[&str] = &[
     "cicd",
     "targets",
     "system",
+    "policies",
 ];
 
 fn not_a_config() -> String {
@@ -393,11 +426,17 @@ impl Reader<'_> {
                 }
                 "targets" => targets(v, &mut c.system.targets)?,
                 "system" => system(v, &mut c.system)?,
+                "policies" => {
+                    c.policies = strings(v, "policies")?
+                        .iter()
+                        .map(|p| self.path(p))
+                        .collect()
+                }
                 _ => {
                     return key_err(
                         &v,
                         format!(
-                            "unknown key `{key}` (rules, layers, exclude, terraform, helm, classify, cicd, expect, targets, system)"
+                            "unknown key `{key}` (rules, layers, exclude, terraform, helm, classify, cicd, expect, targets, system, policies)"
                         ),
                     );
                 }
@@ -410,12 +449,12 @@ impl Reader<'_> {
         let catalog = crate::rules::catalog().map_err(|e| (v.span(), e))?;
         for (id, setting) in entries(v, "rules")? {
             let upper = id.to_ascii_uppercase();
-            let Some(meta) = catalog.get(&upper) else {
-                return key_err(
-                    &setting,
-                    format!("unknown rule `{id}` (see `spoflint rules`)"),
-                );
-            };
+            let meta = catalog.get(&upper);
+            if meta.is_none() {
+                // A user policy's id, checked once the policies are loaded.
+                c.policy_rules
+                    .push((upper.clone(), setting.key_span().unwrap_or(setting.span())));
+            }
             let mut rc = RuleConfig::default();
             if setting.is_map() {
                 for (k, x) in setting.entries() {
@@ -433,9 +472,10 @@ impl Reader<'_> {
                             })?);
                         }
                         param => {
-                            if !meta.parameters.iter().any(|p| p.name == param) {
+                            let parameters = meta.map(|m| m.parameters.as_slice()).unwrap_or(&[]);
+                            if !parameters.iter().any(|p| p.name == param) {
                                 let known: Vec<&str> =
-                                    meta.parameters.iter().map(|p| p.name.as_str()).collect();
+                                    parameters.iter().map(|p| p.name.as_str()).collect();
                                 return key_err(
                                     &x,
                                     format!(

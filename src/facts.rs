@@ -531,7 +531,7 @@ fn classify(
 }
 
 /// Kubernetes kinds (group, kind) that place a system in a layer but that no rule judges yet.
-const NOT_JUDGED_KINDS: &[(&str, &str, Layer)] = &[
+pub const NOT_JUDGED_KINDS: &[(&str, &str, Layer)] = &[
     ("", "ReplicationController", Layer::Compute),
     ("argoproj.io", "Rollout", Layer::Compute),
     ("keda.sh", "ScaledObject", Layer::Compute),

@@ -53,6 +53,8 @@ pub enum Layer {
     Security,
     /// The system view: failure scenarios and the availability, RTO and RPO targets.
     System,
+    /// User policies that name no architecture layer (conftest's, say).
+    Policy,
     Input,
 }
 
@@ -72,7 +74,7 @@ impl Layer {
     pub fn parse(s: &str) -> Option<Layer> {
         Layer::ARCHITECTURE
             .into_iter()
-            .chain([Layer::System, Layer::Input])
+            .chain([Layer::System, Layer::Policy, Layer::Input])
             .find(|l| l.as_str() == s)
     }
 
@@ -87,6 +89,7 @@ impl Layer {
             Layer::Gitops => "gitops",
             Layer::Security => "security",
             Layer::System => "system",
+            Layer::Policy => "policy",
             Layer::Input => "input",
         }
     }

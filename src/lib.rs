@@ -12,6 +12,7 @@ pub mod fuzzing;
 pub mod guard;
 pub mod ingest;
 pub mod model;
+pub mod policy;
 pub mod report;
 pub mod rules;
 pub mod scaffold;
@@ -45,6 +46,9 @@ pub struct Scan {
     pub config: Option<PathBuf>,
     /// What `.gitignore` files and the configuration's `exclude` left out.
     pub ignored: Vec<discover::Ignored>,
+    /// The rules the scan ran: the built-in catalogue and the user policies, in (layer, id)
+    /// order.
+    pub rules: Vec<&'static rules::RuleMeta>,
 }
 
 impl Scan {
@@ -168,6 +172,8 @@ pub struct ScanOptions {
     /// The configuration file's rule, layer and exclude settings (its Terraform and Helm
     /// inputs are merged into the fields above by the caller).
     pub config: config::Config,
+    /// User policies (`policies:` and `--policy`), loaded.
+    pub policies: std::sync::Arc<policy::Policies>,
 }
 
 /// The configuration's exclude patterns, anchored at its directory.
@@ -297,6 +303,18 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
             "its findings are missing",
         ));
     }
+    if !options.policies.is_empty() {
+        match guard::run(|| {
+            run_policies(&options.policies, &mut model, &facts, !failures.is_empty())
+        }) {
+            Ok(found) => findings.extend(found),
+            Err(panic) => failures.push((
+                "evaluating the user policies".into(),
+                panic,
+                "the policies' findings are missing",
+            )),
+        }
+    }
     if let Err(panic) = guard::run(|| rules::origins::locate_built(&mut findings, &model)) {
         failures.push((
             "tracing findings on kustomize builds to their files".into(),
@@ -320,8 +338,9 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
         ));
     }
     let catalog = rules::catalog()?;
+    let policy_ids: Vec<&str> = options.policies.rules.iter().map(|r| r.id).collect();
     if let Some(meta) = catalog.get("INPUT006")
-        && let Err(panic) = guard::run(|| suppress::apply(&mut findings, &model, meta))
+        && let Err(panic) = guard::run(|| suppress::apply(&mut findings, &model, meta, &policy_ids))
     {
         failures.push((
             "matching `spoflint:ignore` comments".into(),
@@ -362,7 +381,57 @@ pub fn scan_with(paths: &[PathBuf], options: &ScanOptions) -> Result<Scan, Strin
         internal_errors,
         config: options.config.path.clone(),
         ignored: found.ignored,
+        rules: options.policies.catalog()?,
     })
+}
+
+/// The findings of the user policies, and INPUT010 findings for the policy files that could
+/// not be used and for the policies that failed or ran out of their bounds. The policy files
+/// become sources of the model (so findings can point into them). With `input_only` (the facts
+/// could not be derived), only the problems of the files are reported.
+fn run_policies(
+    policies: &policy::Policies,
+    model: &mut Model,
+    facts: &Facts,
+    input_only: bool,
+) -> Vec<Finding> {
+    let sources: Vec<model::SourceId> = policies
+        .files
+        .iter()
+        .map(|f| {
+            model.option_sources += 1;
+            model
+                .sources
+                .add(model::SourceFile::new(f.path.clone(), f.text.clone()))
+        })
+        .collect();
+    let Some(meta) = rules::catalog().ok().and_then(|c| c.get("INPUT010")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Finding> = policies
+        .problems
+        .iter()
+        .map(|p| policy::eval::problem_finding(meta, policies, &sources, model, p, None))
+        .collect();
+    if input_only {
+        return out;
+    }
+    let (found, problems) = policy::eval::run(policies, model, facts);
+    out.extend(found);
+    for (p, id) in &problems {
+        out.push(policy::eval::problem_finding(
+            meta,
+            policies,
+            &sources,
+            model,
+            p,
+            Some(*id),
+        ));
+    }
+    for f in &mut out {
+        rules::label_caller(f, model);
+    }
+    out
 }
 
 /// Charts rendered by [`render`]: manifests (Helm template name, text) and the problems met,

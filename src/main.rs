@@ -25,10 +25,14 @@ struct Cli {
 enum Command {
     /// Scan files and directories for single points of failure.
     Check(CheckArgs),
-    /// List the rule catalogue.
+    /// List the rule catalogue (with the user policies of the configuration and `--policy`).
     Rules {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        policy: PolicyArgs,
     },
     /// List the resources a scan understood: Terraform instances (address, provider, region)
     /// and Kubernetes objects, with where they are defined.
@@ -60,7 +64,47 @@ enum Command {
     Explain {
         /// Rule id, e.g. COMPUTE001 (case-insensitive).
         id: String,
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[command(flatten)]
+        policy: PolicyArgs,
     },
+    /// User policies (Rego): test them, print what they see.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Subcommand)]
+enum PolicyCommand {
+    /// Run the `test_*` rules of the policies and their `_test.rego` files, as `opa test`
+    /// does; exits with 1 when a test fails or a policy does not load.
+    Test {
+        /// Policy files and directories.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// Print every test, with its time, not only the failures.
+        #[arg(long, short = 'v')]
+        verbose: bool,
+    },
+    /// Print the input a policy sees for each resource of a scan (one JSON document per
+    /// line), and `data.spoflint` with `--data`.
+    Input {
+        /// Print `data.spoflint` (the whole model) instead.
+        #[arg(long)]
+        data: bool,
+        #[command(flatten)]
+        inputs: Box<ScanInputs>,
+    },
+    /// Print the documentation of `input.spoflint` and `data.spoflint` (markdown).
+    Schema,
+}
+
+/// User policies to load besides the configuration's `policies:`.
+#[derive(clap::Args, Default)]
+struct PolicyArgs {
+    /// Rego policy file or directory (its `.rego` files, `_test.rego` ones aside); repeatable.
+    #[arg(long = "policy", value_name = "PATH")]
+    policies: Vec<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -144,12 +188,20 @@ struct ScanInputs {
     #[command(flatten)]
     config: ConfigArgs,
     #[command(flatten)]
+    policy: PolicyArgs,
+    #[command(flatten)]
     targets: TargetArgs,
 }
 
 impl ScanInputs {
     fn options(&self) -> Result<spoflint::ScanOptions, String> {
-        let mut options = scan_options(&self.paths, &self.config, &self.terraform, &self.helm)?;
+        let mut options = scan_options(
+            &self.paths,
+            &self.config,
+            &self.terraform,
+            &self.helm,
+            &self.policy,
+        )?;
         let t = &mut options.config.system.targets;
         if let Some(a) = self.targets.availability {
             t.availability = Some(a);
@@ -291,13 +343,12 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     }
 }
 
-/// Scan options: the configuration file (found, given, or none), then the flags.
-fn scan_options(
+/// The configuration a command uses: `--config`, else the nearest `.spoflint.yaml` in or
+/// above the first of `paths` (none with `--no-config`).
+fn configuration(
     paths: &[PathBuf],
     config: &ConfigArgs,
-    terraform: &TerraformArgs,
-    helm: &HelmArgs,
-) -> Result<spoflint::ScanOptions, String> {
+) -> Result<spoflint::config::Config, String> {
     let path = if config.no_config {
         None
     } else {
@@ -312,11 +363,39 @@ fn scan_options(
                 .and_then(|p| spoflint::config::find(p)),
         }
     };
-    let config = match path {
-        Some(p) => spoflint::config::load(&p).map_err(|e| format!("invalid configuration: {e}"))?,
-        None => spoflint::config::Config::default(),
-    };
+    match path {
+        Some(p) => spoflint::config::load(&p).map_err(|e| format!("invalid configuration: {e}")),
+        None => Ok(spoflint::config::Config::default()),
+    }
+}
+
+/// The user policies of the configuration's `policies:` and of `--policy`, loaded; the ids the
+/// configuration's `rules:` gives that no built-in rule has must be theirs.
+fn policies(
+    config: &spoflint::config::Config,
+    flags: &PolicyArgs,
+) -> Result<std::sync::Arc<spoflint::policy::Policies>, String> {
+    let paths = spoflint::policy::paths(&config.policies, &flags.policies);
+    let policies = spoflint::policy::load(&paths, false)?;
+    let ids: Vec<&str> = policies.rules.iter().map(|r| r.id).collect();
+    config
+        .check_policy_rules(&ids)
+        .map_err(|e| format!("invalid configuration: {e}"))?;
+    Ok(std::sync::Arc::new(policies))
+}
+
+/// Scan options: the configuration file (found, given, or none), then the flags.
+fn scan_options(
+    paths: &[PathBuf],
+    config: &ConfigArgs,
+    terraform: &TerraformArgs,
+    helm: &HelmArgs,
+    policy: &PolicyArgs,
+) -> Result<spoflint::ScanOptions, String> {
+    let config = configuration(paths, config)?;
+    let policies = policies(&config, policy)?;
     Ok(spoflint::ScanOptions {
+        policies,
         var_files: config
             .var_files
             .iter()
@@ -626,15 +705,25 @@ fn changed_scope(paths: &[PathBuf], base: Option<&str>) -> Result<Vec<PathBuf>, 
     Ok(out)
 }
 
-fn list_rules(format: Format) -> ExitCode {
-    let catalog = match rules::catalog() {
+/// The catalogue a command shows: the built-in rules and the user policies of the
+/// configuration (found from the current directory) and of `--policy`.
+fn full_catalog(
+    config: &ConfigArgs,
+    policy: &PolicyArgs,
+) -> Result<Vec<&'static rules::RuleMeta>, String> {
+    let config = configuration(&[PathBuf::from(".")], config)?;
+    policies(&config, policy)?.catalog()
+}
+
+fn list_rules(format: Format, config: &ConfigArgs, policy: &PolicyArgs) -> ExitCode {
+    let catalog = match full_catalog(config, policy) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
     let text = match format {
         Format::Human => {
             let mut s = format!("{:<12} {:<9} {:<8} TITLE\n", "ID", "LAYER", "SEVERITY");
-            for r in &catalog.rules {
+            for r in &catalog {
                 s.push_str(&format!(
                     "{:<12} {:<9} {:<8} {}\n",
                     r.id,
@@ -647,7 +736,6 @@ fn list_rules(format: Format) -> ExitCode {
         }
         Format::Json => {
             let rules: Vec<_> = catalog
-                .rules
                 .iter()
                 .map(|r| {
                     serde_json::json!({
@@ -655,6 +743,7 @@ fn list_rules(format: Format) -> ExitCode {
                         "layer": r.layer.as_str(),
                         "severity": r.severity.as_str(),
                         "title": r.title,
+                        "policy": r.policy.then_some(r.doc_path),
                         "parameters": r.parameters.iter().map(|p| serde_json::json!({
                             "name": p.name, "default": p.default, "description": p.description,
                         })).collect::<Vec<_>>(),
@@ -669,12 +758,12 @@ fn list_rules(format: Format) -> ExitCode {
     print(&text)
 }
 
-fn explain(id: &str) -> ExitCode {
-    let catalog = match rules::catalog() {
+fn explain(id: &str, config: &ConfigArgs, policy: &PolicyArgs) -> ExitCode {
+    let catalog = match full_catalog(config, policy) {
         Ok(c) => c,
         Err(e) => return fail(&e),
     };
-    match catalog.get(id) {
+    match catalog.iter().find(|r| r.id.eq_ignore_ascii_case(id)) {
         Some(r) => print(&rules::render_doc(r)),
         None => fail(&format!(
             "unknown rule `{id}`; `spoflint rules` lists the catalogue"
@@ -726,6 +815,7 @@ fn render_charts(args: &RenderArgs) -> ExitCode {
         &args.config,
         &TerraformArgs::default(),
         &args.helm,
+        &PolicyArgs::default(),
     ) {
         Ok(o) => o,
         Err(e) => return fail(&e),
@@ -795,8 +885,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match &cli.command {
         Command::Check(args) => check(args),
-        Command::Rules { format } => list_rules(*format),
-        Command::Explain { id } => explain(id),
+        Command::Rules {
+            format,
+            config,
+            policy,
+        } => list_rules(*format, config, policy),
+        Command::Explain { id, config, policy } => explain(id, config, policy),
+        Command::Policy(command) => policy_command(command),
         Command::Resources(args) => list_resources(args),
         Command::Render(args) => render_charts(args),
         Command::Baseline(args) => write_baseline(args),
@@ -885,4 +980,50 @@ fn figures() -> ExitCode {
     }
     t.push_str("\nOverride any of them in .spoflint.yaml: system.figures (availability), system.seconds (times), system.response_time.\n");
     print(&t)
+}
+
+fn policy_command(command: &PolicyCommand) -> ExitCode {
+    use spoflint::policy;
+    match command {
+        PolicyCommand::Test { paths, verbose } => {
+            let policies = match policy::load(paths, true) {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+            let mut out = String::new();
+            for p in &policies.problems {
+                out.push_str(&format!(
+                    "{}:{}:{}: {}\n",
+                    policies.files[p.file].path, p.line, p.col, p.message
+                ));
+            }
+            let results = policy::test::run(&policies);
+            out.push_str(&policy::test::report(&results, *verbose));
+            let code = print(&report::terminal_safe(&out));
+            let failed = !policies.problems.is_empty()
+                || results
+                    .iter()
+                    .any(|r| r.outcome != policy::test::Outcome::Pass);
+            if failed { ExitCode::from(1) } else { code }
+        }
+        PolicyCommand::Schema => print(&policy::input::schema_markdown()),
+        PolicyCommand::Input { data, inputs } => {
+            let scan = match scan_inputs(inputs) {
+                Ok(s) => s,
+                Err(code) => return code,
+            };
+            let index = policy::input::Index::new(&scan.model, &scan.facts);
+            let mut out = String::new();
+            if *data {
+                out = serde_json::to_string_pretty(&index.model_data()).unwrap_or_default();
+                out.push('\n');
+            } else {
+                for (id, _) in scan.model.entries() {
+                    out.push_str(&serde_json::to_string(&index.input_of(id)).unwrap_or_default());
+                    out.push('\n');
+                }
+            }
+            print(&out)
+        }
+    }
 }

@@ -101,11 +101,13 @@ fn resource_start(model: &Model, id: crate::model::ResourceId) -> (SourceId, usi
 }
 
 /// Marks suppressed findings and appends INPUT006 findings for suppression comments that
-/// are invalid or suppress nothing. `input006` is the rule's catalogue entry.
+/// are invalid or suppress nothing. `input006` is the rule's catalogue entry; `policy_ids` are
+/// the ids of the scan's user policies.
 pub fn apply(
     findings: &mut Vec<Finding>,
     model: &Model,
     input006: &'static crate::rules::RuleMeta,
+    policy_ids: &[&str],
 ) {
     let mut all: Vec<Comment> = Vec::new();
     for i in 0..model.sources.len() {
@@ -115,8 +117,10 @@ pub fn apply(
     if all.is_empty() {
         return;
     }
-    let known =
-        |rule: &str| crate::rules::catalog().is_ok_and(|c| c.rules.iter().any(|r| r.id == rule));
+    let known = |rule: &str| {
+        policy_ids.contains(&rule)
+            || crate::rules::catalog().is_ok_and(|c| c.rules.iter().any(|r| r.id == rule))
+    };
     let mut by_line: HashMap<(SourceId, usize), Vec<usize>> = HashMap::new();
     for (i, c) in all.iter().enumerate() {
         by_line.entry((c.source, c.line)).or_default().push(i);

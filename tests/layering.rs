@@ -14,6 +14,7 @@ const LAYERS: &[&[&str]] = &[
     &["facts"],
     &["system"],
     &["rules"],
+    &["policy"],
     &["suppress", "config"],
     &["report"],
     &["fuzzing", "scaffold", "lib", "main"],

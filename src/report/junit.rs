@@ -6,7 +6,6 @@
 use super::Summary;
 use crate::Scan;
 use crate::finding::{Finding, Label, Layer, Severity};
-use crate::rules;
 
 /// Escapes text for XML content and attribute values. Characters XML 1.0 cannot hold at all
 /// become U+FFFD; in attribute values (`attr`), line breaks and tabs are written as
@@ -75,10 +74,11 @@ struct Case {
 }
 
 pub fn render(scan: &Scan, summary: &Summary) -> String {
-    let catalog = rules::catalog().map(|c| c.rules.as_slice()).unwrap_or(&[]);
-    let layers = Layer::ARCHITECTURE
-        .into_iter()
-        .chain([Layer::System, Layer::Input]);
+    let catalog = scan.rules.as_slice();
+    let layers =
+        Layer::ARCHITECTURE
+            .into_iter()
+            .chain([Layer::System, Layer::Policy, Layer::Input]);
     let mut suites = Vec::new();
     for layer in layers {
         let cases: Vec<Case> = catalog

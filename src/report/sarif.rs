@@ -109,6 +109,21 @@ fn help_markdown(rule: &RuleMeta) -> String {
 
 /// A `reportingDescriptor` for a rule of the catalogue.
 fn descriptor(rule: &RuleMeta) -> Value {
+    if rule.policy {
+        // A user policy: its documentation is its annotations and its file, not a page of
+        // spoflint's repository.
+        return json!({
+            "id": rule.id,
+            "name": camel_case(&rule.title, rule.id),
+            "shortDescription": { "text": rule.title },
+            "fullDescription": {
+                "text": first_paragraph(rule.body).unwrap_or_else(|| rule.title.clone())
+            },
+            "help": { "text": rules::render_doc(rule), "markdown": help_markdown(rule) },
+            "defaultConfiguration": { "level": level(rule.severity) },
+            "properties": { "tags": ["spoflint", "policy", rule.layer.as_str()], "precision": "high" }
+        });
+    }
     json!({
         "id": rule.id,
         "name": camel_case(&rule.title, rule.id),
@@ -305,7 +320,7 @@ pub fn render(scan: &Scan, summary: &Summary) -> String {
 
 /// Writes the log to `w` as it is made: a large scan's log is never held whole in memory.
 pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let catalog = rules::catalog().map(|c| c.rules.as_slice()).unwrap_or(&[]);
+    let catalog = scan.rules.as_slice();
     let rule_index: HashMap<&'static str, usize> =
         catalog.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let fingerprints = fingerprints(&scan.findings, &scan.model);
@@ -335,7 +350,7 @@ pub fn write(scan: &Scan, summary: &Summary, w: &mut dyn std::io::Write) -> std:
                     "version": version,
                     "semanticVersion": version,
                     "informationUri": REPOSITORY,
-                    "rules": catalog.iter().map(descriptor).collect::<Vec<_>>()
+                    "rules": catalog.iter().map(|r| descriptor(r)).collect::<Vec<_>>()
                 }
             }),
             invocations: [invocation],

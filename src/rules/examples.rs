@@ -1,9 +1,9 @@
 //! The failing and passing examples of a rule document, as runnable scans.
 //!
 //! In `rules/<layer>/<ID>.md`, the sections `## Failing example` and `## Passing example` each
-//! hold one scan: every fenced `yaml`, `hcl` or `json` block is a file of it (named by a first
-//! line `# file: PATH`, else `main.tf` for HCL and `example.yaml`, `example-2.yaml`, ... for
-//! the others), and an optional `console` block gives the command line
+//! hold one scan: every fenced `yaml`, `hcl`, `json` or `rego` block is a file of it (named by a
+//! first line `# file: PATH`, else `main.tf` for HCL, `policy.rego` for Rego and
+//! `example.yaml`, `example-2.yaml`, ... for the others), and an optional `console` block gives the command line
 //! (`$ [VAR=value ...] spoflint check . [options]`; without one, `spoflint check .`). The test
 //! `tests/rule_docs.rs` runs each scan: the failing one must report the rule (not only "cannot
 //! judge", unless the rule is info by nature), the passing one must not report it at all, and
@@ -70,7 +70,7 @@ fn example(section: &str, verdict: Verdict) -> Result<Example, String> {
                     command(line, &mut ex)?;
                 }
             }
-            "yaml" | "hcl" | "json" => {
+            "yaml" | "hcl" | "json" | "rego" => {
                 let name = match content
                     .lines()
                     .next()
@@ -78,6 +78,7 @@ fn example(section: &str, verdict: Verdict) -> Result<Example, String> {
                 {
                     Some(name) => name.trim().to_string(),
                     None if lang == "hcl" => "main.tf".to_string(),
+                    None if lang == "rego" => "policy.rego".to_string(),
                     None => {
                         unnamed += 1;
                         let ext = if lang == "json" { "json" } else { "yaml" };

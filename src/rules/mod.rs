@@ -61,8 +61,10 @@ pub struct RuleMeta {
     pub cross_region: bool,
     /// The document without its front matter (markdown).
     pub body: &'static str,
-    /// Path of the document inside the `rules/` directory.
+    /// Path of the document inside the `rules/` directory; for a user policy, its file.
     pub doc_path: &'static str,
+    /// A user policy (Rego), not a built-in rule.
+    pub policy: bool,
 }
 
 impl RuleMeta {
@@ -162,6 +164,7 @@ pub fn parse_doc(path: &'static str, text: &'static str) -> Result<RuleMeta, Str
         cross_region,
         body,
         doc_path: path,
+        policy: false,
     })
 }
 
@@ -338,7 +341,7 @@ pub fn run(
 /// A finding on a resource inside a Terraform module gets a label on the root module's call
 /// that leads to it: a module that several roots call is judged once per caller, and each
 /// finding says which caller it is.
-fn label_caller(f: &mut Finding, model: &Model) {
+pub fn label_caller(f: &mut Finding, model: &Model) {
     let Some(id) = f.resource else { return };
     let Some(r) = model.get(id).as_terraform() else {
         return;
