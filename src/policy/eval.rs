@@ -26,6 +26,29 @@ use crate::rules::RuleMeta;
 pub const MAX_INSTRUCTIONS: usize = 20_000_000;
 /// Longest one evaluation of a rule for one resource may take.
 pub const TIME_LIMIT: Duration = Duration::from_secs(2);
+/// Most memory the policies may allocate beyond what the process holds when they start (a
+/// builtin such as `numbers.range(1, 1e9)` builds its whole result in one instruction). The
+/// allocator counts it: regorus' build of mimalloc, the global allocator of every program
+/// linking spoflint.
+pub const MEMORY_LIMIT: u64 = 2 << 30;
+
+/// The memory bound of the policies while it lives: [`MEMORY_LIMIT`] beyond what the process
+/// holds when it is set.
+pub struct MemoryBound;
+
+impl MemoryBound {
+    pub fn set() -> MemoryBound {
+        let held = mimalloc::global_allocation_stats_snapshot().allocated;
+        regorus::set_global_memory_limit(Some(held.saturating_add(MEMORY_LIMIT)));
+        MemoryBound
+    }
+}
+
+impl Drop for MemoryBound {
+    fn drop(&mut self) {
+        regorus::set_global_memory_limit(None);
+    }
+}
 
 /// The time bound of every evaluation.
 pub fn timer() -> ExecutionTimerConfig {
@@ -140,6 +163,9 @@ pub fn run(
     } else {
         Rv::new_object()
     };
+    // The memory bound is process-wide: set while the policies are compiled (which evaluates
+    // constant expressions) and run, lifted after.
+    let _bound = MemoryBound::set();
     let mut engine = engine.clone();
     if policies.uses_model {
         // Data only a policy put in it before: none (policy files add none).
@@ -285,6 +311,11 @@ fn bound_message(message: &str) -> String {
     let lower = message.to_ascii_lowercase();
     if lower.contains("instruction") && lower.contains("limit") {
         format!("it ran more than {MAX_INSTRUCTIONS} instructions for one resource ({message})")
+    } else if lower.contains("memory limit") {
+        format!(
+            "it allocated more than {} GiB ({message})",
+            MEMORY_LIMIT >> 30
+        )
     } else if lower.contains("time limit") || lower.contains("exceeded") && lower.contains("time") {
         format!(
             "it ran longer than {} s for one resource ({message})",

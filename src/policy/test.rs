@@ -56,6 +56,7 @@ pub fn run(policies: &Policies) -> Vec<TestResult> {
         }
     }
     engine.set_execution_timer_config(super::eval::timer());
+    let _bound = super::eval::MemoryBound::set();
     tests
         .into_iter()
         .map(|(name, file, line)| {
