@@ -19,7 +19,7 @@ deny contains finding if {
 	not input.manual
 	input.environment == null
 	finding := {
-		"msg": sprintf("%s of %s deploys with no environment and no manual start", [input.spoflint.name, input.pipeline]),
+		"msg": sprintf("%s deploys with no environment and no manual start: every change that reaches it goes straight out", [input.spoflint.name]),
 		"fix": fix,
 	}
 }

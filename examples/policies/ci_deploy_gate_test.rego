@@ -17,7 +17,7 @@ test_ungated_deploy_denied if {
 	results := ci_deploy_gate.deny with input as job(true, false, null)
 	count(results) == 1
 	some r in results
-	contains(r.msg, "job `deploy` of Release")
+	contains(r.msg, "job `deploy` deploys with no environment")
 	contains(r.fix, "environment")
 }
 

@@ -18,7 +18,7 @@ info contains finding if {
 	input.spoflint.deploys
 	input.runs_on == null # an expression; [] means the CI system's default runners
 	finding := {
-		"msg": sprintf("%s of %s chooses its runners with an expression: the runner pool a release depends on cannot be checked", [input.spoflint.name, input.pipeline]),
+		"msg": sprintf("%s deploys on runners chosen by an expression: the runner pool a release depends on cannot be checked", [input.spoflint.name]),
 		"fix": "list the runner labels (runs-on) or tags in the job itself",
 	}
 }

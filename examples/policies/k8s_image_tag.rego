@@ -24,6 +24,9 @@ pod_spec_paths := {
 }
 
 deny contains finding if {
+	# A quick look at the images spoflint lists (undefined for other kinds) before walking
+	# the containers for the field to report.
+	any_unpinned
 	spec_path := pod_spec_paths[input.kind]
 	input.spoflint.family == "kubernetes"
 	some field in ["initContainers", "containers"]
@@ -40,15 +43,36 @@ deny contains finding if {
 	}
 }
 
-# Why an image reference is not pinned; undefined when it is (or is an unrendered template).
-unpinned(image) := "has no tag (it means :latest)" if {
-	resolved(image)
-	not contains(image, "@")
-	not tagged(image)
-} else := "uses the mutable :latest tag" if {
-	resolved(image)
-	not contains(image, "@")
+# spoflint lists the images of the containers (not the init containers) of Deployments,
+# StatefulSets, ReplicaSets, DaemonSets and Pods.
+any_unpinned if {
+	some image in input.spoflint.workload.images
+	is_string(image)
+	not pinned(image)
+}
+
+any_unpinned if input.kind in {"Job", "CronJob"} # no workload facts: walk their containers
+
+any_unpinned if input.spec.template.spec.initContainers
+
+any_unpinned if input.spec.initContainers # a Pod's
+
+# Most images are pinned: this is the quick test, done for every image.
+pinned(image) if contains(image, "@")
+
+pinned(image) if {
+	not endswith(image, ":latest")
+	tagged(image)
+}
+
+pinned(image) if not resolved(image) # an unrendered template: not judged
+
+# Why an image reference is not pinned; undefined when it is.
+unpinned(image) := "uses the mutable :latest tag" if {
+	not pinned(image)
 	endswith(image, ":latest")
+} else := "has no tag (it means :latest)" if {
+	not pinned(image)
 }
 
 # A tag is a `:` in the last path segment (a `:` before it is a registry port).

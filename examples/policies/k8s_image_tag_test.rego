@@ -6,7 +6,7 @@ import rego.v1
 deployment(images) := {
 	"kind": "Deployment",
 	"spec": {"template": {"spec": {"containers": [{"name": sprintf("c%d", [i]), "image": img} | some i, img in images]}}},
-	"spoflint": {"family": "kubernetes", "kind": "Deployment", "name": "Deployment prod/web"},
+	"spoflint": {"family": "kubernetes", "kind": "Deployment", "name": "Deployment prod/web", "workload": {"images": images}},
 }
 
 test_latest_denied if {
@@ -38,7 +38,7 @@ test_cronjob_and_init_containers if {
 			"initContainers": [{"name": "migrate", "image": "flyway/flyway"}],
 			"containers": [{"name": "job", "image": "acme/report:3.2"}],
 		}}}}},
-		"spoflint": {"family": "kubernetes", "kind": "CronJob", "name": "CronJob prod/report"},
+		"spoflint": {"family": "kubernetes", "kind": "CronJob", "name": "CronJob prod/report", "workload": null},
 	}
 	results := k8s_image_tag.deny with input as inp
 	count(results) == 1
@@ -54,4 +54,10 @@ test_unrendered_and_malformed_ignored if {
 
 test_other_kinds_ignored if {
 	count(k8s_image_tag.deny) == 0 with input as {"kind": "ConfigMap", "spoflint": {"family": "kubernetes"}}
+}
+
+test_init_containers_of_deployments if {
+	inp := json.patch(deployment(["acme/api:1.0"]), [{"op": "add", "path": "/spec/template/spec/initContainers", "value": [{"name": "wait", "image": "busybox"}]}])
+	some r in k8s_image_tag.deny with input as inp
+	r.path == ["spec", "template", "spec", "initContainers", 0, "image"]
 }

@@ -10,8 +10,11 @@ key(attrs, regions, unknown) := object.union(attrs, {"spoflint": {
 	"name": "aws_kms_key.data",
 	"region": "us-east-1",
 	"regions": regions,
+	"replicas": [],
 	"unknown": unknown,
 }})
+
+with_replica(k) := json.patch(k, [{"op": "replace", "path": "/spoflint/replicas", "value": ["tf:aws_kms_replica_key.dr"]}])
 
 test_single_region_key_denied if {
 	results := tf_kms_multi_region.deny with input as key({"enable_key_rotation": true}, ["us-east-1"], [])
@@ -41,4 +44,16 @@ test_unknown_ignored if {
 test_replica_keys_ignored if {
 	inp := json.patch(key({}, ["us-west-2"], []), [{"op": "replace", "path": "/spoflint/type", "value": "aws_kms_replica_key"}])
 	count(tf_kms_multi_region.deny) == 0 with input as inp
+}
+
+test_replica_in_same_region_denied if {
+	inp := with_replica(key({"multi_region": true}, ["us-east-1"], []))
+	model := {"resources": {"tf:aws_kms_replica_key.dr": {"region": "us-east-1"}}}
+	count(tf_kms_multi_region.deny) == 1 with input as inp with data.spoflint as model
+}
+
+test_replica_in_unknown_region_ignored if {
+	inp := with_replica(key({"multi_region": true}, ["us-east-1"], []))
+	model := {"resources": {"tf:aws_kms_replica_key.dr": {"region": null}}}
+	count(tf_kms_multi_region.deny) == 0 with input as inp with data.spoflint as model
 }

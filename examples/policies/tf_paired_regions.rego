@@ -1,10 +1,11 @@
 # METADATA
-# title: Regional data stores have a copy in a second region
+# title: Databases and buckets keep a copy in a second region
 # description: |
-#   For the data stores spoflint expects to be paired across regions (databases, buckets,
-#   tables, ...), a copy in a second region is what lets the service come back after a
-#   regional outage. A resource that is itself the copy of another is not reported: this
-#   policy looks through data.spoflint.resources for the primaries that list it as a replica.
+#   A copy in a second region (a cross-region read replica, a global database or table, a
+#   bucket replication destination, a failover group) is what lets a service come back after
+#   a regional outage. Checked on the types whose copies spoflint follows; a resource that is
+#   itself the copy of another is not reported: the policy looks through
+#   data.spoflint.resources for a resource that lists it among its replicas.
 # custom:
 #   id: EXAMPLE014
 #   layer: data
@@ -13,25 +14,45 @@ package examples.tf_paired_regions
 
 import rego.v1
 
+# Data stores whose copies in other regions spoflint follows into input.spoflint.regions.
+types := {
+	"aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_s3_bucket",
+	"azurerm_cosmosdb_account", "azurerm_mssql_server", "azurerm_mysql_flexible_server",
+	"azurerm_postgresql_flexible_server", "google_sql_database_instance", "google_alloydb_cluster",
+}
+
 deny contains finding if {
-	input.spoflint.family == "terraform"
-	input.spoflint.paired
-	input.spoflint.layer == "data"
+	input.spoflint.type in types
 	input.spoflint.mode == "managed"
 	count(input.spoflint.regions) < 2
-	# Only now, for the few resources left, look at the rest of the model.
-	not is_copy
+	is_string(input.spoflint.region) # not judged when its region is not known statically
+	not copy_by_attribute
+	# Only now, for the few resources left, look through the rest of the model.
+	not copy_in_model
 	finding := {
-		"msg": sprintf("%s has no copy outside %s: a regional outage loses access to its data", [input.spoflint.name, where]),
-		"fix": "add a cross-region replica, replication configuration or global table member in a second region",
+		"msg": sprintf("%s has no copy outside %s: a regional outage makes its data unavailable", [input.spoflint.name, input.spoflint.region]),
+		"fix": "add a cross-region replica (or global table/cluster member, or bucket replication rule) in a second region",
 	}
 }
 
-where := input.spoflint.region if is_string(input.spoflint.region)
-else := "its region"
+# Copies that say so themselves.
+copy_by_attribute if set("replicate_source_db") # RDS read replica
+copy_by_attribute if set("replication_source_identifier") # Aurora replica cluster
+copy_by_attribute if set("master_instance_name") # Cloud SQL replica
+copy_by_attribute if input.cluster_type == "SECONDARY" # AlloyDB secondary
 
-# Some other resource lists this one among the resources holding a copy of it.
-is_copy if {
+# An attribute that is set, possibly to a value known only after apply (null in input then;
+# a plan's JSON lists unset attributes as null too, but not as unknown).
+set(attr) if {
+	is_string(input[attr])
+	input[attr] != ""
+}
+
+set(attr) if attr in input.spoflint.unknown
+
+# Some resource of the scan lists this one among those holding a copy of it.
+copy_in_model if {
+	id := input.spoflint.id
 	some other in data.spoflint.resources
-	input.spoflint.id in object.get(other, "replicas", [])
+	other.replicas[_] == id
 }

@@ -3,26 +3,27 @@ package examples.tf_paired_regions_test
 import data.examples.tf_paired_regions
 import rego.v1
 
-facts(id, regions, replicas) := {
+facts(id, type, regions, replicas) := {
 	"family": "terraform",
 	"id": id,
 	"name": trim_prefix(id, "tf:"),
-	"type": "aws_db_instance",
+	"type": type,
 	"mode": "managed",
 	"layer": "data",
 	"paired": true,
 	"region": regions[0],
 	"regions": regions,
 	"replicas": replicas,
+	"unknown": [],
 }
 
-primary := facts("tf:aws_db_instance.primary", ["us-east-1", "us-west-2"], ["tf:aws_db_instance.dr"])
+primary := facts("tf:aws_s3_bucket.docs", "aws_s3_bucket", ["us-east-1", "us-west-2"], ["tf:aws_s3_bucket.docs_dr"])
 
-replica := facts("tf:aws_db_instance.dr", ["us-west-2"], [])
+destination := facts("tf:aws_s3_bucket.docs_dr", "aws_s3_bucket", ["us-west-2"], [])
 
-single := facts("tf:aws_db_instance.orders", ["us-east-1"], [])
+single := facts("tf:aws_db_instance.orders", "aws_db_instance", ["us-east-1"], [])
 
-model := {"resources": {f.id: f | some f in [primary, replica, single]}}
+model := {"resources": {f.id: f | some f in [primary, destination, single]}}
 
 test_single_region_denied if {
 	results := tf_paired_regions.deny with input as {"spoflint": single} with data.spoflint as model
@@ -31,16 +32,38 @@ test_single_region_denied if {
 	contains(r.msg, "no copy outside us-east-1")
 }
 
-test_primary_with_replica_allowed if {
+test_plan_json_nulls_are_not_replicas if {
+	# A plan lists unset attributes as null, without them being unknown.
+	inp := {"replicate_source_db": null, "multi_az": true, "spoflint": single}
+	count(tf_paired_regions.deny) == 1 with input as inp with data.spoflint as model
+}
+
+test_primary_with_copy_allowed if {
 	count(tf_paired_regions.deny) == 0 with input as {"spoflint": primary} with data.spoflint as model
 }
 
-test_replica_itself_allowed if {
-	count(tf_paired_regions.deny) == 0 with input as {"spoflint": replica} with data.spoflint as model
+test_copy_found_in_model_allowed if {
+	count(tf_paired_regions.deny) == 0 with input as {"spoflint": destination} with data.spoflint as model
 }
 
-test_unpaired_types_ignored if {
-	count(tf_paired_regions.deny) == 0 with input as {"spoflint": object.union(single, {"paired": false})} with data.spoflint as model
+test_copy_by_attribute_allowed if {
+	replica := facts("tf:aws_db_instance.reader", "aws_db_instance", ["us-west-2"], [])
+	count(tf_paired_regions.deny) == 0 with input as {"replicate_source_db": "arn:aws:rds:us-east-1:1:db:orders", "spoflint": replica} with data.spoflint as model
+	unknown_source := object.union(replica, {"unknown": ["replicate_source_db"]})
+	count(tf_paired_regions.deny) == 0 with input as {"replicate_source_db": null, "spoflint": unknown_source} with data.spoflint as model
+	sql := facts("tf:google_sql_database_instance.replica", "google_sql_database_instance", ["europe-west4"], [])
+	count(tf_paired_regions.deny) == 0 with input as {"master_instance_name": "main", "spoflint": sql} with data.spoflint as model
+}
+
+test_unknown_region_ignored if {
+	count(tf_paired_regions.deny) == 0 with input as {"spoflint": object.union(single, {"region": null, "regions": []})} with data.spoflint as model
+}
+
+test_unmodelled_types_ignored if {
+	# Geo-redundancy built into the service (a GRS account, a multi-region bucket) is not in
+	# input.spoflint.regions: such types are left to other rules.
+	account := facts("tf:azurerm_storage_account.logs", "azurerm_storage_account", ["westeurope"], [])
+	count(tf_paired_regions.deny) == 0 with input as {"account_replication_type": "GRS", "spoflint": account} with data.spoflint as model
 }
 
 test_non_terraform_resources_in_model_ignored if {

@@ -54,7 +54,7 @@ pub const SCHEMA: &[Field] = &[
         path: "input.spoflint.name",
         ty: "string",
         of: ALL,
-        description: "How findings name it: `Deployment prod/web`, the Terraform address, `job \\`deploy\\``.",
+        description: "How findings name it: `Deployment prod/web`, the Terraform address, and `job` with the job id for a CI job.",
     },
     Field {
         path: "input.spoflint.file",
