@@ -1935,6 +1935,38 @@ fn bench(c: &mut Criterion) {
         b.iter(|| spoflint::scan(&paths).unwrap())
     });
     group.bench_function("10k_parse_only", |b| b.iter(|| parse_only(dir.path())));
+    // The 20 example policies (examples/policies) over the same corpus: what user policies
+    // cost on top of the built-in rules.
+    let policies = std::sync::Arc::new(
+        spoflint::policy::load(
+            &[PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/examples/policies"
+            ))],
+            false,
+        )
+        .unwrap(),
+    );
+    assert!(policies.problems.is_empty(), "{:?}", policies.problems);
+    assert_eq!(policies.rules.len(), 20);
+    let with_policies = spoflint::ScanOptions {
+        policies,
+        ..Default::default()
+    };
+    let scanned = spoflint::scan_with(&paths, &with_policies).unwrap();
+    assert!(!scanned.findings.iter().any(|f| f.rule == "INPUT010"));
+    eprintln!(
+        "policies: {} findings of the 20 example policies",
+        scanned
+            .findings
+            .iter()
+            .filter(|f| f.rule.starts_with("EXAMPLE"))
+            .count()
+    );
+    drop(scanned);
+    group.bench_function("10k_manifests_20_policies", |b| {
+        b.iter(|| spoflint::scan_with(&paths, &with_policies).unwrap())
+    });
     group.bench_function("10k_system_view", |b| {
         b.iter(|| {
             spoflint::system::build::build(&scan.model, &scan.facts, &Default::default(), true)

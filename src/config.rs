@@ -725,6 +725,11 @@ pub fn default_text() -> Result<String, String> {
 # layers:
 #   cicd: off
 
+# User policies in Rego, files or directories (see docs/policies.md); their ids can be set
+# under `rules:` like the built-in rules':
+# policies:
+#   - policies/
+
 # Paths not to scan (gitignore syntax, relative to this file):
 # exclude:
 #   - legacy/**

@@ -23,12 +23,18 @@ deny contains finding if {
 	is_number(min)
 	min < min_replicas
 	finding := {
-		"msg": sprintf("%s lets %v %v scale down to %v replica(s)%s", [input.spoflint.name, object.get(input, ["spec", "scaleTargetRef", "kind"], "its target"), object.get(input, ["spec", "scaleTargetRef", "name"], ""), min, default_note]),
+		"msg": sprintf("%s lets %s scale down to %v replica(s)%s", [input.spoflint.name, target, min, default_note]),
 		"path": ["spec", "minReplicas"],
 		"fix": sprintf("set spec.minReplicas to %v or more", [min_replicas]),
 	}
 }
 
+target := sprintf("%s %s", [ref.kind, ref.name]) if {
+	ref := input.spec.scaleTargetRef
+	is_string(ref.kind)
+	is_string(ref.name)
+} else := "its target"
+
 default_note := " (minReplicas is not set and defaults to 1)" if {
-	not "minReplicas" in object.keys(object.get(input, "spec", {}))
+	object.get(input, ["spec", "minReplicas"], null) == null
 } else := ""

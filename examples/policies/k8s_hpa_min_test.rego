@@ -35,3 +35,14 @@ test_other_autoscalers_ignored if {
 	inp := object.union(hpa({"minReplicas": 1}), {"apiVersion": "actions.summerwind.dev/v1alpha1"})
 	count(k8s_hpa_min.deny) == 0 with input as inp
 }
+
+test_malformed_target_named_generically if {
+	some r in k8s_hpa_min.deny with input as hpa({"minReplicas": 1, "scaleTargetRef": "web"})
+	contains(r.msg, "lets its target scale down")
+}
+
+test_null_spec if {
+	inp := json.patch(hpa({}), [{"op": "replace", "path": "/spec", "value": null}])
+	some r in k8s_hpa_min.deny with input as inp
+	contains(r.msg, "defaults to 1")
+}

@@ -40,7 +40,7 @@ deny contains finding if {
 
 # Why a budget allows no eviction of a workload of n replicas (n may be null: unknown).
 # Kubernetes rounds a percentage of minAvailable up, so 80% of 3 pods is 3.
-blocking(pdb, n) := "maxUnavailable is 0" if {
+blocking(pdb, n) := sprintf("maxUnavailable is %v", [pdb.max_unavailable]) if {
 	pdb.max_unavailable in {0, "0%"}
 } else := "minAvailable is 100%" if {
 	pdb.min_available == "100%"

@@ -20,7 +20,7 @@ deny contains finding if {
 	is_array(zones) # null: any zone of the cluster
 	count(zones) == 1
 	finding := {
-		"msg": sprintf("%s is pinned to zone %s: losing that zone stops every replica", [input.spoflint.name, zones[0]]),
+		"msg": sprintf("%s is pinned to zone %v: losing that zone stops every replica", [input.spoflint.name, zones[0]]),
 		"path": pin_path,
 		"fix": "allow at least two zones (operator In with several values), or drop the zone constraint and spread the pods with topologySpreadConstraints",
 	}

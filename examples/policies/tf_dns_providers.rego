@@ -5,7 +5,9 @@
 #   name under it stops resolving, however redundant the services behind them are. Serve
 #   each public domain from two providers (Route 53 and Cloudflare, NS1, Cloud DNS, ...).
 #   Judged on each public zone, with the providers spoflint found for its domain in
-#   data.spoflint.dns across the whole scan; private zones are not checked.
+#   data.spoflint.dns across the whole scan; private zones are not checked. That map holds the
+#   providers of zone resources: records written into a zone managed outside the scan, and
+#   zones whose domain is known only after apply, do not count.
 # custom:
 #   id: EXAMPLE017
 #   layer: dns

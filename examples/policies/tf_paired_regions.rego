@@ -3,9 +3,9 @@
 # description: |
 #   A copy in a second region (a cross-region read replica, a global database or table, a
 #   bucket replication destination, a failover group) is what lets a service come back after
-#   a regional outage. Checked on the types whose copies spoflint follows; a resource that is
-#   itself the copy of another is not reported: the policy looks through
-#   data.spoflint.resources for a resource that lists it among its replicas.
+#   a regional outage. Checked on the types whose copies spoflint follows. A resource that is
+#   itself the copy of a resource in another region is not reported: the policy looks
+#   through data.spoflint.resources for a resource that lists it among its replicas.
 # custom:
 #   id: EXAMPLE014
 #   layer: data
@@ -36,23 +36,26 @@ deny contains finding if {
 }
 
 # Copies that say so themselves.
-copy_by_attribute if set("replicate_source_db") # RDS read replica
-copy_by_attribute if set("replication_source_identifier") # Aurora replica cluster
-copy_by_attribute if set("master_instance_name") # Cloud SQL replica
+copy_by_attribute if given("replicate_source_db") # RDS read replica
+copy_by_attribute if given("replication_source_identifier") # Aurora replica cluster
+copy_by_attribute if given("master_instance_name") # Cloud SQL replica
+copy_by_attribute if given("source_server_id") # Azure flexible server replica
 copy_by_attribute if input.cluster_type == "SECONDARY" # AlloyDB secondary
 
 # An attribute that is set, possibly to a value known only after apply (null in input then;
 # a plan's JSON lists unset attributes as null too, but not as unknown).
-set(attr) if {
+given(attr) if {
 	is_string(input[attr])
 	input[attr] != ""
 }
 
-set(attr) if attr in input.spoflint.unknown
+given(attr) if attr in input.spoflint.unknown
 
-# Some resource of the scan lists this one among those holding a copy of it.
+# A resource of the scan in another region lists this one among those holding a copy of it
+# (failover partners list each other: in one region, neither has a copy outside it).
 copy_in_model if {
 	id := input.spoflint.id
 	some other in data.spoflint.resources
 	other.replicas[_] == id
+	other.region != input.spoflint.region
 }

@@ -71,3 +71,11 @@ test_non_terraform_resources_in_model_ignored if {
 	m := {"resources": {f.id: f | some f in [single, k8s]}}
 	count(tf_paired_regions.deny) == 1 with input as {"spoflint": single} with data.spoflint as m
 }
+
+test_failover_partners_in_one_region_denied if {
+	a := facts("tf:azurerm_mssql_server.primary", "azurerm_mssql_server", ["westeurope"], ["tf:azurerm_mssql_server.secondary"])
+	b := facts("tf:azurerm_mssql_server.secondary", "azurerm_mssql_server", ["westeurope"], ["tf:azurerm_mssql_server.primary"])
+	m := {"resources": {a.id: a, b.id: b}}
+	count(tf_paired_regions.deny) == 1 with input as {"spoflint": a} with data.spoflint as m
+	count(tf_paired_regions.deny) == 1 with input as {"spoflint": b} with data.spoflint as m
+}

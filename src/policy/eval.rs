@@ -255,7 +255,19 @@ fn evaluate(
         if let Some(vm) = vm.as_deref_mut() {
             vm.set_input(input.clone());
         }
-        for (entry, name, set) in &p.entries {
+        // conftest's exceptions first: the `deny_<name>` rules they name are skipped.
+        let mut excepted: Vec<String> = Vec::new();
+        let ordered = p
+            .entries
+            .iter()
+            .filter(|e| e.2 == Set::Exception)
+            .chain(p.entries.iter().filter(|e| e.2 != Set::Exception));
+        for (entry, name, set) in ordered {
+            if let Some((_, suffix)) = name.split_once('_')
+                && excepted.iter().any(|x| x == suffix)
+            {
+                continue;
+            }
             let result = match vm.as_deref_mut() {
                 Some(vm) => vm
                     .execute_entry_point_by_name(entry)
@@ -272,6 +284,7 @@ fn evaluate(
                 }
             };
             match result {
+                Ok(value) if *set == Set::Exception => excepted.extend(exceptions(&value)),
                 Ok(value) => {
                     results(&value, p.package, name, *set, model, id, &mut findings);
                 }
@@ -304,6 +317,32 @@ fn evaluate(
         }
     }
     (findings, problems)
+}
+
+/// The rule names an `exception` rule gives: a set of lists of names (conftest's
+/// `exception contains rules if { rules := ["run_as_root"] }`) or of names.
+fn exceptions(value: &Rv) -> Vec<String> {
+    let mut out = Vec::new();
+    let items: Vec<&Rv> = match value {
+        Rv::Set(s) => s.iter().collect(),
+        Rv::Array(a) => a.iter().collect(),
+        _ => Vec::new(),
+    };
+    for item in items {
+        match item {
+            Rv::String(s) => out.push(s.to_string()),
+            Rv::Array(a) => out.extend(a.iter().filter_map(|x| match x {
+                Rv::String(s) => Some(s.to_string()),
+                _ => None,
+            })),
+            Rv::Set(a) => out.extend(a.iter().filter_map(|x| match x {
+                Rv::String(s) => Some(s.to_string()),
+                _ => None,
+            })),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A plainer message for the bounds' errors.
@@ -343,7 +382,12 @@ fn results(
         Rv::Array(a) => a.iter().collect(),
         v => vec![v],
     };
-    let only = |s: Set| package.entries.iter().all(|(_, e)| *e == s);
+    let only = |s: Set| {
+        package
+            .entries
+            .iter()
+            .all(|(_, e)| *e == s || *e == Set::Exception)
+    };
     for item in items {
         let (msg, path, fix, named) = match item {
             Rv::String(s) => (s.to_string(), None, None, None),
@@ -375,7 +419,7 @@ fn results(
             Set::Deny => meta.severity,
             _ if only(set) => meta.severity,
             Set::Warn => Severity::Warning,
-            Set::Info => Severity::Info,
+            Set::Info | Set::Exception => Severity::Info,
         };
         let mut f = meta.finding(label(model, id, path.as_ref()), msg);
         f.severity = severity;

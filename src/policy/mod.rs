@@ -60,12 +60,18 @@ pub enum Set {
     Warn,
     /// `info`, `info_*`: infos.
     Info,
+    /// conftest's `exception`: the names of `deny_<name>` (`violation_`, `warn_`) rules that
+    /// do not apply to this input.
+    Exception,
 }
 
 impl Set {
     /// The set a rule name fills, as conftest names them: `deny`, `violation`, `warn` (and
     /// `info`), alone or followed by `_` and a suffix.
     pub fn of(name: &str) -> Option<Set> {
+        if name == "exception" {
+            return Some(Set::Exception);
+        }
         for (prefix, set) in [
             ("deny", Set::Deny),
             ("violation", Set::Deny),
@@ -378,7 +384,7 @@ fn build(policies: &mut Policies) {
                 }
             }
         }
-        if entries.is_empty() {
+        if entries.iter().all(|(_, s)| *s == Set::Exception) {
             continue;
         }
         entries.sort();
@@ -387,7 +393,7 @@ fn build(policies: &mut Policies) {
         let default_severity = match strongest {
             Set::Deny => Severity::Error,
             Set::Warn => Severity::Warning,
-            Set::Info => Severity::Info,
+            Set::Info | Set::Exception => Severity::Info,
         };
         let short = package.strip_prefix("data.").unwrap_or(package);
         let mut make = |a: Option<&meta::Annotation>,
