@@ -245,9 +245,24 @@ fn evaluate(
     if prepared.iter().all(|p| p.stopped.load(Ordering::Relaxed)) {
         return (findings, problems);
     }
-    let input = Rv::from(index.input_of(id));
+    // The facts first: with them, the guards tell which packages may report, and the input
+    // is built only for a resource some package evaluates.
+    let facts = index.facts_of(id);
+    let run: Vec<bool> = prepared
+        .iter()
+        .map(|p| {
+            !p.stopped.load(Ordering::Relaxed)
+                && p.package
+                    .guards
+                    .may_report(|path| index.string_at(id, &facts, path))
+        })
+        .collect();
+    if !run.contains(&true) {
+        return (findings, problems);
+    }
+    let input = index.rego_input(id, facts);
     for (k, p) in prepared.iter().enumerate() {
-        if p.stopped.load(Ordering::Relaxed) {
+        if !run[k] {
             continue;
         }
         let mut vm = worker.vms[k].as_mut();

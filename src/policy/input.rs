@@ -397,6 +397,41 @@ fn yaml_json(v: Val<'_>, budget: &mut usize) -> Json {
     }
 }
 
+/// [`yaml_json`], straight to the engine's value (a Kubernetes object is most of what
+/// policies read: converting it through JSON cost as much as evaluating them).
+fn yaml_rego(v: Val<'_>, budget: &mut usize) -> regorus::Value {
+    use regorus::Value as Rv;
+    if *budget == 0 {
+        return Rv::Null;
+    }
+    *budget -= 1;
+    match v.kind() {
+        NodeKind::Null | NodeKind::Alias(_) => Rv::Null,
+        NodeKind::Bool(b) => Rv::Bool(b),
+        NodeKind::Int(i) => Rv::from(i),
+        NodeKind::Float(f) if f.is_finite() => Rv::from(f),
+        NodeKind::Float(_) => Rv::Null,
+        NodeKind::Str(s) => Rv::from(s),
+        NodeKind::Seq(_) => Rv::from(v.items().map(|i| yaml_rego(i, budget)).collect::<Vec<_>>()),
+        NodeKind::Map(_) => {
+            let mut m: BTreeMap<Rv, Rv> = BTreeMap::new();
+            for (k, x) in v.entries() {
+                m.insert(Rv::from(k), yaml_rego(x, budget));
+            }
+            for (k, x) in v.raw_entries() {
+                if let Some(k) = k {
+                    let key = Rv::from(k);
+                    if !m.contains_key(&key) {
+                        let value = yaml_rego(x, budget);
+                        m.insert(key, value);
+                    }
+                }
+            }
+            Rv::from(m)
+        }
+    }
+}
+
 /// A Terraform value as JSON: a resource reference as its address, an unknown value as
 /// `null` (its path goes to `unknown`).
 fn tf_json(model: &Model, v: &Value, path: &str, unknown: &mut Vec<String>) -> Json {
@@ -679,8 +714,12 @@ impl<'a> Index<'a> {
 
     /// `input` for resource `id`: the resource as written, with `spoflint` (its facts) added.
     pub fn input_of(&self, id: ResourceId) -> Json {
+        self.input_with(id, self.facts_of(id))
+    }
+
+    /// [`Self::input_of`] with the resource's `spoflint` object already made.
+    pub fn input_with(&self, id: ResourceId, mut facts: Json) -> Json {
         let model = self.model;
-        let mut facts = self.facts_of(id);
         let mut doc = match model.get(id) {
             Entry::Kubernetes(r) => {
                 let mut budget = MAX_NODES;
@@ -700,6 +739,94 @@ impl<'a> Index<'a> {
             doc = json!({ "spoflint": facts });
         }
         doc
+    }
+
+    /// [`Self::input_with`] as the engine's value.
+    pub fn rego_input(&self, id: ResourceId, facts: Json) -> regorus::Value {
+        match self.model.get(id) {
+            Entry::Kubernetes(r) => {
+                let mut budget = MAX_NODES;
+                let mut doc = yaml_rego(r.root(), &mut budget);
+                let facts = regorus::Value::from(facts);
+                match doc.as_object_mut() {
+                    Ok(m) => {
+                        m.insert(regorus::Value::from("spoflint"), facts);
+                    }
+                    Err(_) => {
+                        let mut m = BTreeMap::new();
+                        m.insert(regorus::Value::from("spoflint"), facts);
+                        doc = regorus::Value::from(m);
+                    }
+                }
+                doc
+            }
+            _ => regorus::Value::from(self.input_with(id, facts)),
+        }
+    }
+
+    /// The string at `path` of the input of resource `id` (whose `spoflint` object is
+    /// `facts`), without building the input: `Some(None)` when there is none there (absent,
+    /// or not a string), `None` when it cannot be told this way (a key that YAML may have
+    /// written as a number or boolean).
+    pub fn string_at(
+        &self,
+        id: ResourceId,
+        facts: &Json,
+        path: &[String],
+    ) -> Option<Option<String>> {
+        let walk = |mut v: &Json, keys: &[String]| -> Option<String> {
+            for k in keys {
+                v = v.get(k)?;
+            }
+            v.as_str().map(str::to_string)
+        };
+        let (first, rest) = path.split_first()?;
+        if first == "spoflint" {
+            return Some(walk(facts, rest));
+        }
+        match self.model.get(id) {
+            Entry::Kubernetes(r) => {
+                let plain = |k: &String| {
+                    k.parse::<f64>().is_err()
+                        && !matches!(
+                            k.to_ascii_lowercase().as_str(),
+                            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "~"
+                        )
+                };
+                if !path.iter().all(plain) {
+                    return None;
+                }
+                let keys: Vec<&str> = path.iter().map(String::as_str).collect();
+                Some(r.root().path(&keys).and_then(|v| match v.kind() {
+                    NodeKind::Str(s) => Some(s.to_string()),
+                    _ => None,
+                }))
+            }
+            Entry::Terraform(r) => {
+                let Some(attr) = r.body.attr(first) else {
+                    return Some(None);
+                };
+                let mut v = &attr.value;
+                for k in rest {
+                    match v {
+                        Value::Map(m) => match m.get(k) {
+                            Some(x) => v = x,
+                            None => return Some(None),
+                        },
+                        _ => return Some(None),
+                    }
+                }
+                Some(match v {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Resource(other) => match self.model.get(*other) {
+                        Entry::Terraform(o) => Some(o.address.clone()),
+                        e => Some(e.display()),
+                    },
+                    _ => None,
+                })
+            }
+            Entry::Job(j) => Some(walk(&job_json(j), path)),
+        }
     }
 
     /// `data.spoflint`: every resource's facts by id, DNS providers per domain, the layers

@@ -13,6 +13,7 @@
 //! (`opa.runtime`) or files; each evaluation is bounded in instructions and time.
 
 pub mod eval;
+pub mod guard;
 pub mod input;
 pub mod meta;
 pub mod test;
@@ -104,6 +105,8 @@ pub struct Package {
     /// package declares (a result may name one with `id`).
     pub by_entry: BTreeMap<String, &'static RuleMeta>,
     pub declared: Vec<&'static RuleMeta>,
+    /// What a resource must be for its reporting rules to report (see [`guard`]).
+    pub guards: guard::Guards,
 }
 
 /// The policies of a scan.
@@ -313,7 +316,8 @@ fn build(policies: &mut Policies) {
     }
     // Rule names and lines per loaded module, in load order.
     let mut modules: Vec<Module> = Vec::new();
-    for (m, (file, package)) in engine.get_modules().iter().zip(&loaded) {
+    let asts = engine.get_modules().clone();
+    for (m, (file, package)) in asts.iter().zip(&loaded) {
         let mut rules = Vec::new();
         for rule in &m.policy {
             if let regorus::unstable::Rule::Spec { head, .. } = rule.as_ref() {
@@ -534,7 +538,20 @@ fn build(policies: &mut Policies) {
             let f = modules[k].0;
             policies.files[f].text.contains("data.spoflint")
         });
+        let reporting: Vec<&str> = entries
+            .iter()
+            .filter(|(_, s)| *s != Set::Exception)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        let guards = guard::of(
+            members
+                .iter()
+                .filter(|&&k| !policies.files[modules[k].0].test)
+                .flat_map(|&k| asts[k].policy.iter().map(|r| r.as_ref())),
+            &reporting,
+        );
         policies.packages.push(Package {
+            guards,
             path: package.clone(),
             file: *file,
             line: *line,
