@@ -109,7 +109,7 @@ fn condition(
 }
 
 /// The package rules defined once as a set or array of strings, by name.
-fn constants<'a>(rules: &[&'a Rule]) -> BTreeMap<String, Vec<String>> {
+fn constants(rules: &[&Rule]) -> BTreeMap<String, Vec<String>> {
     let mut seen: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
     for rule in rules {
         let Rule::Spec { head, bodies, .. } = rule else {

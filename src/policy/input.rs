@@ -48,7 +48,7 @@ pub const SCHEMA: &[Field] = &[
         path: "input.spoflint.id",
         ty: "string",
         of: ALL,
-        description: "Stable identity: `k8s:apps/v1/Deployment/prod/web`, `tf:module.db.aws_db_instance.main`, `ci:github-actions:deploy`. The key of `data.spoflint.resources`.",
+        description: "Stable identity, unique in the scan: `k8s:apps/v1/Deployment/prod/web`, `tf:ROOT:module.db.aws_db_instance.main` (ROOT: its root module), `ci:github-actions:deploy`. The key of `data.spoflint.resources`.",
     },
     Field {
         path: "input.spoflint.name",
@@ -419,12 +419,10 @@ fn yaml_rego(v: Val<'_>, budget: &mut usize) -> regorus::Value {
                 m.insert(Rv::from(k), yaml_rego(x, budget));
             }
             for (k, x) in v.raw_entries() {
-                if let Some(k) = k {
-                    let key = Rv::from(k);
-                    if !m.contains_key(&key) {
-                        let value = yaml_rego(x, budget);
-                        m.insert(key, value);
-                    }
+                if let Some(k) = k
+                    && let std::collections::btree_map::Entry::Vacant(e) = m.entry(Rv::from(k))
+                {
+                    e.insert(yaml_rego(x, budget));
                 }
             }
             Rv::from(m)
@@ -490,6 +488,15 @@ fn body_json(model: &Model, body: &Body, prefix: &str, unknown: &mut Vec<String>
         }
     }
     Json::Object(m)
+}
+
+/// The `id` of a resource: its identity, with a Terraform instance's root module (the same
+/// address in two roots is two resources).
+pub fn policy_id(model: &Model, id: ResourceId) -> String {
+    match model.get(id) {
+        Entry::Terraform(r) => format!("tf:{}:{}", r.root, r.address),
+        e => e.identity(),
+    }
 }
 
 fn layer_json(layer: Option<Layer>) -> Json {
@@ -609,7 +616,7 @@ impl<'a> Index<'a> {
             Entry::Job(_) => "pipeline",
         };
         m.insert("family".into(), json!(family));
-        m.insert("id".into(), json!(e.identity()));
+        m.insert("id".into(), json!(policy_id(model, id)));
         m.insert("name".into(), json!(e.display()));
         m.insert("file".into(), json!(file));
         m.insert("line".into(), json!(line));
@@ -693,7 +700,7 @@ impl<'a> Index<'a> {
                     .tf
                     .counterparts(model, id)
                     .into_iter()
-                    .map(|c| model.get(c).identity())
+                    .map(|c| policy_id(model, c))
                     .collect();
                 m.insert("replicas".into(), json!(replicas));
                 m.insert(
@@ -841,7 +848,7 @@ impl<'a> Index<'a> {
                 body_json(model, &r.body, "", &mut unknown);
                 f["unknown"] = json!(unknown);
             }
-            resources.insert(e.identity(), f);
+            resources.insert(policy_id(model, id), f);
         }
         let mut dns: BTreeMap<String, Vec<&str>> = BTreeMap::new();
         for (domain, zones) in &facts.tf.dns_domains {
