@@ -589,3 +589,53 @@ fn the_schema_documents_exactly_what_policies_see() {
         "docs/policies.md does not hold the current schema: paste `spoflint policy schema` into it"
     );
 }
+
+#[test]
+fn the_example_policies_load_and_their_tests_pass() {
+    let out = spoflint()
+        .args(["policy", "test", "examples/policies"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("PASS: ") && !text.contains("FAIL") && !text.contains("ERROR"),
+        "{text}"
+    );
+    let out = spoflint()
+        .args([
+            "rules",
+            "--format",
+            "json",
+            "--no-config",
+            "--policy",
+            "examples/policies",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let examples = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["id"].as_str().unwrap().starts_with("EXAMPLE"))
+        .count();
+    assert_eq!(examples, 20);
+    // Over the bundled fixtures: no policy fails to load or evaluate.
+    let out = spoflint()
+        .args([
+            "check",
+            "fixtures",
+            "--no-config",
+            "--format",
+            "json",
+            "--policy",
+            "examples/policies",
+        ])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.iter().any(|f| f["rule"] == "INPUT010"));
+    assert!(findings.iter().any(|f| f["rule"] == "EXAMPLE001"));
+}
