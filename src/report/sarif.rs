@@ -109,22 +109,7 @@ fn help_markdown(rule: &RuleMeta) -> String {
 
 /// A `reportingDescriptor` for a rule of the catalogue.
 fn descriptor(rule: &RuleMeta) -> Value {
-    if rule.policy {
-        // A user policy: its documentation is its annotations and its file, not a page of
-        // spoflint's repository.
-        return json!({
-            "id": rule.id,
-            "name": camel_case(&rule.title, rule.id),
-            "shortDescription": { "text": rule.title },
-            "fullDescription": {
-                "text": first_paragraph(rule.body).unwrap_or_else(|| rule.title.clone())
-            },
-            "help": { "text": rules::render_doc(rule), "markdown": help_markdown(rule) },
-            "defaultConfiguration": { "level": level(rule.severity) },
-            "properties": { "tags": ["spoflint", "policy", rule.layer.as_str()], "precision": "high" }
-        });
-    }
-    json!({
+    let mut d = json!({
         "id": rule.id,
         "name": camel_case(&rule.title, rule.id),
         "shortDescription": { "text": rule.title },
@@ -135,7 +120,16 @@ fn descriptor(rule: &RuleMeta) -> Value {
         "helpUri": format!("{REPOSITORY}/blob/main/rules/{}/{}.md", rule.layer.as_str(), rule.id),
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": { "tags": ["spoflint", rule.layer.as_str()], "precision": "high" }
-    })
+    });
+    if rule.policy {
+        // A user policy: its documentation is its annotations and its file, not a page of
+        // spoflint's repository.
+        if let Some(m) = d.as_object_mut() {
+            m.shift_remove("helpUri");
+        }
+        d["properties"]["tags"] = json!(["spoflint", "policy", rule.layer.as_str()]);
+    }
+    d
 }
 
 /// Percent-encodes what may not stand in a URI path: everything but unreserved characters,
