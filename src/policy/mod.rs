@@ -19,7 +19,7 @@ pub mod meta;
 pub mod test;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::finding::{Layer, Severity};
@@ -190,7 +190,10 @@ pub fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
             ));
         }
     }
-    out.dedup();
+    // A file named twice (a directory in the configuration and again with --policy) is read
+    // once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.clone())));
     Ok(out)
 }
 
@@ -570,14 +573,7 @@ fn build(policies: &mut Policies) {
 
 /// The paths of `policies:` in a configuration and of `--policy` flags, configuration first.
 pub fn paths(config: &[PathBuf], flags: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = config.iter().chain(flags).cloned().collect();
-    out.dedup();
-    out
-}
-
-/// Whether `path` names a Rego file.
-pub fn is_rego(path: &Path) -> bool {
-    path.extension().is_some_and(|x| x == "rego")
+    config.iter().chain(flags).cloned().collect()
 }
 
 /// The path of a module's package: `data.kubernetes.replicas`.
@@ -585,4 +581,75 @@ pub(crate) fn package_path(m: &regorus::unstable::Module) -> String {
     let text = m.package.span.text().trim();
     let name = text.strip_prefix("package").unwrap_or(text).trim();
     format!("data.{name}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sets_are_named_as_conftest_names_them() {
+        assert_eq!(Set::of("deny"), Some(Set::Deny));
+        assert_eq!(Set::of("violation_privileged"), Some(Set::Deny));
+        assert_eq!(Set::of("warn_x"), Some(Set::Warn));
+        assert_eq!(Set::of("info"), Some(Set::Info));
+        assert_eq!(Set::of("exception"), Some(Set::Exception));
+        assert_eq!(Set::of("denylist"), None);
+        assert_eq!(Set::of("warning"), None);
+    }
+
+    #[test]
+    fn packages_become_catalogue_entries_and_bad_metadata_is_a_problem() {
+        let p = from_texts(&[
+            (
+                "a.rego",
+                "# METADATA\n# title: A\n# custom:\n#   id: org-1\n#   layer: data\npackage a\nimport rego.v1\nwarn contains \"x\" if { input.kind == \"X\" }\n",
+            ),
+            ("b.rego", "package main\ndeny[msg] { msg := \"y\" }\n"),
+            (
+                "c.rego",
+                "# METADATA\n# custom:\n#   id: COMPUTE001\npackage c\nimport rego.v1\ndeny contains 1 if { true }\n",
+            ),
+            (
+                "d.rego",
+                "# METADATA\n# custom:\n#   layer: nowhere\npackage d\nimport rego.v1\ndeny contains 1 if { true }\n",
+            ),
+            ("e.rego", "package e\nimport rego.v1\nhelper := 1\n"),
+        ]);
+        let ids: Vec<(&str, Layer, Severity)> = p
+            .rules
+            .iter()
+            .map(|r| (r.id, r.layer, r.severity))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("ORG-1", Layer::Data, Severity::Warning),
+                ("MAIN", Layer::Policy, Severity::Error),
+            ]
+        );
+        let messages: Vec<(usize, u32, &str)> = p
+            .problems
+            .iter()
+            .map(|q| (q.file, q.line, q.message.as_str()))
+            .collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(messages[0].2.contains("built-in rule"), "{messages:?}");
+        assert_eq!(
+            (messages[0].0, messages[0].1),
+            (2, 4),
+            "at the package line"
+        );
+        assert!(
+            messages[1].2.contains("unknown layer `nowhere`"),
+            "{messages:?}"
+        );
+        // The guard of `a` is read from its rule.
+        let a = p.packages.iter().find(|k| k.path == "data.a").unwrap();
+        assert!(a.guards.may_report(|_| Some(Some("X".into()))));
+        assert!(!a.guards.may_report(|_| Some(Some("Y".into()))));
+        assert!(a.guards.may_report(|_| None));
+        let main = p.packages.iter().find(|k| k.path == "data.main").unwrap();
+        assert!(main.guards.may_report(|_| Some(None)));
+    }
 }
