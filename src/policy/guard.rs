@@ -148,12 +148,7 @@ pub fn of<'a>(rules: impl Iterator<Item = &'a Rule>, names: &[&str]) -> Guards {
         let (head, rule_bodies) = match rule {
             Rule::Spec { head, bodies, .. } => (head, bodies),
             Rule::Default { refr, .. } => {
-                let name: String = refr
-                    .span()
-                    .text()
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
+                let name = super::rule_name(refr.span().text());
                 if names.contains(&name.as_str()) {
                     return Guards(None);
                 }
@@ -165,11 +160,7 @@ pub fn of<'a>(rules: impl Iterator<Item = &'a Rule>, names: &[&str]) -> Guards {
             | RuleHead::Set { span, .. }
             | RuleHead::Func { span, .. } => span,
         };
-        let name: String = span
-            .text()
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-            .collect();
+        let name: String = super::rule_name(span.text());
         if !names.contains(&name.as_str()) {
             continue;
         }

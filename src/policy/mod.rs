@@ -329,11 +329,7 @@ fn build(policies: &mut Policies) {
                     | regorus::unstable::RuleHead::Set { span, .. }
                     | regorus::unstable::RuleHead::Func { span, .. } => span,
                 };
-                let name: String = span
-                    .text()
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
+                let name: String = rule_name(span.text());
                 rules.push((name, span.line));
             }
         }
@@ -581,6 +577,14 @@ pub(crate) fn package_path(m: &regorus::unstable::Module) -> String {
     let text = m.package.span.text().trim();
     let name = text.strip_prefix("package").unwrap_or(text).trim();
     format!("data.{name}")
+}
+
+/// The name a rule head (or a `default` rule's reference) starts with: `deny` of
+/// `deny contains msg`, `deny[msg]` or `deny := ...`.
+pub(crate) fn rule_name(text: &str) -> String {
+    text.chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }
 
 #[cfg(test)]

@@ -43,11 +43,7 @@ pub fn run(policies: &Policies) -> Vec<TestResult> {
                 ..
             } = rule.as_ref()
             {
-                let name: String = span
-                    .text()
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    .collect();
+                let name: String = super::rule_name(span.text());
                 let full = format!("{package}.{name}");
                 if name.starts_with("test_") && !tests.iter().any(|(n, _, _)| *n == full) {
                     tests.push((full, path.clone(), span.line));
